@@ -1,0 +1,726 @@
+//! Patterns: functions from a span of cycles to the events active in it, with
+//! TidalCycles' semantics.
+//!
+//! A [`Pattern`] is a shared query closure. Queries append to a caller-owned vector
+//! instead of returning a fresh one, so a block-by-block runtime can reuse one buffer
+//! and most combinators (stack, cat, time shifts, value maps, filters) work in place
+//! on the events their inner pattern appended, without intermediate vectors.
+//!
+//! This module holds the core that everything else is built from; the transforms of
+//! the language live in [`transforms`], randomness in [`random`].
+
+pub mod euclid;
+pub mod random;
+pub mod transforms;
+pub mod value;
+
+use std::sync::Arc;
+
+use crate::time::{overflow_guard, Rational, Span, TimeOverflow};
+
+/// An event: a value active over `part`, which is a fragment of the event's `whole`
+/// timespan. A continuous (analog) value has no whole.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Event<T> {
+    pub whole: Option<Span>,
+    pub part: Span,
+    pub value: T,
+}
+
+impl<T> Event<T> {
+    /// The whole if there is one, else the part (Tidal's `wholeOrPart`).
+    pub fn whole_or_part(&self) -> Span {
+        self.whole.unwrap_or(self.part)
+    }
+
+    /// True when this fragment contains the event's beginning (Tidal's `hasOnset`).
+    pub fn has_onset(&self) -> bool {
+        matches!(self.whole, Some(w) if w.begin == self.part.begin)
+    }
+
+    pub fn with_value<U>(self, value: U) -> Event<U> {
+        Event {
+            whole: self.whole,
+            part: self.part,
+            value,
+        }
+    }
+}
+
+type Query<T> = dyn Fn(Span, &mut Vec<Event<T>>) + Send + Sync;
+
+/// A pattern of values of type `T`.
+pub struct Pattern<T> {
+    query: Arc<Query<T>>,
+}
+
+impl<T> Clone for Pattern<T> {
+    fn clone(&self) -> Self {
+        Pattern {
+            query: self.query.clone(),
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Pattern<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Pattern")
+    }
+}
+
+/// Values a pattern can carry: cheap to clone and shareable across threads.
+pub trait PatValue: Clone + Send + Sync + 'static {}
+impl<T: Clone + Send + Sync + 'static> PatValue for T {}
+
+impl<T: PatValue> Pattern<T> {
+    pub fn new(query: impl Fn(Span, &mut Vec<Event<T>>) + Send + Sync + 'static) -> Self {
+        Pattern {
+            query: Arc::new(query),
+        }
+    }
+
+    /// Appends the events active during `span` to `out`.
+    pub fn query_into(&self, span: Span, out: &mut Vec<Event<T>>) {
+        (self.query)(span, out)
+    }
+
+    /// The events active during `span`, in the order the pattern produces them.
+    pub fn query(&self, span: Span) -> Vec<Event<T>> {
+        let mut out = Vec::new();
+        self.query_into(span, &mut out);
+        out
+    }
+
+    /// Like [`Pattern::query`] but reports exact-time overflow as an error.
+    pub fn query_checked(&self, span: Span) -> Result<Vec<Event<T>>, TimeOverflow> {
+        overflow_guard(|| self.query(span))
+    }
+
+    /// The pattern with no events.
+    pub fn silence() -> Self {
+        Pattern::new(|_, _| {})
+    }
+
+    /// One event per cycle holding `value` (Tidal's `pure`).
+    pub fn pure(value: T) -> Self {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            for piece in span.cycles() {
+                out.push(Event {
+                    whole: Some(piece.whole_cycle()),
+                    part: piece,
+                    value: value.clone(),
+                });
+            }
+        })
+    }
+
+    /// A continuous pattern: the value for a query is `f` of the query's midpoint
+    /// (Tidal's `sig`).
+    pub fn signal(f: impl Fn(Rational) -> T + Send + Sync + 'static) -> Self {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            if span.begin > span.end {
+                return;
+            }
+            let mid = span.begin + (span.end - span.begin) / Rational::from_int(2);
+            out.push(Event {
+                whole: None,
+                part: span,
+                value: f(mid),
+            });
+        })
+    }
+
+    /// Splits every query at cycle boundaries, so the inner query sees one cycle at a
+    /// time.
+    pub fn split_queries(self) -> Self {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            for piece in span.cycles() {
+                self.query_into(piece, out);
+            }
+        })
+    }
+
+    pub fn with_query_span(self, f: impl Fn(Span) -> Span + Send + Sync + 'static) -> Self {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| self.query_into(f(span), out))
+    }
+
+    pub fn with_query_time(self, f: impl Fn(Rational) -> Rational + Send + Sync + 'static) -> Self {
+        self.with_query_span(move |s| s.with_time(&f))
+    }
+
+    /// Maps the whole and the part of every event.
+    pub fn with_event_span(self, f: impl Fn(Span) -> Span + Send + Sync + 'static) -> Self {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let start = out.len();
+            self.query_into(span, out);
+            for e in &mut out[start..] {
+                e.part = f(e.part);
+                e.whole = e.whole.map(&f);
+            }
+        })
+    }
+
+    pub fn with_event_time(self, f: impl Fn(Rational) -> Rational + Send + Sync + 'static) -> Self {
+        self.with_event_span(move |s| s.with_time(&f))
+    }
+
+    /// Applies `f` to every event's value.
+    pub fn fmap<U: PatValue>(self, f: impl Fn(&T) -> U + Send + Sync + 'static) -> Pattern<U> {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<U>>| {
+            let mut inner = Vec::new();
+            self.query_into(span, &mut inner);
+            out.extend(inner.into_iter().map(|e| {
+                let v = f(&e.value);
+                e.with_value(v)
+            }));
+        })
+    }
+
+    /// Rewrites every event's value in place; cheaper than [`Pattern::fmap`] when the
+    /// type stays the same.
+    pub fn map_values(self, f: impl Fn(&mut T) + Send + Sync + 'static) -> Self {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let start = out.len();
+            self.query_into(span, out);
+            for e in &mut out[start..] {
+                f(&mut e.value);
+            }
+        })
+    }
+
+    /// Rewrites every event in place (value and times).
+    pub fn map_events(self, f: impl Fn(&mut Event<T>) + Send + Sync + 'static) -> Self {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let start = out.len();
+            self.query_into(span, out);
+            for e in &mut out[start..] {
+                f(e);
+            }
+        })
+    }
+
+    /// Keeps the events for which `keep` is true.
+    pub fn filter_events(self, keep: impl Fn(&Event<T>) -> bool + Send + Sync + 'static) -> Self {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let start = out.len();
+            self.query_into(span, out);
+            retain_from(out, start, &keep);
+        })
+    }
+
+    pub fn filter_values(self, keep: impl Fn(&T) -> bool + Send + Sync + 'static) -> Self {
+        self.filter_events(move |e| keep(&e.value))
+    }
+
+    /// Keeps only the fragments that contain their event's onset.
+    pub fn filter_onsets(self) -> Self {
+        self.filter_events(Event::has_onset)
+    }
+
+    /// Keeps only discrete events (those with a whole).
+    pub fn filter_digital(self) -> Self {
+        self.filter_events(|e| e.whole.is_some())
+    }
+
+    /// Speeds the pattern up by `factor` (Tidal's `_fast`): 0 is silence and a negative
+    /// factor also reverses.
+    pub fn fast(self, factor: Rational) -> Self {
+        if factor.is_zero() {
+            return Pattern::silence();
+        }
+        if factor.is_negative() {
+            return self.fast(-factor).rev();
+        }
+        self.with_query_time(move |t| t * factor)
+            .with_event_time(move |t| t / factor)
+    }
+
+    /// Slows the pattern down by `factor` (Tidal's `_slow`).
+    pub fn slow(self, factor: Rational) -> Self {
+        if factor.is_zero() {
+            return Pattern::silence();
+        }
+        self.fast(Rational::ONE / factor)
+    }
+
+    /// Shifts the pattern earlier by `t` cycles (Tidal's `rotL`, `<~`).
+    pub fn early(self, t: Rational) -> Self {
+        if t.is_zero() {
+            return self;
+        }
+        self.with_query_time(move |x| x + t)
+            .with_event_time(move |x| x - t)
+    }
+
+    /// Shifts the pattern later by `t` cycles (Tidal's `rotR`, `~>`).
+    pub fn late(self, t: Rational) -> Self {
+        self.early(-t)
+    }
+
+    /// Reverses every cycle (Tidal's `rev`).
+    pub fn rev(self) -> Self {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let cycle = span.begin.sam();
+            let next = span.begin.next_sam();
+            let reflect = |s: Span| Span::new(cycle + next - s.end, cycle + next - s.begin);
+            let start = out.len();
+            self.query_into(reflect(span), out);
+            for e in &mut out[start..] {
+                let part = e.part;
+                let new_part = reflect(part);
+                e.whole = e.whole.map(|w| {
+                    // Keep the whole's overhang on each side, mirrored.
+                    let before = part.begin - w.begin;
+                    let after = w.end - part.end;
+                    Span::new(new_part.begin - after, new_part.end + before)
+                });
+                e.part = new_part;
+            }
+        })
+        .split_queries()
+    }
+
+    /// Squashes each cycle into its first `1/factor` and leaves the rest silent
+    /// (Tidal's `_fastGap`). Factors below 1 act as 1.
+    pub fn fast_gap(self, factor: Rational) -> Self {
+        if factor.is_zero() || factor.is_negative() {
+            return Pattern::silence();
+        }
+        let r = factor.max(Rational::ONE);
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let munge = |t: Rational| t.sam() + (r * t.cycle_pos()).min(Rational::ONE);
+            let inner = Span::new(munge(span.begin), munge(span.end));
+            if inner.begin == span.begin.next_sam() {
+                return;
+            }
+            let unmunge = |s: Span| {
+                let sam = s.begin.sam();
+                Span::new(sam + (s.begin - sam) / r, sam + (s.end - sam) / r)
+            };
+            let start = out.len();
+            self.query_into(inner, out);
+            for e in &mut out[start..] {
+                e.part = unmunge(e.part);
+                e.whole = e.whole.map(unmunge);
+            }
+            // The query may have been widened; keep what falls inside the real span.
+            let mut write = start;
+            for read in start..out.len() {
+                if let Some(part) = out[read].part.sub_span(span) {
+                    out[read].part = part;
+                    out.swap(write, read);
+                    write += 1;
+                }
+            }
+            out.truncate(write);
+        })
+        .split_queries()
+    }
+
+    /// Squeezes each cycle into the span `[begin, end)` of the cycle, leaving the rest
+    /// silent (Tidal's `compressArc`). Spans outside `[0, 1]` give silence.
+    pub fn compress(self, begin: Rational, end: Rational) -> Self {
+        let (zero, one) = (Rational::ZERO, Rational::ONE);
+        if begin > end || begin > one || end > one || begin < zero || end < zero || begin == end
+        {
+            return Pattern::silence();
+        }
+        self.fast_gap(one / (end - begin)).late(begin)
+    }
+
+    /// Plays only the span `[begin, end)` of each cycle, stretched to fill the cycle
+    /// (Tidal's `zoomArc`).
+    pub fn zoom(self, begin: Rational, end: Rational) -> Self {
+        let d = end - begin;
+        if !d.is_positive() {
+            return Pattern::silence();
+        }
+        self.with_query_span(move |s| {
+            let sam = s.begin.sam();
+            Span::new(
+                sam + (s.begin - sam) * d + begin,
+                sam + (s.end - sam) * d + begin,
+            )
+        })
+        .with_event_span(move |s| {
+            let sam = s.begin.sam();
+            Span::new(
+                sam + (s.begin - sam - begin) / d,
+                sam + (s.end - sam - begin) / d,
+            )
+        })
+        .split_queries()
+    }
+
+    /// Like [`Pattern::compress`] but the focused span may be larger than a cycle and
+    /// nothing is left silent (Tidal's `focusArc`, used by `squeezeJoin`).
+    pub fn focus(self, begin: Rational, end: Rational) -> Self {
+        let d = end - begin;
+        if !d.is_positive() {
+            return Pattern::silence();
+        }
+        self.fast_gap(Rational::ONE / d).late(begin.cycle_pos())
+    }
+
+    /// Plays the first cycle of the pattern in every cycle.
+    pub fn first_cycle_repeated(self) -> Self {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            for piece in span.cycles() {
+                let cycle = piece.begin.sam();
+                let start = out.len();
+                self.query_into(piece.with_time(|t| t - cycle), out);
+                for e in &mut out[start..] {
+                    e.part = e.part.with_time(|t| t + cycle);
+                    e.whole = e.whole.map(|w| w.with_time(|t| t + cycle));
+                }
+            }
+        })
+    }
+}
+
+/// Removes, from `out[start..]`, the events for which `keep` is false, keeping order.
+pub(crate) fn retain_from<T>(out: &mut Vec<Event<T>>, start: usize, keep: impl Fn(&Event<T>) -> bool) {
+    let mut write = start;
+    for read in start..out.len() {
+        if keep(&out[read]) {
+            out.swap(write, read);
+            write += 1;
+        }
+    }
+    out.truncate(write);
+}
+
+/// Plays all the patterns at once.
+pub fn stack<T: PatValue>(pats: Vec<Pattern<T>>) -> Pattern<T> {
+    match pats.len() {
+        0 => Pattern::silence(),
+        1 => pats.into_iter().next().unwrap_or_else(Pattern::silence),
+        _ => Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            for p in &pats {
+                p.query_into(span, out);
+            }
+        }),
+    }
+}
+
+/// Concatenates the patterns one cycle each, in turn (Tidal's `cat`/`slowcat`). Each
+/// pattern keeps its own cycle count: the second pattern of two plays its cycles 0, 1,
+/// 2, ... in cycles 1, 3, 5, ...
+pub fn slowcat<T: PatValue>(pats: Vec<Pattern<T>>) -> Pattern<T> {
+    if pats.is_empty() {
+        return Pattern::silence();
+    }
+    if pats.len() == 1 {
+        return pats.into_iter().next().unwrap_or_else(Pattern::silence);
+    }
+    let n = pats.len() as i64;
+    Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+        for piece in span.cycles() {
+            let cycle = piece.begin.floor_int();
+            let i = cycle.rem_euclid(n);
+            let offset = Rational::from_int(cycle - (cycle - i).div_euclid(n));
+            let start = out.len();
+            pats[i as usize].query_into(piece.with_time(|t| t - offset), out);
+            for e in &mut out[start..] {
+                e.part = e.part.with_time(|t| t + offset);
+                e.whole = e.whole.map(|w| w.with_time(|t| t + offset));
+            }
+        }
+    })
+}
+
+/// Concatenates the patterns, all in one cycle, each an equal share (Tidal's
+/// `fastcat`).
+pub fn fastcat<T: PatValue>(pats: Vec<Pattern<T>>) -> Pattern<T> {
+    let n = pats.len() as i64;
+    if n == 0 {
+        return Pattern::silence();
+    }
+    slowcat(pats).fast(Rational::from_int(n))
+}
+
+/// Concatenates weighted patterns into one cycle, each taking its weight's share
+/// (Tidal's `timeCat`).
+pub fn timecat<T: PatValue>(parts: Vec<(Rational, Pattern<T>)>) -> Pattern<T> {
+    let total = parts
+        .iter()
+        .fold(Rational::ZERO, |acc, (w, _)| acc + *w);
+    if !total.is_positive() {
+        return Pattern::silence();
+    }
+    let mut begin = Rational::ZERO;
+    let mut pats = Vec::with_capacity(parts.len());
+    for (weight, pat) in parts {
+        let end = begin + weight;
+        pats.push(pat.compress(begin / total, end / total));
+        begin = end;
+    }
+    stack(pats)
+}
+
+/// Intersection of two optional wholes (Tidal's `subMaybeArc`): `Err(())` when both
+/// exist and do not meet.
+fn sub_whole(a: Option<Span>, b: Option<Span>) -> Result<Option<Span>, ()> {
+    match (a, b) {
+        (Some(a), Some(b)) => a.sub_span(b).map(Some).ok_or(()),
+        _ => Ok(None),
+    }
+}
+
+impl<T: PatValue> Pattern<Pattern<T>> {
+    /// Structure comes from the inner patterns, queried where the outer events are
+    /// (Tidal's `innerJoin`): used for pattern-valued arguments.
+    pub fn inner_join(self) -> Pattern<T> {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let mut outer = Vec::new();
+            self.query_into(span, &mut outer);
+            for o in outer {
+                let start = out.len();
+                o.value.query_into(o.part, out);
+                let mut write = start;
+                for read in start..out.len() {
+                    let keep = out[read].part.sub_span(span).and_then(|p| p.sub_span(span));
+                    if let Some(part) = keep {
+                        out[read].part = part;
+                        out.swap(write, read);
+                        write += 1;
+                    }
+                }
+                out.truncate(write);
+            }
+        })
+    }
+
+    /// Structure comes from the outer pattern; each outer event takes the value the
+    /// inner pattern has at the outer event's onset (Tidal's `outerJoin`).
+    pub fn outer_join(self) -> Pattern<T> {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let mut outer = Vec::new();
+            self.query_into(span, &mut outer);
+            let mut inner = Vec::new();
+            for o in outer {
+                let onset = o.whole_or_part().begin;
+                inner.clear();
+                o.value.query_into(Span::new(onset, onset), &mut inner);
+                for i in inner.drain(..) {
+                    out.push(Event {
+                        whole: o.whole,
+                        part: o.part,
+                        value: i.value,
+                    });
+                }
+            }
+        })
+    }
+
+    /// Structure from both: inner events are kept where they meet the outer event
+    /// (Tidal's `unwrap`, the monadic join).
+    pub fn unwrap_join(self) -> Pattern<T> {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let mut outer = Vec::new();
+            self.query_into(span, &mut outer);
+            let mut inner = Vec::new();
+            for o in outer {
+                inner.clear();
+                o.value.query_into(o.part, &mut inner);
+                for i in inner.drain(..) {
+                    let Ok(whole) = sub_whole(o.whole, i.whole) else {
+                        continue;
+                    };
+                    if let Some(part) = o.part.sub_span(i.part) {
+                        out.push(Event {
+                            whole,
+                            part,
+                            value: i.value,
+                        });
+                    }
+                }
+            }
+        })
+    }
+
+    /// Each inner pattern's cycle is squeezed into its outer event (Tidal's
+    /// `squeezeJoin`): used by `ply`, `inside`, squeezed sequences.
+    pub fn squeeze_join(self) -> Pattern<T> {
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let mut outer = Vec::new();
+            self.query_into(span, &mut outer);
+            let mut inner = Vec::new();
+            for o in outer {
+                let w = o.whole_or_part();
+                inner.clear();
+                o.value.clone().focus(w.begin, w.end).query_into(o.part, &mut inner);
+                for i in inner.drain(..) {
+                    let Ok(whole) = sub_whole(o.whole, i.whole) else {
+                        continue;
+                    };
+                    if let Some(part) = o.part.sub_span(i.part) {
+                        out.push(Event {
+                            whole,
+                            part,
+                            value: i.value,
+                        });
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// Where the structure (the wholes) of a combination of two patterns comes from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
+pub enum Structure {
+    /// `+`, `|+|`: events where both have one, wholes intersected.
+    Both,
+    /// `|+`, `#`: the left pattern's events, values sampled from the right.
+    Left,
+    /// `+|`: the right pattern's events, values sampled from the left.
+    Right,
+    /// Tidal's `squeeze` (`||+`): each left event holds a squeezed cycle of the right.
+    Squeeze,
+}
+
+/// Combines two patterns' values with `f`, taking structure as `structure` says
+/// (Tidal's `appBoth`, `appLeft`, `appRight`).
+pub fn app<A: PatValue, B: PatValue, C: PatValue>(
+    structure: Structure,
+    left: Pattern<A>,
+    right: Pattern<B>,
+    f: impl Fn(&A, &B) -> C + Send + Sync + 'static,
+) -> Pattern<C> {
+    let f = Arc::new(f);
+    match structure {
+        Structure::Left => app_left(left, right, move |a, b| f(a, b)),
+        Structure::Right => app_left(right, left, move |b, a| f(a, b)),
+        Structure::Both => app_both(left, right, move |a, b| f(a, b)),
+        Structure::Squeeze => {
+            let right = right.clone();
+            left.fmap(move |a: &A| {
+                let a = a.clone();
+                let f = f.clone();
+                right.clone().fmap(move |b| f(&a, b))
+            })
+            .squeeze_join()
+        }
+    }
+}
+
+fn app_left<A: PatValue, B: PatValue, C: PatValue>(
+    left: Pattern<A>,
+    right: Pattern<B>,
+    f: impl Fn(&A, &B) -> C + Send + Sync + 'static,
+) -> Pattern<C> {
+    Pattern::new(move |span: Span, out: &mut Vec<Event<C>>| {
+        let mut lefts = Vec::new();
+        left.query_into(span, &mut lefts);
+        let mut rights = Vec::new();
+        for l in lefts {
+            rights.clear();
+            right.query_into(l.whole_or_part(), &mut rights);
+            for r in &rights {
+                if let Some(part) = l.part.sub_span(r.part) {
+                    out.push(Event {
+                        whole: l.whole,
+                        part,
+                        value: f(&l.value, &r.value),
+                    });
+                }
+            }
+        }
+    })
+}
+
+fn app_both<A: PatValue, B: PatValue, C: PatValue>(
+    left: Pattern<A>,
+    right: Pattern<B>,
+    f: impl Fn(&A, &B) -> C + Send + Sync + 'static,
+) -> Pattern<C> {
+    Pattern::new(move |span: Span, out: &mut Vec<Event<C>>| {
+        let lefts = left.query(span);
+        let rights = right.query(span);
+        let mut sampled = Vec::new();
+        for l in &lefts {
+            for r in &rights {
+                match (l.whole, r.whole) {
+                    // Two discrete events: wholes intersected (Tidal's `appBoth`).
+                    (Some(lw), Some(rw)) => {
+                        if let Some(part) = l.part.sub_span(r.part) {
+                            out.push(Event {
+                                whole: Some(lw.sect(rw)),
+                                part,
+                                value: f(&l.value, &r.value),
+                            });
+                        }
+                    }
+                    // Two continuous values stay continuous.
+                    (None, None) => {
+                        if let Some(part) = l.part.sub_span(r.part) {
+                            out.push(Event {
+                                whole: None,
+                                part,
+                                value: f(&l.value, &r.value),
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        // A continuous side is sampled over each discrete event of the other side,
+        // which keeps its structure.
+        if rights.iter().any(|r| r.whole.is_none()) {
+            for l in lefts.iter().filter(|l| l.whole.is_some()) {
+                sampled.clear();
+                right.query_into(l.whole_or_part(), &mut sampled);
+                for r in sampled.iter().filter(|r| r.whole.is_none()) {
+                    if let Some(part) = l.part.sub_span(r.part) {
+                        out.push(Event {
+                            whole: l.whole,
+                            part,
+                            value: f(&l.value, &r.value),
+                        });
+                    }
+                }
+            }
+        }
+        if lefts.iter().any(|l| l.whole.is_none()) {
+            let mut lsampled = Vec::new();
+            for r in rights.iter().filter(|r| r.whole.is_some()) {
+                lsampled.clear();
+                left.query_into(r.whole_or_part(), &mut lsampled);
+                for l in lsampled.iter().filter(|l| l.whole.is_none()) {
+                    if let Some(part) = r.part.sub_span(l.part) {
+                        out.push(Event {
+                            whole: r.whole,
+                            part,
+                            value: f(&l.value, &r.value),
+                        });
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Applies a transform whose first argument is a pattern (Tidal's `tParam`): the
+/// argument pattern's events each select the transformed pattern, inner-joined.
+pub fn patternify<A: PatValue, T: PatValue>(
+    arg: Pattern<A>,
+    pat: Pattern<T>,
+    f: impl Fn(&A, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> Pattern<T> {
+    arg.fmap(move |a| f(a, pat.clone())).inner_join()
+}
+
+/// Sorts events by part begin, then part end, for printing and comparison.
+pub fn sort_events<T>(events: &mut [Event<T>]) {
+    events.sort_by(|a, b| {
+        a.part
+            .begin
+            .cmp(&b.part.begin)
+            .then(a.part.end.cmp(&b.part.end))
+    });
+}
+
+#[cfg(test)]
+mod tests;

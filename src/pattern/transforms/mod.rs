@@ -1,0 +1,71 @@
+//! The transforms of the language, built from the core in [`super`].
+//!
+//! Conventions: a transform is a plain function taking its arguments in Tidal's
+//! order and the pattern last. A numeric argument that Tidal accepts as a pattern is a
+//! `Pattern<Value>` here and is applied with [`with_time_arg`], [`with_f64_arg`] or
+//! [`with_int_arg`] (Tidal's `tParam`: the argument's events select the transformed
+//! pattern, inner-joined). Functions named with a leading underscore in Tidal
+//! (`_fast`) are the methods on [`Pattern`] or take plain numbers here.
+//!
+//! - [`timing`]: speed, shifting, reversal, cycle-wise conditionals and structure
+//!   (fast slow hurry rev every whenmod palindrome iter chunk ply euclid off linger ...)
+//! - [`chance`]: randomness (degradeBy sometimesBy someCyclesBy shuffle scramble rand
+//!   irand choose)
+//! - [`sound`]: transforms of sound events (jux stut echo chop striate ...)
+
+pub mod chance;
+pub mod sound;
+pub mod timing;
+
+use super::value::Value;
+use super::{patternify, PatValue, Pattern};
+use crate::time::Rational;
+
+/// A numeric value as exact time: floats that came from decimal text or simple
+/// fractions become exact again (see [`Rational::from_f64`]).
+pub fn time_of(v: &Value) -> Option<Rational> {
+    v.as_f64()
+        .filter(|x| x.is_finite())
+        .map(Rational::from_f64)
+}
+
+/// Applies `f` with a time-valued pattern argument; non-numeric argument events are
+/// skipped (they contribute silence).
+pub fn with_time_arg<T: PatValue>(
+    arg: Pattern<Value>,
+    pat: Pattern<T>,
+    f: impl Fn(Rational, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> Pattern<T> {
+    patternify(arg, pat, move |v, p| match time_of(v) {
+        Some(t) => f(t, p),
+        None => Pattern::silence(),
+    })
+}
+
+/// Applies `f` with a float-valued pattern argument.
+pub fn with_f64_arg<T: PatValue>(
+    arg: Pattern<Value>,
+    pat: Pattern<T>,
+    f: impl Fn(f64, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> Pattern<T> {
+    patternify(arg, pat, move |v, p| match v.as_f64().filter(|x| x.is_finite()) {
+        Some(x) => f(x, p),
+        None => Pattern::silence(),
+    })
+}
+
+/// Applies `f` with an integer-valued pattern argument (Tidal's `Pattern Int`: the
+/// value is floored, as Tidal's parser does for integer patterns).
+pub fn with_int_arg<T: PatValue>(
+    arg: Pattern<Value>,
+    pat: Pattern<T>,
+    f: impl Fn(i64, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> Pattern<T> {
+    patternify(arg, pat, move |v, p| match v.as_f64().filter(|x| x.is_finite()) {
+        Some(x) => f(x.floor().clamp(-1e15, 1e15) as i64, p),
+        None => Pattern::silence(),
+    })
+}
+
+/// A pattern transformation passed as an argument (`every 3 rev`, `jux (fast 2)`).
+pub type Transform<T> = std::sync::Arc<dyn Fn(Pattern<T>) -> Pattern<T> + Send + Sync>;

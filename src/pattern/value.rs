@@ -1,0 +1,392 @@
+//! The values that pattern events carry: numbers, note names, words, and maps of
+//! sound controls.
+
+use std::fmt;
+use std::sync::Arc;
+
+/// A single scalar: a number, a note (kept as its MIDI number so that arithmetic
+/// transposes it, but remembered as a note so that it can become a frequency), or a
+/// word such as a sample name. Mini-notation keeps note names as words (`"c e"` shows
+/// as `"c"`, `"e"`); a numeric context reads a word that is a note name as its MIDI
+/// number, and arithmetic on it gives a `Note`.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Value {
+    Num(f64),
+    /// MIDI note number in scientific pitch: `c4` is 60, `a4` is 69 (440 Hz).
+    Note(f64),
+    Word(Arc<str>),
+    Controls(Controls),
+}
+
+/// The controls a sound event can carry, in a fixed order.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash, PartialOrd, Ord)]
+pub enum Control {
+    S,
+    N,
+    Gain,
+    Pan,
+    Speed,
+    Note,
+    Begin,
+    End,
+    Cut,
+    Legato,
+    Attack,
+    Release,
+}
+
+impl Control {
+    pub const ALL: [Control; 12] = [
+        Control::S,
+        Control::N,
+        Control::Gain,
+        Control::Pan,
+        Control::Speed,
+        Control::Note,
+        Control::Begin,
+        Control::End,
+        Control::Cut,
+        Control::Legato,
+        Control::Attack,
+        Control::Release,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Control::S => "s",
+            Control::N => "n",
+            Control::Gain => "gain",
+            Control::Pan => "pan",
+            Control::Speed => "speed",
+            Control::Note => "note",
+            Control::Begin => "begin",
+            Control::End => "end",
+            Control::Cut => "cut",
+            Control::Legato => "legato",
+            Control::Attack => "attack",
+            Control::Release => "release",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Control> {
+        Control::ALL.iter().copied().find(|c| c.name() == name)
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// A map from [`Control`] to scalar [`Value`]s. Stored inline (no allocation) so
+/// that transforms can set and combine controls cheaply on every query.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct Controls {
+    values: [Option<Scalar>; 12],
+}
+
+/// A control's value: like [`Value`] without nested maps.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Scalar {
+    Num(f64),
+    Note(f64),
+    Word(Arc<str>),
+}
+
+impl Scalar {
+    pub fn to_value(&self) -> Value {
+        match self {
+            Scalar::Num(x) => Value::Num(*x),
+            Scalar::Note(x) => Value::Note(*x),
+            Scalar::Word(w) => Value::Word(w.clone()),
+        }
+    }
+
+    pub fn from_value(v: &Value) -> Option<Scalar> {
+        match v {
+            Value::Num(x) => Some(Scalar::Num(*x)),
+            Value::Note(x) => Some(Scalar::Note(*x)),
+            Value::Word(w) => Some(Scalar::Word(w.clone())),
+            Value::Controls(_) => None,
+        }
+    }
+
+    /// The numeric value: numbers and notes as they are, and a word that is a note
+    /// name (`c4`, `e`) as its MIDI number.
+    pub fn as_f64(&self) -> Option<f64> {
+        self.numeric().map(|(x, _)| x)
+    }
+
+    /// The numeric value and whether it is a note.
+    pub fn numeric(&self) -> Option<(f64, bool)> {
+        match self {
+            Scalar::Num(x) => Some((*x, false)),
+            Scalar::Note(x) => Some((*x, true)),
+            Scalar::Word(w) => parse_note_name(w).map(|x| (x, true)),
+        }
+    }
+}
+
+impl Controls {
+    pub fn new() -> Controls {
+        Controls::default()
+    }
+
+    pub fn single(key: Control, value: Scalar) -> Controls {
+        let mut c = Controls::new();
+        c.set(key, value);
+        c
+    }
+
+    pub fn get(&self, key: Control) -> Option<&Scalar> {
+        self.values[key.index()].as_ref()
+    }
+
+    pub fn get_f64(&self, key: Control) -> Option<f64> {
+        self.get(key).and_then(Scalar::as_f64)
+    }
+
+    pub fn set(&mut self, key: Control, value: Scalar) {
+        self.values[key.index()] = Some(value);
+    }
+
+    pub fn remove(&mut self, key: Control) {
+        self.values[key.index()] = None;
+    }
+
+    /// The controls that are set, in [`Control::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Control, &Scalar)> {
+        Control::ALL
+            .iter()
+            .zip(self.values.iter())
+            .filter_map(|(k, v)| v.as_ref().map(|v| (*k, v)))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.iter().all(Option::is_none)
+    }
+
+    /// Combines two maps: keys present in both are combined with `op` (left, right),
+    /// keys present in one are kept as they are (Tidal's `Map.unionWith`).
+    pub fn union_with(&self, other: &Controls, op: impl Fn(&Scalar, &Scalar) -> Scalar) -> Controls {
+        let mut out = self.clone();
+        for (slot, theirs) in out.values.iter_mut().zip(other.values.iter()) {
+            match (slot.as_ref(), theirs) {
+                (Some(mine), Some(theirs)) => *slot = Some(op(mine, theirs)),
+                (None, Some(theirs)) => *slot = Some(theirs.clone()),
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
+/// The arithmetic operators that patterns lift over their values.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
+pub enum NumOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    /// Keep the left value (Tidal's `|<` family).
+    Left,
+    /// Keep the right value (Tidal's `|>`, `#`).
+    Right,
+}
+
+impl NumOp {
+    pub fn apply_f64(self, a: f64, b: f64) -> f64 {
+        match self {
+            NumOp::Add => a + b,
+            NumOp::Sub => a - b,
+            NumOp::Mul => a * b,
+            NumOp::Div => {
+                if b == 0.0 {
+                    0.0
+                } else {
+                    a / b
+                }
+            }
+            NumOp::Left => a,
+            NumOp::Right => b,
+        }
+    }
+
+    pub fn symbol(self) -> &'static str {
+        match self {
+            NumOp::Add => "+",
+            NumOp::Sub => "-",
+            NumOp::Mul => "*",
+            NumOp::Div => "/",
+            NumOp::Left => "<",
+            NumOp::Right => ">",
+        }
+    }
+
+    /// Applies the operator to two scalars. A note stays a note when a number is added
+    /// to it; words concatenate under `+` as in Tidal; any other pairing of a word keeps
+    /// the left value (Tidal's `fNum2` fallback). Division by zero gives 0 rather than
+    /// infinity, so that no pattern can smuggle a non-finite value into the audio.
+    pub fn apply_scalar(self, a: &Scalar, b: &Scalar) -> Scalar {
+        match self {
+            NumOp::Left => return a.clone(),
+            NumOp::Right => return b.clone(),
+            _ => {}
+        }
+        match (a, b) {
+            (Scalar::Word(x), Scalar::Word(y))
+                if self == NumOp::Add && parse_note_name(x).is_none() =>
+            {
+                Scalar::Word(Arc::from(format!("{x}{y}")))
+            }
+            _ => match (a.numeric(), b.numeric()) {
+                (Some((x, x_note)), Some((y, y_note))) => {
+                    let v = self.apply_f64(x, y);
+                    if x_note || y_note {
+                        Scalar::Note(v)
+                    } else {
+                        Scalar::Num(v)
+                    }
+                }
+                _ => a.clone(),
+            },
+        }
+    }
+
+    /// Applies the operator to two event values: scalars combine as in
+    /// [`NumOp::apply_scalar`], control maps combine key by key, and a scalar meeting
+    /// a map keeps the left side.
+    pub fn apply(self, a: &Value, b: &Value) -> Value {
+        match (a, b) {
+            (Value::Controls(x), Value::Controls(y)) => {
+                Value::Controls(x.union_with(y, |p, q| self.apply_scalar(p, q)))
+            }
+            (Value::Controls(_), _) | (_, Value::Controls(_)) => match self {
+                NumOp::Right => b.clone(),
+                _ => a.clone(),
+            },
+            _ => match (Scalar::from_value(a), Scalar::from_value(b)) {
+                (Some(x), Some(y)) => self.apply_scalar(&x, &y).to_value(),
+                _ => a.clone(),
+            },
+        }
+    }
+}
+
+impl Value {
+    pub fn word(text: &str) -> Value {
+        Value::Word(Arc::from(text))
+    }
+
+    /// The numeric value: numbers and notes as they are, a word that is a note name
+    /// as its MIDI number, anything else `None`.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Num(x) | Value::Note(x) => Some(*x),
+            Value::Word(w) => parse_note_name(w),
+            Value::Controls(_) => None,
+        }
+    }
+
+    /// Truthiness as Tidal's boolean patterns read it: `t`/`true` and non-zero numbers
+    /// are true; `f`/`false`, zero and anything else are false.
+    pub fn is_truthy(&self) -> bool {
+        match self {
+            Value::Num(x) | Value::Note(x) => *x != 0.0,
+            Value::Word(w) => matches!(&**w, "t" | "true"),
+            Value::Controls(_) => true,
+        }
+    }
+
+    pub fn as_controls(&self) -> Option<&Controls> {
+        match self {
+            Value::Controls(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Num(x) => write!(f, "{x}"),
+            Value::Note(x) => write!(f, "note {x}"),
+            Value::Word(w) => write!(f, "{w}"),
+            Value::Controls(c) => {
+                write!(f, "{{")?;
+                for (i, (k, v)) in c.iter().enumerate() {
+                    if i > 0 {
+                        write!(f, ", ")?;
+                    }
+                    write!(f, "{}: {}", k.name(), v.to_value())?;
+                }
+                write!(f, "}}")
+            }
+        }
+    }
+}
+
+/// Parses a note name in scientific pitch (`c4`, `cs3`, `eb2`, `a`): a letter `a`-`g`,
+/// any number of `s`/`#` (sharp) or `f`/`b` (flat) modifiers, and an optional octave.
+/// Returns the MIDI number, `c4` = 60. A bare name is in octave 4, so that `c` is
+/// MIDI 60, the same pitch as Tidal's bare `c` (Tidal numbers octaves one higher).
+pub fn parse_note_name(text: &str) -> Option<f64> {
+    let bytes = text.as_bytes();
+    let first = *bytes.first()?;
+    let base: i64 = match first.to_ascii_lowercase() {
+        b'c' => 0,
+        b'd' => 2,
+        b'e' => 4,
+        b'f' => 5,
+        b'g' => 7,
+        b'a' => 9,
+        b'b' => 11,
+        _ => return None,
+    };
+    let mut i = 1;
+    let mut shift = 0i64;
+    while i < bytes.len() {
+        match bytes[i] {
+            b's' | b'#' => shift += 1,
+            b'f' | b'b' => shift -= 1,
+            b'n' => {}
+            _ => break,
+        }
+        i += 1;
+    }
+    let octave: i64 = if i == bytes.len() {
+        4
+    } else {
+        let rest = &text[i..];
+        if !rest.bytes().all(|b| b.is_ascii_digit()) || rest.len() > 2 {
+            return None;
+        }
+        rest.parse().ok()?
+    };
+    Some(((octave + 1) * 12 + base + shift) as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn note_names_use_scientific_pitch() {
+        assert_eq!(parse_note_name("c4"), Some(60.0));
+        assert_eq!(parse_note_name("a4"), Some(69.0));
+        assert_eq!(parse_note_name("cs3"), Some(49.0));
+        assert_eq!(parse_note_name("eb2"), Some(39.0));
+        assert_eq!(parse_note_name("e"), Some(64.0));
+        assert_eq!(parse_note_name("bd"), None);
+        assert_eq!(parse_note_name("hh"), None);
+    }
+
+    #[test]
+    fn controls_union_combines_shared_keys() {
+        let a = Controls::single(Control::N, Scalar::Num(1.0));
+        let mut b = Controls::single(Control::N, Scalar::Num(12.0));
+        b.set(Control::Gain, Scalar::Num(0.5));
+        let c = a.union_with(&b, |x, y| NumOp::Add.apply_scalar(x, y));
+        assert_eq!(c.get_f64(Control::N), Some(13.0));
+        assert_eq!(c.get_f64(Control::Gain), Some(0.5));
+    }
+}

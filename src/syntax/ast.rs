@@ -1,0 +1,136 @@
+//! The syntax tree of a patch. Every node keeps the byte span of the source text it
+//! came from, so that every later stage can point at it.
+
+use crate::pattern::value::NumOp;
+use crate::pattern::Structure;
+use crate::time::Rational;
+
+/// A byte range `[start, end)` in the patch text.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash, Default)]
+pub struct SrcSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl SrcSpan {
+    pub fn new(start: usize, end: usize) -> SrcSpan {
+        SrcSpan { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn join(self, other: SrcSpan) -> SrcSpan {
+        SrcSpan::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+/// A whole patch: its statements in source order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Program {
+    pub statements: Vec<Statement>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    pub kind: StatementKind,
+    pub span: SrcSpan,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StatementKind {
+    /// `tempo: x`, `cps: x` (cycles per second) or `bpm: x` (cps = x / 60).
+    Tempo { unit: TempoUnit, value: Expr },
+    /// `~name: expr` or `~name $ expr`. `name` excludes the `~`.
+    Bus { name: String, name_span: SrcSpan, expr: Expr },
+    /// `out: expr`, `out1:`, `o1:`, `d1:`, ...: `name` is as written (`out`, `o3`, `d1`).
+    Output { name: String, name_span: SrcSpan, expr: Expr },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TempoUnit {
+    Cps,
+    Bpm,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: SrcSpan,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    /// A number literal. `exact` is its exact rational value (`0.125` is 1/8), present
+    /// whenever the literal fits in 64-bit numerator and denominator.
+    Number { value: f64, exact: Option<Rational> },
+    /// A string literal: mini-notation. `text` is the content between the quotes and
+    /// `content_start` the byte offset of its first character in the patch, so that
+    /// mini-notation errors can point into the patch.
+    Str { text: String, content_start: usize },
+    /// `~name`: a bus (name without the `~`).
+    Bus(String),
+    /// A bare name: a built-in function or control.
+    Ident(String),
+    /// Application by juxtaposition, one argument at a time: `f a b` is
+    /// `Apply(Apply(f, a), b)`.
+    Apply { func: Box<Expr>, arg: Box<Expr> },
+    /// `left $ right`: applies whichever side is a function to the other side; when both
+    /// are transforms it composes them (see `docs/language.md`).
+    Dollar { left: Box<Expr>, right: Box<Expr> },
+    /// `left # right`: applies the function `right` to `left`, or, when `right` is a
+    /// control pattern, sets its controls on `left` (Tidal's `#`).
+    Hash { left: Box<Expr>, right: Box<Expr> },
+    /// Arithmetic and Tidal's structure-keeping operators.
+    Binary { op: BinOp, left: Box<Expr>, right: Box<Expr> },
+    /// `-x`.
+    Neg(Box<Expr>),
+    /// An operator section: `(# speed 2)`, `(+ 0.5)`, `(|+ n 12)` take the operand on the
+    /// right; `(0.25 <~)` takes it on the left.
+    Section { op: SectionOp, operand: Box<Expr>, operand_side: Side },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    Left,
+    Right,
+}
+
+/// A binary operator other than `#` and `$`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    /// `+ - * /` (structure from both sides), `|+ |- |* |/ |< |>` (from the left),
+    /// `+| -| *| /| <| >|` (from the right) and `|+| ...` (both).
+    Arith { op: NumOp, structure: Structure },
+    /// `t <~ p`: shift `p` earlier by `t` cycles.
+    ShiftEarly,
+    /// `t ~> p`: shift `p` later by `t` cycles.
+    ShiftLate,
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn symbol(self) -> String {
+        match self {
+            BinOp::ShiftEarly => "<~".into(),
+            BinOp::ShiftLate => "~>".into(),
+            BinOp::Arith { op, structure } => {
+                let s = op.symbol();
+                match structure {
+                    Structure::Both if matches!(op, NumOp::Left | NumOp::Right) => {
+                        format!("|{s}|")
+                    }
+                    Structure::Both => s.to_string(),
+                    Structure::Left => format!("|{s}"),
+                    Structure::Right => format!("{s}|"),
+                    Structure::Squeeze => format!("||{s}"),
+                }
+            }
+        }
+    }
+}
+
+/// The operator of a section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SectionOp {
+    Hash,
+    Binary(BinOp),
+}

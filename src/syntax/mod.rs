@@ -1,0 +1,3 @@
+//! The patch language: grammar, parser and syntax tree.
+
+pub mod ast;

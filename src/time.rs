@@ -1,0 +1,565 @@
+//! Exact rational time.
+//!
+//! Pattern time is measured in cycles as a fraction `num/den` of two `i64`s, always
+//! kept in lowest terms with a positive denominator. Arithmetic goes through `i128`
+//! and is reduced before it is narrowed back, so ordinary patterns never come near
+//! the limits.
+//!
+//! Overflow never panics. A result that does not fit saturates and raises a sticky,
+//! thread-local flag (in the spirit of IEEE 754 exception flags); every public query
+//! entry point clears the flag before it runs and turns a raised flag into a
+//! [`TimeOverflow`] error afterwards (see [`overflow_guard`]). This keeps the hot
+//! arithmetic free of `Result` plumbing while still guaranteeing a clear error.
+
+use std::cell::Cell;
+use std::cmp::Ordering;
+use std::fmt;
+use std::ops::{Add, Div, Mul, Neg, Sub};
+
+thread_local! {
+    static OVERFLOWED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn raise_overflow() {
+    OVERFLOWED.with(|f| f.set(true));
+}
+
+/// The error reported when exact time arithmetic leaves the representable range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeOverflow;
+
+impl fmt::Display for TimeOverflow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "pattern time overflowed: a time or factor is too large or too finely divided \
+             to represent exactly (numerator and denominator must fit in 64 bits)"
+        )
+    }
+}
+
+impl std::error::Error for TimeOverflow {}
+
+/// Runs `f` with the overflow flag cleared and reports whether any rational
+/// arithmetic inside it overflowed. Nested guards keep an outer raised flag raised.
+pub fn overflow_guard<R>(f: impl FnOnce() -> R) -> Result<R, TimeOverflow> {
+    let outer = OVERFLOWED.with(|flag| flag.replace(false));
+    let result = f();
+    let overflowed = OVERFLOWED.with(|flag| flag.replace(outer));
+    if overflowed {
+        OVERFLOWED.with(|flag| flag.set(true));
+        Err(TimeOverflow)
+    } else {
+        Ok(result)
+    }
+}
+
+/// An exact rational number of cycles.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Rational {
+    num: i64,
+    den: i64,
+}
+
+fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+    while b != 0 {
+        let t = a % b;
+        a = b;
+        b = t;
+    }
+    a
+}
+
+impl Rational {
+    pub const ZERO: Rational = Rational { num: 0, den: 1 };
+    pub const ONE: Rational = Rational { num: 1, den: 1 };
+    /// Largest representable magnitude; saturated results land here.
+    pub const MAX: Rational = Rational {
+        num: i64::MAX,
+        den: 1,
+    };
+    pub const MIN: Rational = Rational {
+        num: -i64::MAX,
+        den: 1,
+    };
+
+    /// `num/den`, reduced. A zero denominator raises the overflow flag and gives 0.
+    pub fn new(num: i64, den: i64) -> Rational {
+        Rational::from_i128(num as i128, den as i128)
+    }
+
+    pub const fn from_int(n: i64) -> Rational {
+        Rational { num: n, den: 1 }
+    }
+
+    pub fn numer(self) -> i64 {
+        self.num
+    }
+
+    pub fn denom(self) -> i64 {
+        self.den
+    }
+
+    /// Reduces an `i128` fraction and narrows it, saturating (and flagging) on overflow.
+    fn from_i128(num: i128, den: i128) -> Rational {
+        if den == 0 {
+            raise_overflow();
+            return Rational::ZERO;
+        }
+        let (mut num, mut den) = if den < 0 {
+            (num.wrapping_neg(), den.wrapping_neg())
+        } else {
+            (num, den)
+        };
+        if num == 0 {
+            return Rational::ZERO;
+        }
+        let g = gcd_u128(num.unsigned_abs(), den.unsigned_abs()) as i128;
+        if g > 1 {
+            num /= g;
+            den /= g;
+        }
+        if num > i64::MAX as i128 || num < -(i64::MAX as i128) || den > i64::MAX as i128 {
+            raise_overflow();
+            return if num > 0 {
+                Rational::MAX
+            } else {
+                Rational::MIN
+            };
+        }
+        Rational {
+            num: num as i64,
+            den: den as i64,
+        }
+    }
+
+    /// The exact value of a decimal literal such as `0.125` or `1e3`: `0.1` is 1/10.
+    /// Returns `None` when the text is not a decimal number or does not fit.
+    pub fn parse_decimal(text: &str) -> Option<Rational> {
+        let (mantissa, exponent) = match text.find(['e', 'E']) {
+            Some(i) => (&text[..i], text[i + 1..].parse::<i32>().ok()?),
+            None => (text, 0),
+        };
+        let (negative, mantissa) = match mantissa.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, mantissa.strip_prefix('+').unwrap_or(mantissa)),
+        };
+        let (int_part, frac_part) = match mantissa.find('.') {
+            Some(i) => (&mantissa[..i], &mantissa[i + 1..]),
+            None => (mantissa, ""),
+        };
+        if int_part.is_empty() && frac_part.is_empty() {
+            return None;
+        }
+        if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let digits = format!("{int_part}{frac_part}");
+        let digits = digits.trim_start_matches('0');
+        let mut num: i128 = if digits.is_empty() {
+            0
+        } else {
+            if digits.len() > 30 {
+                return None;
+            }
+            digits.parse().ok()?
+        };
+        let mut scale = exponent.checked_sub(frac_part.len() as i32)?;
+        let mut den: i128 = 1;
+        while scale > 0 {
+            num = num.checked_mul(10)?;
+            scale -= 1;
+        }
+        while scale < 0 {
+            den = den.checked_mul(10)?;
+            scale += 1;
+        }
+        if negative {
+            num = -num;
+        }
+        let g = gcd_u128(num.unsigned_abs(), den.unsigned_abs()).max(1) as i128;
+        let (num, den) = (num / g, den / g);
+        if num.unsigned_abs() > i64::MAX as u128 || den > i64::MAX as i128 {
+            return None;
+        }
+        Some(Rational::new(num as i64, den as i64))
+    }
+
+    /// The simplest fraction within a relative 1e-12 of `x` (denominator at most 2^40),
+    /// so that float values that came from decimal text (0.1, 1.5) or simple fractions
+    /// (1/3 as a float) become exact again. Non-finite input raises the overflow flag.
+    pub fn from_f64(x: f64) -> Rational {
+        if !x.is_finite() || x.abs() >= 9.0e18 {
+            raise_overflow();
+            return if x < 0.0 {
+                Rational::MIN
+            } else {
+                Rational::MAX
+            };
+        }
+        if x == x.trunc() {
+            return Rational::from_int(x as i64);
+        }
+        // Continued-fraction expansion, stopping at the first convergent close enough.
+        let tolerance = (x.abs() * 1e-12).max(1e-15);
+        let (mut h0, mut h1): (i128, i128) = (0, 1);
+        let (mut k0, mut k1): (i128, i128) = (1, 0);
+        let mut rest = x;
+        for _ in 0..64 {
+            let a = rest.floor();
+            let ai = a as i128;
+            let h2 = ai * h1 + h0;
+            let k2 = ai * k1 + k0;
+            if k2 > (1i128 << 40) {
+                break;
+            }
+            h0 = h1;
+            h1 = h2;
+            k0 = k1;
+            k1 = k2;
+            if ((h1 as f64) / (k1 as f64) - x).abs() <= tolerance {
+                break;
+            }
+            let frac = rest - a;
+            if frac == 0.0 {
+                break;
+            }
+            rest = 1.0 / frac;
+        }
+        Rational::from_i128(h1, k1)
+    }
+
+    pub fn to_f64(self) -> f64 {
+        self.num as f64 / self.den as f64
+    }
+
+    /// Largest integer not above this value.
+    pub fn floor(self) -> Rational {
+        Rational::from_int(self.num.div_euclid(self.den))
+    }
+
+    pub fn floor_int(self) -> i64 {
+        self.num.div_euclid(self.den)
+    }
+
+    /// Smallest integer not below this value.
+    pub fn ceil(self) -> Rational {
+        let f = self.num.div_euclid(self.den);
+        if self.num.rem_euclid(self.den) == 0 {
+            Rational::from_int(f)
+        } else {
+            Rational::from_int(f.saturating_add(1))
+        }
+    }
+
+    /// The start of the cycle this time is in (Tidal's `sam`).
+    pub fn sam(self) -> Rational {
+        self.floor()
+    }
+
+    /// The start of the next cycle (Tidal's `nextSam`).
+    pub fn next_sam(self) -> Rational {
+        self.floor() + Rational::ONE
+    }
+
+    /// The position inside its cycle, in `[0, 1)` (Tidal's `cyclePos`).
+    pub fn cycle_pos(self) -> Rational {
+        self - self.sam()
+    }
+
+    pub fn is_zero(self) -> bool {
+        self.num == 0
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.num < 0
+    }
+
+    pub fn is_positive(self) -> bool {
+        self.num > 0
+    }
+
+    pub fn min(self, other: Rational) -> Rational {
+        if self <= other {
+            self
+        } else {
+            other
+        }
+    }
+
+    pub fn max(self, other: Rational) -> Rational {
+        if self >= other {
+            self
+        } else {
+            other
+        }
+    }
+
+    pub fn abs(self) -> Rational {
+        if self.num < 0 {
+            -self
+        } else {
+            self
+        }
+    }
+
+    pub fn recip(self) -> Rational {
+        Rational::from_i128(self.den as i128, self.num as i128)
+    }
+}
+
+impl Default for Rational {
+    fn default() -> Self {
+        Rational::ZERO
+    }
+}
+
+impl From<i64> for Rational {
+    fn from(n: i64) -> Self {
+        Rational::from_int(n)
+    }
+}
+
+impl Add for Rational {
+    type Output = Rational;
+    fn add(self, o: Rational) -> Rational {
+        if self.den == o.den {
+            return Rational::from_i128(self.num as i128 + o.num as i128, self.den as i128);
+        }
+        Rational::from_i128(
+            self.num as i128 * o.den as i128 + o.num as i128 * self.den as i128,
+            self.den as i128 * o.den as i128,
+        )
+    }
+}
+
+impl Sub for Rational {
+    type Output = Rational;
+    fn sub(self, o: Rational) -> Rational {
+        self + (-o)
+    }
+}
+
+impl Neg for Rational {
+    type Output = Rational;
+    fn neg(self) -> Rational {
+        // num is never i64::MIN (see MIN), so this cannot overflow.
+        Rational {
+            num: -self.num,
+            den: self.den,
+        }
+    }
+}
+
+impl Mul for Rational {
+    type Output = Rational;
+    fn mul(self, o: Rational) -> Rational {
+        Rational::from_i128(
+            self.num as i128 * o.num as i128,
+            self.den as i128 * o.den as i128,
+        )
+    }
+}
+
+impl Div for Rational {
+    type Output = Rational;
+    fn div(self, o: Rational) -> Rational {
+        Rational::from_i128(
+            self.num as i128 * o.den as i128,
+            self.den as i128 * o.num as i128,
+        )
+    }
+}
+
+impl PartialOrd for Rational {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Rational {
+    fn cmp(&self, o: &Self) -> Ordering {
+        (self.num as i128 * o.den as i128).cmp(&(o.num as i128 * self.den as i128))
+    }
+}
+
+impl fmt::Display for Rational {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.num, self.den)
+    }
+}
+
+impl fmt::Debug for Rational {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.num, self.den)
+    }
+}
+
+/// Shorthand for `Rational::new`, used throughout the pattern code and its tests.
+pub fn r(num: i64, den: i64) -> Rational {
+    Rational::new(num, den)
+}
+
+/// A half-open span of time `[begin, end)` in cycles (Tidal's `Arc`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Span {
+    pub begin: Rational,
+    pub end: Rational,
+}
+
+impl Span {
+    pub fn new(begin: Rational, end: Rational) -> Span {
+        Span { begin, end }
+    }
+
+    pub fn duration(self) -> Rational {
+        self.end - self.begin
+    }
+
+    pub fn with_time(self, f: impl Fn(Rational) -> Rational) -> Span {
+        Span::new(f(self.begin), f(self.end))
+    }
+
+    /// The whole cycle containing this span's beginning.
+    pub fn whole_cycle(self) -> Span {
+        Span::new(self.begin.sam(), self.begin.next_sam())
+    }
+
+    /// Splits the span at cycle boundaries (Tidal's `arcCyclesZW`): a zero-width span
+    /// yields itself, otherwise one piece per cycle touched.
+    pub fn cycles(self) -> CycleSpans {
+        CycleSpans {
+            rest: self,
+            zero_width: self.begin == self.end,
+            done: self.begin > self.end,
+        }
+    }
+
+    /// Intersection (Tidal's `sect`); may be empty or inverted.
+    pub fn sect(self, o: Span) -> Span {
+        Span::new(self.begin.max(o.begin), self.end.min(o.end))
+    }
+
+    /// Intersection that also keeps zero-width spans at the edges, as Tidal's `subArc`:
+    /// `None` when the spans do not meet.
+    pub fn sub_span(self, o: Span) -> Option<Span> {
+        let s = self.sect(o);
+        if s.begin > s.end {
+            return None;
+        }
+        if s.begin == s.end {
+            // A zero-width result at the end of a non-zero-width span is not a match.
+            if s.begin == self.end && self.begin < self.end {
+                return None;
+            }
+            if s.begin == o.end && o.begin < o.end {
+                return None;
+            }
+        }
+        Some(s)
+    }
+
+    /// Shifts both ends so the span sits relative to the cycle of its beginning
+    /// (Tidal's `cyclePos` applied to an arc).
+    pub fn cycle_relative(self) -> Span {
+        let sam = self.begin.sam();
+        Span::new(self.begin - sam, self.end - sam)
+    }
+}
+
+impl fmt::Display for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "({} {})", self.begin, self.end)
+    }
+}
+
+/// Iterator over the per-cycle pieces of a span; see [`Span::cycles`].
+pub struct CycleSpans {
+    rest: Span,
+    zero_width: bool,
+    done: bool,
+}
+
+impl Iterator for CycleSpans {
+    type Item = Span;
+    fn next(&mut self) -> Option<Span> {
+        if self.done {
+            return None;
+        }
+        if self.zero_width {
+            self.done = true;
+            return Some(self.rest);
+        }
+        if self.rest.begin >= self.rest.end {
+            self.done = true;
+            return None;
+        }
+        let stop = self.rest.begin.next_sam().min(self.rest.end);
+        let piece = Span::new(self.rest.begin, stop);
+        if stop <= self.rest.begin {
+            // Saturated arithmetic made no progress; stop rather than loop forever.
+            self.done = true;
+            return Some(piece);
+        }
+        self.rest.begin = stop;
+        Some(piece)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reduces_and_orders() {
+        assert_eq!(r(2, 4), r(1, 2));
+        assert_eq!(r(1, -2), r(-1, 2));
+        assert!(r(1, 3) < r(1, 2));
+        assert_eq!(r(1, 3) + r(1, 6), r(1, 2));
+        assert_eq!(r(-1, 3).floor(), Rational::from_int(-1));
+        assert_eq!(r(7, 3).cycle_pos(), r(1, 3));
+    }
+
+    #[test]
+    fn decimals_are_exact() {
+        assert_eq!(Rational::parse_decimal("0.125"), Some(r(1, 8)));
+        assert_eq!(Rational::parse_decimal(".5"), Some(r(1, 2)));
+        assert_eq!(Rational::parse_decimal("1e3"), Some(r(1000, 1)));
+        assert_eq!(Rational::parse_decimal("-2.5e-1"), Some(r(-1, 4)));
+        assert_eq!(Rational::parse_decimal("1e400"), None);
+        assert_eq!(Rational::parse_decimal("abc"), None);
+    }
+
+    #[test]
+    fn floats_recover_simple_fractions() {
+        assert_eq!(Rational::from_f64(0.1), r(1, 10));
+        assert_eq!(Rational::from_f64(1.0 / 3.0), r(1, 3));
+        assert_eq!(Rational::from_f64(-1.5), r(-3, 2));
+        assert_eq!(Rational::from_f64(0.6), r(3, 5));
+    }
+
+    #[test]
+    fn overflow_is_flagged_not_panicking() {
+        let result = overflow_guard(|| Rational::from_int(i64::MAX / 2) * Rational::from_int(4));
+        assert_eq!(result, Err(TimeOverflow));
+        let fine = overflow_guard(|| r(1, 2) + r(1, 3));
+        assert_eq!(fine, Ok(r(5, 6)));
+        let div0 = overflow_guard(|| r(1, 2) / Rational::ZERO);
+        assert_eq!(div0, Err(TimeOverflow));
+    }
+
+    #[test]
+    fn spans_split_at_cycles() {
+        let pieces: Vec<Span> = Span::new(r(1, 2), r(5, 2)).cycles().collect();
+        assert_eq!(
+            pieces,
+            vec![
+                Span::new(r(1, 2), r(1, 1)),
+                Span::new(r(1, 1), r(2, 1)),
+                Span::new(r(2, 1), r(5, 2))
+            ]
+        );
+        let zw: Vec<Span> = Span::new(r(1, 2), r(1, 2)).cycles().collect();
+        assert_eq!(zw, vec![Span::new(r(1, 2), r(1, 2))]);
+    }
+}
