@@ -86,8 +86,10 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 /// line and a caret under the span.
 pub fn render(file_name: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
     let file = SimpleFile::new(file_name, source);
-    let mut config = Config::default();
-    config.chars = term::Chars::ascii();
+    let config = Config {
+        chars: term::Chars::ascii(),
+        ..Config::default()
+    };
     let mut out = String::new();
     for d in diagnostics {
         let start = d.span.start.min(source.len());
@@ -97,7 +99,9 @@ pub fn render(file_name: &str, source: &str, diagnostics: &[Diagnostic]) -> Stri
             Severity::Warning => CsDiagnostic::warning(),
         }
         .with_message(d.message.clone())
-        .with_labels(vec![Label::primary((), start..end).with_message(d.label.clone())])
+        .with_labels(vec![
+            Label::primary((), start..end).with_message(d.label.clone())
+        ])
         .with_notes(d.hints.iter().map(|h| format!("hint: {h}")).collect());
         match term::emit_into_string(&config, &file, &cs) {
             Ok(text) => out.push_str(&text),
@@ -105,7 +109,10 @@ pub fn render(file_name: &str, source: &str, diagnostics: &[Diagnostic]) -> Stri
                 // Rendering can only fail on a span outside the file, which the clamping
                 // above rules out; fall back to a plain line all the same.
                 let (line, col) = line_col(source, start);
-                out.push_str(&format!("error: {} at {file_name}:{line}:{col}\n", d.message));
+                out.push_str(&format!(
+                    "error: {} at {file_name}:{line}:{col}\n",
+                    d.message
+                ));
             }
         }
     }

@@ -321,8 +321,7 @@ impl<T: PatValue> Pattern<T> {
     /// silent (Tidal's `compressArc`). Spans outside `[0, 1]` give silence.
     pub fn compress(self, begin: Rational, end: Rational) -> Self {
         let (zero, one) = (Rational::ZERO, Rational::ONE);
-        if begin > end || begin > one || end > one || begin < zero || end < zero || begin == end
-        {
+        if begin > end || begin > one || end > one || begin < zero || end < zero || begin == end {
             return Pattern::silence();
         }
         self.fast_gap(one / (end - begin)).late(begin)
@@ -379,7 +378,11 @@ impl<T: PatValue> Pattern<T> {
 }
 
 /// Removes, from `out[start..]`, the events for which `keep` is false, keeping order.
-pub(crate) fn retain_from<T>(out: &mut Vec<Event<T>>, start: usize, keep: impl Fn(&Event<T>) -> bool) {
+pub(crate) fn retain_from<T>(
+    out: &mut Vec<Event<T>>,
+    start: usize,
+    keep: impl Fn(&Event<T>) -> bool,
+) {
     let mut write = start;
     for read in start..out.len() {
         if keep(&out[read]) {
@@ -442,9 +445,7 @@ pub fn fastcat<T: PatValue>(pats: Vec<Pattern<T>>) -> Pattern<T> {
 /// Concatenates weighted patterns into one cycle, each taking its weight's share
 /// (Tidal's `timeCat`).
 pub fn timecat<T: PatValue>(parts: Vec<(Rational, Pattern<T>)>) -> Pattern<T> {
-    let total = parts
-        .iter()
-        .fold(Rational::ZERO, |acc, (w, _)| acc + *w);
+    let total = parts.iter().fold(Rational::ZERO, |acc, (w, _)| acc + *w);
     if !total.is_positive() {
         return Pattern::silence();
     }
@@ -549,7 +550,10 @@ impl<T: PatValue> Pattern<Pattern<T>> {
             for o in outer {
                 let w = o.whole_or_part();
                 inner.clear();
-                o.value.clone().focus(w.begin, w.end).query_into(o.part, &mut inner);
+                o.value
+                    .clone()
+                    .focus(w.begin, w.end)
+                    .query_into(o.part, &mut inner);
                 for i in inner.drain(..) {
                     let Ok(whole) = sub_whole(o.whole, i.whole) else {
                         continue;

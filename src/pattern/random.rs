@@ -64,7 +64,11 @@ pub fn rand() -> Pattern<f64> {
 
 /// Keeps the events of `pat` whose random value (from `rand`, sampled over the event's
 /// whole, as Tidal's `<*` does) is at least `amount` (Tidal's `_degradeByUsing`).
-pub fn degrade_by_using<T: PatValue>(rand: Pattern<f64>, amount: f64, pat: Pattern<T>) -> Pattern<T> {
+pub fn degrade_by_using<T: PatValue>(
+    rand: Pattern<f64>,
+    amount: f64,
+    pat: Pattern<T>,
+) -> Pattern<T> {
     app(Structure::Left, pat, rand, |v: &T, r: &f64| (v.clone(), *r))
         .filter_values(move |(_, r)| *r >= amount)
         .fmap(|(v, _)| v.clone())
@@ -72,7 +76,11 @@ pub fn degrade_by_using<T: PatValue>(rand: Pattern<f64>, amount: f64, pat: Patte
 
 /// The complement of [`degrade_by_using`]: keeps the events whose random value is
 /// below `amount` (Tidal's `_unDegradeBy`).
-pub fn undegrade_by_using<T: PatValue>(rand: Pattern<f64>, amount: f64, pat: Pattern<T>) -> Pattern<T> {
+pub fn undegrade_by_using<T: PatValue>(
+    rand: Pattern<f64>,
+    amount: f64,
+    pat: Pattern<T>,
+) -> Pattern<T> {
     app(Structure::Left, pat, rand, |v: &T, r: &f64| (v.clone(), *r))
         .filter_values(move |(_, r)| *r < amount)
         .fmap(|(v, _)| v.clone())
@@ -93,7 +101,12 @@ pub fn choose_by<T: PatValue>(rand: Pattern<f64>, choices: Vec<T>) -> Pattern<T>
 
 /// Samples a continuous pattern once per `1/n` of a cycle (Tidal's `_segment`).
 pub fn segment<T: PatValue>(n: Rational, pat: Pattern<T>) -> Pattern<T> {
-    app(Structure::Left, Pattern::pure(()).fast(n), pat, |_, v: &T| v.clone())
+    app(
+        Structure::Left,
+        Pattern::pure(()).fast(n),
+        pat,
+        |_, v: &T| v.clone(),
+    )
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@ fn seq(words: &[&str]) -> Pattern<String> {
 fn events(p: &Pattern<String>, b: Rational, e: Rational) -> Vec<(Option<Span>, Span, String)> {
     let mut evs = p.query(sp(b, e));
     sort_events(&mut evs);
-    evs.into_iter().map(|e| (e.whole, e.part, e.value)).collect()
+    evs.into_iter()
+        .map(|e| (e.whole, e.part, e.value))
+        .collect()
 }
 
 #[test]
@@ -49,19 +51,31 @@ fn slowcat_keeps_each_patterns_own_cycles() {
     let second = seq(&["x", "y"]).slow(r(2, 1));
     let p = slowcat(vec![Pattern::pure("a".to_string()), second]);
     let c1 = events(&p, r(1, 1), r(2, 1));
-    assert_eq!(c1, vec![(Some(sp(r(1, 1), r(2, 1))), sp(r(1, 1), r(2, 1)), "x".into())]);
+    assert_eq!(
+        c1,
+        vec![(Some(sp(r(1, 1), r(2, 1))), sp(r(1, 1), r(2, 1)), "x".into())]
+    );
     let c3 = events(&p, r(3, 1), r(4, 1));
-    assert_eq!(c3, vec![(Some(sp(r(3, 1), r(4, 1))), sp(r(3, 1), r(4, 1)), "y".into())]);
+    assert_eq!(
+        c3,
+        vec![(Some(sp(r(3, 1), r(4, 1))), sp(r(3, 1), r(4, 1)), "y".into())]
+    );
 }
 
 #[test]
 fn rev_mirrors_each_cycle() {
     let p = seq(&["a", "b", "c"]).rev();
-    let evs: Vec<String> = events(&p, r(0, 1), r(1, 1)).into_iter().map(|e| e.2).collect();
+    let evs: Vec<String> = events(&p, r(0, 1), r(1, 1))
+        .into_iter()
+        .map(|e| e.2)
+        .collect();
     assert_eq!(evs, vec!["c", "b", "a"]);
     // A fragment keeps its whole mirrored.
     let frag = events(&p, r(0, 1), r(1, 6));
-    assert_eq!(frag, vec![(Some(sp(r(0, 1), r(1, 3))), sp(r(0, 1), r(1, 6)), "c".into())]);
+    assert_eq!(
+        frag,
+        vec![(Some(sp(r(0, 1), r(1, 3))), sp(r(0, 1), r(1, 6)), "c".into())]
+    );
 }
 
 #[test]
@@ -89,10 +103,18 @@ fn compress_and_zoom() {
 #[test]
 fn app_left_keeps_left_structure() {
     let a = fastcat(vec![Pattern::pure(1.0), Pattern::pure(2.0)]);
-    let b = fastcat(vec![Pattern::pure(10.0), Pattern::pure(20.0), Pattern::pure(30.0)]);
-    let mut evs = app(Structure::Left, a.clone(), b.clone(), |x, y| x + y).query(sp(r(0, 1), r(1, 1)));
+    let b = fastcat(vec![
+        Pattern::pure(10.0),
+        Pattern::pure(20.0),
+        Pattern::pure(30.0),
+    ]);
+    let mut evs =
+        app(Structure::Left, a.clone(), b.clone(), |x, y| x + y).query(sp(r(0, 1), r(1, 1)));
     sort_events(&mut evs);
-    let got: Vec<(Span, Span, f64)> = evs.iter().map(|e| (e.whole.unwrap(), e.part, e.value)).collect();
+    let got: Vec<(Span, Span, f64)> = evs
+        .iter()
+        .map(|e| (e.whole.unwrap(), e.part, e.value))
+        .collect();
     assert_eq!(
         got,
         vec![

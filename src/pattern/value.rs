@@ -9,6 +9,9 @@ use std::sync::Arc;
 /// word such as a sample name. Mini-notation keeps note names as words (`"c e"` shows
 /// as `"c"`, `"e"`); a numeric context reads a word that is a note name as its MIDI
 /// number, and arithmetic on it gives a `Note`.
+// Controls are stored inline on purpose: setting and combining them on every query
+// then never allocates, which the audio thread will rely on.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, PartialEq, Debug)]
 pub enum Value {
     Num(f64),
@@ -167,7 +170,11 @@ impl Controls {
 
     /// Combines two maps: keys present in both are combined with `op` (left, right),
     /// keys present in one are kept as they are (Tidal's `Map.unionWith`).
-    pub fn union_with(&self, other: &Controls, op: impl Fn(&Scalar, &Scalar) -> Scalar) -> Controls {
+    pub fn union_with(
+        &self,
+        other: &Controls,
+        op: impl Fn(&Scalar, &Scalar) -> Scalar,
+    ) -> Controls {
         let mut out = self.clone();
         for (slot, theirs) in out.values.iter_mut().zip(other.values.iter()) {
             match (slot.as_ref(), theirs) {

@@ -40,9 +40,17 @@ pub enum StatementKind {
     /// `tempo: x`, `cps: x` (cycles per second) or `bpm: x` (cps = x / 60).
     Tempo { unit: TempoUnit, value: Expr },
     /// `~name: expr` or `~name $ expr`. `name` excludes the `~`.
-    Bus { name: String, name_span: SrcSpan, expr: Expr },
+    Bus {
+        name: String,
+        name_span: SrcSpan,
+        expr: Expr,
+    },
     /// `out: expr`, `out1:`, `o1:`, `d1:`, ...: `name` is as written (`out`, `o3`, `d1`).
-    Output { name: String, name_span: SrcSpan, expr: Expr },
+    Output {
+        name: String,
+        name_span: SrcSpan,
+        expr: Expr,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,12 +88,20 @@ pub enum ExprKind {
     /// control pattern, sets its controls on `left` (Tidal's `#`).
     Hash { left: Box<Expr>, right: Box<Expr> },
     /// Arithmetic and Tidal's structure-keeping operators.
-    Binary { op: BinOp, left: Box<Expr>, right: Box<Expr> },
+    Binary {
+        op: BinOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     /// `-x`.
     Neg(Box<Expr>),
     /// An operator section: `(# speed 2)`, `(+ 0.5)`, `(|+ n 12)` take the operand on the
     /// right; `(0.25 <~)` takes it on the left.
-    Section { op: SectionOp, operand: Box<Expr>, operand_side: Side },
+    Section {
+        op: SectionOp,
+        operand: Box<Expr>,
+        operand_side: Side,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,11 +7,11 @@
 //! pattern, inner-joined). Functions named with a leading underscore in Tidal
 //! (`_fast`) are the methods on [`Pattern`] or take plain numbers here.
 //!
-//! - [`timing`]: speed, shifting, reversal, cycle-wise conditionals and structure
+//! - [`timing`][]: speed, shifting, reversal, cycle-wise conditionals and structure
 //!   (fast slow hurry rev every whenmod palindrome iter chunk ply euclid off linger ...)
-//! - [`chance`]: randomness (degradeBy sometimesBy someCyclesBy shuffle scramble rand
+//! - [`chance`][]: randomness (degradeBy sometimesBy someCyclesBy shuffle scramble rand
 //!   irand choose)
-//! - [`sound`]: transforms of sound events (jux stut echo chop striate ...)
+//! - [`sound`][]: transforms of sound events (jux stut echo chop striate ...)
 
 pub mod chance;
 pub mod sound;
@@ -24,9 +24,7 @@ use crate::time::Rational;
 /// A numeric value as exact time: floats that came from decimal text or simple
 /// fractions become exact again (see [`Rational::from_f64`]).
 pub fn time_of(v: &Value) -> Option<Rational> {
-    v.as_f64()
-        .filter(|x| x.is_finite())
-        .map(Rational::from_f64)
+    v.as_f64().filter(|x| x.is_finite()).map(Rational::from_f64)
 }
 
 /// Applies `f` with a time-valued pattern argument; non-numeric argument events are
@@ -48,9 +46,11 @@ pub fn with_f64_arg<T: PatValue>(
     pat: Pattern<T>,
     f: impl Fn(f64, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
 ) -> Pattern<T> {
-    patternify(arg, pat, move |v, p| match v.as_f64().filter(|x| x.is_finite()) {
-        Some(x) => f(x, p),
-        None => Pattern::silence(),
+    patternify(arg, pat, move |v, p| {
+        match v.as_f64().filter(|x| x.is_finite()) {
+            Some(x) => f(x, p),
+            None => Pattern::silence(),
+        }
     })
 }
 
@@ -61,9 +61,11 @@ pub fn with_int_arg<T: PatValue>(
     pat: Pattern<T>,
     f: impl Fn(i64, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
 ) -> Pattern<T> {
-    patternify(arg, pat, move |v, p| match v.as_f64().filter(|x| x.is_finite()) {
-        Some(x) => f(x.floor().clamp(-1e15, 1e15) as i64, p),
-        None => Pattern::silence(),
+    patternify(arg, pat, move |v, p| {
+        match v.as_f64().filter(|x| x.is_finite()) {
+            Some(x) => f(x.floor().clamp(-1e15, 1e15) as i64, p),
+            None => Pattern::silence(),
+        }
     })
 }
 
