@@ -13,5 +13,28 @@ pub mod diag;
 pub mod eval;
 pub mod mini;
 pub mod pattern;
+pub mod query;
 pub mod syntax;
 pub mod time;
+
+use diag::Diagnostic;
+
+/// Everything `phonon check` reports about a patch: syntax errors; otherwise type
+/// errors, mini-notation errors inside strings and evaluation errors, all of them,
+/// in source order.
+pub fn check_source(source: &str) -> Vec<Diagnostic> {
+    let program = match syntax::parse_program(source) {
+        Ok(p) => p,
+        Err(diagnostics) => return diagnostics,
+    };
+    let mut diagnostics = eval::check_strings(&program);
+    let checked = check::check_program(&program);
+    diagnostics.extend(checked.diagnostics);
+    if !diagnostics.iter().any(Diagnostic::is_error) {
+        if let Err(e) = eval::eval_program(source, &program) {
+            diagnostics.push(e.to_diagnostic());
+        }
+    }
+    diagnostics.sort_by_key(|d| d.span.start);
+    diagnostics
+}

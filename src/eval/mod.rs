@@ -1,0 +1,466 @@
+//! Evaluation of a checked patch: every pattern-valued expression becomes a
+//! [`Pattern`], and every audio-rate expression a [`Sig`] tree whose leaves are
+//! constants, patterns, sounds and buses (the input of the later lowering to the
+//! signal graph).
+//!
+//! Evaluation is dynamic on purpose: the type checker has already rejected what
+//! cannot work, and the evaluator decides the remaining overloads (`$` composing or
+//! applying, `range` on a pattern or a signal, `#` applying or setting controls) from
+//! the values it meets. What the checker would have caught is still reported here as
+//! an [`EvalError`] with a span, never a panic.
+
+mod builtins;
+mod ops;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use crate::diag::Diagnostic;
+use crate::pattern::value::{Control, Value};
+use crate::pattern::Pattern;
+use crate::syntax::ast::{Expr, ExprKind, Program, SectionOp, Side, SrcSpan, StatementKind, TempoUnit};
+use crate::time::Rational;
+
+pub use builtins::{arity, Arity};
+
+/// A constant number, exact when it came from exact literals and exact arithmetic.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Num {
+    pub value: f64,
+    pub exact: Option<Rational>,
+}
+
+impl Num {
+    pub fn new(value: f64) -> Num {
+        Num { value, exact: None }
+    }
+
+    /// The value as exact time: the exact fraction when known, else the float read as
+    /// the simplest nearby fraction.
+    pub fn time(self) -> Rational {
+        self.exact.unwrap_or_else(|| Rational::from_f64(self.value))
+    }
+}
+
+/// A control whose value comes from a signal, sampled at each event's onset.
+#[derive(Clone, Debug)]
+pub struct SampledControl {
+    pub control: Control,
+    pub signal: Arc<Sig>,
+    /// The source text of the signal expression, for display.
+    pub text: String,
+}
+
+/// A sound: a pattern of control maps, plus controls sampled from signals.
+#[derive(Clone, Debug)]
+pub struct SoundVal {
+    pub pattern: Pattern<Value>,
+    pub sampled: Vec<SampledControl>,
+}
+
+impl SoundVal {
+    pub fn new(pattern: Pattern<Value>) -> SoundVal {
+        SoundVal {
+            pattern,
+            sampled: Vec::new(),
+        }
+    }
+
+    pub fn with_pattern(&self, pattern: Pattern<Value>) -> SoundVal {
+        SoundVal {
+            pattern,
+            sampled: self.sampled.clone(),
+        }
+    }
+}
+
+/// An audio-rate expression, kept symbolic for the signal graph.
+#[derive(Clone, Debug)]
+pub enum Sig {
+    Const(f64),
+    /// A numeric pattern held as a stepped signal.
+    Pattern(Pattern<Value>),
+    /// The stereo mix of a sound's voices.
+    Sound(SoundVal),
+    /// A bus's output; when the bus depends on itself, its previous block.
+    Bus(String),
+    /// A built-in oscillator, filter, envelope or effect. `input` is the signal it
+    /// processes, for effects.
+    Builtin {
+        name: &'static str,
+        args: Vec<Val>,
+        input: Option<Arc<Sig>>,
+        span: SrcSpan,
+    },
+    Binary {
+        op: crate::pattern::value::NumOp,
+        left: Arc<Sig>,
+        right: Arc<Sig>,
+    },
+    Neg(Arc<Sig>),
+}
+
+/// A function value: a built-in waiting for arguments, or one built from others.
+#[derive(Clone, Debug)]
+pub enum Func {
+    /// A built-in with the arguments given so far.
+    Partial {
+        name: &'static str,
+        args: Vec<Val>,
+        span: SrcSpan,
+    },
+    /// `outer . inner`: apply `inner`, then `outer` (from `f $ g`).
+    Compose { outer: Val, inner: Val },
+    /// An operator section such as `(# speed 2)`, `(+ 1)` or `(0.25 <~)`.
+    Section {
+        op: SectionOp,
+        operand: Val,
+        operand_side: Side,
+        span: SrcSpan,
+    },
+    /// Arithmetic lifted over a function: `v -> f v op other` (or `other op f v`).
+    Lifted {
+        op: crate::syntax::ast::BinOp,
+        func: Val,
+        other: Val,
+        func_side: Side,
+        span: SrcSpan,
+    },
+    /// Arithmetic of two functions of one input: `v -> f v op g v`.
+    Both {
+        op: crate::syntax::ast::BinOp,
+        left: Val,
+        right: Val,
+        span: SrcSpan,
+    },
+}
+
+/// The value of an expression.
+#[derive(Clone, Debug)]
+pub enum Val {
+    Num(Num),
+    Pat(Pattern<Value>),
+    Sound(SoundVal),
+    Signal(Arc<Sig>),
+    Func(Arc<Func>),
+}
+
+impl Val {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Val::Num(_) => "a number",
+            Val::Pat(_) => "a pattern",
+            Val::Sound(_) => "a sound",
+            Val::Signal(_) => "a signal",
+            Val::Func(_) => "a function",
+        }
+    }
+}
+
+/// A problem found while evaluating, with the span of the expression at fault.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EvalError {
+    pub message: String,
+    pub span: SrcSpan,
+    pub hint: Option<String>,
+}
+
+impl EvalError {
+    pub fn new(message: impl Into<String>, span: SrcSpan) -> EvalError {
+        EvalError {
+            message: message.into(),
+            span,
+            hint: None,
+        }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> EvalError {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let d = Diagnostic::error(self.message.clone(), self.span);
+        match &self.hint {
+            Some(h) => d.with_hint(h.clone()),
+            None => d,
+        }
+    }
+}
+
+impl fmt::Display for EvalError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)
+    }
+}
+
+pub type EvalResult<T> = Result<T, EvalError>;
+
+/// An evaluated patch.
+#[derive(Clone, Debug)]
+pub struct Evaluated {
+    /// Cycles per second.
+    pub cps: f64,
+    /// The outputs in source order, each as a signal.
+    pub outputs: Vec<(String, Arc<Sig>)>,
+    /// The value of every bus.
+    pub buses: HashMap<String, Val>,
+}
+
+/// What applying functions needs besides the values: the patch text, to describe
+/// signals that controls sample. Cheap to clone into transform closures.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    source: Arc<str>,
+}
+
+impl Ctx {
+    pub fn new(source: &str) -> Ctx {
+        Ctx {
+            source: Arc::from(source),
+        }
+    }
+
+    fn text(&self, span: SrcSpan) -> String {
+        self.source
+            .get(span.start..span.end)
+            .unwrap_or("signal")
+            .to_string()
+    }
+}
+
+/// Evaluates expressions in the scope of a patch's buses.
+pub struct Evaluator<'a> {
+    ctx: Ctx,
+    bus_exprs: HashMap<String, &'a Expr>,
+    values: HashMap<String, Val>,
+    in_progress: Vec<String>,
+}
+
+impl<'a> Evaluator<'a> {
+    /// An evaluator for expressions that may refer to the buses of `program`, whose
+    /// text is `source` (used to describe sampled signals).
+    pub fn new(source: &'a str, program: Option<&'a Program>) -> Evaluator<'a> {
+        let mut bus_exprs = HashMap::new();
+        if let Some(program) = program {
+            for st in &program.statements {
+                if let StatementKind::Bus { name, expr, .. } = &st.kind {
+                    bus_exprs.insert(name.clone(), expr);
+                }
+            }
+        }
+        Evaluator {
+            ctx: Ctx::new(source),
+            bus_exprs,
+            values: HashMap::new(),
+            in_progress: Vec::new(),
+        }
+    }
+
+    /// The value of bus `name`. A bus that depends on itself reads as its own
+    /// output (one block earlier, at run time).
+    pub fn bus(&mut self, name: &str, span: SrcSpan) -> EvalResult<Val> {
+        if let Some(v) = self.values.get(name) {
+            return Ok(v.clone());
+        }
+        if self.in_progress.iter().any(|n| n == name) {
+            return Ok(Val::Signal(Arc::new(Sig::Bus(name.to_string()))));
+        }
+        let Some(expr) = self.bus_exprs.get(name).copied() else {
+            return Err(EvalError::new(format!("undefined bus `~{name}`"), span));
+        };
+        self.in_progress.push(name.to_string());
+        let result = self.eval(expr);
+        self.in_progress.pop();
+        let mut value = result?;
+        // A bus whose definition reads itself is audio feedback: it is a signal.
+        if self.refers_to(expr, name) {
+            value = Val::Signal(self.ctx.to_signal(value, expr.span)?);
+        }
+        self.values.insert(name.to_string(), value.clone());
+        Ok(value)
+    }
+
+    fn refers_to(&self, expr: &Expr, name: &str) -> bool {
+        let mut seen = Vec::new();
+        self.refers_to_inner(expr, name, &mut seen)
+    }
+
+    fn refers_to_inner(&self, expr: &Expr, name: &str, seen: &mut Vec<String>) -> bool {
+        match &expr.kind {
+            ExprKind::Bus(b) => {
+                if b == name {
+                    return true;
+                }
+                if seen.contains(b) {
+                    return false;
+                }
+                seen.push(b.clone());
+                match self.bus_exprs.get(b) {
+                    Some(e) => self.refers_to_inner(e, name, seen),
+                    None => false,
+                }
+            }
+            ExprKind::Number { .. } | ExprKind::Str { .. } | ExprKind::Ident(_) => false,
+            ExprKind::Apply { func: a, arg: b }
+            | ExprKind::Dollar { left: a, right: b }
+            | ExprKind::Hash { left: a, right: b }
+            | ExprKind::Binary { left: a, right: b, .. } => {
+                self.refers_to_inner(a, name, seen) || self.refers_to_inner(b, name, seen)
+            }
+            ExprKind::Neg(a) | ExprKind::Section { operand: a, .. } => {
+                self.refers_to_inner(a, name, seen)
+            }
+        }
+    }
+
+    /// The context functions are applied in.
+    pub fn ctx(&self) -> &Ctx {
+        &self.ctx
+    }
+
+    /// Evaluates one expression.
+    pub fn eval(&mut self, expr: &Expr) -> EvalResult<Val> {
+        let span = expr.span;
+        match &expr.kind {
+            ExprKind::Number { value, exact } => Ok(Val::Num(Num {
+                value: *value,
+                exact: *exact,
+            })),
+            ExprKind::Str {
+                text,
+                content_start,
+            } => match crate::mini::parse(text) {
+                Ok(p) => Ok(Val::Pat(p)),
+                Err(e) => {
+                    let start = content_start + e.start;
+                    let end = (content_start + e.end).max(start);
+                    let mut err = EvalError::new(e.message, SrcSpan::new(start, end));
+                    err.hint = e.hint;
+                    Err(err)
+                }
+            },
+            ExprKind::Bus(name) => self.bus(name, span),
+            ExprKind::Ident(name) => self.ctx.reference(name, span),
+            ExprKind::Apply { func, arg } => {
+                let f = self.eval(func)?;
+                let a = self.eval(arg)?;
+                self.ctx.apply(f, a, arg.span, span)
+            }
+            ExprKind::Dollar { left, right } => {
+                let l = self.eval(left)?;
+                let r = self.eval(right)?;
+                self.ctx.dollar(l, r, span)
+            }
+            ExprKind::Hash { left, right } => {
+                let l = self.eval(left)?;
+                let r = self.eval(right)?;
+                self.ctx.hash(l, r, right.span, span)
+            }
+            ExprKind::Binary { op, left, right } => {
+                let l = self.eval(left)?;
+                let r = self.eval(right)?;
+                self.ctx.binary(*op, l, r, span)
+            }
+            ExprKind::Neg(inner) => {
+                let v = self.eval(inner)?;
+                self.ctx.negate(v, span)
+            }
+            ExprKind::Section {
+                op,
+                operand,
+                operand_side,
+            } => {
+                let operand = self.eval(operand)?;
+                Ok(Val::Func(Arc::new(Func::Section {
+                    op: *op,
+                    operand,
+                    operand_side: *operand_side,
+                    span,
+                })))
+            }
+        }
+    }
+
+    /// Evaluates a whole patch: its tempo, its buses and its outputs.
+    pub fn eval_program(&mut self, program: &Program) -> EvalResult<Evaluated> {
+        let mut cps = 0.5;
+        let mut outputs = Vec::new();
+        for st in &program.statements {
+            match &st.kind {
+                StatementKind::Tempo { unit, value } => {
+                    let v = self.eval(value)?;
+                    let Val::Num(n) = v else {
+                        return Err(EvalError::new("the tempo must be a constant number", value.span));
+                    };
+                    let x = match unit {
+                        TempoUnit::Cps => n.value,
+                        TempoUnit::Bpm => n.value / 60.0,
+                    };
+                    if !(x.is_finite() && x > 0.0) {
+                        return Err(EvalError::new("the tempo must be a positive number", value.span));
+                    }
+                    cps = x;
+                }
+                StatementKind::Bus { name, name_span, .. } => {
+                    self.bus(name, *name_span)?;
+                }
+                StatementKind::Output { name, expr, .. } => {
+                    let v = self.eval(expr)?;
+                    outputs.push((name.clone(), self.ctx.to_signal(v, expr.span)?));
+                }
+            }
+        }
+        Ok(Evaluated {
+            cps,
+            outputs,
+            buses: self.values.clone(),
+        })
+    }
+}
+
+/// Evaluates a patch (already parsed and checked).
+pub fn eval_program(source: &str, program: &Program) -> EvalResult<Evaluated> {
+    Evaluator::new(source, Some(program)).eval_program(program)
+}
+
+/// Parses every string of a patch as mini-notation and reports the errors, each
+/// pointing into the string inside the patch.
+pub fn check_strings(program: &Program) -> Vec<Diagnostic> {
+    fn walk(expr: &Expr, out: &mut Vec<Diagnostic>) {
+        match &expr.kind {
+            ExprKind::Str {
+                text,
+                content_start,
+            } => {
+                if let Err(e) = crate::mini::parse(text) {
+                    let start = content_start + e.start;
+                    let end = (content_start + e.end).max(start);
+                    let mut d = Diagnostic::error(e.message, SrcSpan::new(start, end));
+                    if let Some(h) = e.hint {
+                        d = d.with_hint(h);
+                    }
+                    out.push(d);
+                }
+            }
+            ExprKind::Number { .. } | ExprKind::Bus(_) | ExprKind::Ident(_) => {}
+            ExprKind::Apply { func: a, arg: b }
+            | ExprKind::Dollar { left: a, right: b }
+            | ExprKind::Hash { left: a, right: b }
+            | ExprKind::Binary { left: a, right: b, .. } => {
+                walk(a, out);
+                walk(b, out);
+            }
+            ExprKind::Neg(a) | ExprKind::Section { operand: a, .. } => walk(a, out),
+        }
+    }
+    let mut out = Vec::new();
+    for st in &program.statements {
+        match &st.kind {
+            StatementKind::Tempo { value, .. } => walk(value, &mut out),
+            StatementKind::Bus { expr, .. } | StatementKind::Output { expr, .. } => walk(expr, &mut out),
+        }
+    }
+    out
+}

@@ -1,0 +1,383 @@
+//! Application, `$`, `#`, arithmetic and coercions between values.
+
+use std::sync::Arc;
+
+use super::builtins;
+use super::{Ctx, EvalError, EvalResult, Func, Num, SampledControl, Sig, SoundVal, Val};
+use crate::pattern::transforms::sound::set_controls;
+use crate::pattern::transforms::with_time_arg;
+use crate::pattern::value::{Controls, NumOp, Value};
+use crate::pattern::{app, Pattern, Structure};
+use crate::syntax::ast::{BinOp, SectionOp, Side, SrcSpan};
+
+/// A numeric value as a pattern: a constant becomes a pattern with one event per cycle.
+pub(crate) fn num_pattern(n: Num) -> Pattern<Value> {
+    Pattern::pure(Value::Num(n.value))
+}
+
+impl Ctx {
+    /// `f x` by juxtaposition.
+    pub(crate) fn apply(&self, f: Val, x: Val, arg_span: SrcSpan, span: SrcSpan) -> EvalResult<Val> {
+        let Val::Func(func) = f else {
+            return Err(EvalError::new(
+                format!("{} cannot be applied to an argument", f.kind()),
+                span,
+            )
+            .with_hint("only functions take arguments; did you mean to combine with `#` or `$`?"));
+        };
+        match &*func {
+            Func::Partial { name, args, span: fspan } => {
+                let arity = builtins::arity(name);
+                if args.len() < arity.params() {
+                    let mut args = args.clone();
+                    args.push(x);
+                    if args.len() == arity.params() && !arity.input {
+                        return builtins::call(self, name, args, None, *fspan);
+                    }
+                    return Ok(Val::Func(Arc::new(Func::Partial {
+                        name,
+                        args,
+                        span: fspan.join(arg_span),
+                    })));
+                }
+                if arity.input {
+                    return builtins::call(self, name, args.clone(), Some(x), fspan.join(arg_span));
+                }
+                Err(EvalError::new(format!("too many arguments for `{name}`"), arg_span))
+            }
+            _ => self.apply_input(Val::Func(func.clone()), x, span),
+        }
+    }
+
+    /// Gives a function its input (what `$` and `#` do): optional parameters still
+    /// missing take their defaults.
+    pub(crate) fn apply_input(&self, f: Val, x: Val, span: SrcSpan) -> EvalResult<Val> {
+        let Val::Func(func) = f else {
+            return Err(EvalError::new(format!("{} is not a function", f.kind()), span));
+        };
+        match &*func {
+            Func::Partial { name, args, span: fspan } => {
+                let arity = builtins::arity(name);
+                if !arity.input {
+                    return Err(EvalError::new(
+                        format!("`{name}` does not process an input"),
+                        *fspan,
+                    ));
+                }
+                if args.len() < arity.required {
+                    return Err(EvalError::new(
+                        format!(
+                            "`{name}` needs {} argument{} before its input, {} given",
+                            arity.required,
+                            if arity.required == 1 { "" } else { "s" },
+                            args.len()
+                        ),
+                        *fspan,
+                    ));
+                }
+                let mut args = args.clone();
+                args.extend(arity.defaults_from(args.len()).into_iter().map(|d| Val::Num(Num::new(d))));
+                builtins::call(self, name, args, Some(x), span)
+            }
+            Func::Compose { outer, inner } => {
+                let y = self.apply_input(inner.clone(), x, span)?;
+                self.apply_input(outer.clone(), y, span)
+            }
+            Func::Section {
+                op,
+                operand,
+                operand_side,
+                span: sspan,
+            } => match (op, operand_side) {
+                (SectionOp::Hash, _) => self.hash(x, operand.clone(), *sspan, span),
+                (SectionOp::Binary(op), Side::Right) => self.binary(*op, x, operand.clone(), span),
+                (SectionOp::Binary(op), Side::Left) => self.binary(*op, operand.clone(), x, span),
+            },
+            Func::Lifted {
+                op,
+                func,
+                other,
+                func_side,
+                span: lspan,
+            } => {
+                let y = self.apply_input(func.clone(), x, span)?;
+                match func_side {
+                    Side::Left => self.binary(*op, y, other.clone(), *lspan),
+                    Side::Right => self.binary(*op, other.clone(), y, *lspan),
+                }
+            }
+            Func::Both {
+                op,
+                left,
+                right,
+                span: bspan,
+            } => {
+                let a = self.apply_input(left.clone(), x.clone(), span)?;
+                let b = self.apply_input(right.clone(), x, span)?;
+                self.binary(*op, a, b, *bspan)
+            }
+        }
+    }
+
+    /// True when `f`'s next parameter takes a function (`every 3` waiting for its
+    /// transform), so that `f $ g` applies instead of composing.
+    fn wants_function(&self, f: &Val) -> bool {
+        match f {
+            Val::Func(func) => match &**func {
+                Func::Partial { name, args, .. } => builtins::arity(name).takes_function_at(args.len()),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// `l $ r`: applies the function side to the value side; two transforms compose.
+    pub(crate) fn dollar(&self, l: Val, r: Val, span: SrcSpan) -> EvalResult<Val> {
+        match (&l, &r) {
+            (Val::Func(_), Val::Func(_)) => {
+                if self.wants_function(&l) {
+                    self.apply(l, r, span, span)
+                } else {
+                    Ok(Val::Func(Arc::new(Func::Compose { outer: l, inner: r })))
+                }
+            }
+            (Val::Func(_), _) => self.apply_input(l, r, span),
+            (_, Val::Func(_)) => self.apply_input(r, l, span),
+            _ => Err(EvalError::new(
+                format!("neither side of `$` is a function: {} and {}", l.kind(), r.kind()),
+                span,
+            )),
+        }
+    }
+
+    /// `l # r`: applies the function `r` to `l`, or sets the controls of the sound `r`
+    /// on `l` (structure from `l`, values from `r`).
+    pub(crate) fn hash(&self, l: Val, r: Val, r_span: SrcSpan, span: SrcSpan) -> EvalResult<Val> {
+        match (l, r) {
+            (l, r @ Val::Func(_)) => self.apply_input(r, l, span),
+            (Val::Sound(a), Val::Sound(b)) => {
+                let mut sampled = a.sampled.clone();
+                // A sampled control set again by `b` takes `b`'s value.
+                sampled.retain(|s| !b.sampled.iter().any(|t| t.control == s.control));
+                sampled.extend(b.sampled.iter().cloned());
+                Ok(Val::Sound(SoundVal {
+                    pattern: set_controls(a.pattern, b.pattern),
+                    sampled,
+                }))
+            }
+            (Val::Pat(a), b @ (Val::Pat(_) | Val::Num(_))) => {
+                let b = self.to_pattern(b, r_span)?;
+                Ok(Val::Pat(app(Structure::Left, a, b, |_, y: &Value| y.clone())))
+            }
+            (l, r) => Err(EvalError::new(
+                format!("`#` cannot combine {} with {}", l.kind(), r.kind()),
+                span,
+            )
+            .with_hint("`#` takes a function (`# lpf 800`) or a control (`# gain 0.8`) on its right")),
+        }
+    }
+
+    /// Arithmetic, the structure operators and the shift operators.
+    pub(crate) fn binary(&self, op: BinOp, l: Val, r: Val, span: SrcSpan) -> EvalResult<Val> {
+        // Arithmetic lifts over functions.
+        match (&l, &r) {
+            (Val::Func(_), Val::Func(_)) => {
+                return Ok(Val::Func(Arc::new(Func::Both {
+                    op,
+                    left: l,
+                    right: r,
+                    span,
+                })))
+            }
+            (Val::Func(_), _) => {
+                return Ok(Val::Func(Arc::new(Func::Lifted {
+                    op,
+                    func: l,
+                    other: r,
+                    func_side: Side::Left,
+                    span,
+                })))
+            }
+            (_, Val::Func(_)) => {
+                return Ok(Val::Func(Arc::new(Func::Lifted {
+                    op,
+                    func: r,
+                    other: l,
+                    func_side: Side::Right,
+                    span,
+                })))
+            }
+            _ => {}
+        }
+        match op {
+            BinOp::ShiftEarly | BinOp::ShiftLate => {
+                let amount = self.to_pattern(l, span)?;
+                let early = op == BinOp::ShiftEarly;
+                let shift = move |t: crate::time::Rational, p: Pattern<Value>| {
+                    if early {
+                        p.early(t)
+                    } else {
+                        p.late(t)
+                    }
+                };
+                match r {
+                    Val::Pat(p) => Ok(Val::Pat(with_time_arg(amount, p, shift))),
+                    Val::Num(n) => Ok(Val::Pat(with_time_arg(amount, num_pattern(n), shift))),
+                    Val::Sound(s) => Ok(Val::Sound(s.with_pattern(with_time_arg(amount, s.pattern.clone(), shift)))),
+                    other => Err(EvalError::new(
+                        format!("`{}` shifts patterns in time; {} has no events to shift", op.symbol(), other.kind()),
+                        span,
+                    )),
+                }
+            }
+            BinOp::Arith { op: num_op, structure } => self.arith(num_op, structure, l, r, span),
+        }
+    }
+
+    fn arith(&self, op: NumOp, structure: Structure, l: Val, r: Val, span: SrcSpan) -> EvalResult<Val> {
+        match (l, r) {
+            (Val::Num(a), Val::Num(b)) => num_arith(op, a, b, span).map(Val::Num),
+            (a @ (Val::Num(_) | Val::Pat(_)), b @ (Val::Num(_) | Val::Pat(_))) => {
+                let a = self.to_pattern(a, span)?;
+                let b = self.to_pattern(b, span)?;
+                Ok(Val::Pat(app(structure, a, b, move |x, y| op.apply(x, y))))
+            }
+            (Val::Sound(a), Val::Sound(b)) => {
+                let mut sampled = a.sampled.clone();
+                sampled.extend(b.sampled.iter().cloned());
+                Ok(Val::Sound(SoundVal {
+                    pattern: app(structure, a.pattern, b.pattern, move |x, y| op.apply(x, y)),
+                    sampled,
+                }))
+            }
+            (a, b) => {
+                if structure != Structure::Both {
+                    return Err(EvalError::new(
+                        format!(
+                            "`{}` keeps the structure of a pattern, but {} and {} are not both patterns",
+                            crate::syntax::ast::BinOp::Arith { op, structure }.symbol(),
+                            a.kind(),
+                            b.kind()
+                        ),
+                        span,
+                    )
+                    .with_hint("signals have no events to take structure from; use plain `+ - * /`"));
+                }
+                let left = self.to_signal(a, span)?;
+                let right = self.to_signal(b, span)?;
+                Ok(Val::Signal(Arc::new(Sig::Binary { op, left, right })))
+            }
+        }
+    }
+
+    pub(crate) fn negate(&self, v: Val, span: SrcSpan) -> EvalResult<Val> {
+        match v {
+            Val::Num(n) => Ok(Val::Num(Num {
+                value: -n.value,
+                exact: n.exact.map(|x| -x),
+            })),
+            Val::Pat(p) => Ok(Val::Pat(p.map_values(|v| {
+                *v = NumOp::Sub.apply(&Value::Num(0.0), v);
+            }))),
+            Val::Func(_) => self.binary(
+                BinOp::Arith {
+                    op: NumOp::Sub,
+                    structure: Structure::Both,
+                },
+                Val::Num(Num::new(0.0)),
+                v,
+                span,
+            ),
+            other => Ok(Val::Signal(Arc::new(Sig::Neg(self.to_signal(other, span)?)))),
+        }
+    }
+
+    /// A value as a pattern (numbers become one event per cycle).
+    pub(crate) fn to_pattern(&self, v: Val, span: SrcSpan) -> EvalResult<Pattern<Value>> {
+        match self.finalize(v, span)? {
+            Val::Num(n) => Ok(num_pattern(n)),
+            Val::Pat(p) => Ok(p),
+            Val::Sound(s) => Ok(s.pattern),
+            other => Err(EvalError::new(
+                format!("expected a pattern, found {}", other.kind()),
+                span,
+            )),
+        }
+    }
+
+    /// A value as a signal: numbers are constants, patterns stepped signals, sounds
+    /// the mix of their voices.
+    pub(crate) fn to_signal(&self, v: Val, span: SrcSpan) -> EvalResult<Arc<Sig>> {
+        match self.finalize(v, span)? {
+            Val::Num(n) => Ok(Arc::new(Sig::Const(n.value))),
+            Val::Pat(p) => Ok(Arc::new(Sig::Pattern(p))),
+            Val::Sound(s) => Ok(Arc::new(Sig::Sound(s))),
+            Val::Signal(s) => Ok(s),
+            Val::Func(f) => Err(function_as_value(&f, span)),
+        }
+    }
+
+    /// A function whose only missing parameters are optional, used as a value, takes
+    /// their defaults (`square 110` is a signal); any other value is returned as is.
+    pub(crate) fn finalize(&self, v: Val, span: SrcSpan) -> EvalResult<Val> {
+        let Val::Func(func) = &v else {
+            return Ok(v);
+        };
+        if let Func::Partial { name, args, span: fspan } = &**func {
+            let arity = builtins::arity(name);
+            if !arity.input && args.len() >= arity.required {
+                let mut args = args.clone();
+                args.extend(arity.defaults_from(args.len()).into_iter().map(|d| Val::Num(Num::new(d))));
+                return builtins::call(self, name, args, None, *fspan);
+            }
+        }
+        Err(function_as_value(func, span))
+    }
+
+    /// A signal-valued control (`# pan (sine 0.25)`), sampled at event onsets.
+    pub(crate) fn sampled_control(&self, control: crate::pattern::value::Control, signal: Arc<Sig>, span: SrcSpan) -> SoundVal {
+        // The pattern part is a continuous empty map, so that setting it with `#`
+        // keeps every event of the left side whole.
+        SoundVal {
+            pattern: Pattern::signal(|_| Value::Controls(Controls::new())),
+            sampled: vec![SampledControl {
+                control,
+                signal,
+                text: self.text(span),
+            }],
+        }
+    }
+}
+
+fn function_as_value(f: &Func, span: SrcSpan) -> EvalError {
+    match f {
+        Func::Partial { name, .. } => EvalError::new(
+            format!("`{name}` is a function waiting for more arguments, not a value"),
+            span,
+        )
+        .with_hint("give it its remaining arguments, or apply it to an input with `#` or `$`"),
+        _ => EvalError::new("this is a function waiting for its input, not a value", span)
+            .with_hint("apply it to an input with `#` or `$`"),
+    }
+}
+
+/// Arithmetic on constants, exact where both sides are exact.
+fn num_arith(op: NumOp, a: Num, b: Num, span: SrcSpan) -> EvalResult<Num> {
+    if op == NumOp::Div && b.value == 0.0 {
+        return Err(EvalError::new("division by zero", span));
+    }
+    let value = op.apply_f64(a.value, b.value);
+    let exact = match (a.exact, b.exact) {
+        (Some(x), Some(y)) => crate::time::overflow_guard(|| match op {
+            NumOp::Add => x + y,
+            NumOp::Sub => x - y,
+            NumOp::Mul => x * y,
+            NumOp::Div => x / y,
+            NumOp::Left => x,
+            NumOp::Right => y,
+        })
+        .ok(),
+        _ => None,
+    };
+    Ok(Num { value, exact })
+}
