@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use super::signatures::{lookup, builtins, ParamTy, Ret};
+use super::signatures::{builtins, lookup, ParamTy, Ret};
 use super::types::{fn_noun, join, FnType, Op, Partial, Type};
 use crate::diag::{nearest, Diagnostic};
 use crate::pattern::value::NumOp;
@@ -173,12 +173,15 @@ fn mismatch(expected: &str, found: &Type, span: SrcSpan) -> Diagnostic {
 }
 
 fn transform_on_signal(name: &str, span: SrcSpan) -> Diagnostic {
-    Diagnostic::error(format!("cannot apply the transform `{name}` to a signal"), span)
-        .with_label("this is a signal")
-        .with_hint(format!(
-            "transforms rearrange events in time, and a signal has no events; \
+    Diagnostic::error(
+        format!("cannot apply the transform `{name}` to a signal"),
+        span,
+    )
+    .with_label("this is a signal")
+    .with_hint(format!(
+        "transforms rearrange events in time, and a signal has no events; \
              apply `{name}` to the pattern that feeds the signal instead"
-        ))
+    ))
 }
 
 /// A function whose only missing parameters are optional stands for its result.
@@ -317,15 +320,14 @@ fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
     match ty {
         ParamTy::Time | ParamTy::Pattern => match arg {
             Type::Number | Type::Pattern => Ok(arg),
-            Type::Signal if ty == ParamTy::Time => Err(mismatch(
-                "a number or a pattern",
-                &arg,
-                span,
-            )
-            .with_hint(format!(
+            Type::Signal if ty == ParamTy::Time => {
+                Err(
+                    mismatch("a number or a pattern", &arg, span).with_hint(format!(
                 "the time arguments of `{name}` are read per event and cycle; a signal has no \
                  events: use a number or a pattern such as \"<1 2>\""
-            ))),
+            )),
+                )
+            }
             _ => Err(mismatch("a number or a pattern", &arg, span)),
         },
         ParamTy::Control | ParamTy::Signal | ParamTy::Numeric => match arg {
@@ -353,7 +355,9 @@ fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
                 Type::Pattern | Type::Sound => arg,
                 Type::Signal => return Err(transform_on_signal(name, span)),
                 _ => {
-                    let exp = p.t.as_ref().map_or("a pattern or a sound".to_string(), Type::a);
+                    let exp =
+                        p.t.as_ref()
+                            .map_or("a pattern or a sound".to_string(), Type::a);
                     return Err(mismatch(&exp, &arg, span));
                 }
             };
@@ -564,9 +568,8 @@ pub(crate) fn hash(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
             "`#` sets controls on each event of a sound, and a signal has no events; \
              to scale a signal use `*`",
         )),
-        (Type::Sound, _) => Err(mismatch("a sound", &r, rs).with_hint(
-            "name the control to set, e.g. `# gain \"1 0.5\"` or `# n 3`",
-        )),
+        (Type::Sound, _) => Err(mismatch("a sound", &r, rs)
+            .with_hint("name the control to set, e.g. `# gain \"1 0.5\"` or `# n 3`")),
         (_, _) => Err(mismatch("a sound", &l, ls).with_hint(
             "controls are set on a sound; make one with `s` or `n`, e.g. `s \"bd sn\" # gain 0.8`",
         )),

@@ -336,6 +336,8 @@ pub fn check_program(program: &Program) -> Checked {
                     )
                     .with_label(format!("this is {}", t.a())),
                 );
+                // Later uses of the bus must not cascade.
+                env.insert((*name).to_string(), Type::Error);
             }
             bus_types[i] = Type::Signal;
         }
@@ -362,8 +364,11 @@ pub fn check_program(program: &Program) -> Checked {
                         };
                     }
                     (Type::Number, Some(v)) => diags.push(
-                        Diagnostic::error(format!("the tempo must be positive, found {v}"), value.span)
-                            .with_label("not a positive number"),
+                        Diagnostic::error(
+                            format!("the tempo must be positive, found {v}"),
+                            value.span,
+                        )
+                        .with_label("not a positive number"),
                     ),
                     (t, _) => {
                         let found = if t == Type::Number {
@@ -388,18 +393,24 @@ pub fn check_program(program: &Program) -> Checked {
                 expr,
             } => {
                 let t = as_value(run(&env, expr, &mut diags));
-                if let Type::Function(_) = t {
-                    diags.push(
-                        Diagnostic::error(
-                            format!(
-                                "`{}` is {}; apply it with `#` or `$`",
-                                show_expr(expr),
-                                t.a()
-                            ),
-                            expr.span,
-                        )
-                        .with_label("an output must be a signal, a sound or a pattern"),
-                    );
+                if let Type::Function(f) = &t {
+                    let mut d = Diagnostic::error(
+                        format!(
+                            "`{}` is {}; apply it with `#` or `$`",
+                            show_expr(expr),
+                            t.a()
+                        ),
+                        expr.span,
+                    )
+                    .with_label("an output must be a signal, a sound or a pattern");
+                    if let FnType::Partial(p) = &**f {
+                        d = d.with_hint(format!(
+                            "usage: `{}`; juxtaposition fills the parameters in order, \
+                             `$` and `#` give the input",
+                            p.builtin.usage()
+                        ));
+                    }
+                    diags.push(d);
                 }
                 outputs.push(OutputInfo {
                     name: name.clone(),
@@ -445,5 +456,133 @@ pub fn check_program(program: &Program) -> Checked {
         buses,
         outputs,
         cps,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::ast::Side;
+
+    fn sp(start: usize, end: usize) -> SrcSpan {
+        SrcSpan::new(start, end)
+    }
+    fn num(v: f64, s: SrcSpan) -> Expr {
+        Expr {
+            kind: ExprKind::Number {
+                value: v,
+                exact: None,
+            },
+            span: s,
+        }
+    }
+    fn id(n: &str, s: SrcSpan) -> Expr {
+        Expr {
+            kind: ExprKind::Ident(n.into()),
+            span: s,
+        }
+    }
+    fn app(f: Expr, a: Expr) -> Expr {
+        let span = f.span.join(a.span);
+        Expr {
+            kind: ExprKind::Apply {
+                func: Box::new(f),
+                arg: Box::new(a),
+            },
+            span,
+        }
+    }
+    fn dollar(l: Expr, r: Expr) -> Expr {
+        let span = l.span.join(r.span);
+        Expr {
+            kind: ExprKind::Dollar {
+                left: Box::new(l),
+                right: Box::new(r),
+            },
+            span,
+        }
+    }
+
+    #[test]
+    fn transform_on_a_signal_points_at_the_signal() {
+        // saw 55 $ fast 2
+        let e = dollar(
+            app(id("saw", sp(0, 3)), num(55.0, sp(4, 6))),
+            app(id("fast", sp(9, 13)), num(2.0, sp(14, 15))),
+        );
+        let (t, d) = check_expr(&e);
+        assert_eq!(t, None);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].span, sp(0, 6));
+        assert_eq!(
+            d[0].message,
+            "cannot apply the transform `fast` to a signal"
+        );
+    }
+
+    #[test]
+    fn a_section_of_hash_is_a_transform_of_sounds() {
+        // (# speed 2)
+        let e = Expr {
+            kind: ExprKind::Section {
+                op: crate::syntax::ast::SectionOp::Hash,
+                operand: Box::new(app(id("speed", sp(3, 8)), num(2.0, sp(9, 10)))),
+                operand_side: Side::Right,
+            },
+            span: sp(0, 11),
+        };
+        let (t, d) = check_expr(&e);
+        assert!(d.is_empty());
+        assert_eq!(
+            t.map(|t| t.to_string()).as_deref(),
+            Some("transform of sounds waiting for its input")
+        );
+    }
+
+    #[test]
+    fn optional_parameters_are_filled_in_order_by_juxtaposition() {
+        // square 110 0.3 is a signal; lpf 800 0.7 still waits for its input.
+        let e = app(
+            app(id("square", sp(0, 6)), num(110.0, sp(7, 10))),
+            num(0.3, sp(11, 14)),
+        );
+        assert_eq!(check_expr(&e).0, Some(Type::Signal));
+        let e = app(
+            app(id("lpf", sp(0, 3)), num(800.0, sp(4, 7))),
+            num(0.7, sp(8, 11)),
+        );
+        let t = check_expr(&e).0;
+        assert_eq!(
+            t.map(|t| t.to_string()).as_deref(),
+            Some("effect waiting for its input")
+        );
+    }
+
+    #[test]
+    fn join_is_the_widest_type() {
+        use types::join;
+        assert_eq!(join(&Type::Number, &Type::Number), Type::Number);
+        assert_eq!(join(&Type::Number, &Type::Pattern), Type::Pattern);
+        assert_eq!(join(&Type::Sound, &Type::Sound), Type::Sound);
+        assert_eq!(join(&Type::Sound, &Type::Number), Type::Signal);
+        assert_eq!(join(&Type::Pattern, &Type::Signal), Type::Signal);
+        assert_eq!(join(&Type::Error, &Type::Signal), Type::Error);
+    }
+
+    #[test]
+    fn constant_tempo_values() {
+        let e = Expr {
+            kind: ExprKind::Binary {
+                op: BinOp::Arith {
+                    op: NumOp::Div,
+                    structure: Structure::Both,
+                },
+                left: Box::new(num(135.0, sp(0, 3))),
+                right: Box::new(num(0.0, sp(6, 7))),
+            },
+            span: sp(0, 7),
+        };
+        assert_eq!(const_value(&e), None);
+        assert_eq!(const_value(&num(2.0, sp(0, 1))), Some(2.0));
     }
 }

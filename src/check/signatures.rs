@@ -215,7 +215,12 @@ const fn osc(name: &'static str, params: &'static [Param], doc: &'static str) ->
     }
 }
 
-const fn fx(kind: Kind, name: &'static str, params: &'static [Param], doc: &'static str) -> Builtin {
+const fn fx(
+    kind: Kind,
+    name: &'static str,
+    params: &'static [Param],
+    doc: &'static str,
+) -> Builtin {
     Builtin {
         name,
         kind,
@@ -269,22 +274,92 @@ const IN: Param = p("input", Signal);
 
 static BUILTINS: &[Builtin] = &[
     // ---- transforms (Tidal's argument order) ----
-    tr("fast", &[p("factor", Time), X], false, "speed up by a factor"),
-    tr("slow", &[p("factor", Time), X], false, "slow down by a factor"),
-    tr("hurry", &[p("factor", Time), X], true, "speed up and multiply `speed` by the factor"),
+    tr(
+        "fast",
+        &[p("factor", Time), X],
+        false,
+        "speed up by a factor",
+    ),
+    tr(
+        "slow",
+        &[p("factor", Time), X],
+        false,
+        "slow down by a factor",
+    ),
+    tr(
+        "hurry",
+        &[p("factor", Time), X],
+        true,
+        "speed up and multiply `speed` by the factor",
+    ),
     tr("rev", &[X], false, "reverse each cycle"),
-    tr("every", &[p("n", Time), F, X], false, "apply the transform every n-th cycle (cycle mod n = 0)"),
-    tr("whenmod", &[p("a", Time), p("b", Time), F, X], false, "apply the transform when cycle mod a >= b"),
-    tr("jux", &[F, X], true, "the original panned left, the transformed copy panned right"),
-    tr("juxBy", &[p("width", Time), F, X], true, "jux with the pans at -width..width"),
-    tr("stut", &[p("count", Time), p("feedback", Time), p("time", Time), X], true, "count echoes, copy i shifted by i*time with gain feedback^i"),
-    tr("echo", &[p("count", Time), p("time", Time), p("feedback", Time), X], true, "stut with Tidal's echo argument order: count time feedback"),
-    tr("stutWith", &[p("count", Time), p("time", Time), F, X], false, "count copies, copy i shifted by i*time with the transform applied i times"),
+    tr(
+        "every",
+        &[p("n", Time), F, X],
+        false,
+        "apply the transform every n-th cycle (cycle mod n = 0)",
+    ),
+    tr(
+        "whenmod",
+        &[p("a", Time), p("b", Time), F, X],
+        false,
+        "apply the transform when cycle mod a >= b",
+    ),
+    tr(
+        "jux",
+        &[F, X],
+        true,
+        "the original panned left, the transformed copy panned right",
+    ),
+    tr(
+        "juxBy",
+        &[p("width", Time), F, X],
+        true,
+        "jux with the pans at -width..width",
+    ),
+    tr(
+        "stut",
+        &[p("count", Time), p("feedback", Time), p("time", Time), X],
+        true,
+        "count echoes, copy i shifted by i*time with gain feedback^i",
+    ),
+    tr(
+        "echo",
+        &[p("count", Time), p("time", Time), p("feedback", Time), X],
+        true,
+        "stut with Tidal's echo argument order: count time feedback",
+    ),
+    tr(
+        "stutWith",
+        &[p("count", Time), p("time", Time), F, X],
+        false,
+        "count copies, copy i shifted by i*time with the transform applied i times",
+    ),
     tr("degrade", &[X], false, "drop events with probability 0.5"),
-    tr("degradeBy", &[p("amount", Time), X], false, "drop events with the given probability"),
-    tr("unDegradeBy", &[p("amount", Time), X], false, "keep exactly the events degradeBy would drop"),
-    tr("sometimes", &[F, X], false, "apply the transform to events with probability 0.5"),
-    tr("sometimesBy", &[p("amount", Time), F, X], false, "apply the transform to events with the given probability"),
+    tr(
+        "degradeBy",
+        &[p("amount", Time), X],
+        false,
+        "drop events with the given probability",
+    ),
+    tr(
+        "unDegradeBy",
+        &[p("amount", Time), X],
+        false,
+        "keep exactly the events degradeBy would drop",
+    ),
+    tr(
+        "sometimes",
+        &[F, X],
+        false,
+        "apply the transform to events with probability 0.5",
+    ),
+    tr(
+        "sometimesBy",
+        &[p("amount", Time), F, X],
+        false,
+        "apply the transform to events with the given probability",
+    ),
     tr("often", &[F, X], false, "sometimesBy 0.75"),
     tr("rarely", &[F, X], false, "sometimesBy 0.25"),
     tr("almostNever", &[F, X], false, "sometimesBy 0.1"),
@@ -292,44 +367,192 @@ static BUILTINS: &[Builtin] = &[
     tr("always", &[F, X], false, "apply the transform"),
     tr("never", &[F, X], false, "leave the pattern alone"),
     tr("someCycles", &[F, X], false, "someCyclesBy 0.5"),
-    tr("someCyclesBy", &[p("amount", Time), F, X], false, "apply the transform to whole cycles with the given probability"),
+    tr(
+        "someCyclesBy",
+        &[p("amount", Time), F, X],
+        false,
+        "apply the transform to whole cycles with the given probability",
+    ),
     tr("palindrome", &[X], false, "every other cycle reversed"),
-    tr("iter", &[p("n", Time), X], false, "shift the start by 1/n cycle each cycle"),
+    tr(
+        "iter",
+        &[p("n", Time), X],
+        false,
+        "shift the start by 1/n cycle each cycle",
+    ),
     tr("iter'", &[p("n", Time), X], false, "iter, backwards"),
-    tr("chunk", &[p("n", Time), F, X], false, "apply the transform to one n-th of the cycle, a different one each cycle"),
+    tr(
+        "chunk",
+        &[p("n", Time), F, X],
+        false,
+        "apply the transform to one n-th of the cycle, a different one each cycle",
+    ),
     tr("chunk'", &[p("n", Time), F, X], false, "chunk, backwards"),
-    tr("ply", &[p("n", Time), X], false, "repeat each event n times inside its span"),
-    tr("euclid", &[p("k", Time), p("n", Time), X], false, "Euclidean rhythm: k onsets over n steps"),
-    tr("euclidOff", &[p("k", Time), p("n", Time), p("rotation", Time), X], false, "euclid rotated left by rotation steps"),
-    tr("euclidFull", &[p("k", Time), p("n", Time), X, p("other", Value)], false, "euclid, with the other pattern playing in the rests"),
-    tr("rotL", &[p("time", Time), X], false, "shift earlier by a time in cycles (also `t <~ p`)"),
-    tr("rotR", &[p("time", Time), X], false, "shift later by a time in cycles (also `t ~> p`)"),
-    tr("off", &[p("time", Time), F, X], false, "superimpose the transformed copy shifted later by time"),
-    tr("superimpose", &[F, X], false, "stack the pattern with its transformed copy"),
-    tr("brak", &[X], false, "squash every other cycle into its second half"),
-    tr("segment", &[p("n", Time), X], false, "sample the pattern n times per cycle"),
-    tr("swingBy", &[p("amount", Time), p("n", Time), X], false, "delay every second of n slices per cycle by amount"),
+    tr(
+        "ply",
+        &[p("n", Time), X],
+        false,
+        "repeat each event n times inside its span",
+    ),
+    tr(
+        "euclid",
+        &[p("k", Time), p("n", Time), X],
+        false,
+        "Euclidean rhythm: k onsets over n steps",
+    ),
+    tr(
+        "euclidOff",
+        &[p("k", Time), p("n", Time), p("rotation", Time), X],
+        false,
+        "euclid rotated left by rotation steps",
+    ),
+    tr(
+        "euclidFull",
+        &[p("k", Time), p("n", Time), X, p("other", Value)],
+        false,
+        "euclid, with the other pattern playing in the rests",
+    ),
+    tr(
+        "rotL",
+        &[p("time", Time), X],
+        false,
+        "shift earlier by a time in cycles (also `t <~ p`)",
+    ),
+    tr(
+        "rotR",
+        &[p("time", Time), X],
+        false,
+        "shift later by a time in cycles (also `t ~> p`)",
+    ),
+    tr(
+        "off",
+        &[p("time", Time), F, X],
+        false,
+        "superimpose the transformed copy shifted later by time",
+    ),
+    tr(
+        "superimpose",
+        &[F, X],
+        false,
+        "stack the pattern with its transformed copy",
+    ),
+    tr(
+        "brak",
+        &[X],
+        false,
+        "squash every other cycle into its second half",
+    ),
+    tr(
+        "segment",
+        &[p("n", Time), X],
+        false,
+        "sample the pattern n times per cycle",
+    ),
+    tr(
+        "swingBy",
+        &[p("amount", Time), p("n", Time), X],
+        false,
+        "delay every second of n slices per cycle by amount",
+    ),
     tr("swing", &[p("n", Time), X], false, "swingBy 1/3"),
-    tr("linger", &[p("fraction", Time), X], false, "repeat the first fraction of each cycle"),
-    tr("chop", &[p("n", Time), X], true, "cut each sample event into n parts (sets begin/end)"),
-    tr("striate", &[p("n", Time), X], true, "interlace n parts of each sample across the cycle"),
-    tr("struct", &[p("booleans", ParamTy::Pattern), X], false, "take the structure of a boolean pattern (t/f, 1/0)"),
-    tr("mask", &[p("booleans", ParamTy::Pattern), X], false, "keep the events where the boolean pattern is true"),
-    tr("zoom", &[p("begin", Time), p("end", Time), X], false, "play the span begin..end of each cycle, stretched to a cycle"),
-    tr("compress", &[p("begin", Time), p("end", Time), X], false, "squeeze each cycle into begin..end, silence elsewhere"),
-    tr("fastGap", &[p("factor", Time), X], false, "speed up but keep to the start of each cycle, with a gap"),
-    tr("inside", &[p("n", Time), F, X], false, "apply the transform inside a cycle slowed by n"),
-    tr("outside", &[p("n", Time), F, X], false, "apply the transform outside, over n cycles"),
-    tr("within", &[p("begin", Time), p("end", Time), F, X], false, "apply the transform to the part begin..end of each cycle"),
+    tr(
+        "linger",
+        &[p("fraction", Time), X],
+        false,
+        "repeat the first fraction of each cycle",
+    ),
+    tr(
+        "chop",
+        &[p("n", Time), X],
+        true,
+        "cut each sample event into n parts (sets begin/end)",
+    ),
+    tr(
+        "striate",
+        &[p("n", Time), X],
+        true,
+        "interlace n parts of each sample across the cycle",
+    ),
+    tr(
+        "struct",
+        &[p("booleans", ParamTy::Pattern), X],
+        false,
+        "take the structure of a boolean pattern (t/f, 1/0)",
+    ),
+    tr(
+        "mask",
+        &[p("booleans", ParamTy::Pattern), X],
+        false,
+        "keep the events where the boolean pattern is true",
+    ),
+    tr(
+        "zoom",
+        &[p("begin", Time), p("end", Time), X],
+        false,
+        "play the span begin..end of each cycle, stretched to a cycle",
+    ),
+    tr(
+        "compress",
+        &[p("begin", Time), p("end", Time), X],
+        false,
+        "squeeze each cycle into begin..end, silence elsewhere",
+    ),
+    tr(
+        "fastGap",
+        &[p("factor", Time), X],
+        false,
+        "speed up but keep to the start of each cycle, with a gap",
+    ),
+    tr(
+        "inside",
+        &[p("n", Time), F, X],
+        false,
+        "apply the transform inside a cycle slowed by n",
+    ),
+    tr(
+        "outside",
+        &[p("n", Time), F, X],
+        false,
+        "apply the transform outside, over n cycles",
+    ),
+    tr(
+        "within",
+        &[p("begin", Time), p("end", Time), F, X],
+        false,
+        "apply the transform to the part begin..end of each cycle",
+    ),
     tr("press", &[X], false, "pressBy 0.5"),
-    tr("pressBy", &[p("amount", Time), X], false, "squeeze each event into its last part, from amount on"),
-    tr("shuffle", &[p("n", Time), X], false, "play n slices of each cycle in random order, without repeats"),
-    tr("scramble", &[p("n", Time), X], false, "play n random slices of each cycle, repeats allowed"),
+    tr(
+        "pressBy",
+        &[p("amount", Time), X],
+        false,
+        "squeeze each event into its last part, from amount on",
+    ),
+    tr(
+        "shuffle",
+        &[p("n", Time), X],
+        false,
+        "play n slices of each cycle in random order, without repeats",
+    ),
+    tr(
+        "scramble",
+        &[p("n", Time), X],
+        false,
+        "play n random slices of each cycle, repeats allowed",
+    ),
     // ---- pattern sources ----
     source("run", &[p("n", Time)], "0 .. n-1 in one cycle"),
-    source("irand", &[p("n", Time)], "a continuous random integer 0 .. n-1"),
+    source(
+        "irand",
+        &[p("n", Time)],
+        "a continuous random integer 0 .. n-1",
+    ),
     source("rand", &[], "a continuous random number 0..1"),
-    source("choose", &[p("values", ParamTy::Pattern)], "a continuous random pick among the values of the first cycle of the pattern"),
+    source(
+        "choose",
+        &[p("values", ParamTy::Pattern)],
+        "a continuous random pick among the values of the first cycle of the pattern",
+    ),
     // ---- sounds and their controls ----
     Builtin {
         name: "s",
@@ -353,42 +576,156 @@ static BUILTINS: &[Builtin] = &[
     control("gain", "amplitude, default 1"),
     control("pan", "-1 (left) .. 1 (right), 0 is centre"),
     control("speed", "playback rate; negative plays backwards"),
-    control("note", "semitones relative to the sample, or a note name for synth voices"),
+    control(
+        "note",
+        "semitones relative to the sample, or a note name for synth voices",
+    ),
     control("begin", "start of the played slice of the sample, 0..1"),
     control("end", "end of the played slice of the sample, 0..1"),
-    control("cut", "cut group: a new voice stops the others of its group"),
+    control(
+        "cut",
+        "cut group: a new voice stops the others of its group",
+    ),
     control("legato", "length in units of the event's duration"),
     control("attack", "per-voice attack in seconds"),
     control("release", "per-voice release in seconds"),
     // ---- oscillators ----
     osc("sine", &[p("freq", Signal)], "sine wave"),
     osc("saw", &[p("freq", Signal)], "band-limited sawtooth"),
-    osc("square", &[p("freq", Signal), opt("width", Signal, 0.5)], "band-limited pulse; width is the duty cycle 0..1"),
+    osc(
+        "square",
+        &[p("freq", Signal), opt("width", Signal, 0.5)],
+        "band-limited pulse; width is the duty cycle 0..1",
+    ),
     osc("tri", &[p("freq", Signal)], "triangle wave"),
     osc("noise", &[], "white noise"),
     osc("pink", &[], "pink noise"),
     osc("impulse", &[p("freq", Signal)], "one-sample impulse train"),
     // ---- filters ----
-    fx(Kind::Filter, "lpf", &[p("cutoff", Signal), opt("q", Signal, 0.707), IN], "state-variable low-pass"),
-    fx(Kind::Filter, "hpf", &[p("cutoff", Signal), opt("q", Signal, 0.707), IN], "state-variable high-pass"),
-    fx(Kind::Filter, "bpf", &[p("cutoff", Signal), opt("q", Signal, 0.707), IN], "state-variable band-pass"),
-    fx(Kind::Filter, "notch", &[p("cutoff", Signal), opt("q", Signal, 0.707), IN], "state-variable notch"),
-    fx(Kind::Filter, "moog", &[p("cutoff", Signal), p("resonance", Signal), IN], "Moog ladder low-pass; resonance 0..1 (1 self-oscillates)"),
+    fx(
+        Kind::Filter,
+        "lpf",
+        &[p("cutoff", Signal), opt("q", Signal, 0.707), IN],
+        "state-variable low-pass",
+    ),
+    fx(
+        Kind::Filter,
+        "hpf",
+        &[p("cutoff", Signal), opt("q", Signal, 0.707), IN],
+        "state-variable high-pass",
+    ),
+    fx(
+        Kind::Filter,
+        "bpf",
+        &[p("cutoff", Signal), opt("q", Signal, 0.707), IN],
+        "state-variable band-pass",
+    ),
+    fx(
+        Kind::Filter,
+        "notch",
+        &[p("cutoff", Signal), opt("q", Signal, 0.707), IN],
+        "state-variable notch",
+    ),
+    fx(
+        Kind::Filter,
+        "moog",
+        &[p("cutoff", Signal), p("resonance", Signal), IN],
+        "Moog ladder low-pass; resonance 0..1 (1 self-oscillates)",
+    ),
     // ---- envelopes (without a trigger pattern: once per cycle) ----
-    env("ad", &[p("attack", Control), p("decay", Control), opt("trig", Events, 0.0)], "attack-decay envelope 0..1, retriggered by each event of trig"),
-    env("adsr", &[p("attack", Control), p("decay", Control), p("sustain", Control), p("release", Control), opt("trig", Events, 0.0)], "ADSR envelope 0..1; the gate is each trig event's span"),
-    env("perc", &[p("release", Control), opt("trig", Events, 0.0)], "percussive envelope: instant attack, exponential release"),
+    env(
+        "ad",
+        &[
+            p("attack", Control),
+            p("decay", Control),
+            opt("trig", Events, 0.0),
+        ],
+        "attack-decay envelope 0..1, retriggered by each event of trig",
+    ),
+    env(
+        "adsr",
+        &[
+            p("attack", Control),
+            p("decay", Control),
+            p("sustain", Control),
+            p("release", Control),
+            opt("trig", Events, 0.0),
+        ],
+        "ADSR envelope 0..1; the gate is each trig event's span",
+    ),
+    env(
+        "perc",
+        &[p("release", Control), opt("trig", Events, 0.0)],
+        "percussive envelope: instant attack, exponential release",
+    ),
     // ---- effects (mix: 0 dry .. 1 wet) ----
-    fx(Kind::Effect, "delay", &[p("time", Signal), p("feedback", Signal), opt("mix", Signal, 0.5), IN], "feedback delay; time in seconds, feedback 0..1"),
-    fx(Kind::Effect, "reverb", &[p("room", Signal), p("damp", Signal), opt("mix", Signal, 0.3), IN], "reverb; room size 0..1, damping 0..1"),
-    fx(Kind::Effect, "distortion", &[p("drive", Signal), opt("mix", Signal, 1.0), IN], "tanh waveshaper; drive is the input gain (1 = gentle)"),
-    fx(Kind::Effect, "bitcrush", &[p("bits", Signal), opt("rate", Signal, 1.0), IN], "bit depth reduction; rate is the fraction of the sample rate kept (0..1)"),
-    fx(Kind::Effect, "chorus", &[p("rate", Signal), p("depth", Signal), opt("mix", Signal, 0.5), IN], "chorus; rate in Hz, depth 0..1"),
-    fx(Kind::Effect, "compressor", &[p("threshold", Signal), p("ratio", Signal), IN], "compressor; threshold in dB (e.g. -20), ratio >= 1 (e.g. 4)"),
+    fx(
+        Kind::Effect,
+        "delay",
+        &[
+            p("time", Signal),
+            p("feedback", Signal),
+            opt("mix", Signal, 0.5),
+            IN,
+        ],
+        "feedback delay; time in seconds, feedback 0..1",
+    ),
+    fx(
+        Kind::Effect,
+        "reverb",
+        &[
+            p("room", Signal),
+            p("damp", Signal),
+            opt("mix", Signal, 0.3),
+            IN,
+        ],
+        "reverb; room size 0..1, damping 0..1",
+    ),
+    fx(
+        Kind::Effect,
+        "distortion",
+        &[p("drive", Signal), opt("mix", Signal, 1.0), IN],
+        "tanh waveshaper; drive is the input gain (1 = gentle)",
+    ),
+    fx(
+        Kind::Effect,
+        "bitcrush",
+        &[p("bits", Signal), opt("rate", Signal, 1.0), IN],
+        "bit depth reduction; rate is the fraction of the sample rate kept (0..1)",
+    ),
+    fx(
+        Kind::Effect,
+        "chorus",
+        &[
+            p("rate", Signal),
+            p("depth", Signal),
+            opt("mix", Signal, 0.5),
+            IN,
+        ],
+        "chorus; rate in Hz, depth 0..1",
+    ),
+    fx(
+        Kind::Effect,
+        "compressor",
+        &[p("threshold", Signal), p("ratio", Signal), IN],
+        "compressor; threshold in dB (e.g. -20), ratio >= 1 (e.g. 4)",
+    ),
     // ---- maths (on numbers, patterns and signals) ----
-    maths("mtof", &[p("note", Numeric)], "MIDI note number to frequency (a4 = 69 = 440 Hz)"),
-    maths("range", &[p("lo", Numeric), p("hi", Numeric), p("input", Numeric)], "a signal's -1..1 onto lo..hi; on a pattern, Tidal's range (0..1 onto lo..hi)"),
-    maths("clip", &[p("lo", Numeric), p("hi", Numeric), p("input", Numeric)], "clamp to lo..hi"),
+    maths(
+        "mtof",
+        &[p("note", Numeric)],
+        "MIDI note number to frequency (a4 = 69 = 440 Hz)",
+    ),
+    maths(
+        "range",
+        &[p("lo", Numeric), p("hi", Numeric), p("input", Numeric)],
+        "a signal's -1..1 onto lo..hi; on a pattern, Tidal's range (0..1 onto lo..hi)",
+    ),
+    maths(
+        "clip",
+        &[p("lo", Numeric), p("hi", Numeric), p("input", Numeric)],
+        "clamp to lo..hi",
+    ),
     maths("abs", &[p("input", Numeric)], "absolute value"),
 ];
 
@@ -416,13 +753,22 @@ mod tests {
             );
             if b.has_input {
                 let last = b.params.last().map(|p| p.default);
-                assert_eq!(last, Some(None), "{}: input must be a required last param", b.name);
+                assert_eq!(
+                    last,
+                    Some(None),
+                    "{}: input must be a required last param",
+                    b.name
+                );
             }
             // Optional parameters come after the required ones, except for the input.
             let n = b.params.len() - usize::from(b.has_input);
             let first_opt = b.params[..n].iter().position(|p| p.default.is_some());
             if let Some(k) = first_opt {
-                assert!(b.params[k..n].iter().all(|p| p.default.is_some()), "{}", b.name);
+                assert!(
+                    b.params[k..n].iter().all(|p| p.default.is_some()),
+                    "{}",
+                    b.name
+                );
             }
         }
     }
@@ -456,6 +802,9 @@ mod tests {
         let every = lookup("every").map(|b| b.signature());
         assert_eq!(every.as_deref(), Some("every : time -> (a -> a) -> a -> a"));
         let jux = lookup("jux").map(|b| b.signature());
-        assert_eq!(jux.as_deref(), Some("jux : (sound -> sound) -> sound -> sound"));
+        assert_eq!(
+            jux.as_deref(),
+            Some("jux : (sound -> sound) -> sound -> sound")
+        );
     }
 }

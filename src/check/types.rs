@@ -201,7 +201,10 @@ pub(crate) fn fn_noun(
         let only_input = missing == 1 && b.has_input;
         if !only_input {
             let s = if missing == 1 { "" } else { "s" };
-            return format!("function `{}` waiting for {missing} more argument{s}", b.name);
+            return format!(
+                "function `{}` waiting for {missing} more argument{s}",
+                b.name
+            );
         }
         return match b.kind {
             Kind::Transform => match &p.t {
