@@ -854,3 +854,15 @@ fn a_bus_defined_twice_warns_and_the_last_definition_wins() {
     let c = check("~a: fsat 2\n~a: saw 55\nout: ~a");
     assert_eq!(errors(&c)[0].message, "unknown function `fsat`");
 }
+
+#[test]
+fn rendered_error_shows_the_hint() {
+    let src = "tempo: 1\nout: saw 55 $ fast 2\n";
+    let text = phonon::diag::render("p.ph", src, &check(src).diagnostics);
+    assert!(text.contains("p.ph:2:6"), "{text}");
+    assert!(text.contains("^^^^^^"), "{text}");
+    assert!(
+        text.contains("hint: transforms rearrange events in time"),
+        "{text}"
+    );
+}
