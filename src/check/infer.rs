@@ -1,0 +1,657 @@
+//! Inference of one expression's type, and application of function types.
+//!
+//! The checker is an abstract interpreter over types: a function's type records how
+//! the function was built ([`FnType`]), and applying it to an argument type computes
+//! the result type, reporting the first mismatch as a [`Diagnostic`].
+
+use std::collections::HashMap;
+
+use super::signatures::{builtins, lookup, ParamTy, Ret};
+use super::types::{fn_noun, join, FnType, Op, Partial, Type};
+use crate::diag::{nearest, Diagnostic};
+use crate::pattern::value::NumOp;
+use crate::pattern::Structure;
+use crate::syntax::ast::{BinOp, Expr, ExprKind, SectionOp, Side, SrcSpan};
+
+type Res = Result<Type, Diagnostic>;
+
+/// Infers expression types, collecting diagnostics and the type of every expression.
+pub(crate) struct Infer<'a> {
+    /// The defined buses and their types.
+    pub buses: &'a HashMap<String, Type>,
+    pub diags: Vec<Diagnostic>,
+    pub types: HashMap<SrcSpan, Type>,
+}
+
+impl<'a> Infer<'a> {
+    pub fn new(buses: &'a HashMap<String, Type>) -> Infer<'a> {
+        Infer {
+            buses,
+            diags: Vec::new(),
+            types: HashMap::new(),
+        }
+    }
+
+    fn report(&mut self, r: Res) -> Type {
+        match r {
+            Ok(t) => t,
+            Err(d) => {
+                self.diags.push(d);
+                Type::Error
+            }
+        }
+    }
+
+    pub fn expr(&mut self, e: &Expr) -> Type {
+        let t = match &e.kind {
+            ExprKind::Number { .. } => Type::Number,
+            ExprKind::Str { .. } => Type::Pattern,
+            ExprKind::Bus(name) => match self.buses.get(name) {
+                Some(t) => t.clone(),
+                None => {
+                    let mut d = Diagnostic::error(format!("undefined bus `~{name}`"), e.span)
+                        .with_label("no bus of this name is defined");
+                    let mut known: Vec<&str> = self.buses.keys().map(String::as_str).collect();
+                    known.sort_unstable();
+                    if let Some(n) = nearest(name, known.iter().copied()) {
+                        d = d.with_hint(format!("did you mean `~{n}`?"));
+                    } else if known.is_empty() {
+                        d = d.with_hint("no bus is defined; define one with `~name: expr`");
+                    } else {
+                        let list: Vec<String> = known.iter().map(|k| format!("~{k}")).collect();
+                        d = d.with_hint(format!("the defined buses are {}", list.join(", ")));
+                    }
+                    self.diags.push(d);
+                    Type::Error
+                }
+            },
+            ExprKind::Ident(name) => match lookup(name) {
+                Some(b) if b.params.is_empty() => finish(&Partial::new(b)),
+                Some(b) => Type::Function(Box::new(FnType::Partial(Partial::new(b)))),
+                None => {
+                    let mut d = Diagnostic::error(format!("unknown function `{name}`"), e.span);
+                    if let Some(n) = nearest(name, builtins().iter().map(|b| b.name)) {
+                        d = d.with_hint(format!("did you mean `{n}`?"));
+                    }
+                    self.diags.push(d);
+                    Type::Error
+                }
+            },
+            ExprKind::Apply { func, arg } => {
+                let tf = self.expr(func);
+                let ta = self.expr(arg);
+                match tf {
+                    Type::Error => Type::Error,
+                    Type::Function(f) => {
+                        let r = apply(&f, ta, arg.span, true);
+                        self.report(r)
+                    }
+                    other => {
+                        let d = too_many(func, &other, arg.span);
+                        self.diags.push(d);
+                        Type::Error
+                    }
+                }
+            }
+            ExprKind::Dollar { left, right } => {
+                let l = self.expr(left);
+                let r = self.expr(right);
+                let res = dollar(l, left.span, r, right.span, e.span);
+                self.report(res)
+            }
+            ExprKind::Hash { left, right } => {
+                let l = self.expr(left);
+                let r = self.expr(right);
+                let res = hash(l, left.span, r, right.span);
+                self.report(res)
+            }
+            ExprKind::Binary { op, left, right } => {
+                let l = self.expr(left);
+                let r = self.expr(right);
+                let res = binary(*op, l, left.span, r, right.span);
+                self.report(res)
+            }
+            ExprKind::Neg(x) => {
+                let t = self.expr(x);
+                negate(t)
+            }
+            ExprKind::Section {
+                op,
+                operand,
+                operand_side,
+            } => {
+                let t = self.expr(operand);
+                if t == Type::Error {
+                    Type::Error
+                } else {
+                    let op = match op {
+                        SectionOp::Hash => Op::Hash,
+                        SectionOp::Binary(b) => Op::Bin(*b),
+                    };
+                    Type::Function(Box::new(FnType::Section {
+                        op,
+                        operand: t,
+                        operand_side: *operand_side,
+                    }))
+                }
+            }
+        };
+        self.types.insert(e.span, t.clone());
+        t
+    }
+}
+
+/// The "too many arguments" error for `func arg` where `func` is not a function.
+fn too_many(func: &Expr, found: &Type, arg_span: SrcSpan) -> Diagnostic {
+    let mut head = func;
+    while let ExprKind::Apply { func, .. } = &head.kind {
+        head = func;
+    }
+    match &head.kind {
+        ExprKind::Ident(name) if lookup(name).is_some() => {
+            let d = Diagnostic::error(format!("too many arguments to `{name}`"), arg_span)
+                .with_label("this argument is one too many");
+            match lookup(name) {
+                Some(b) if b.params.is_empty() => {
+                    d.with_hint(format!("`{name}` takes no arguments"))
+                }
+                Some(b) => d.with_hint(format!("usage: `{}`", b.usage())),
+                None => d,
+            }
+        }
+        _ => Diagnostic::error(
+            format!("too many arguments: {} is not a function", found.a()),
+            arg_span,
+        )
+        .with_label("this argument cannot be applied"),
+    }
+}
+
+fn mismatch(expected: &str, found: &Type, span: SrcSpan) -> Diagnostic {
+    Diagnostic::error(format!("expected {expected}, found {}", found.a()), span)
+        .with_label(format!("this is {}", found.a()))
+}
+
+fn transform_on_signal(name: &str, span: SrcSpan) -> Diagnostic {
+    Diagnostic::error(
+        format!("cannot apply the transform `{name}` to a signal"),
+        span,
+    )
+    .with_label("this is a signal")
+    .with_hint(format!(
+        "transforms rearrange events in time, and a signal has no events; \
+             apply `{name}` to the pattern that feeds the signal instead"
+    ))
+}
+
+/// A function whose only missing parameters are optional stands for its result.
+pub(crate) fn as_value(t: Type) -> Type {
+    match t {
+        Type::Function(f) => match *f {
+            FnType::Partial(p) if p.missing_required() == 0 => {
+                let mut p = p;
+                while p.args.len() < p.builtin.params.len() {
+                    p.args.push(None);
+                    p.spans.push(SrcSpan::default());
+                }
+                finish(&p)
+            }
+            other => Type::Function(Box::new(other)),
+        },
+        other => other,
+    }
+}
+
+/// The result of a builtin whose parameters are all given or defaulted.
+fn finish(p: &Partial) -> Type {
+    let given = || p.args.iter().flatten();
+    if given().any(|t| *t == Type::Error) {
+        return Type::Error;
+    }
+    match p.builtin.result {
+        Ret::Same => p.t.clone().unwrap_or(Type::Error),
+        Ret::Pattern => Type::Pattern,
+        Ret::Sound => Type::Sound,
+        Ret::Signal => Type::Signal,
+        Ret::Widest => {
+            let mut t = Type::Number;
+            for (prm, a) in p.builtin.params.iter().zip(&p.args) {
+                if let (ParamTy::Numeric, Some(a)) = (prm.ty, a) {
+                    t = join(&t, a);
+                }
+            }
+            if t == Type::Sound {
+                Type::Signal
+            } else {
+                t
+            }
+        }
+    }
+}
+
+/// Applies a function type to an argument type. `juxt`: application by juxtaposition
+/// (fills the next parameter, optional or not); otherwise `$`/`#` (fills the next
+/// required parameter, leaving skipped optional ones at their defaults, and closes
+/// the remaining optional ones). `span` is the argument's, for errors about it.
+pub(crate) fn apply(f: &FnType, arg: Type, span: SrcSpan, juxt: bool) -> Res {
+    if arg == Type::Error {
+        return Ok(Type::Error);
+    }
+    match f {
+        FnType::Partial(p) => apply_partial(p, arg, span, juxt),
+        FnType::Compose { outer, inner } => {
+            let v = apply(inner, arg, span, false)?;
+            apply(outer, v, span, false)
+        }
+        FnType::Section {
+            op,
+            operand,
+            operand_side,
+        } => match operand_side {
+            Side::Right => binop(*op, arg, span, operand.clone(), span),
+            Side::Left => binop(*op, operand.clone(), span, arg, span),
+        },
+        FnType::Lift {
+            op,
+            func,
+            other,
+            func_side,
+        } => {
+            let v = apply(func, arg, span, false)?;
+            match func_side {
+                Side::Left => binop(*op, v, span, other.clone(), span),
+                Side::Right => binop(*op, other.clone(), span, v, span),
+            }
+        }
+        FnType::LiftBoth { op, left, right } => {
+            let a = apply(left, arg.clone(), span, false)?;
+            let b = apply(right, arg, span, false)?;
+            binop(*op, a, span, b, span)
+        }
+    }
+}
+
+fn apply_partial(p: &Partial, arg: Type, span: SrcSpan, juxt: bool) -> Res {
+    let mut p = p.clone();
+    let slot = if juxt {
+        Some(p.args.len())
+    } else {
+        p.input_slot()
+    };
+    let Some(param) = slot.and_then(|i| p.builtin.params.get(i)) else {
+        // Unreachable for a well-formed partial (it would have been its result).
+        return Err(Diagnostic::error(
+            format!("too many arguments to `{}`", p.builtin.name),
+            span,
+        ));
+    };
+    let slot = slot.unwrap_or_default();
+    while p.args.len() < slot {
+        p.args.push(None);
+        p.spans.push(SrcSpan::default());
+    }
+    let arg = fill(&mut p, param.ty, arg, span)?;
+    p.args.push(Some(arg));
+    p.spans.push(span);
+    let done = p.args.len() >= p.builtin.params.len();
+    if done || (!juxt && p.missing_required() == 0) {
+        while p.args.len() < p.builtin.params.len() {
+            p.args.push(None);
+            p.spans.push(SrcSpan::default());
+        }
+        Ok(finish(&p))
+    } else {
+        Ok(Type::Function(Box::new(FnType::Partial(p))))
+    }
+}
+
+/// Checks an argument against a parameter type, binding the transform's type
+/// variable; returns the argument's type as the parameter sees it.
+fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
+    let arg = if ty == ParamTy::Transform {
+        arg
+    } else {
+        as_value(arg)
+    };
+    if arg == Type::Error {
+        return Ok(Type::Error);
+    }
+    let name = p.builtin.name;
+    match ty {
+        ParamTy::Time | ParamTy::Pattern => match arg {
+            Type::Number | Type::Pattern => Ok(arg),
+            Type::Signal if ty == ParamTy::Time => {
+                Err(
+                    mismatch("a number or a pattern", &arg, span).with_hint(format!(
+                "the time arguments of `{name}` are read per event and cycle; a signal has no \
+                 events: use a number or a pattern such as \"<1 2>\""
+            )),
+                )
+            }
+            _ => Err(mismatch("a number or a pattern", &arg, span)),
+        },
+        ParamTy::Control | ParamTy::Signal | ParamTy::Numeric => match arg {
+            Type::Function(_) => Err(mismatch(
+                if ty == ParamTy::Control {
+                    "a number, a pattern or a signal"
+                } else {
+                    "a signal (or a number, pattern or sound)"
+                },
+                &arg,
+                span,
+            )),
+            _ => Ok(arg),
+        },
+        ParamTy::Events => match arg {
+            Type::Number | Type::Pattern | Type::Sound => Ok(arg),
+            Type::Signal => Err(mismatch("a pattern", &arg, span).with_hint(
+                "an envelope is retriggered by the events of a pattern, and a signal has no events",
+            )),
+            _ => Err(mismatch("a pattern", &arg, span)),
+        },
+        ParamTy::Value => {
+            let v = match arg {
+                Type::Number => Type::Pattern,
+                Type::Pattern | Type::Sound => arg,
+                Type::Signal => return Err(transform_on_signal(name, span)),
+                _ => {
+                    let exp =
+                        p.t.as_ref()
+                            .map_or("a pattern or a sound".to_string(), Type::a);
+                    return Err(mismatch(&exp, &arg, span));
+                }
+            };
+            match &p.t {
+                None => {
+                    p.t = Some(v.clone());
+                    Ok(v)
+                }
+                Some(t) if *t == v => Ok(v),
+                Some(t) => {
+                    let mut d = mismatch(&t.a(), &v, span);
+                    if p.builtin.sound_only {
+                        d = d.with_hint(format!(
+                            "`{name}` works on sounds; make one with `s`, `n`, `note`, ... \
+                             (`s \"bd sn\"`)"
+                        ));
+                    }
+                    Err(d)
+                }
+            }
+        }
+        ParamTy::Transform => {
+            let Type::Function(f) = &arg else {
+                let arg = as_value(arg);
+                return Err(mismatch("a transform", &arg, span).with_hint(
+                    "a transform is a function from pattern to pattern or sound to sound, \
+                     such as `rev`, `(fast 2)` or `(# speed 2)`",
+                ));
+            };
+            let works = |t: &Type| apply(f, t.clone(), span, false);
+            match p.t.clone() {
+                Some(t) => match works(&t) {
+                    Ok(r) if r == t => Ok(arg),
+                    other => {
+                        let mut d = mismatch(&format!("a transform of {t}s"), &arg, span);
+                        if let Err(inner) = other {
+                            d = d.with_hint(format!("applied to {}: {}", t.a(), inner.message));
+                        }
+                        Err(d)
+                    }
+                },
+                None => {
+                    let wp = works(&Type::Pattern) == Ok(Type::Pattern);
+                    let ws = works(&Type::Sound) == Ok(Type::Sound);
+                    match (wp, ws) {
+                        (true, true) => {}
+                        (true, false) => p.t = Some(Type::Pattern),
+                        (false, true) => p.t = Some(Type::Sound),
+                        (false, false) => {
+                            return Err(mismatch("a transform", &arg, span).with_hint(
+                                "a transform is a function from pattern to pattern or sound \
+                                 to sound, such as `rev`, `(fast 2)` or `(# speed 2)`",
+                            ))
+                        }
+                    }
+                    Ok(arg)
+                }
+            }
+        }
+    }
+}
+
+/// Describes a function type in user words ("effect waiting for its input").
+pub(crate) fn describe_fn(f: &FnType) -> String {
+    match f {
+        FnType::Partial(p) => fn_noun(Some(p), false, false, false),
+        _ => {
+            let works = |t: Type| apply(f, t.clone(), SrcSpan::default(), false) == Ok(t);
+            fn_noun(
+                None,
+                works(Type::Pattern),
+                works(Type::Sound),
+                works(Type::Signal),
+            )
+        }
+    }
+}
+
+fn negate(t: Type) -> Type {
+    match as_value(t) {
+        Type::Sound => Type::Signal,
+        Type::Function(f) => Type::Function(Box::new(FnType::Lift {
+            op: Op::Bin(BinOp::Arith {
+                op: NumOp::Sub,
+                structure: Structure::Both,
+            }),
+            func: f,
+            other: Type::Number,
+            func_side: Side::Right,
+        })),
+        other => other,
+    }
+}
+
+pub(crate) fn binop(op: Op, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
+    match op {
+        Op::Hash => hash(l, ls, r, rs),
+        Op::Bin(b) => binary(b, l, ls, r, rs),
+    }
+}
+
+/// Lifts `op` over whichever side is a function; `None` when neither is.
+fn lift(op: Op, l: &Type, r: &Type) -> Option<Type> {
+    let t = match (l, r) {
+        (Type::Function(f), Type::Function(g)) => FnType::LiftBoth {
+            op,
+            left: f.clone(),
+            right: g.clone(),
+        },
+        (Type::Function(f), other) => FnType::Lift {
+            op,
+            func: f.clone(),
+            other: other.clone(),
+            func_side: Side::Left,
+        },
+        (other, Type::Function(g)) => FnType::Lift {
+            op,
+            func: g.clone(),
+            other: other.clone(),
+            func_side: Side::Right,
+        },
+        _ => return None,
+    };
+    Some(Type::Function(Box::new(t)))
+}
+
+fn binary(b: BinOp, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
+    let l = as_value(l);
+    let r = as_value(r);
+    if l == Type::Error || r == Type::Error {
+        return Ok(Type::Error);
+    }
+    if let Some(t) = lift(Op::Bin(b), &l, &r) {
+        return Ok(t);
+    }
+    let sym = b.symbol();
+    match b {
+        BinOp::ShiftEarly | BinOp::ShiftLate => {
+            match l {
+                Type::Number | Type::Pattern => {}
+                Type::Signal => {
+                    return Err(mismatch("a number or a pattern", &l, ls).with_hint(format!(
+                        "the time to shift by with `{sym}` is read per cycle; a signal has \
+                         no events"
+                    )))
+                }
+                _ => return Err(mismatch("a number or a pattern", &l, ls)),
+            }
+            match r {
+                Type::Number => Ok(Type::Pattern),
+                Type::Pattern | Type::Sound => Ok(r),
+                Type::Signal => Err(transform_on_signal(&sym, rs)),
+                _ => Err(mismatch("a pattern or a sound", &r, rs)),
+            }
+        }
+        BinOp::Arith { op, structure } => {
+            let structural =
+                structure != Structure::Both || matches!(op, NumOp::Left | NumOp::Right);
+            if !structural {
+                return Ok(join(&l, &r));
+            }
+            for (t, s) in [(&l, ls), (&r, rs)] {
+                if *t == Type::Signal {
+                    return Err(Diagnostic::error(
+                        format!("`{sym}` cannot be used on a signal"),
+                        s,
+                    )
+                    .with_label("this is a signal")
+                    .with_hint(format!(
+                        "`{sym}` combines the events of patterns and takes the structure from \
+                         one side; a signal has no events: use `{}` for signals",
+                        op.symbol()
+                    )));
+                }
+            }
+            match (&l, &r) {
+                (Type::Sound, Type::Sound) => Ok(Type::Sound),
+                (Type::Number, Type::Number) => Ok(Type::Number),
+                (Type::Number | Type::Pattern, Type::Number | Type::Pattern) => Ok(Type::Pattern),
+                (Type::Sound, other) => Err(mismatch("a sound", other, rs).with_hint(format!(
+                    "name the control to change, e.g. `{sym} n 12` or `{sym} speed 2`"
+                ))),
+                (other, _) => Err(mismatch("a sound", other, ls)),
+            }
+        }
+    }
+}
+
+/// `l # r`.
+pub(crate) fn hash(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
+    let l = as_value(l);
+    let r = as_value(r);
+    if l == Type::Error || r == Type::Error {
+        return Ok(Type::Error);
+    }
+    match (&l, &r) {
+        (Type::Function(f), Type::Function(g)) => Ok(Type::Function(Box::new(FnType::Compose {
+            outer: g.clone(),
+            inner: f.clone(),
+        }))),
+        (_, Type::Function(g)) => apply(g, l, ls, false),
+        (Type::Function(_), _) => Ok(lift(Op::Hash, &l, &r).unwrap_or(Type::Error)),
+        (_, Type::Signal) => Err(mismatch("a sound or a function after `#`", &r, rs)
+            .with_hint("to set a control from a signal, name the control: `# pan (sine 0.25)`")),
+        (Type::Sound, Type::Sound) => Ok(Type::Sound),
+        (Type::Number | Type::Pattern, Type::Number | Type::Pattern) => Ok(Type::Pattern),
+        (Type::Signal, _) => Err(mismatch("a sound", &l, ls).with_hint(
+            "`#` sets controls on each event of a sound, and a signal has no events; \
+             to scale a signal use `*`",
+        )),
+        (Type::Sound, _) => Err(mismatch("a sound", &r, rs)
+            .with_hint("name the control to set, e.g. `# gain \"1 0.5\"` or `# n 3`")),
+        (_, _) => Err(mismatch("a sound", &l, ls).with_hint(
+            "controls are set on a sound; make one with `s` or `n`, e.g. `s \"bd sn\" # gain 0.8`",
+        )),
+    }
+}
+
+/// `l $ r`.
+pub(crate) fn dollar(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan, whole: SrcSpan) -> Res {
+    if l == Type::Error || r == Type::Error {
+        return Ok(Type::Error);
+    }
+    match (&l, &r) {
+        (Type::Function(f), Type::Function(g)) => {
+            if f.wants_function() {
+                apply(f, r, rs, false)
+            } else if g.only_optional_missing() {
+                apply(f, as_value(r), rs, false)
+            } else if f.only_optional_missing() {
+                apply(g, as_value(l), ls, false)
+            } else {
+                Ok(Type::Function(Box::new(FnType::Compose {
+                    outer: f.clone(),
+                    inner: g.clone(),
+                })))
+            }
+        }
+        (Type::Function(f), _) => apply(f, r, rs, false),
+        (_, Type::Function(g)) => apply(g, l, ls, false),
+        _ => Err(Diagnostic::error(
+            format!(
+                "`$` applies a function, but neither side is one: found {} and {}",
+                l.a(),
+                r.a()
+            ),
+            whole,
+        )),
+    }
+}
+
+/// The expression as source-like text, for messages.
+pub fn show_expr(e: &Expr) -> String {
+    fn atom(e: &Expr) -> String {
+        match &e.kind {
+            ExprKind::Number { .. }
+            | ExprKind::Str { .. }
+            | ExprKind::Bus(_)
+            | ExprKind::Ident(_)
+            | ExprKind::Section { .. } => show_expr(e),
+            _ => format!("({})", show_expr(e)),
+        }
+    }
+    match &e.kind {
+        ExprKind::Number { value, .. } => format!("{value}"),
+        ExprKind::Str { text, .. } => format!("\"{text}\""),
+        ExprKind::Bus(n) => format!("~{n}"),
+        ExprKind::Ident(n) => n.clone(),
+        ExprKind::Apply { func, arg } => {
+            let f = match func.kind {
+                ExprKind::Apply { .. } => show_expr(func),
+                _ => atom(func),
+            };
+            format!("{f} {}", atom(arg))
+        }
+        ExprKind::Dollar { left, right } => format!("{} $ {}", atom(left), atom(right)),
+        ExprKind::Hash { left, right } => format!("{} # {}", atom(left), atom(right)),
+        ExprKind::Binary { op, left, right } => {
+            format!("{} {} {}", atom(left), op.symbol(), atom(right))
+        }
+        ExprKind::Neg(x) => format!("-{}", atom(x)),
+        ExprKind::Section {
+            op,
+            operand,
+            operand_side,
+        } => {
+            let o = match op {
+                SectionOp::Hash => "#".to_string(),
+                SectionOp::Binary(b) => b.symbol(),
+            };
+            match operand_side {
+                Side::Right => format!("({o} {})", atom(operand)),
+                Side::Left => format!("({} {o})", atom(operand)),
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! The types of the language and their names in user words.
+
+use std::fmt;
+
+use super::signatures::{Builtin, Kind, ParamTy};
+use crate::syntax::ast::{BinOp, Side, SrcSpan};
+
+/// The type of an expression.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    /// A constant.
+    Number,
+    /// A pattern of scalar values (a string literal or anything built from one).
+    Pattern,
+    /// A pattern of control maps (`s "bd"`, `n "0 1"`, `gain 0.5`, ...).
+    Sound,
+    /// An audio-rate signal.
+    Signal,
+    /// A function, possibly partially applied.
+    Function(Box<FnType>),
+    /// The type of an expression that already produced an error: accepted everywhere,
+    /// so that one mistake is reported once.
+    Error,
+}
+
+/// An operator that can be lifted over functions or made into a section.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Op {
+    Hash,
+    Bin(BinOp),
+}
+
+/// A function value, described by how it was built; applying it to an argument type
+/// computes the result type (see `infer::apply`).
+#[derive(Clone, Debug, PartialEq)]
+pub enum FnType {
+    /// A builtin with its first `args.len()` parameters given (`None`: left at its
+    /// default). `t` is what the transform's type variable is bound to so far.
+    Partial(Partial),
+    /// `v -> outer (inner v)` (`fast 2 $ every 3 rev`).
+    Compose {
+        outer: Box<FnType>,
+        inner: Box<FnType>,
+    },
+    /// `v -> v op operand` (`(# speed 2)`, `(+ 0.5)`), or `v -> operand op v` when the
+    /// operand is on the left (`(0.25 <~)`).
+    Section {
+        op: Op,
+        operand: Type,
+        operand_side: Side,
+    },
+    /// `v -> func v op other` (`lpf 800 * 0.3`), or `v -> other op func v`.
+    Lift {
+        op: Op,
+        func: Box<FnType>,
+        other: Type,
+        func_side: Side,
+    },
+    /// `v -> left v op right v`.
+    LiftBoth {
+        op: Op,
+        left: Box<FnType>,
+        right: Box<FnType>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Partial {
+    pub builtin: &'static Builtin,
+    pub args: Vec<Option<Type>>,
+    /// The source span of each given argument (the default's: an empty span).
+    pub spans: Vec<SrcSpan>,
+    /// The transform's type variable: `Pattern` or `Sound` once known.
+    pub t: Option<Type>,
+}
+
+impl Partial {
+    pub fn new(builtin: &'static Builtin) -> Partial {
+        Partial {
+            builtin,
+            args: Vec::new(),
+            spans: Vec::new(),
+            t: if builtin.sound_only {
+                Some(Type::Sound)
+            } else {
+                None
+            },
+        }
+    }
+
+    /// The parameters not given yet.
+    pub fn remaining(&self) -> &'static [super::signatures::Param] {
+        self.builtin
+            .params
+            .get(self.args.len()..)
+            .unwrap_or_default()
+    }
+
+    /// How many of the remaining parameters are required.
+    pub fn missing_required(&self) -> usize {
+        self.remaining()
+            .iter()
+            .filter(|p| p.default.is_none())
+            .count()
+    }
+
+    /// The parameter `$` or `#` would fill: the next required one, or if only optional
+    /// ones remain, the next optional one.
+    pub fn input_slot(&self) -> Option<usize> {
+        let rem = self.remaining();
+        rem.iter()
+            .position(|p| p.default.is_none())
+            .or(if rem.is_empty() { None } else { Some(0) })
+            .map(|i| i + self.args.len())
+    }
+}
+
+impl FnType {
+    /// True when only optional parameters are missing: the function can stand for its
+    /// result (`square 110` is a signal).
+    pub fn only_optional_missing(&self) -> bool {
+        matches!(self, FnType::Partial(p) if p.missing_required() == 0)
+    }
+
+    /// True when the parameter `$` would fill is itself a function (`every 3 $ fast 2`).
+    pub fn wants_function(&self) -> bool {
+        match self {
+            FnType::Partial(p) => p
+                .input_slot()
+                .and_then(|i| p.builtin.params.get(i))
+                .is_some_and(|prm| prm.ty == ParamTy::Transform),
+            _ => false,
+        }
+    }
+}
+
+/// The widest of two value types for arithmetic: number < pattern < signal,
+/// sound < signal; sound with sound stays a sound (key-wise arithmetic).
+pub fn join(a: &Type, b: &Type) -> Type {
+    use Type::*;
+    match (a, b) {
+        (Error, _) | (_, Error) => Error,
+        (Number, Number) => Number,
+        (Number | Pattern, Number | Pattern) => Pattern,
+        (Sound, Sound) => Sound,
+        _ => Signal,
+    }
+}
+
+impl Type {
+    pub fn is_function(&self) -> bool {
+        matches!(self, Type::Function(_))
+    }
+
+    /// True for types that can be used where a signal is expected.
+    pub fn coerces_to_signal(&self) -> bool {
+        matches!(
+            self,
+            Type::Number | Type::Pattern | Type::Sound | Type::Signal | Type::Error
+        )
+    }
+
+    /// The type's name with an article: "a pattern", "an effect waiting for its input".
+    pub fn a(&self) -> String {
+        let s = self.to_string();
+        let vowel = s
+            .chars()
+            .next()
+            .is_some_and(|c| "aeiou".contains(c.to_ascii_lowercase()));
+        if vowel {
+            format!("an {s}")
+        } else {
+            format!("a {s}")
+        }
+    }
+}
+
+impl fmt::Display for Type {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Type::Number => write!(f, "number"),
+            Type::Pattern => write!(f, "pattern"),
+            Type::Sound => write!(f, "sound"),
+            Type::Signal => write!(f, "signal"),
+            Type::Error => write!(f, "error"),
+            Type::Function(func) => write!(f, "{}", super::infer::describe_fn(func)),
+        }
+    }
+}
+
+/// The kind of a function for messages, given what probing it found.
+pub(crate) fn fn_noun(
+    partial: Option<&Partial>,
+    on_pattern: bool,
+    on_sound: bool,
+    on_signal: bool,
+) -> String {
+    if let Some(p) = partial {
+        let b = p.builtin;
+        let missing = p.missing_required();
+        let only_input = missing == 1 && b.has_input;
+        if !only_input {
+            let s = if missing == 1 { "" } else { "s" };
+            return format!(
+                "function `{}` waiting for {missing} more argument{s}",
+                b.name
+            );
+        }
+        return match b.kind {
+            Kind::Transform => match &p.t {
+                Some(Type::Sound) => "transform of sounds waiting for its input".into(),
+                Some(Type::Pattern) => "transform of patterns waiting for its input".into(),
+                _ => "transform waiting for its input".into(),
+            },
+            Kind::Filter | Kind::Effect => "effect waiting for its input".into(),
+            _ => format!("function `{}` waiting for its input", b.name),
+        };
+    }
+    match (on_pattern, on_sound, on_signal) {
+        (true, true, _) => "transform waiting for its input".into(),
+        (false, true, _) => "transform of sounds waiting for its input".into(),
+        (true, false, _) => "transform of patterns waiting for its input".into(),
+        (false, false, true) => "effect waiting for its input".into(),
+        _ => "function waiting for its input".into(),
+    }
+}
