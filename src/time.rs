@@ -169,6 +169,13 @@ impl Rational {
             digits.parse().ok()?
         };
         let mut scale = exponent.checked_sub(frac_part.len() as i32)?;
+        if num == 0 {
+            return Some(Rational::ZERO);
+        }
+        // Beyond 10^±40 nothing fits in 64 bits; stop before looping on the exponent.
+        if !(-40..=40).contains(&scale) {
+            return None;
+        }
         let mut den: i128 = 1;
         while scale > 0 {
             num = num.checked_mul(10)?;

@@ -13,58 +13,89 @@ use crate::pattern::Pattern;
 use crate::syntax::ast::SrcSpan;
 use crate::time::Rational;
 
-/// How a built-in takes its arguments.
-#[derive(Clone, Debug, Default)]
-pub struct Arity {
-    /// Parameters before the input that must be given.
-    pub required: usize,
-    /// Defaults of the optional parameters that follow the required ones.
-    pub optional: Vec<f64>,
-    /// Whether the built-in processes an input (given last, or by `$` and `#`).
-    pub input: bool,
-    /// Positions (among the parameters before the input) that take a transform.
-    functions: Vec<usize>,
+/// The parameter that `$` and `#` fill next, after `given` arguments: the next
+/// required one (skipping optional ones, which keep their defaults), or the next
+/// optional one when only optional ones are left. `None` when none is left.
+fn input_slot(b: &Builtin, given: usize) -> Option<usize> {
+    let rest = b.params.get(given..)?;
+    rest.iter()
+        .position(|p| p.default.is_none())
+        .or(if rest.is_empty() { None } else { Some(0) })
+        .map(|i| i + given)
 }
 
-impl Arity {
-    fn of(b: &Builtin) -> Arity {
-        let params = if b.has_input {
-            &b.params[..b.params.len().saturating_sub(1)]
-        } else {
-            b.params
-        };
-        Arity {
-            required: params.iter().filter(|p| p.default.is_none()).count(),
-            optional: params.iter().filter_map(|p| p.default).collect(),
-            input: b.has_input,
-            functions: params
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| p.ty == ParamTy::Transform)
-                .map(|(i, _)| i)
-                .collect(),
+/// Required parameters of `name` after the first `given`.
+pub(crate) fn missing_required(name: &str, given: usize) -> usize {
+    lookup(name).map_or(0, |b| {
+        b.params
+            .get(given..)
+            .map_or(0, |rest| rest.iter().filter(|p| p.default.is_none()).count())
+    })
+}
+
+/// True when the parameter that `$` fills next takes a transform.
+pub(crate) fn input_takes_function(name: &str, given: usize) -> bool {
+    lookup(name).is_some_and(|b| {
+        input_slot(b, given)
+            .and_then(|i| b.params.get(i))
+            .is_some_and(|p| p.ty == ParamTy::Transform)
+    })
+}
+
+/// Gives built-in `name`, which has `args` so far (`None` for optional parameters
+/// skipped by `$`), one more argument: by juxtaposition the next parameter, by `$`
+/// or `#` the one [`input_slot`] picks. Calls it once it is complete.
+pub(crate) fn apply_partial(
+    ctx: &Ctx,
+    name: &'static str,
+    args: &[Option<Val>],
+    arg: Val,
+    juxtaposed: bool,
+    span: SrcSpan,
+) -> EvalResult<Val> {
+    let Some(b) = lookup(name) else {
+        return Err(EvalError::new(format!("unknown function `{name}`"), span));
+    };
+    let slot = if juxtaposed {
+        Some(args.len())
+    } else {
+        input_slot(b, args.len())
+    };
+    let Some(slot) = slot.filter(|i| *i < b.params.len()) else {
+        return Err(EvalError::new(format!("too many arguments to `{name}`"), span)
+            .with_hint(format!("usage: {}", b.usage())));
+    };
+    let mut args = args.to_vec();
+    args.resize(slot, None);
+    args.push(Some(arg));
+    if args.len() >= b.params.len() || (!juxtaposed && missing_required(name, args.len()) == 0) {
+        return finish(ctx, name, args, span);
+    }
+    Ok(Val::Func(Arc::new(Func::Partial { name, args, span })))
+}
+
+/// Calls built-in `name` with the arguments given, optional ones that are missing
+/// taking their defaults.
+pub(crate) fn finish(ctx: &Ctx, name: &'static str, args: Vec<Option<Val>>, span: SrcSpan) -> EvalResult<Val> {
+    let Some(b) = lookup(name) else {
+        return Err(EvalError::new(format!("unknown function `{name}`"), span));
+    };
+    let mut values = Vec::with_capacity(b.params.len());
+    for (i, p) in b.params.iter().enumerate() {
+        match (args.get(i).cloned().flatten(), p.default) {
+            (Some(v), _) => values.push(v),
+            (None, Some(d)) => values.push(Val::Num(Num::new(d))),
+            (None, None) => {
+                return Err(EvalError::new(
+                    format!("`{name}` is missing its `{}` argument", p.name),
+                    span,
+                )
+                .with_hint(format!("usage: {}", b.usage())))
+            }
         }
     }
-
-    /// Parameters before the input, optional ones included.
-    pub fn params(&self) -> usize {
-        self.required + self.optional.len()
-    }
-
-    /// The defaults of the parameters from position `given` on.
-    pub fn defaults_from(&self, given: usize) -> Vec<f64> {
-        let skip = given.saturating_sub(self.required);
-        self.optional.iter().skip(skip).copied().collect()
-    }
-
-    pub fn takes_function_at(&self, position: usize) -> bool {
-        self.functions.contains(&position)
-    }
-}
-
-/// The arity of built-in `name` (unknown names have none; the checker reports them).
-pub fn arity(name: &str) -> Arity {
-    lookup(name).map(Arity::of).unwrap_or_default()
+    let input = if b.has_input { values.pop() } else { None };
+    call(ctx, name, values, input, span)
 }
 
 /// Whether an argument value is a sound (for transforms that keep the kind).

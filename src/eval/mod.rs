@@ -22,7 +22,6 @@ use crate::pattern::Pattern;
 use crate::syntax::ast::{Expr, ExprKind, Program, SectionOp, Side, SrcSpan, StatementKind, TempoUnit};
 use crate::time::Rational;
 
-pub use builtins::{arity, Arity};
 
 /// A constant number, exact when it came from exact literals and exact arithmetic.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -107,7 +106,9 @@ pub enum Func {
     /// A built-in with the arguments given so far.
     Partial {
         name: &'static str,
-        args: Vec<Val>,
+        /// Arguments by parameter position; `None` for an optional parameter that
+        /// `$` skipped (it takes its default).
+        args: Vec<Option<Val>>,
         span: SrcSpan,
     },
     /// `outer . inner`: apply `inner`, then `outer` (from `f $ g`).

@@ -16,7 +16,7 @@ pub(crate) fn num_pattern(n: Num) -> Pattern<Value> {
 }
 
 impl Ctx {
-    /// `f x` by juxtaposition.
+    /// `f x` by juxtaposition: fills the next parameter, optional or not.
     pub(crate) fn apply(&self, f: Val, x: Val, arg_span: SrcSpan, span: SrcSpan) -> EvalResult<Val> {
         let Val::Func(func) = f else {
             return Err(EvalError::new(
@@ -27,57 +27,22 @@ impl Ctx {
         };
         match &*func {
             Func::Partial { name, args, span: fspan } => {
-                let arity = builtins::arity(name);
-                if args.len() < arity.params() {
-                    let mut args = args.clone();
-                    args.push(x);
-                    if args.len() == arity.params() && !arity.input {
-                        return builtins::call(self, name, args, None, *fspan);
-                    }
-                    return Ok(Val::Func(Arc::new(Func::Partial {
-                        name,
-                        args,
-                        span: fspan.join(arg_span),
-                    })));
-                }
-                if arity.input {
-                    return builtins::call(self, name, args.clone(), Some(x), fspan.join(arg_span));
-                }
-                Err(EvalError::new(format!("too many arguments for `{name}`"), arg_span))
+                builtins::apply_partial(self, name, args, x, true, fspan.join(arg_span))
             }
             _ => self.apply_input(Val::Func(func.clone()), x, span),
         }
     }
 
-    /// Gives a function its input (what `$` and `#` do): optional parameters still
-    /// missing take their defaults.
+    /// Gives a function its input, as `$` and `#` do: a built-in takes it as its next
+    /// required parameter (the optional ones skipped take their defaults), or, when
+    /// only optional ones are left, as the next of those.
     pub(crate) fn apply_input(&self, f: Val, x: Val, span: SrcSpan) -> EvalResult<Val> {
         let Val::Func(func) = f else {
             return Err(EvalError::new(format!("{} is not a function", f.kind()), span));
         };
         match &*func {
             Func::Partial { name, args, span: fspan } => {
-                let arity = builtins::arity(name);
-                if !arity.input {
-                    return Err(EvalError::new(
-                        format!("`{name}` does not process an input"),
-                        *fspan,
-                    ));
-                }
-                if args.len() < arity.required {
-                    return Err(EvalError::new(
-                        format!(
-                            "`{name}` needs {} argument{} before its input, {} given",
-                            arity.required,
-                            if arity.required == 1 { "" } else { "s" },
-                            args.len()
-                        ),
-                        *fspan,
-                    ));
-                }
-                let mut args = args.clone();
-                args.extend(arity.defaults_from(args.len()).into_iter().map(|d| Val::Num(Num::new(d))));
-                builtins::call(self, name, args, Some(x), span)
+                builtins::apply_partial(self, name, args, x, false, fspan.join(span))
             }
             Func::Compose { outer, inner } => {
                 let y = self.apply_input(inner.clone(), x, span)?;
@@ -119,24 +84,45 @@ impl Ctx {
         }
     }
 
-    /// True when `f`'s next parameter takes a function (`every 3` waiting for its
-    /// transform), so that `f $ g` applies instead of composing.
+    /// True when the parameter `$` would fill next takes a function (`every 3`
+    /// waiting for its transform), so that `f $ g` applies instead of composing.
     fn wants_function(&self, f: &Val) -> bool {
         match f {
             Val::Func(func) => match &**func {
-                Func::Partial { name, args, .. } => builtins::arity(name).takes_function_at(args.len()),
+                Func::Partial { name, args, .. } => builtins::input_takes_function(name, args.len()),
                 _ => false,
             },
             _ => false,
         }
     }
 
-    /// `l $ r`: applies the function side to the value side; two transforms compose.
+    /// True for a built-in whose only missing parameters are optional: it stands for
+    /// its result (`square 110` is a signal).
+    fn only_optional_missing(&self, f: &Val) -> bool {
+        match f {
+            Val::Func(func) => match &**func {
+                Func::Partial { name, args, .. } => builtins::missing_required(name, args.len()) == 0,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// `l $ r`: applies the function side to the value side. Two functions: a
+    /// function waiting for a function takes the other; a built-in missing only
+    /// optional parameters counts as its value; otherwise they compose (`f $ g` is
+    /// `f . g`). The same rules as the checker's.
     pub(crate) fn dollar(&self, l: Val, r: Val, span: SrcSpan) -> EvalResult<Val> {
         match (&l, &r) {
             (Val::Func(_), Val::Func(_)) => {
                 if self.wants_function(&l) {
-                    self.apply(l, r, span, span)
+                    self.apply_input(l, r, span)
+                } else if self.only_optional_missing(&r) {
+                    let r = self.finalize(r, span)?;
+                    self.apply_input(l, r, span)
+                } else if self.only_optional_missing(&l) {
+                    let l = self.finalize(l, span)?;
+                    self.apply_input(r, l, span)
                 } else {
                     Ok(Val::Func(Arc::new(Func::Compose { outer: l, inner: r })))
                 }
@@ -151,10 +137,23 @@ impl Ctx {
     }
 
     /// `l # r`: applies the function `r` to `l`, or sets the controls of the sound `r`
-    /// on `l` (structure from `l`, values from `r`).
+    /// on `l` (structure from `l`, values from `r`). With a function on the left it
+    /// builds a function: `f # g` is `v -> g (f v)`, `f # x` is `v -> f v # x`.
     pub(crate) fn hash(&self, l: Val, r: Val, r_span: SrcSpan, span: SrcSpan) -> EvalResult<Val> {
+        let l = self.value_if_complete(l, span)?;
+        let r = self.value_if_complete(r, r_span)?;
         match (l, r) {
+            (l @ Val::Func(_), r @ Val::Func(_)) => Ok(Val::Func(Arc::new(Func::Compose { outer: r, inner: l }))),
             (l, r @ Val::Func(_)) => self.apply_input(r, l, span),
+            (l @ Val::Func(_), r) => {
+                let set = Val::Func(Arc::new(Func::Section {
+                    op: SectionOp::Hash,
+                    operand: r,
+                    operand_side: Side::Right,
+                    span: r_span,
+                }));
+                Ok(Val::Func(Arc::new(Func::Compose { outer: set, inner: l })))
+            }
             (Val::Sound(a), Val::Sound(b)) => {
                 let mut sampled = a.sampled.clone();
                 // A sampled control set again by `b` takes `b`'s value.
@@ -169,11 +168,25 @@ impl Ctx {
                 let b = self.to_pattern(b, r_span)?;
                 Ok(Val::Pat(app(Structure::Left, a, b, |_, y: &Value| y.clone())))
             }
+            (Val::Num(a), b @ (Val::Pat(_) | Val::Num(_))) => {
+                let b = self.to_pattern(b, r_span)?;
+                Ok(Val::Pat(app(Structure::Left, num_pattern(a), b, |_, y: &Value| y.clone())))
+            }
             (l, r) => Err(EvalError::new(
                 format!("`#` cannot combine {} with {}", l.kind(), r.kind()),
                 span,
             )
             .with_hint("`#` takes a function (`# lpf 800`) or a control (`# gain 0.8`) on its right")),
+        }
+    }
+
+    /// A built-in missing only optional parameters becomes its value; anything else
+    /// is returned as it is.
+    fn value_if_complete(&self, v: Val, span: SrcSpan) -> EvalResult<Val> {
+        if self.only_optional_missing(&v) {
+            self.finalize(v, span)
+        } else {
+            Ok(v)
         }
     }
 
@@ -324,11 +337,8 @@ impl Ctx {
             return Ok(v);
         };
         if let Func::Partial { name, args, span: fspan } = &**func {
-            let arity = builtins::arity(name);
-            if !arity.input && args.len() >= arity.required {
-                let mut args = args.clone();
-                args.extend(arity.defaults_from(args.len()).into_iter().map(|d| Val::Num(Num::new(d))));
-                return builtins::call(self, name, args, None, *fspan);
+            if builtins::missing_required(name, args.len()) == 0 {
+                return builtins::finish(self, name, args.clone(), *fspan);
             }
         }
         Err(function_as_value(func, span))

@@ -63,26 +63,26 @@ pub fn rand() -> Pattern<f64> {
 }
 
 /// Keeps the events of `pat` whose random value (from `rand`, sampled over the event's
-/// whole, as Tidal's `<*` does) is at least `amount` (Tidal's `_degradeByUsing`).
+/// whole, as Tidal's `<*` does) is above `amount` (Tidal 1.9's `_degradeByUsing`).
 pub fn degrade_by_using<T: PatValue>(
     rand: Pattern<f64>,
     amount: f64,
     pat: Pattern<T>,
 ) -> Pattern<T> {
     app(Structure::Left, pat, rand, |v: &T, r: &f64| (v.clone(), *r))
-        .filter_values(move |(_, r)| *r >= amount)
+        .filter_values(move |(_, r)| *r > amount)
         .fmap(|(v, _)| v.clone())
 }
 
 /// The complement of [`degrade_by_using`]: keeps the events whose random value is
-/// below `amount` (Tidal's `_unDegradeBy`).
+/// at most `amount` (Tidal 1.9's `_unDegradeBy`).
 pub fn undegrade_by_using<T: PatValue>(
     rand: Pattern<f64>,
     amount: f64,
     pat: Pattern<T>,
 ) -> Pattern<T> {
     app(Structure::Left, pat, rand, |v: &T, r: &f64| (v.clone(), *r))
-        .filter_values(move |(_, r)| *r < amount)
+        .filter_values(move |(_, r)| *r <= amount)
         .fmap(|(v, _)| v.clone())
 }
 
