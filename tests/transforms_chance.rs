@@ -251,7 +251,8 @@ fn sometimes_by_chooses_before_applying_f() {
 
 #[test]
 fn sometimes_aliases_use_their_amounts() {
-    let cases: [(fn(Transform<Value>, Pattern<Value>) -> Pattern<Value>, f64); 5] = [
+    type Alias = fn(Transform<Value>, Pattern<Value>) -> Pattern<Value>;
+    let cases: [(Alias, f64); 5] = [
         (sometimes, 0.5),
         (often, 0.75),
         (rarely, 0.25),
@@ -276,9 +277,15 @@ fn sometimes_aliases_use_their_amounts() {
     }
     let plus = |k: i64| num(k as f64 + 100.0);
     let all: Vec<Ev> = (0..8).map(|k| slot(0, k, 8, plus(k))).collect();
-    assert_eq!(query(&always(add_100(), nums(&EIGHT)), r(0, 1), r(1, 1)), all);
+    assert_eq!(
+        query(&always(add_100(), nums(&EIGHT)), r(0, 1), r(1, 1)),
+        all
+    );
     let none: Vec<Ev> = (0..8).map(|k| slot(0, k, 8, num(k as f64))).collect();
-    assert_eq!(query(&never(add_100(), nums(&EIGHT)), r(0, 1), r(1, 1)), none);
+    assert_eq!(
+        query(&never(add_100(), nums(&EIGHT)), r(0, 1), r(1, 1)),
+        none
+    );
 }
 
 #[test]
@@ -366,7 +373,11 @@ fn shuffle_and_scramble_of_the_later_cycles_use_those_cycles() {
     let src = slowcat(vec![words(&["a", "b"]), words(&["c", "d"])]);
     let p = shuffle_n(2, src);
     let rs = ttrs(1.0, 2);
-    let (x, y) = if rs[0] <= rs[1] { ("c", "d") } else { ("d", "c") };
+    let (x, y) = if rs[0] <= rs[1] {
+        ("c", "d")
+    } else {
+        ("d", "c")
+    };
     assert_eq!(
         query(&p, r(1, 1), r(2, 1)),
         vec![slot(1, 0, 2, word(x)), slot(1, 1, 2, word(y))]
@@ -378,9 +389,12 @@ fn shuffle_and_scramble_edge_counts_are_silent_or_trivial() {
     let p = words(&["a", "b"]);
     for n in [0.0, -3.0, 1e18, f64::NAN] {
         assert!(query(&shuffle(Pattern::pure(num(n)), p.clone()), r(0, 1), r(2, 1)).is_empty());
-        assert!(
-            query(&scramble(Pattern::pure(num(n)), p.clone()), r(0, 1), r(2, 1)).is_empty()
-        );
+        assert!(query(
+            &scramble(Pattern::pure(num(n)), p.clone()),
+            r(0, 1),
+            r(2, 1)
+        )
+        .is_empty());
     }
     // shuffle 1 is the identity.
     assert_eq!(
@@ -426,7 +440,11 @@ fn irand_gives_whole_numbers_below_n() {
     );
     // Degenerate counts do not panic.
     for n in [0.0, -5.0, 1e300, f64::NAN] {
-        let _ = query(&segment(r(4, 1), irand(Pattern::pure(num(n)))), r(0, 1), r(1, 1));
+        let _ = query(
+            &segment(r(4, 1), irand(Pattern::pure(num(n)))),
+            r(0, 1),
+            r(1, 1),
+        );
     }
 }
 

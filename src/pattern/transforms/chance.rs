@@ -295,7 +295,7 @@ pub fn choose_list(choices: Vec<Value>) -> Pattern<Value> {
 pub fn choose(xs: Pattern<Value>) -> Pattern<Value> {
     let mut events = xs.query(Span::new(Rational::ZERO, Rational::ONE));
     events.retain(|e| e.whole.is_none() || e.has_onset());
-    events.sort_by(|a, b| a.part.begin.cmp(&b.part.begin));
+    events.sort_by_key(|e| e.part.begin);
     choose_list(events.into_iter().map(|e| e.value).collect())
 }
 
