@@ -4,13 +4,12 @@
 //! Errors are converted from pest's rule lists into messages a live coder can act on,
 //! one per broken statement; parsing goes on with the next statement.
 
-use pest::error::InputLocation;
+use pest::error::{ErrorVariant, InputLocation};
 use pest::iterators::Pair;
 use pest::Parser;
 
 use super::ast::{
-    BinOp, Expr, ExprKind, Program, SectionOp, Side, SrcSpan, Statement, StatementKind,
-    TempoUnit,
+    BinOp, Expr, ExprKind, Program, SectionOp, Side, SrcSpan, Statement, StatementKind, TempoUnit,
 };
 use crate::diag::{nearest, Diagnostic};
 use crate::pattern::value::NumOp;
@@ -59,7 +58,7 @@ fn parse_expr_at(text: &str, base: usize) -> Result<Expr, Diagnostic> {
     }
     let mut pairs = match PatchParser::parse(Rule::expr_input, text) {
         Ok(p) => p,
-        Err(e) => return Err(expression_error(text, base, error_pos(&e), None)),
+        Err(e) => return Err(pest_error(&e, text, base, None)),
     };
     let b = Builder { base };
     let input = pairs
@@ -122,7 +121,7 @@ fn parse_statement(chunk: &str, base: usize) -> Result<Statement, Diagnostic> {
     let head = check_head(chunk, base, &toks)?;
     let mut pairs = match PatchParser::parse(Rule::statement, chunk) {
         Ok(p) => p,
-        Err(e) => return Err(expression_error(chunk, base, error_pos(&e), Some(&head))),
+        Err(e) => return Err(pest_error(&e, chunk, base, Some(&head))),
     };
     let b = Builder { base };
     let whole = b.span_at(0, chunk.len());
@@ -165,9 +164,13 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
     let t1 = toks.get(1);
     let name = t0.text(chunk);
     let is_colon = |t: Option<&Tok>| t.is_some_and(|t| t.kind == TokKind::Colon);
-    let is_dollar = |t: Option<&Tok>| t.is_some_and(|t| t.kind == TokKind::Op && t.text(chunk) == "$");
+    let is_dollar =
+        |t: Option<&Tok>| t.is_some_and(|t| t.kind == TokKind::Op && t.text(chunk) == "$");
     let head_of = |t: &Tok| Head {
-        text: format!("{name}{}", t.text(chunk)),
+        text: match t.kind {
+            TokKind::Colon => format!("{name}:"),
+            _ => format!("{name} {}", t.text(chunk)),
+        },
         end: t.end,
     };
     match t0.kind {
@@ -179,22 +182,22 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
                     abs(t0).join(abs(t)),
                 )
                 .with_label("write `:` here")
-                .with_hint(format!("`$` defines only buses (`~name $ expr`); write `{name}: ...`"))),
-                _ => Err(Diagnostic::error(
-                    format!("expected `:` after `{name}`"),
-                    abs(t0),
-                )
-                .with_hint(format!("write `{name}: ...`"))),
+                .with_hint(format!(
+                    "`$` defines only buses (`~name $ expr`); write `{name}: ...`"
+                ))),
+                _ => Err(
+                    Diagnostic::error(format!("expected `:` after `{name}`"), abs(t0))
+                        .with_hint(format!("write `{name}: ...`")),
+                ),
             }
         }
         TokKind::Bus => match t1 {
             Some(t) if is_colon(Some(t)) || is_dollar(Some(t)) => Ok(head_of(t)),
-            _ => Err(Diagnostic::error(
-                format!("expected `:` or `$` after `{name}`"),
-                abs(t0),
-            )
-            .with_label("a bus definition")
-            .with_hint(format!("define a bus with `{name}: expr`"))),
+            _ => Err(
+                Diagnostic::error(format!("expected `:` or `$` after `{name}`"), abs(t0))
+                    .with_label("a bus definition")
+                    .with_hint(format!("define a bus with `{name}: expr`")),
+            ),
         },
         TokKind::Ident if is_colon(t1) => {
             let span = match t1 {
@@ -211,12 +214,18 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
             }
             Err(d)
         }
-        _ => Err(Diagnostic::error(
-            format!("expected a statement; statements are {STATEMENT_FORMS}"),
-            first_line,
-        )
-        .with_label("not a statement")
-        .with_hint("to play an expression, write `out: ` in front of it")),
+        _ => {
+            let d = Diagnostic::error(
+                format!("expected a statement; statements are {STATEMENT_FORMS}"),
+                first_line,
+            )
+            .with_label("not a statement");
+            Err(match name {
+                "setcps" => d.with_hint("set the tempo with `cps: 0.5` (or `tempo:`, `bpm:`)"),
+                "hush" | "once" | "let" | "import" => d,
+                _ => d.with_hint("to play an expression, write `out: ` in front of it"),
+            })
+        }
     }
 }
 
@@ -259,6 +268,9 @@ impl Builder {
         let expr = inner.next().ok_or_else(missing)?;
         let (expr, _) = self.expr(expr)?;
         let name_span = self.span(&head);
+        // pest's rule spans can take in trailing whitespace and comments: the statement
+        // runs from its name to the end of its expression.
+        let span = SrcSpan::new(name_span.start, expr.span.end);
         let kind = match rule {
             Rule::tempo_stmt => StatementKind::Tempo {
                 unit: if head.as_str() == "bpm" {
@@ -283,88 +295,28 @@ impl Builder {
         Ok(Statement { kind, span })
     }
 
-    fn expr(&self, pair: Pair<Rule>) -> Result<Built, Diagnostic> {
+    /// Builds an expression. Levels with a single operand (`expr` holding one `dollar`,
+    /// and so on down to an application of one atom) are skipped in a loop, so that a
+    /// parenthesis costs only two stack frames here, even in debug builds.
+    fn expr(&self, mut pair: Pair<Rule>) -> Result<Built, Diagnostic> {
+        while matches!(
+            pair.as_rule(),
+            Rule::expr | Rule::dollar | Rule::sum | Rule::product | Rule::unary | Rule::application
+        ) {
+            let mut inner = pair.clone().into_inner();
+            match (inner.next(), inner.next()) {
+                (Some(only), None) => pair = only,
+                _ => break,
+            }
+        }
         let span = self.span(&pair);
         match pair.as_rule() {
             Rule::expr | Rule::sum | Rule::product => self.left_fold(pair),
-            Rule::dollar => {
-                let mut operands = Vec::new();
-                for p in pair.into_inner() {
-                    operands.push(self.expr(p)?);
-                }
-                let mut acc = operands
-                    .pop()
-                    .ok_or_else(|| Diagnostic::error("expected an expression", span))?;
-                while let Some((left, ld)) = operands.pop() {
-                    let (right, rd) = acc;
-                    let s = left.span.join(right.span);
-                    acc = self.node(
-                        ExprKind::Dollar {
-                            left: Box::new(left),
-                            right: Box::new(right),
-                        },
-                        s,
-                        1 + ld.max(rd),
-                    )?;
-                }
-                Ok(acc)
-            }
-            Rule::unary => {
-                let mut negs = Vec::new();
-                let mut operand = None;
-                for p in pair.into_inner() {
-                    if p.as_rule() == Rule::neg_op {
-                        negs.push(self.span(&p).start);
-                    } else {
-                        operand = Some(self.expr(p)?);
-                    }
-                }
-                let mut acc =
-                    operand.ok_or_else(|| Diagnostic::error("expected an expression", span))?;
-                while let Some(start) = negs.pop() {
-                    let (e, d) = acc;
-                    let s = SrcSpan::new(start, e.span.end);
-                    acc = self.node(ExprKind::Neg(Box::new(e)), s, d + 1)?;
-                }
-                Ok(acc)
-            }
-            Rule::application => {
-                let mut inner = pair.into_inner();
-                let head = inner
-                    .next()
-                    .ok_or_else(|| Diagnostic::error("expected an expression", span))?;
-                let mut acc = self.expr(head)?;
-                for arg in inner {
-                    let (a, ad) = self.expr(arg)?;
-                    let (f, fd) = acc;
-                    let s = f.span.join(a.span);
-                    acc = self.node(
-                        ExprKind::Apply {
-                            func: Box::new(f),
-                            arg: Box::new(a),
-                        },
-                        s,
-                        1 + fd.max(ad),
-                    )?;
-                }
-                Ok(acc)
-            }
+            Rule::dollar => self.dollar(pair, span),
+            Rule::unary => self.unary(pair, span),
+            Rule::application => self.application(pair, span),
             Rule::number | Rule::neg_number => self.number(pair.as_str(), span),
-            Rule::string => {
-                let content = pair.into_inner().next();
-                let (text, content_start) = match content {
-                    Some(c) => (c.as_str().to_string(), self.span(&c).start),
-                    None => (String::new(), span.start + 1),
-                };
-                self.node(
-                    ExprKind::Str {
-                        text,
-                        content_start,
-                    },
-                    span,
-                    1,
-                )
-            }
+            Rule::string => self.string(pair, span),
             Rule::bus => self.node(
                 ExprKind::Bus(pair.as_str().trim_start_matches('~').to_string()),
                 span,
@@ -374,6 +326,88 @@ impl Builder {
             Rule::paren => self.paren(pair, span),
             _ => Err(Diagnostic::error("malformed expression", span)),
         }
+    }
+
+    /// `a $ b $ c`, right-associative.
+    fn dollar(&self, pair: Pair<Rule>, span: SrcSpan) -> Result<Built, Diagnostic> {
+        let mut operands = Vec::new();
+        for p in pair.into_inner() {
+            operands.push(self.expr(p)?);
+        }
+        let mut acc = operands
+            .pop()
+            .ok_or_else(|| Diagnostic::error("expected an expression", span))?;
+        while let Some((left, ld)) = operands.pop() {
+            let (right, rd) = acc;
+            let s = left.span.join(right.span);
+            acc = self.node(
+                ExprKind::Dollar {
+                    left: Box::new(left),
+                    right: Box::new(right),
+                },
+                s,
+                1 + ld.max(rd),
+            )?;
+        }
+        Ok(acc)
+    }
+
+    /// `- - x`.
+    fn unary(&self, pair: Pair<Rule>, span: SrcSpan) -> Result<Built, Diagnostic> {
+        let mut negs = Vec::new();
+        let mut operand = None;
+        for p in pair.into_inner() {
+            if p.as_rule() == Rule::neg_op {
+                negs.push(self.span(&p).start);
+            } else {
+                operand = Some(self.expr(p)?);
+            }
+        }
+        let mut acc = operand.ok_or_else(|| Diagnostic::error("expected an expression", span))?;
+        while let Some(start) = negs.pop() {
+            let (e, d) = acc;
+            let s = SrcSpan::new(start, e.span.end);
+            acc = self.node(ExprKind::Neg(Box::new(e)), s, d + 1)?;
+        }
+        Ok(acc)
+    }
+
+    /// `f a b`: `Apply(Apply(f, a), b)`.
+    fn application(&self, pair: Pair<Rule>, span: SrcSpan) -> Result<Built, Diagnostic> {
+        let mut inner = pair.into_inner();
+        let head = inner
+            .next()
+            .ok_or_else(|| Diagnostic::error("expected an expression", span))?;
+        let mut acc = self.expr(head)?;
+        for arg in inner {
+            let (a, ad) = self.expr(arg)?;
+            let (f, fd) = acc;
+            let s = f.span.join(a.span);
+            acc = self.node(
+                ExprKind::Apply {
+                    func: Box::new(f),
+                    arg: Box::new(a),
+                },
+                s,
+                1 + fd.max(ad),
+            )?;
+        }
+        Ok(acc)
+    }
+
+    fn string(&self, pair: Pair<Rule>, span: SrcSpan) -> Result<Built, Diagnostic> {
+        let (text, content_start) = match pair.into_inner().next() {
+            Some(c) => (c.as_str().to_string(), self.span(&c).start),
+            None => (String::new(), span.start + 1),
+        };
+        self.node(
+            ExprKind::Str {
+                text,
+                content_start,
+            },
+            span,
+            1,
+        )
     }
 
     /// `operand (op operand)*`, left-associative: `#`, the `+` level and the `*` level.
@@ -459,19 +493,27 @@ impl Builder {
             .parse()
             .map_err(|_| Diagnostic::error(format!("malformed number `{text}`"), span))?;
         if !value.is_finite() {
-            return Err(Diagnostic::error(format!("number `{text}` is too large"), span)
-                .with_label("beyond the range of a 64-bit float"));
+            return Err(
+                Diagnostic::error(format!("number `{text}` is too large"), span)
+                    .with_label("beyond the range of a 64-bit float"),
+            );
         }
         // Rational::parse_decimal walks the exponent digit by digit; a huge exponent on a
         // zero mantissa would take billions of steps. Beyond 10^±60 no exact value fits
         // in 64 bits anyway, except zero.
-        let exponent = text
-            .find(['e', 'E'])
-            .and_then(|i| text.get(i + 1..))
-            .map(|e| e.parse::<i64>().unwrap_or(i64::MAX));
-        let exact = match exponent {
-            Some(e) if !(-60..=60).contains(&e) => (value == 0.0).then_some(Rational::ZERO),
-            _ => Rational::parse_decimal(text),
+        let exact = match text.find(['e', 'E']) {
+            Some(i) => {
+                let mantissa = text.get(..i).unwrap_or("");
+                let exponent = text.get(i + 1..).and_then(|e| e.parse::<i64>().ok());
+                match exponent {
+                    Some(e) if (-60..=60).contains(&e) => Rational::parse_decimal(text),
+                    _ if !mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) => {
+                        Some(Rational::ZERO)
+                    }
+                    _ => None,
+                }
+            }
+            None => Rational::parse_decimal(text),
         };
         self.node(ExprKind::Number { value, exact }, span, 1)
     }
@@ -484,6 +526,7 @@ fn binop(text: &str) -> BinOp {
         "~>" => return BinOp::ShiftLate,
         _ => {}
     }
+    let squeeze = text.starts_with("||");
     let left_bar = text.starts_with('|');
     let right_bar = text.len() > 1 && text.ends_with('|');
     let core = text.trim_matches('|');
@@ -496,6 +539,7 @@ fn binop(text: &str) -> BinOp {
         _ => NumOp::Right,
     };
     let structure = match (left_bar, right_bar) {
+        _ if squeeze => Structure::Squeeze,
         (true, false) => Structure::Left,
         (false, true) => Structure::Right,
         _ => Structure::Both,
@@ -505,11 +549,26 @@ fn binop(text: &str) -> BinOp {
 
 // ---- errors ------------------------------------------------------------------------
 
-fn error_pos(e: &pest::error::Error<Rule>) -> usize {
-    match e.location {
+/// Turns pest's error into one a live coder can act on.
+fn pest_error(
+    e: &pest::error::Error<Rule>,
+    text: &str,
+    base: usize,
+    head: Option<&Head>,
+) -> Diagnostic {
+    let pos = match e.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
+    };
+    if let ErrorVariant::CustomError { .. } = e.variant {
+        // pest's own guard: the stack ran short (only on very deep nesting).
+        return Diagnostic::error(
+            "expression nested too deeply to parse",
+            SrcSpan::new(base + pos.min(text.len()), base + text.len()),
+        )
+        .with_hint("split it into buses (`~part: ...`)");
     }
+    expression_error(text, base, pos, head)
 }
 
 /// Unterminated strings, unbalanced and too deeply nested parentheses: found by a scan
@@ -621,9 +680,10 @@ fn expression_error(text: &str, base: usize, pos: usize, head: Option<&Head>) ->
         };
         let message = format!("expected an expression{what}");
         return match (found, found_text) {
-            (Some(f), Some(ft)) => {
-                Diagnostic::error(message, abs(f)).with_label(format!("found `{ft}`"))
-            }
+            (Some(f), Some(ft)) => with_token_hint(
+                Diagnostic::error(message, abs(f)).with_label(format!("found `{ft}`")),
+                ft,
+            ),
             _ => {
                 let span = prev.map_or(SrcSpan::new(base, base + text.len()), abs);
                 Diagnostic::error(message, span).with_label("nothing follows")
@@ -647,10 +707,21 @@ fn expression_error(text: &str, base: usize, pos: usize, head: Option<&Head>) ->
     }
     let d = Diagnostic::error(format!("unexpected `{ft}`"), abs(f))
         .with_label("expected an operator or the end of the expression");
-    match ft {
-        "[" | "]" | "{" | "}" | "<" | ">" | "," | "|" | "?" | "!" | "@" | "%" | "." => d
-            .with_hint("mini-notation goes inside a string, e.g. `s \"[bd sn]*2\"`"),
+    with_token_hint(d, ft)
+}
+
+/// A hint for a token that has no place in an expression.
+fn with_token_hint(d: Diagnostic, token: &str) -> Diagnostic {
+    match token {
+        "[" | "]" | "{" | "}" | "<" | ">" | "," | "|" | "?" | "!" | "@" | "%" => {
+            d.with_hint("mini-notation goes inside a string, e.g. `s \"[bd sn]*2\"`")
+        }
+        "." => d.with_hint(
+            "`.` is not an operator here; chain transforms with `$`: `fast 2 $ rev $ x`",
+        ),
+        "~" => d.with_hint("a bus is written `~name`, without a space"),
         "=" => d.with_hint("statements are written `name: expr`, e.g. `~bass: saw 55`"),
+        "'" => d.with_hint("strings are written with double quotes: `\"bd sn\"`"),
         _ => d,
     }
 }
@@ -690,9 +761,10 @@ impl Tok {
     }
 }
 
-const OPERATORS: [&str; 26] = [
-    "|+|", "|-|", "|*|", "|/|", "|<|", "|>|", "|+", "|-", "|*", "|/", "|<", "|>", "+|", "-|",
-    "*|", "/|", "<|", ">|", "<~", "~>", "+", "-", "*", "/", "#", "$",
+const OPERATORS: [&str; 32] = [
+    "||+", "||-", "||*", "||/", "||<", "||>", "|+|", "|-|", "|*|", "|/|", "|<|", "|>|", "|+", "|-",
+    "|*", "|/", "|<", "|>", "+|", "-|", "*|", "/|", "<|", ">|", "<~", "~>", "+", "-", "*", "/",
+    "#", "$",
 ];
 
 fn is_ident_char(c: char) -> bool {
@@ -730,8 +802,12 @@ fn lex(src: &str) -> Vec<Tok> {
         } else if c.is_ascii_digit() || (c == '.' && next.is_some_and(|n| n.is_ascii_digit())) {
             let mut j = i;
             while let Some(ch) = src.get(j..).and_then(|r| r.chars().next()) {
-                let after_e = matches!(src.get(..j).and_then(|s| s.chars().last()), Some('e' | 'E'));
-                if is_ident_char(ch) || ch == '.' || ch == '\'' || (after_e && matches!(ch, '+' | '-'))
+                let after_e =
+                    matches!(src.get(..j).and_then(|s| s.chars().last()), Some('e' | 'E'));
+                if is_ident_char(ch)
+                    || ch == '.'
+                    || ch == '\''
+                    || (after_e && matches!(ch, '+' | '-'))
                 {
                     j += ch.len_utf8();
                 } else {
