@@ -1,0 +1,848 @@
+//! The patch parser: splits a patch into statements by the line rule, parses each with
+//! the pest grammar in `grammar/patch.pest`, and builds the syntax tree with byte spans.
+//!
+//! Errors are converted from pest's rule lists into messages a live coder can act on,
+//! one per broken statement; parsing goes on with the next statement.
+
+use pest::error::{ErrorVariant, InputLocation};
+use pest::iterators::Pair;
+use pest::Parser;
+
+use super::ast::{
+    BinOp, Expr, ExprKind, Program, SectionOp, Side, SrcSpan, Statement, StatementKind, TempoUnit,
+};
+use crate::diag::{nearest, Diagnostic};
+use crate::pattern::value::NumOp;
+use crate::pattern::Structure;
+use crate::time::Rational;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/patch.pest"]
+struct PatchParser;
+
+/// The deepest syntax tree accepted (nodes from the root to a leaf). Far beyond any real
+/// patch; it keeps every later recursive stage well inside its stack.
+pub const MAX_DEPTH: usize = 200;
+
+/// The deepest nesting of parentheses accepted.
+pub const MAX_PARENS: usize = 64;
+
+const STATEMENT_FORMS: &str = "tempo:, cps:, bpm:, ~bus:, out:, oN:, dN:";
+
+/// Parses a whole patch. Every broken statement is reported, each with one diagnostic.
+pub fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
+    let mut statements = Vec::new();
+    let mut errors = Vec::new();
+    for (start, end) in split_statements(src) {
+        let chunk = src.get(start..end).unwrap_or("");
+        match parse_statement(chunk, start) {
+            Ok(s) => statements.push(s),
+            Err(d) => errors.push(d),
+        }
+    }
+    if errors.is_empty() {
+        Ok(Program { statements })
+    } else {
+        Err(errors)
+    }
+}
+
+/// Parses one expression (the whole of `src`; newlines are plain whitespace here).
+pub fn parse_expr(src: &str) -> Result<Expr, Vec<Diagnostic>> {
+    parse_expr_at(src, 0).map_err(|d| vec![d])
+}
+
+fn parse_expr_at(text: &str, base: usize) -> Result<Expr, Diagnostic> {
+    if let Some(d) = prescan(text, base) {
+        return Err(d);
+    }
+    let mut pairs = match PatchParser::parse(Rule::expr_input, text) {
+        Ok(p) => p,
+        Err(e) => return Err(pest_error(&e, text, base, None)),
+    };
+    let b = Builder { base };
+    let input = pairs
+        .next()
+        .ok_or_else(|| Diagnostic::error("expected an expression", b.span_at(0, text.len())))?;
+    let expr = input
+        .into_inner()
+        .find(|p| p.as_rule() == Rule::expr)
+        .ok_or_else(|| Diagnostic::error("expected an expression", b.span_at(0, text.len())))?;
+    Ok(b.expr(expr)?.0)
+}
+
+// ---- statements and lines ----------------------------------------------------------
+
+/// The byte ranges of the statements of `src`: a line that starts with a space or a tab
+/// continues the previous statement; blank and comment-only lines belong to none. Each
+/// range runs from the statement's first character to the end of its last line (without
+/// the line break).
+fn split_statements(src: &str) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut current: Option<(usize, usize)> = None;
+    let mut line_start = if src.starts_with('\u{feff}') { 3 } else { 0 };
+    while line_start <= src.len() {
+        let rest = src.get(line_start..).unwrap_or("");
+        let (line_len, next) = match rest.find('\n') {
+            Some(i) => (i, line_start + i + 1),
+            None => (rest.len(), src.len() + 1),
+        };
+        let line = rest.get(..line_len).unwrap_or("");
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let trimmed = line.trim_start_matches([' ', '\t', '\r']);
+        let blank = trimmed.is_empty() || trimmed.starts_with("--");
+        if !blank {
+            let end = line_start + line.len();
+            let continues = line.starts_with([' ', '\t']);
+            match current.as_mut() {
+                Some(cur) if continues => cur.1 = end,
+                _ => {
+                    if let Some(cur) = current.take() {
+                        out.push(cur);
+                    }
+                    let indent = line.len() - trimmed.len();
+                    current = Some((line_start + indent, end));
+                }
+            }
+        }
+        line_start = next;
+    }
+    if let Some(cur) = current {
+        out.push(cur);
+    }
+    out
+}
+
+fn parse_statement(chunk: &str, base: usize) -> Result<Statement, Diagnostic> {
+    if let Some(d) = prescan(chunk, base) {
+        return Err(d);
+    }
+    let toks = lex(chunk);
+    let head = check_head(chunk, base, &toks)?;
+    let mut pairs = match PatchParser::parse(Rule::statement, chunk) {
+        Ok(p) => p,
+        Err(e) => return Err(pest_error(&e, chunk, base, Some(&head))),
+    };
+    let b = Builder { base };
+    let whole = b.span_at(0, chunk.len());
+    let stmt = pairs
+        .next()
+        .and_then(|p| p.into_inner().find(|p| p.as_rule() != Rule::EOI))
+        .ok_or_else(|| Diagnostic::error("expected a statement", whole))?;
+    b.statement(stmt)
+}
+
+/// What the statement starts with, once it is known to be a valid statement head.
+struct Head {
+    /// As written, with the `:` or `$`: `o1:`, `~bass $`.
+    text: String,
+    /// Chunk-relative end of the `:` or `$`.
+    end: usize,
+}
+
+fn is_out_name(name: &str) -> bool {
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(rest) = name.strip_prefix("out") {
+        return digits(rest);
+    }
+    match name.strip_prefix('o').or_else(|| name.strip_prefix('d')) {
+        Some(rest) => !rest.is_empty() && digits(rest),
+        None => false,
+    }
+}
+
+/// Checks the first tokens of a statement, so that an unknown or malformed statement
+/// is reported as such rather than as a confusing expression error.
+fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic> {
+    let abs = |t: &Tok| SrcSpan::new(base + t.start, base + t.end);
+    let first_line_end = chunk.find(['\n', '\r']).unwrap_or(chunk.len());
+    let first_line = SrcSpan::new(base, base + first_line_end);
+    let forms_hint = format!("statements are {STATEMENT_FORMS}");
+    let Some(t0) = toks.first() else {
+        return Err(Diagnostic::error("expected a statement", first_line).with_hint(forms_hint));
+    };
+    let t1 = toks.get(1);
+    let name = t0.text(chunk);
+    let is_colon = |t: Option<&Tok>| t.is_some_and(|t| t.kind == TokKind::Colon);
+    let is_dollar =
+        |t: Option<&Tok>| t.is_some_and(|t| t.kind == TokKind::Op && t.text(chunk) == "$");
+    let head_of = |t: &Tok| Head {
+        text: match t.kind {
+            TokKind::Colon => format!("{name}:"),
+            _ => format!("{name} {}", t.text(chunk)),
+        },
+        end: t.end,
+    };
+    match t0.kind {
+        TokKind::Ident if matches!(name, "tempo" | "cps" | "bpm") || is_out_name(name) => {
+            match t1 {
+                Some(t) if t.kind == TokKind::Colon => Ok(head_of(t)),
+                Some(t) if is_dollar(Some(t)) && is_out_name(name) => Err(Diagnostic::error(
+                    format!("an output is written `{name}: expr`, not `{name} $ expr`"),
+                    abs(t0).join(abs(t)),
+                )
+                .with_label("write `:` here")
+                .with_hint(format!(
+                    "`$` defines only buses (`~name $ expr`); write `{name}: ...`"
+                ))),
+                _ => Err(
+                    Diagnostic::error(format!("expected `:` after `{name}`"), abs(t0))
+                        .with_hint(format!("write `{name}: ...`")),
+                ),
+            }
+        }
+        TokKind::Bus => match t1 {
+            Some(t) if is_colon(Some(t)) || is_dollar(Some(t)) => Ok(head_of(t)),
+            _ => Err(
+                Diagnostic::error(format!("expected `:` or `$` after `{name}`"), abs(t0))
+                    .with_label("a bus definition")
+                    .with_hint(format!("define a bus with `{name}: expr`")),
+            ),
+        },
+        TokKind::Ident if is_colon(t1) => {
+            let span = match t1 {
+                Some(t) => abs(t0).join(abs(t)),
+                None => abs(t0),
+            };
+            let mut d = Diagnostic::error(
+                format!("unknown statement `{name}:`; statements are {STATEMENT_FORMS}"),
+                span,
+            )
+            .with_label("not a statement");
+            if let Some(near) = nearest(name, ["tempo", "cps", "bpm", "out"]) {
+                d = d.with_hint(format!("did you mean `{near}:`?"));
+            }
+            Err(d)
+        }
+        _ => {
+            let d = Diagnostic::error(
+                format!("expected a statement; statements are {STATEMENT_FORMS}"),
+                first_line,
+            )
+            .with_label("not a statement");
+            Err(match name {
+                "setcps" => d.with_hint("set the tempo with `cps: 0.5` (or `tempo:`, `bpm:`)"),
+                "hush" | "once" | "let" | "import" => d,
+                _ => d.with_hint("to play an expression, write `out: ` in front of it"),
+            })
+        }
+    }
+}
+
+// ---- syntax tree -------------------------------------------------------------------
+
+struct Builder {
+    /// Byte offset of the parsed text in the patch.
+    base: usize,
+}
+
+type Built = (Expr, usize);
+
+impl Builder {
+    fn span_at(&self, start: usize, end: usize) -> SrcSpan {
+        SrcSpan::new(self.base + start, self.base + end)
+    }
+
+    fn span(&self, pair: &Pair<Rule>) -> SrcSpan {
+        let s = pair.as_span();
+        self.span_at(s.start(), s.end())
+    }
+
+    fn node(&self, kind: ExprKind, span: SrcSpan, depth: usize) -> Result<Built, Diagnostic> {
+        if depth > MAX_DEPTH {
+            return Err(Diagnostic::error(
+                format!("expression nested too deeply (more than {MAX_DEPTH} levels)"),
+                span,
+            )
+            .with_hint("split it into buses (`~part: ...`)"));
+        }
+        Ok((Expr { kind, span }, depth))
+    }
+
+    fn statement(&self, pair: Pair<Rule>) -> Result<Statement, Diagnostic> {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        let missing = || Diagnostic::error("malformed statement", span);
+        let head = inner.next().ok_or_else(missing)?;
+        let expr = inner.next().ok_or_else(missing)?;
+        let (expr, _) = self.expr(expr)?;
+        let name_span = self.span(&head);
+        // pest's rule spans can take in trailing whitespace and comments: the statement
+        // runs from its name to the end of its expression.
+        let span = SrcSpan::new(name_span.start, expr.span.end);
+        let kind = match rule {
+            Rule::tempo_stmt => StatementKind::Tempo {
+                unit: if head.as_str() == "bpm" {
+                    TempoUnit::Bpm
+                } else {
+                    TempoUnit::Cps
+                },
+                value: expr,
+            },
+            Rule::bus_stmt => StatementKind::Bus {
+                name: head.as_str().trim_start_matches('~').to_string(),
+                name_span,
+                expr,
+            },
+            Rule::out_stmt => StatementKind::Output {
+                name: head.as_str().to_string(),
+                name_span,
+                expr,
+            },
+            _ => return Err(missing()),
+        };
+        Ok(Statement { kind, span })
+    }
+
+    /// Builds an expression. Levels with a single operand (`expr` holding one `dollar`,
+    /// and so on down to an application of one atom) are skipped in a loop, so that a
+    /// parenthesis costs only two stack frames here, even in debug builds.
+    fn expr(&self, mut pair: Pair<Rule>) -> Result<Built, Diagnostic> {
+        while matches!(
+            pair.as_rule(),
+            Rule::expr | Rule::dollar | Rule::sum | Rule::product | Rule::unary | Rule::application
+        ) {
+            let mut inner = pair.clone().into_inner();
+            match (inner.next(), inner.next()) {
+                (Some(only), None) => pair = only,
+                _ => break,
+            }
+        }
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::expr | Rule::sum | Rule::product => self.left_fold(pair),
+            Rule::dollar => self.dollar(pair, span),
+            Rule::unary => self.unary(pair, span),
+            Rule::application => self.application(pair, span),
+            Rule::number | Rule::neg_number => self.number(pair.as_str(), span),
+            Rule::string => self.string(pair, span),
+            Rule::bus => self.node(
+                ExprKind::Bus(pair.as_str().trim_start_matches('~').to_string()),
+                span,
+                1,
+            ),
+            Rule::ident => self.node(ExprKind::Ident(pair.as_str().to_string()), span, 1),
+            Rule::paren => self.paren(pair, span),
+            _ => Err(Diagnostic::error("malformed expression", span)),
+        }
+    }
+
+    /// `a $ b $ c`, right-associative.
+    fn dollar(&self, pair: Pair<Rule>, span: SrcSpan) -> Result<Built, Diagnostic> {
+        let mut operands = Vec::new();
+        for p in pair.into_inner() {
+            operands.push(self.expr(p)?);
+        }
+        let mut acc = operands
+            .pop()
+            .ok_or_else(|| Diagnostic::error("expected an expression", span))?;
+        while let Some((left, ld)) = operands.pop() {
+            let (right, rd) = acc;
+            let s = left.span.join(right.span);
+            acc = self.node(
+                ExprKind::Dollar {
+                    left: Box::new(left),
+                    right: Box::new(right),
+                },
+                s,
+                1 + ld.max(rd),
+            )?;
+        }
+        Ok(acc)
+    }
+
+    /// `- - x`.
+    fn unary(&self, pair: Pair<Rule>, span: SrcSpan) -> Result<Built, Diagnostic> {
+        let mut negs = Vec::new();
+        let mut operand = None;
+        for p in pair.into_inner() {
+            if p.as_rule() == Rule::neg_op {
+                negs.push(self.span(&p).start);
+            } else {
+                operand = Some(self.expr(p)?);
+            }
+        }
+        let mut acc = operand.ok_or_else(|| Diagnostic::error("expected an expression", span))?;
+        while let Some(start) = negs.pop() {
+            let (e, d) = acc;
+            let s = SrcSpan::new(start, e.span.end);
+            acc = self.node(ExprKind::Neg(Box::new(e)), s, d + 1)?;
+        }
+        Ok(acc)
+    }
+
+    /// `f a b`: `Apply(Apply(f, a), b)`.
+    fn application(&self, pair: Pair<Rule>, span: SrcSpan) -> Result<Built, Diagnostic> {
+        let mut inner = pair.into_inner();
+        let head = inner
+            .next()
+            .ok_or_else(|| Diagnostic::error("expected an expression", span))?;
+        let mut acc = self.expr(head)?;
+        for arg in inner {
+            let (a, ad) = self.expr(arg)?;
+            let (f, fd) = acc;
+            let s = f.span.join(a.span);
+            acc = self.node(
+                ExprKind::Apply {
+                    func: Box::new(f),
+                    arg: Box::new(a),
+                },
+                s,
+                1 + fd.max(ad),
+            )?;
+        }
+        Ok(acc)
+    }
+
+    fn string(&self, pair: Pair<Rule>, span: SrcSpan) -> Result<Built, Diagnostic> {
+        let (text, content_start) = match pair.into_inner().next() {
+            Some(c) => (c.as_str().to_string(), self.span(&c).start),
+            None => (String::new(), span.start + 1),
+        };
+        self.node(
+            ExprKind::Str {
+                text,
+                content_start,
+            },
+            span,
+            1,
+        )
+    }
+
+    /// `operand (op operand)*`, left-associative: `#`, the `+` level and the `*` level.
+    fn left_fold(&self, pair: Pair<Rule>) -> Result<Built, Diagnostic> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let first = inner
+            .next()
+            .ok_or_else(|| Diagnostic::error("expected an expression", span))?;
+        let mut acc = self.expr(first)?;
+        while let Some(op) = inner.next() {
+            let operand = inner
+                .next()
+                .ok_or_else(|| Diagnostic::error("expected an expression", self.span(&op)))?;
+            let (right, rd) = self.expr(operand)?;
+            let (left, ld) = acc;
+            let s = left.span.join(right.span);
+            let (left, right) = (Box::new(left), Box::new(right));
+            let kind = if op.as_rule() == Rule::hash_op {
+                ExprKind::Hash { left, right }
+            } else {
+                ExprKind::Binary {
+                    op: binop(op.as_str()),
+                    left,
+                    right,
+                }
+            };
+            acc = self.node(kind, s, 1 + ld.max(rd))?;
+        }
+        Ok(acc)
+    }
+
+    fn paren(&self, pair: Pair<Rule>, span: SrcSpan) -> Result<Built, Diagnostic> {
+        let parts: Vec<Pair<Rule>> = pair.into_inner().collect();
+        let empty = || Diagnostic::error("expected an expression inside `( )`", span);
+        let section_op = |p: &Pair<Rule>| match p.as_rule() {
+            Rule::hash_op => SectionOp::Hash,
+            _ => SectionOp::Binary(binop(p.as_str())),
+        };
+        match parts.as_slice() {
+            [single] if single.as_rule() == Rule::right_section => {
+                let inner: Vec<Pair<Rule>> = single.clone().into_inner().collect();
+                match inner.as_slice() {
+                    [op, operand] => {
+                        let (e, d) = self.expr(operand.clone())?;
+                        self.node(
+                            ExprKind::Section {
+                                op: section_op(op),
+                                operand: Box::new(e),
+                                operand_side: Side::Right,
+                            },
+                            span,
+                            d + 1,
+                        )
+                    }
+                    _ => Err(empty()),
+                }
+            }
+            [single] => {
+                // Plain parentheses: the inner expression, its span widened to them.
+                let (mut e, d) = self.expr(single.clone())?;
+                e.span = span;
+                Ok((e, d))
+            }
+            [operand, op] => {
+                let (e, d) = self.expr(operand.clone())?;
+                self.node(
+                    ExprKind::Section {
+                        op: section_op(op),
+                        operand: Box::new(e),
+                        operand_side: Side::Left,
+                    },
+                    span,
+                    d + 1,
+                )
+            }
+            _ => Err(empty()),
+        }
+    }
+
+    fn number(&self, text: &str, span: SrcSpan) -> Result<Built, Diagnostic> {
+        let value: f64 = text
+            .parse()
+            .map_err(|_| Diagnostic::error(format!("malformed number `{text}`"), span))?;
+        if !value.is_finite() {
+            return Err(
+                Diagnostic::error(format!("number `{text}` is too large"), span)
+                    .with_label("beyond the range of a 64-bit float"),
+            );
+        }
+        // Rational::parse_decimal walks the exponent digit by digit; a huge exponent on a
+        // zero mantissa would take billions of steps. Beyond 10^±60 no exact value fits
+        // in 64 bits anyway, except zero.
+        let exact = match text.find(['e', 'E']) {
+            Some(i) => {
+                let mantissa = text.get(..i).unwrap_or("");
+                let exponent = text.get(i + 1..).and_then(|e| e.parse::<i64>().ok());
+                match exponent {
+                    Some(e) if (-60..=60).contains(&e) => Rational::parse_decimal(text),
+                    _ if !mantissa.bytes().any(|b| (b'1'..=b'9').contains(&b)) => {
+                        Some(Rational::ZERO)
+                    }
+                    _ => None,
+                }
+            }
+            None => Rational::parse_decimal(text),
+        };
+        self.node(ExprKind::Number { value, exact }, span, 1)
+    }
+}
+
+/// The operator of the `+` and `*` levels, as written.
+fn binop(text: &str) -> BinOp {
+    match text {
+        "<~" => return BinOp::ShiftEarly,
+        "~>" => return BinOp::ShiftLate,
+        _ => {}
+    }
+    let squeeze = text.starts_with("||");
+    let left_bar = text.starts_with('|');
+    let right_bar = text.len() > 1 && text.ends_with('|');
+    let core = text.trim_matches('|');
+    let op = match core {
+        "+" => NumOp::Add,
+        "-" => NumOp::Sub,
+        "*" => NumOp::Mul,
+        "/" => NumOp::Div,
+        "<" => NumOp::Left,
+        _ => NumOp::Right,
+    };
+    let structure = match (left_bar, right_bar) {
+        _ if squeeze => Structure::Squeeze,
+        (true, false) => Structure::Left,
+        (false, true) => Structure::Right,
+        _ => Structure::Both,
+    };
+    BinOp::Arith { op, structure }
+}
+
+// ---- errors ------------------------------------------------------------------------
+
+/// Turns pest's error into one a live coder can act on.
+fn pest_error(
+    e: &pest::error::Error<Rule>,
+    text: &str,
+    base: usize,
+    head: Option<&Head>,
+) -> Diagnostic {
+    let pos = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    if let ErrorVariant::CustomError { .. } = e.variant {
+        // pest's own guard: the stack ran short (only on very deep nesting).
+        return Diagnostic::error(
+            "expression nested too deeply to parse",
+            SrcSpan::new(base + pos.min(text.len()), base + text.len()),
+        )
+        .with_hint("split it into buses (`~part: ...`)");
+    }
+    expression_error(text, base, pos, head)
+}
+
+/// Unterminated strings, unbalanced and too deeply nested parentheses: found by a scan
+/// before parsing, so that they are reported where they start.
+fn prescan(text: &str, base: usize) -> Option<Diagnostic> {
+    let bytes = text.as_bytes();
+    let at = |s: usize, e: usize| SrcSpan::new(base + s, base + e);
+    let mut open: Vec<usize> = Vec::new();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'"' => {
+                let rest = bytes.get(i + 1..).unwrap_or(&[]);
+                match rest.iter().position(|&c| c == b'"' || c == b'\n') {
+                    Some(k) if rest.get(k) == Some(&b'"') => i += k + 2,
+                    found => {
+                        let mut end = found.map_or(text.len(), |k| i + 1 + k);
+                        if end > i + 1 && bytes.get(end - 1) == Some(&b'\r') {
+                            end -= 1;
+                        }
+                        return Some(
+                            Diagnostic::error("unterminated string", at(i, end))
+                                .with_label("this string is never closed")
+                                .with_hint("close it with `\"` on the same line"),
+                        );
+                    }
+                }
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                i = bytes
+                    .get(i..)
+                    .and_then(|r| r.iter().position(|&c| c == b'\n'))
+                    .map_or(bytes.len(), |k| i + k);
+            }
+            b'(' => {
+                open.push(i);
+                if open.len() > MAX_PARENS {
+                    return Some(
+                        Diagnostic::error(
+                            format!("parentheses nested too deeply (more than {MAX_PARENS})"),
+                            at(i, i + 1),
+                        )
+                        .with_hint("split the expression into buses (`~part: ...`)"),
+                    );
+                }
+                i += 1;
+            }
+            b')' => {
+                if open.pop().is_none() {
+                    return Some(
+                        Diagnostic::error("unmatched `)`", at(i, i + 1))
+                            .with_label("no `(` before it"),
+                    );
+                }
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    open.last().map(|&p| {
+        Diagnostic::error("unclosed `(`", at(p, p + 1))
+            .with_label("opened here, never closed")
+            .with_hint("add the missing `)`")
+    })
+}
+
+/// A parse error inside a statement whose head is fine (or inside a lone expression),
+/// at chunk-relative byte `pos`.
+fn expression_error(text: &str, base: usize, pos: usize, head: Option<&Head>) -> Diagnostic {
+    let toks = lex(text);
+    let abs = |t: &Tok| SrcSpan::new(base + t.start, base + t.end);
+    let prev = toks.iter().rev().find(|t| t.end <= pos);
+    let found = toks.iter().find(|t| t.end > pos);
+    let found_text = found.map(|t| t.text(text));
+
+    if let Some(t) = found {
+        if t.kind == TokKind::Number && !is_number(t.text(text)) {
+            return Diagnostic::error(format!("malformed number `{}`", t.text(text)), abs(t))
+                .with_hint("numbers are written like 1, -2, 0.5, .5, 1e3");
+        }
+    }
+
+    // After the statement head, an operator or `(`: an operand is missing.
+    let after_head = match (prev, head) {
+        (Some(p), Some(h)) => p.end <= h.end,
+        (None, _) => true,
+        _ => false,
+    };
+    let needs_operand = match prev {
+        _ if after_head => true,
+        Some(p) => matches!(p.kind, TokKind::Op | TokKind::Open),
+        None => true,
+    };
+    if needs_operand {
+        let what = match (head, prev) {
+            (Some(h), _) if after_head => format!(" after `{}`", h.text),
+            (_, Some(p)) if p.kind == TokKind::Open => {
+                if found.is_some_and(|f| f.kind == TokKind::Close) {
+                    return Diagnostic::error(
+                        "expected an expression inside `( )`",
+                        abs(p).join(found.map_or(abs(p), abs)),
+                    )
+                    .with_label("empty parentheses");
+                }
+                " after `(`".to_string()
+            }
+            (_, Some(p)) => format!(" after `{}`", p.text(text)),
+            (_, None) => String::new(),
+        };
+        let message = format!("expected an expression{what}");
+        return match (found, found_text) {
+            (Some(f), Some(ft)) => with_token_hint(
+                Diagnostic::error(message, abs(f)).with_label(format!("found `{ft}`")),
+                ft,
+            ),
+            _ => {
+                let span = prev.map_or(SrcSpan::new(base, base + text.len()), abs);
+                Diagnostic::error(message, span).with_label("nothing follows")
+            }
+        };
+    }
+
+    let Some(f) = found else {
+        return Diagnostic::error(
+            "unexpected end of the statement",
+            SrcSpan::new(base + text.len(), base + text.len()),
+        );
+    };
+    let ft = f.text(text);
+    if f.kind == TokKind::Colon {
+        if let Some(p) = prev.filter(|p| matches!(p.kind, TokKind::Ident | TokKind::Bus)) {
+            return Diagnostic::error("only one statement per line", abs(p).join(abs(f)))
+                .with_label("a second statement starts here")
+                .with_hint(format!("start `{}:` on a new line", p.text(text)));
+        }
+    }
+    let d = Diagnostic::error(format!("unexpected `{ft}`"), abs(f))
+        .with_label("expected an operator or the end of the expression");
+    with_token_hint(d, ft)
+}
+
+/// A hint for a token that has no place in an expression.
+fn with_token_hint(d: Diagnostic, token: &str) -> Diagnostic {
+    match token {
+        "[" | "]" | "{" | "}" | "<" | ">" | "," | "|" | "?" | "!" | "@" | "%" => {
+            d.with_hint("mini-notation goes inside a string, e.g. `s \"[bd sn]*2\"`")
+        }
+        "." => d.with_hint(
+            "`.` is not an operator here; chain transforms with `$`: `fast 2 $ rev $ x`",
+        ),
+        "~" => d.with_hint("a bus is written `~name`, without a space"),
+        "=" => d.with_hint("statements are written `name: expr`, e.g. `~bass: saw 55`"),
+        "'" => d.with_hint("strings are written with double quotes: `\"bd sn\"`"),
+        _ => d,
+    }
+}
+
+fn is_number(text: &str) -> bool {
+    PatchParser::parse(Rule::number, text)
+        .ok()
+        .and_then(|mut p| p.next())
+        .is_some_and(|p| p.as_str().len() == text.len())
+}
+
+// ---- a small lexer for error messages ---------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TokKind {
+    Ident,
+    Number,
+    Str,
+    Bus,
+    Op,
+    Colon,
+    Open,
+    Close,
+    Other,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    kind: TokKind,
+    start: usize,
+    end: usize,
+}
+
+impl Tok {
+    fn text<'a>(&self, src: &'a str) -> &'a str {
+        src.get(self.start..self.end).unwrap_or("")
+    }
+}
+
+const OPERATORS: [&str; 32] = [
+    "||+", "||-", "||*", "||/", "||<", "||>", "|+|", "|-|", "|*|", "|/|", "|<|", "|>|", "|+", "|-",
+    "|*", "|/", "|<", "|>", "+|", "-|", "*|", "/|", "<|", ">|", "<~", "~>", "+", "-", "*", "/",
+    "#", "$",
+];
+
+fn is_ident_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+/// Splits `src` into rough tokens, only to describe where a parse went wrong.
+fn lex(src: &str) -> Vec<Tok> {
+    let mut toks = Vec::new();
+    let mut i = 0;
+    while let Some(rest) = src.get(i..) {
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else { break };
+        let next = chars.next();
+        let start = i;
+        let take_while = |from: usize, f: &dyn Fn(char) -> bool| {
+            src.get(from..)
+                .and_then(|r| r.find(|c: char| !f(c)))
+                .map_or(src.len(), |k| from + k)
+        };
+        let kind;
+        if c.is_whitespace() {
+            i += c.len_utf8();
+            continue;
+        } else if rest.starts_with("--") {
+            i = take_while(i, &|c| c != '\n');
+            continue;
+        } else if c == '"' {
+            i = match rest.get(1..).and_then(|r| r.find(['"', '\n'])) {
+                Some(k) if rest.get(1 + k..).is_some_and(|r| r.starts_with('"')) => i + k + 2,
+                Some(k) => i + 1 + k,
+                None => src.len(),
+            };
+            kind = TokKind::Str;
+        } else if c.is_ascii_digit() || (c == '.' && next.is_some_and(|n| n.is_ascii_digit())) {
+            let mut j = i;
+            while let Some(ch) = src.get(j..).and_then(|r| r.chars().next()) {
+                let after_e =
+                    matches!(src.get(..j).and_then(|s| s.chars().last()), Some('e' | 'E'));
+                if is_ident_char(ch)
+                    || ch == '.'
+                    || ch == '\''
+                    || (after_e && matches!(ch, '+' | '-'))
+                {
+                    j += ch.len_utf8();
+                } else {
+                    break;
+                }
+            }
+            i = j;
+            kind = TokKind::Number;
+        } else if c.is_ascii_alphabetic() || c == '_' {
+            i = take_while(i, &is_ident_char);
+            i = take_while(i, &|c| c == '\'');
+            kind = TokKind::Ident;
+        } else if c == '~' && next.is_some_and(|n| n.is_ascii_alphabetic() || n == '_') {
+            i = take_while(i + 1, &is_ident_char);
+            i = take_while(i, &|c| c == '\'');
+            kind = TokKind::Bus;
+        } else if c == '(' || c == ')' || c == ':' {
+            i += 1;
+            kind = match c {
+                '(' => TokKind::Open,
+                ')' => TokKind::Close,
+                _ => TokKind::Colon,
+            };
+        } else if let Some(op) = OPERATORS.iter().find(|op| rest.starts_with(**op)) {
+            i += op.len();
+            kind = TokKind::Op;
+        } else {
+            i += c.len_utf8();
+            kind = TokKind::Other;
+        }
+        toks.push(Tok {
+            kind,
+            start,
+            end: i,
+        });
+    }
+    toks
+}
