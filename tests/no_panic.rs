@@ -1,0 +1,174 @@
+//! No input makes Phonon panic: random text, mutated patches and mutated
+//! mini-notation go through parsing, checking, evaluation and a query, and each either
+//! works or yields diagnostics that carry a position inside the input.
+//!
+//! The test run does a few thousand cases; `PHONON_FUZZ_CASES=1000000` runs the long
+//! version.
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+use phonon::diag::Diagnostic;
+use phonon::time::{r, Span};
+
+const FIXTURES: &[&str] = &[
+    include_str!("../fixtures/stress_extreme.ph"),
+    include_str!("../fixtures/house.ph"),
+    include_str!("../fixtures/techno.ph"),
+    include_str!("../fixtures/ambient.ph"),
+    include_str!("../fixtures/melody.ph"),
+];
+
+const EXPRESSIONS: &[&str] = &[
+    "\"bd*2 [sn cp]\" $ every 3 rev",
+    "s \"bd:3 sn\" # gain \"1 0.5\" $ jux rev",
+    "n (\"0 .. 3\" + \"<10 20>\")",
+    "\"a b\" $ stut 3 0.5 (1/8)",
+    "\"<a [b c]>*2 {d e f}%4 g(3,8,<0 2>) h? i!2 j@3 _ . k | l\"",
+    "s \"bd*4\" $ sometimesBy 0.3 (# speed 2) $ off 0.25 (|+ n 12) $ chunk 4 (hurry 2)",
+    "\"0 .. 7\" $ iter 4 $ palindrome $ ply \"<1 2>\" $ linger 0.25",
+    "struct \"t ~ t t\" $ \"c4 e4\" + \"<0 12>\"",
+    "s \"[bd sn]*2\" $ striate 2 $ chop 2 $ shuffle 4 $ scramble 2 $ swingBy (1/3) 4",
+    "0.25 <~ (\"a b c\" $ within 0 0.5 (fast 2) $ inside 2 rev $ euclidFull 3 8 \"x\")",
+];
+
+fn cases() -> u32 {
+    std::env::var("PHONON_FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3000)
+}
+
+/// A text edited by a few random insertions, deletions and replacements drawn from the
+/// characters the language uses.
+fn mutated(corpus: &'static [&'static str]) -> impl Strategy<Value = String> {
+    let alphabet: Vec<char> = "abcdefghinorstuvwxyz0123456789 .,:;~-+*/|<>[]{}()!?@_%#$'\"\n\t\r-e".chars().collect();
+    (
+        0..corpus.len(),
+        prop::collection::vec((any::<u16>(), 0u8..3, prop::sample::select(alphabet)), 1..4),
+    )
+        .prop_map(move |(i, edits)| {
+            let mut chars: Vec<char> = corpus[i].chars().collect();
+            for (pos, kind, c) in edits {
+                let at = if chars.is_empty() { 0 } else { pos as usize % (chars.len() + 1) };
+                match kind {
+                    0 => chars.insert(at, c),
+                    1 if at < chars.len() => {
+                        chars.remove(at);
+                    }
+                    _ if at < chars.len() => chars[at] = c,
+                    _ => chars.push(c),
+                }
+            }
+            chars.into_iter().collect()
+        })
+}
+
+fn random_text() -> impl Strategy<Value = String> {
+    prop::string::string_regex("[a-z0-9 .,:~+*/|<>\\[\\]{}()!?@_%#$'\"\n-]{0,60}").expect("valid regex")
+}
+
+/// Queries are only run when every number in the text is small, so that a mutation
+/// such as `*8` -> `*88888888` does not turn the test into a benchmark.
+fn numbers_are_small(text: &str) -> bool {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == 'e'))
+        .filter_map(|t| t.parse::<f64>().ok())
+        .all(|x| x.abs() < 500.0)
+}
+
+fn assert_positions(source: &str, diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        assert!(
+            d.span.start <= d.span.end && d.span.end <= source.len(),
+            "diagnostic `{}` has span {:?} outside the input of {} bytes",
+            d.message,
+            d.span,
+            source.len()
+        );
+    }
+}
+
+fn exercise_patch(source: &str) {
+    let diagnostics = phonon::check_source(source);
+    assert_positions(source, &diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) || !numbers_are_small(source) {
+        return;
+    }
+    // A sound patch: evaluate and query every output that is a pattern.
+    if let Ok(program) = phonon::syntax::parse_program(source) {
+        if let Ok(evaluated) = phonon::eval::eval_program(source, &program) {
+            for (_, sig) in &evaluated.outputs {
+                if let phonon::eval::Sig::Sound(s) = &**sig {
+                    let _ = s.pattern.query_checked(Span::new(r(0, 1), r(1, 1)));
+                }
+            }
+        }
+    }
+}
+
+fn exercise_expression(source: &str) {
+    let small = numbers_are_small(source);
+    let to = if small { r(2, 1) } else { r(0, 1) };
+    match phonon::query::query_expression(source, r(0, 1), to) {
+        Ok(_) => {}
+        Err(failure) => assert_positions(source, &failure.diagnostics),
+    }
+}
+
+fn exercise_mini(source: &str) {
+    match phonon::mini::parse(source) {
+        Ok(p) => {
+            if numbers_are_small(source) {
+                let _ = p.query_checked(Span::new(r(0, 1), r(3, 1)));
+            }
+        }
+        Err(e) => assert!(e.start <= e.end && e.end <= source.len(), "{e:?}"),
+    }
+}
+
+fn run(strategy: impl Strategy<Value = String>, f: impl Fn(&str)) {
+    let mut runner = TestRunner::new(Config {
+        cases: cases(),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&strategy, |text| {
+        f(&text);
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn mutated_patches_never_panic() {
+    run(mutated(FIXTURES), exercise_patch);
+}
+
+#[test]
+fn random_patches_never_panic() {
+    run(random_text(), exercise_patch);
+}
+
+#[test]
+fn mutated_expressions_never_panic() {
+    run(mutated(EXPRESSIONS), exercise_expression);
+}
+
+#[test]
+fn mutated_mini_notation_never_panics() {
+    const MINI: &[&str] = &[
+        "bd*2 [sn cp]",
+        "<a [b c]>*2",
+        "{a b c, d e}%4",
+        "a . b c . d",
+        "a(<3 5>,8,<0 2>)",
+        "a? b?0.3 c!3 d@2 _ e | f | g",
+        "0 .. 7",
+        "[bd:3 ~ hh]/2 <c4 eb2>*<2 3>",
+        "a ! ! b*[2 3]",
+    ];
+    run(mutated(MINI), exercise_mini);
+    run(random_text(), exercise_mini);
+}
