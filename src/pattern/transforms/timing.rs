@@ -30,6 +30,33 @@ fn too_dense(t: Rational) -> bool {
     t.abs() > Rational::from_int(MAX_DENSITY)
 }
 
+/// A time argument the exact arithmetic can work with: numerator and denominator
+/// within 2^32. Larger or finer values (`1e300`, `1e-300`, shifts of 1e15 cycles)
+/// would overflow or saturate the query times; they give silence.
+fn sane(t: Rational) -> bool {
+    const BOUND: u64 = 1 << 32;
+    t.numer().unsigned_abs() <= BOUND && t.denom().unsigned_abs() <= BOUND
+}
+
+/// [`with_time_arg`] where an argument that is not [`sane`] gives silence.
+fn with_sane_time_arg<T: PatValue>(
+    arg: Pattern<Value>,
+    pat: Pattern<T>,
+    f: impl Fn(Rational, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> Pattern<T> {
+    with_time_arg(
+        arg,
+        pat,
+        move |t, p| {
+            if sane(t) {
+                f(t, p)
+            } else {
+                Pattern::silence()
+            }
+        },
+    )
+}
+
 /// Wraps a closure as a [`Transform`].
 pub fn transform<T: PatValue>(
     f: impl Fn(Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
@@ -72,9 +99,12 @@ fn with_int_args3<T: PatValue>(
     let ab = app(Structure::Both, a, b, |x: &Value, y: &Value| {
         (int_of(x), int_of(y))
     });
-    let args = app(Structure::Both, ab, c, |xy: &(Option<i64>, Option<i64>), z: &Value| {
-        (xy.0, xy.1, int_of(z))
-    });
+    let args = app(
+        Structure::Both,
+        ab,
+        c,
+        |xy: &(Option<i64>, Option<i64>), z: &Value| (xy.0, xy.1, int_of(z)),
+    );
     crate::pattern::patternify(args, pat, move |(x, y, z), p| match (x, y, z) {
         (Some(x), Some(y), Some(z)) => f(*x, *y, *z, p),
         _ => Pattern::silence(),
@@ -92,7 +122,7 @@ fn with_time_args2<T: PatValue>(
         (time_of(x), time_of(y))
     });
     crate::pattern::patternify(args, pat, move |(x, y), p| match (x, y) {
-        (Some(x), Some(y)) => f(*x, *y, p),
+        (Some(x), Some(y)) if sane(*x) && sane(*y) => f(*x, *y, p),
         _ => Pattern::silence(),
     })
 }
@@ -139,7 +169,7 @@ fn lazy_fastcat<T: PatValue>(
 /// Speeds the pattern up (Tidal's `fast`): 0 is silence, a negative factor also
 /// reverses.
 pub fn fast<T: PatValue>(factor: Pattern<Value>, pat: Pattern<T>) -> Pattern<T> {
-    with_time_arg(factor, pat, |f, p| {
+    with_sane_time_arg(factor, pat, |f, p| {
         if too_dense(f) {
             Pattern::silence()
         } else {
@@ -150,7 +180,7 @@ pub fn fast<T: PatValue>(factor: Pattern<Value>, pat: Pattern<T>) -> Pattern<T> 
 
 /// Slows the pattern down (Tidal's `slow`): 0 is silence.
 pub fn slow<T: PatValue>(factor: Pattern<Value>, pat: Pattern<T>) -> Pattern<T> {
-    with_time_arg(factor, pat, |f, p| {
+    with_sane_time_arg(factor, pat, |f, p| {
         if f.is_zero() || too_dense(Rational::ONE / f) {
             Pattern::silence()
         } else {
@@ -166,17 +196,17 @@ pub fn rev<T: PatValue>(pat: Pattern<T>) -> Pattern<T> {
 
 /// Shifts the pattern earlier by a pattern of times (Tidal's `<~`, `tParam rotL`).
 pub fn rot_l<T: PatValue>(t: Pattern<Value>, pat: Pattern<T>) -> Pattern<T> {
-    with_time_arg(t, pat, |t, p| p.early(t))
+    with_sane_time_arg(t, pat, |t, p| p.early(t))
 }
 
 /// Shifts the pattern later by a pattern of times (Tidal's `~>`, `tParam rotR`).
 pub fn rot_r<T: PatValue>(t: Pattern<Value>, pat: Pattern<T>) -> Pattern<T> {
-    with_time_arg(t, pat, |t, p| p.late(t))
+    with_sane_time_arg(t, pat, |t, p| p.late(t))
 }
 
 /// Squashes each cycle into its first `1/factor` (Tidal's `fastGap`).
 pub fn fast_gap<T: PatValue>(factor: Pattern<Value>, pat: Pattern<T>) -> Pattern<T> {
-    with_time_arg(factor, pat, |f, p| {
+    with_sane_time_arg(factor, pat, |f, p| {
         if too_dense(f) {
             Pattern::silence()
         } else {
@@ -192,8 +222,11 @@ pub fn compress<T: PatValue>(begin: Rational, end: Rational, pat: Pattern<T>) ->
 }
 
 /// Plays `[begin, end)` of each cycle stretched to the cycle (Tidal's `zoom`);
-/// silence unless `begin < end`.
+/// silence unless `begin < end` (and for spans beyond [`MAX_DENSITY`] cycles).
 pub fn zoom<T: PatValue>(begin: Rational, end: Rational, pat: Pattern<T>) -> Pattern<T> {
+    if too_dense(end - begin) {
+        return Pattern::silence();
+    }
     pat.zoom(begin, end)
 }
 
@@ -280,15 +313,21 @@ pub fn brak<T: PatValue>(pat: Pattern<T>) -> Pattern<T> {
     when_cycle(|c| c.rem_euclid(2) == 1, f, pat)
 }
 
-/// Tidal's `_iter`: shifts the pattern left by `i/n` in cycle `i`; `n <= 0` is
-/// silence.
+/// Tidal's `_iter`: shifts the pattern left by `i/n` in cycle `i`; `n <= 0` (and
+/// `n` beyond [`MAX_DENSITY`]) is silence.
 pub fn iter_n<T: PatValue>(n: i64, pat: Pattern<T>) -> Pattern<T> {
+    if n > MAX_DENSITY {
+        return Pattern::silence();
+    }
     let step = Rational::new(1, n.max(1));
     lazy_cat(n, move |i| pat.clone().early(Rational::from_int(i) * step))
 }
 
 /// Tidal's `_iter'`: as [`iter_n`] but shifting right.
 pub fn iter_back_n<T: PatValue>(n: i64, pat: Pattern<T>) -> Pattern<T> {
+    if n > MAX_DENSITY {
+        return Pattern::silence();
+    }
     let step = Rational::new(1, n.max(1));
     lazy_cat(n, move |i| pat.clone().late(Rational::from_int(i) * step))
 }
@@ -311,8 +350,16 @@ pub fn chunk_n<T: PatValue>(n: i64, f: Transform<T>, pat: Pattern<T>) -> Pattern
     if n < 0 {
         return chunk_back_n(n.saturating_neg(), f, pat);
     }
+    if n > MAX_DENSITY {
+        return Pattern::silence();
+    }
     lazy_cat(n, move |i| {
-        within(Rational::new(i, n), Rational::new(i + 1, n), f.clone(), pat.clone())
+        within(
+            Rational::new(i, n),
+            Rational::new(i + 1, n),
+            f.clone(),
+            pat.clone(),
+        )
     })
 }
 
@@ -320,7 +367,7 @@ pub fn chunk_n<T: PatValue>(n: i64, f: Transform<T>, pat: Pattern<T>) -> Pattern
 /// (right to left; `do i <- _slow n $ rev $ run n; within (i/n, (i+1)/n) f p`, a
 /// bind whose outer events are whole cycles).
 pub fn chunk_back_n<T: PatValue>(n: i64, f: Transform<T>, pat: Pattern<T>) -> Pattern<T> {
-    if n <= 0 {
+    if n <= 0 || n > MAX_DENSITY {
         return Pattern::silence();
     }
     let index = Pattern::new(move |span: Span, out: &mut Vec<Event<i64>>| {
@@ -333,7 +380,14 @@ pub fn chunk_back_n<T: PatValue>(n: i64, f: Transform<T>, pat: Pattern<T>) -> Pa
         }
     });
     index
-        .fmap(move |&i| within(Rational::new(i, n), Rational::new(i + 1, n), f.clone(), pat.clone()))
+        .fmap(move |&i| {
+            within(
+                Rational::new(i, n),
+                Rational::new(i + 1, n),
+                f.clone(),
+                pat.clone(),
+            )
+        })
         .unwrap_join()
 }
 
@@ -343,11 +397,7 @@ pub fn chunk<T: PatValue>(n: Pattern<Value>, f: Transform<T>, pat: Pattern<T>) -
 }
 
 /// Tidal's `chunk'`: one of `n` parts per cycle, starting from the last.
-pub fn chunk_back<T: PatValue>(
-    n: Pattern<Value>,
-    f: Transform<T>,
-    pat: Pattern<T>,
-) -> Pattern<T> {
+pub fn chunk_back<T: PatValue>(n: Pattern<Value>, f: Transform<T>, pat: Pattern<T>) -> Pattern<T> {
     with_int_arg(n, pat, move |n, p| chunk_back_n(n, f.clone(), p))
 }
 
@@ -357,7 +407,7 @@ pub fn chunk_back<T: PatValue>(
 /// Repeats each event `n` times inside its own span (Tidal's `ply`,
 /// `squeezeJoin $ _fast n . pure <$> pat`). `ply 0` is silence.
 pub fn ply<T: PatValue>(n: Pattern<Value>, pat: Pattern<T>) -> Pattern<T> {
-    with_time_arg(n, pat, |n, p| {
+    with_sane_time_arg(n, pat, |n, p| {
         if n.is_zero() || too_dense(n) {
             return Pattern::silence();
         }
@@ -379,12 +429,12 @@ pub fn press<T: PatValue>(pat: Pattern<T>) -> Pattern<T> {
 
 /// Each event moves into the last `1 - r` of its span (Tidal's `pressBy`).
 pub fn press_by<T: PatValue>(r: Pattern<Value>, pat: Pattern<T>) -> Pattern<T> {
-    with_time_arg(r, pat, press_by_t)
+    with_sane_time_arg(r, pat, press_by_t)
 }
 
 /// Samples the pattern `n` times per cycle (Tidal's `segment`).
 pub fn segment<T: PatValue>(n: Pattern<Value>, pat: Pattern<T>) -> Pattern<T> {
-    with_time_arg(n, pat, |n, p| {
+    with_sane_time_arg(n, pat, |n, p| {
         if too_dense(n) {
             Pattern::silence()
         } else {
@@ -437,7 +487,8 @@ pub fn euclid_n<T: PatValue>(k: i64, n: i64, pat: Pattern<T>) -> Pattern<T> {
 /// Tidal's `_euclidOff k n rot`: the rhythm rotated left by `rot` steps (`rotL
 /// (rot/n)`); `n = 0` is silence.
 pub fn euclid_off_n<T: PatValue>(k: i64, n: i64, rot: i64, pat: Pattern<T>) -> Pattern<T> {
-    if n == 0 {
+    let shift = Rational::new(rot, n.max(1));
+    if n == 0 || !sane(shift) {
         return Pattern::silence();
     }
     euclid_n(k, n, pat).early(Rational::new(rot, n))
@@ -493,7 +544,7 @@ pub fn superimpose<T: PatValue>(f: Transform<T>, pat: Pattern<T>) -> Pattern<T> 
 
 /// Superimposes `f` of the pattern shifted later by `t` (Tidal's `off`).
 pub fn off<T: PatValue>(t: Pattern<Value>, f: Transform<T>, pat: Pattern<T>) -> Pattern<T> {
-    with_time_arg(t, pat, move |t, p| {
+    with_sane_time_arg(t, pat, move |t, p| {
         let shifted = f(p.clone().late(t));
         stack(vec![p, shifted])
     })
@@ -528,16 +579,12 @@ pub fn inside_t<T: PatValue>(n: Rational, f: &Transform<T>, pat: Pattern<T>) -> 
 /// Applies `f` inside each `1/n` of a cycle (Tidal's `inside`):
 /// `inside 2 rev "0 1 2 3"` is `"1 0 3 2"`.
 pub fn inside<T: PatValue>(n: Pattern<Value>, f: Transform<T>, pat: Pattern<T>) -> Pattern<T> {
-    with_time_arg(n, pat, move |n, p| inside_t(n, &f, p))
+    with_sane_time_arg(n, pat, move |n, p| inside_t(n, &f, p))
 }
 
 /// Applies `f` over `n` cycles at once (Tidal's `outside`, `inside (1/n)`).
-pub fn outside<T: PatValue>(
-    n: Pattern<Value>,
-    f: Transform<T>,
-    pat: Pattern<T>,
-) -> Pattern<T> {
-    with_time_arg(n, pat, move |n, p| {
+pub fn outside<T: PatValue>(n: Pattern<Value>, f: Transform<T>, pat: Pattern<T>) -> Pattern<T> {
+    with_sane_time_arg(n, pat, move |n, p| {
         if n.is_zero() {
             return Pattern::silence();
         }
@@ -547,11 +594,7 @@ pub fn outside<T: PatValue>(
 
 /// Delays the events in the second half of each `1/n` of a cycle by `x` of that
 /// slice (Tidal's `swingBy x n = inside n (within (0.5,1) (x ~>))`).
-pub fn swing_by<T: PatValue>(
-    x: Pattern<Value>,
-    n: Pattern<Value>,
-    pat: Pattern<T>,
-) -> Pattern<T> {
+pub fn swing_by<T: PatValue>(x: Pattern<Value>, n: Pattern<Value>, pat: Pattern<T>) -> Pattern<T> {
     let f = transform(move |p: Pattern<T>| {
         let shift = transform({
             let x = x.clone();
@@ -567,18 +610,22 @@ pub fn swing<T: PatValue>(n: Pattern<Value>, pat: Pattern<T>) -> Pattern<T> {
     swing_by(Pattern::pure(Value::Num(1.0 / 3.0)), n, pat)
 }
 
-/// Tidal's `_linger`, restarted every cycle: cycle `c` repeats the first `n` of the
-/// pattern's own cycle `c` (a negative `n`: the last `-n`; Tidal then also reverses,
+/// Tidal's `_linger` (`_fast (1/n) $ zoomArc (Arc 0 n) p`), restarted every cycle:
+/// cycle `c` repeats the first `n` of the pattern's own cycle `c` (a negative `n`: the last `-n`; Tidal then also reverses,
 /// because `_fast (1/n)` with a negative factor does). `n = 0` is silence.
 pub fn linger_t<T: PatValue>(n: Rational, pat: Pattern<T>) -> Pattern<T> {
-    if n.is_zero() || too_dense(Rational::ONE / n) {
+    if n.is_zero() || too_dense(n) || too_dense(Rational::ONE / n) {
         return Pattern::silence();
     }
     let looped = move |p: Pattern<T>| {
         if n.is_negative() {
-            p.zoom(Rational::ONE + n, Rational::ONE).fast(Rational::ONE / n)
+            p.zoom(Rational::ONE + n, Rational::ONE)
+                .first_cycle_repeated()
+                .fast(Rational::ONE / n)
         } else {
-            p.zoom(Rational::ZERO, n).fast(Rational::ONE / n)
+            p.zoom(Rational::ZERO, n)
+                .first_cycle_repeated()
+                .fast(Rational::ONE / n)
         }
     };
     Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
@@ -592,7 +639,7 @@ pub fn linger_t<T: PatValue>(n: Rational, pat: Pattern<T>) -> Pattern<T> {
 
 /// Repeats the first `n` of each cycle to fill the cycle (Tidal's `linger`).
 pub fn linger<T: PatValue>(n: Pattern<Value>, pat: Pattern<T>) -> Pattern<T> {
-    with_time_arg(n, pat, linger_t)
+    with_sane_time_arg(n, pat, linger_t)
 }
 
 /// Keeps `pat`'s values on the true events of a boolean pattern, which gives the
@@ -710,7 +757,7 @@ pub fn clip(lo: f64, hi: f64, pat: Pattern<Value>) -> Pattern<Value> {
 
 /// Scales values from `0..1` onto `lo..hi`: `v*(hi-lo)+lo` (Tidal's `range`, with
 /// `lo` and `hi` patterns sampled over each event of `pat`, which keeps the
-/// structure: `(f <$> lo) *> hi *> pat`).
+/// structure: `(f <$> lo) *> hi *> pat`). A non-finite result is dropped.
 pub fn range(lo: Pattern<Value>, hi: Pattern<Value>, pat: Pattern<Value>) -> Pattern<Value> {
     let bounds = app(Structure::Right, lo, hi, |l: &Value, h: &Value| {
         (l.clone(), h.clone())
@@ -724,4 +771,5 @@ pub fn range(lo: Pattern<Value>, hi: Pattern<Value>, pat: Pattern<Value>) -> Pat
             NumOp::Add.apply(&NumOp::Mul.apply(v, &width), l)
         },
     )
+    .filter_values(|v| v.as_f64().is_none_or(f64::is_finite))
 }
