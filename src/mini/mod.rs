@@ -1,1 +1,73 @@
-//! Mini-notation.
+//! Mini-notation: the language inside `"..."` strings, with the semantics of
+//! TidalCycles 1.9 (`Sound.Tidal.ParseBP`).
+//!
+//! [`parse`] turns a string into a [`Pattern<Value>`] in three steps:
+//! 1. [`check_brackets`](parser) scans the brackets first, so that an unclosed `[`
+//!    is reported at the `[` rather than wherever the grammar gives up;
+//! 2. the pest grammar (`grammar/mini.pest`) and [`parser`] build a small syntax tree
+//!    ([`ast::Node`]) that mirrors Tidal's `TPat`, numbering the seeds of `?` and `|`
+//!    in the order Tidal's parser takes them;
+//! 3. [`build`] turns the tree into a pattern once; queries then only touch the steps
+//!    that overlap the queried span.
+//!
+//! Words (sample names, note names, `bd:3`) become [`Value::Word`], numbers
+//! [`Value::Num`]. Factors (`*`, `/`, `%`) are read as exact rationals and Euclid
+//! arguments as integers, each from the same syntax tree.
+
+pub mod ast;
+mod build;
+mod parser;
+
+use std::fmt;
+
+use crate::pattern::value::Value;
+use crate::pattern::Pattern;
+
+/// A mini-notation error. `start..end` is a byte range inside the string that was
+/// parsed (not counting its quotes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MiniError {
+    pub message: String,
+    pub start: usize,
+    pub end: usize,
+    pub hint: Option<String>,
+}
+
+impl MiniError {
+    pub(crate) fn new(message: impl Into<String>, start: usize, end: usize) -> MiniError {
+        MiniError {
+            message: message.into(),
+            start,
+            end: end.max(start),
+            hint: None,
+        }
+    }
+
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> MiniError {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl fmt::Display for MiniError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (at {}..{})", self.message, self.start, self.end)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "; {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for MiniError {}
+
+/// Parses a mini-notation string into a pattern of values.
+pub fn parse(src: &str) -> Result<Pattern<Value>, MiniError> {
+    let tree = parse_tree(src)?;
+    build::build_value(&tree)
+}
+
+/// Parses a mini-notation string into its syntax tree, without building the pattern.
+pub fn parse_tree(src: &str) -> Result<ast::Node, MiniError> {
+    parser::parse_tree(src)
+}

@@ -1,0 +1,404 @@
+//! From the syntax tree to a pattern (Tidal's `toPat`), built once per string.
+//!
+//! The same tree builds patterns of values, of exact rationals (factors, steps per
+//! cycle) and of integers (Euclid arguments), through the [`Leaf`] trait.
+
+use std::sync::Arc;
+
+use super::ast::{AtomKind, Kind, Node, PolySteps};
+use super::MiniError;
+use crate::pattern::euclid::bjorklund;
+use crate::pattern::random::{choose_by, degrade_by_using, rand, segment};
+use crate::pattern::value::Value;
+use crate::pattern::{app, fastcat, patternify, stack, Event, PatValue, Pattern, Structure};
+use crate::time::{Rational, Span};
+
+/// Deepest syntax tree accepted (each level is a closure call per query).
+const MAX_DEPTH: usize = 160;
+/// Most steps a range (`0 .. n`) or a Euclid rhythm may have per cycle.
+const MAX_STEPS: i64 = 1 << 16;
+
+pub(crate) fn build_value(node: &Node) -> Result<Pattern<Value>, MiniError> {
+    build::<Value>(node, 0)
+}
+
+/// The values a mini-notation pattern can be read as.
+trait Leaf: PatValue + Sized {
+    /// The value of an atom, or a message saying why it cannot be one.
+    fn from_atom(kind: AtomKind, text: &str) -> Result<Self, String>;
+    /// `a .. b` (Tidal's `fromTo`); `None` when it would have too many steps.
+    fn enum_from_to(a: &Self, b: &Self) -> Option<Pattern<Self>>;
+}
+
+impl Leaf for Value {
+    fn from_atom(kind: AtomKind, text: &str) -> Result<Value, String> {
+        match kind {
+            AtomKind::Word => Ok(Value::Word(Arc::from(text))),
+            AtomKind::Num => text
+                .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
+                .map(Value::Num)
+                .ok_or_else(|| format!("number `{text}` is out of range")),
+        }
+    }
+
+    fn enum_from_to(a: &Value, b: &Value) -> Option<Pattern<Value>> {
+        match (a, b) {
+            (Value::Num(x), Value::Num(y)) => float_range(*x, *y),
+            // Tidal's String instance: the two ends as two steps.
+            _ => Some(list(vec![a.clone(), b.clone()])),
+        }
+    }
+}
+
+/// Haskell's `enumFromTo` on `Double`, as Tidal's `enumFromTo'` uses it: `a, a+1, ...`
+/// up to `b + 1/2`, reversed when `a > b`.
+fn float_range(a: f64, b: f64) -> Option<Pattern<Value>> {
+    let (lo, hi, reversed) = if a > b { (b, a, true) } else { (a, b, false) };
+    let limit = hi + 0.5;
+    let span = (limit - lo).floor();
+    if !span.is_finite() || span >= MAX_STEPS as f64 {
+        return None;
+    }
+    let mut count = span as i64 + 1;
+    while count > 0 && lo + (count - 1) as f64 > limit {
+        count -= 1;
+    }
+    Some(indexed(count, move |i| {
+        let k = if reversed { count - 1 - i } else { i };
+        Value::Num(lo + k as f64)
+    }))
+}
+
+impl Leaf for Rational {
+    fn from_atom(kind: AtomKind, text: &str) -> Result<Rational, String> {
+        match kind {
+            AtomKind::Word => Err(format!("expected a number here, found `{text}`")),
+            AtomKind::Num => Rational::parse_decimal(text)
+                .ok_or_else(|| format!("number `{text}` is out of range")),
+        }
+    }
+
+    fn enum_from_to(a: &Rational, b: &Rational) -> Option<Pattern<Rational>> {
+        let (lo, hi, reversed) = if a > b { (*b, *a, true) } else { (*a, *b, false) };
+        let span = (hi + Rational::new(1, 2) - lo).floor_int();
+        if span >= MAX_STEPS {
+            return None;
+        }
+        let count = span + 1;
+        Some(indexed(count, move |i| {
+            let k = if reversed { count - 1 - i } else { i };
+            lo + Rational::from_int(k)
+        }))
+    }
+}
+
+impl Leaf for i64 {
+    fn from_atom(kind: AtomKind, text: &str) -> Result<i64, String> {
+        match kind {
+            AtomKind::Word => Err(format!("expected a whole number here, found `{text}`")),
+            AtomKind::Num => match Rational::parse_decimal(text) {
+                Some(r) if r.denom() == 1 => Ok(r.numer()),
+                Some(_) => Err(format!("expected a whole number here, found `{text}`")),
+                None => Err(format!("number `{text}` is out of range")),
+            },
+        }
+    }
+
+    fn enum_from_to(a: &i64, b: &i64) -> Option<Pattern<i64>> {
+        let (lo, hi, reversed) = if a > b { (*b, *a, true) } else { (*a, *b, false) };
+        let span = hi.checked_sub(lo)?;
+        if span >= MAX_STEPS {
+            return None;
+        }
+        let count = span + 1;
+        Some(indexed(count, move |i| {
+            if reversed {
+                hi - i
+            } else {
+                lo + i
+            }
+        }))
+    }
+}
+
+fn list<T: PatValue>(values: Vec<T>) -> Pattern<T> {
+    let values: Arc<[T]> = values.into();
+    let n = values.len() as i64;
+    indexed(n, move |i| values[i as usize % values.len()].clone())
+}
+
+/// `n` equal steps per cycle, step `i` holding `value(i)` (Tidal's `fastFromList`),
+/// computing only the steps a query touches.
+fn indexed<T: PatValue>(n: i64, value: impl Fn(i64) -> T + Send + Sync + 'static) -> Pattern<T> {
+    if n <= 0 {
+        return Pattern::silence();
+    }
+    let nr = Rational::from_int(n);
+    Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+        for piece in span.cycles() {
+            let cycle = piece.begin.sam();
+            let first = ((piece.begin - cycle) * nr).floor_int().clamp(0, n - 1);
+            let last = ((piece.end - cycle) * nr).ceil().floor_int().clamp(first, n);
+            for i in first..=last.min(n - 1) {
+                let whole = Span::new(
+                    cycle + Rational::new(i, n),
+                    cycle + Rational::new(i + 1, n),
+                );
+                if let Some(part) = whole.sub_span(piece) {
+                    out.push(Event {
+                        whole: Some(whole),
+                        part,
+                        value: value(i),
+                    });
+                }
+            }
+        }
+    })
+}
+
+/// Weighted steps in one cycle (Tidal's `timeCat`), querying only the steps that
+/// overlap the query.
+fn timecat<T: PatValue>(parts: Vec<(Rational, Pattern<T>)>) -> Pattern<T> {
+    let total = parts.iter().fold(Rational::ZERO, |acc, (w, _)| acc + *w);
+    if !total.is_positive() {
+        return Pattern::silence();
+    }
+    if parts.len() == 1 {
+        // `compress (0, 1)`: only splits queries at cycle boundaries.
+        return parts
+            .into_iter()
+            .next()
+            .map_or_else(Pattern::silence, |(_, p)| p.split_queries());
+    }
+    let contiguous = parts.iter().all(|(w, _)| w.is_positive());
+    let mut entries: Vec<(Span, Pattern<T>)> = Vec::with_capacity(parts.len());
+    let mut begin = Rational::ZERO;
+    for (w, p) in parts {
+        let end = begin + w;
+        let (b, e) = (begin / total, end / total);
+        if b < e && b >= Rational::ZERO && e <= Rational::ONE {
+            entries.push((Span::new(b, e), p.compress(b, e)));
+        }
+        begin = end;
+    }
+    Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+        for piece in span.cycles() {
+            let rel = piece.cycle_relative();
+            let from = if contiguous {
+                entries.partition_point(|(s, _)| s.end <= rel.begin)
+            } else {
+                0
+            };
+            for (s, p) in entries.iter().skip(from) {
+                if contiguous && (s.begin > rel.end || (s.begin == rel.end && rel.begin < rel.end))
+                {
+                    break;
+                }
+                if s.sub_span(rel).is_some() {
+                    p.query_into(piece, out);
+                }
+            }
+        }
+    })
+}
+
+fn atom_error(node: &Node, message: String) -> MiniError {
+    MiniError::new(message, node.start, node.end)
+}
+
+/// A number that needs no pattern: an atom, or a sequence of just one.
+fn constant<T: Leaf>(node: &Node) -> Result<Option<T>, MiniError> {
+    match node.as_single_atom() {
+        Some((kind, text)) => T::from_atom(kind, text)
+            .map(Some)
+            .map_err(|m| atom_error(node, m)),
+        None => Ok(None),
+    }
+}
+
+/// The random stream Tidal gives the seed-th `?` or `|`: `rotL (0.0001 * seed) rand`.
+fn seeded_rand(seed: u32) -> Pattern<f64> {
+    rand().early(Rational::new(i64::from(seed), 10_000))
+}
+
+fn build<T: Leaf>(node: &Node, depth: usize) -> Result<Pattern<T>, MiniError> {
+    if depth > MAX_DEPTH {
+        return Err(MiniError::new(
+            "pattern is nested too deeply",
+            node.start,
+            node.end,
+        ));
+    }
+    let d = depth + 1;
+    Ok(match &node.kind {
+        Kind::Atom(kind, text) => {
+            Pattern::pure(T::from_atom(*kind, text).map_err(|m| atom_error(node, m))?)
+        }
+        Kind::Rest => Pattern::silence(),
+        Kind::Seq(steps) => {
+            let mut parts = Vec::new();
+            for step in steps {
+                if step.count == 0 {
+                    continue;
+                }
+                let pat = build::<T>(&step.node, d)?;
+                for _ in 0..step.count {
+                    parts.push((step.weight, pat.clone()));
+                }
+            }
+            timecat(parts)
+        }
+        Kind::Stack(nodes) => stack(
+            nodes
+                .iter()
+                .map(|n| build::<T>(n, d))
+                .collect::<Result<_, _>>()?,
+        ),
+        Kind::Choose { seed, alternatives } => {
+            let pats: Vec<Pattern<T>> = alternatives
+                .iter()
+                .map(|n| build::<T>(n, d))
+                .collect::<Result<_, _>>()?;
+            // `unwrap $ segment 1 $ chooseBy (rotL (0.0001 * seed) rand) xs`
+            segment(Rational::ONE, choose_by(seeded_rand(*seed), pats)).unwrap_join()
+        }
+        Kind::Poly { steps, layers } => {
+            let rate: Result<Rational, Pattern<Rational>> = match steps {
+                PolySteps::One => Ok(Rational::ONE),
+                PolySteps::FirstLayer => Ok(layers
+                    .first()
+                    .map_or(Rational::ZERO, Node::step_count)),
+                PolySteps::Given(n) => match constant::<Rational>(n)? {
+                    Some(k) => Ok(k),
+                    None => Err(build::<Rational>(n, d)?),
+                },
+            };
+            let mut pats = Vec::with_capacity(layers.len());
+            for layer in layers {
+                let size = layer.step_count();
+                let pat = build::<T>(layer, d)?;
+                if size.is_zero() {
+                    // Tidal divides by zero here; an empty layer is silent.
+                    continue;
+                }
+                pats.push(match &rate {
+                    Ok(k) => pat.fast(*k / size).split_queries(),
+                    Err(rate) => patternify(rate.clone(), pat, move |k, p| p.fast(*k / size)),
+                });
+            }
+            stack(pats)
+        }
+        Kind::Fast(factor, pat) | Kind::Slow(factor, pat) => {
+            let is_fast = matches!(node.kind, Kind::Fast(..));
+            let pat = build::<T>(pat, d)?;
+            match constant::<Rational>(factor)? {
+                Some(k) if is_fast => pat.fast(k).split_queries(),
+                Some(k) => pat.slow(k).split_queries(),
+                None => {
+                    let factor = build::<Rational>(factor, d)?;
+                    if is_fast {
+                        patternify(factor, pat, |k, p| p.fast(*k))
+                    } else {
+                        patternify(factor, pat, |k, p| p.slow(*k))
+                    }
+                }
+            }
+        }
+        Kind::Degrade { seed, amount, pat } => {
+            degrade_by_using(seeded_rand(*seed), *amount, build::<T>(pat, d)?)
+        }
+        Kind::Euclid {
+            hits,
+            steps,
+            rotation,
+            pat,
+        } => {
+            let pat = build::<T>(pat, d)?;
+            let constants = (
+                constant::<i64>(hits)?,
+                constant::<i64>(steps)?,
+                match rotation {
+                    Some(r) => constant::<i64>(r)?,
+                    None => Some(0),
+                },
+            );
+            match constants {
+                (Some(n), Some(k), Some(s)) => euclid_off(n, k, s, pat),
+                _ => {
+                    // Tidal's `tParam3`: the arguments combined with `<*>`, inner-joined.
+                    let n = build::<i64>(hits, d)?;
+                    let k = build::<i64>(steps, d)?;
+                    let s = match rotation {
+                        Some(r) => build::<i64>(r, d)?,
+                        None => Pattern::pure(0),
+                    };
+                    let nk = app(Structure::Both, n, k, |a: &i64, b: &i64| (*a, *b));
+                    let nks = app(Structure::Both, nk, s, |ab: &(i64, i64), c: &i64| {
+                        (ab.0, ab.1, *c)
+                    });
+                    nks.fmap(move |&(n, k, s)| euclid_off(n, k, s, pat.clone()))
+                        .inner_join()
+                }
+            }
+        }
+        Kind::Range(from, to) => {
+            let consts = (constant::<T>(from)?, constant::<T>(to)?);
+            if let (Some(a), Some(b)) = consts {
+                T::enum_from_to(&a, &b).ok_or_else(|| {
+                    MiniError::new(
+                        format!("range too long (at most {MAX_STEPS} steps)"),
+                        node.start,
+                        node.end,
+                    )
+                })?
+            } else {
+                // `unwrap $ fromTo <$> a <*> b`
+                let a = build::<T>(from, d)?;
+                let b = build::<T>(to, d)?;
+                app(Structure::Both, a, b, |x: &T, y: &T| {
+                    T::enum_from_to(x, y).unwrap_or_else(Pattern::silence)
+                })
+                .unwrap_join()
+            }
+        }
+    })
+}
+
+/// Tidal's Bjorklund on `(hits, steps)` including its edge cases: more hits than
+/// steps (or a negative step count) gives `hits` onsets, and negative hits give the
+/// complement (`_euclid` with a negative count).
+fn tidal_bjorklund(hits: i64, steps: i64) -> Vec<bool> {
+    let n = hits.unsigned_abs().min(MAX_STEPS as u64) as i64;
+    let base = if steps > 0 && n < steps {
+        if steps > MAX_STEPS {
+            return Vec::new();
+        }
+        bjorklund(n, steps)
+    } else {
+        vec![true; n as usize]
+    };
+    if hits < 0 {
+        base.into_iter().map(|b| !b).collect()
+    } else {
+        base
+    }
+}
+
+/// Tidal's `_euclidOff`: `rotL (rotation % steps) (_euclid hits steps pat)`; zero
+/// steps is silence.
+fn euclid_off<T: PatValue>(hits: i64, steps: i64, rotation: i64, pat: Pattern<T>) -> Pattern<T> {
+    if steps == 0 {
+        return Pattern::silence();
+    }
+    let bools = tidal_bjorklund(hits, steps);
+    if bools.iter().all(|b| !b) {
+        return Pattern::silence();
+    }
+    let items = bools
+        .into_iter()
+        .map(|b| if b { pat.clone() } else { Pattern::silence() })
+        .collect();
+    fastcat(items).early(Rational::new(rotation, steps))
+}
