@@ -320,13 +320,13 @@ static BUILTINS: &[Builtin] = &[
     tr(
         "stut",
         &[p("count", Time), p("feedback", Time), p("time", Time), X],
-        true,
-        "count echoes, copy i shifted by i*time with gain feedback^i",
+        false,
+        "count echoes, copy i shifted by i*time with gain feedback^i (on a plain pattern, only shifted)",
     ),
     tr(
         "echo",
         &[p("count", Time), p("time", Time), p("feedback", Time), X],
-        true,
+        false,
         "stut with Tidal's echo argument order: count time feedback",
     ),
     tr(
