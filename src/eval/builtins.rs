@@ -242,7 +242,14 @@ fn call_control(ctx: &Ctx, name: &str, args: &[Val], span: SrcSpan) -> EvalResul
         return Err(EvalError::new(format!("`{name}` is not a control"), span));
     };
     match ctx.finalize(arg.clone(), span)? {
-        Val::Signal(sig) => Ok(Val::Sound(ctx.sampled_control(control, sig, span))),
+        Val::Signal(sig) => {
+            // Describe the signal by its own text where it has one (`sine 0.25`).
+            let text_span = match &*sig {
+                Sig::Builtin { span, .. } => *span,
+                _ => span,
+            };
+            Ok(Val::Sound(ctx.sampled_control(control, sig, text_span)))
+        }
         other => Ok(Val::Sound(SoundVal::new(sound::control(
             control,
             ctx.pat(&other, span)?,

@@ -1,0 +1,217 @@
+//! End-to-end checks through the language and `phonon query`'s JSON: Tidal's
+//! behaviour where Tidal and its JavaScript port (Strudel) differ, as LANGUAGE.md
+//! lists, and the JSON line format. Expected events are worked out by hand from
+//! Tidal 1.9's definitions (shown in the comments).
+
+use phonon::query::{events_to_json_lines, query_expression};
+use phonon::time::{r, Rational};
+
+/// `(whole, part, value)` of each event, as the strings `phonon query` prints.
+fn events(expr: &str, from: Rational, to: Rational) -> Vec<String> {
+    match query_expression(expr, from, to) {
+        Ok(result) => events_to_json_lines(&result)
+            .lines()
+            .map(str::to_string)
+            .collect(),
+        Err(f) => panic!("{expr}: {}", f.render(expr)),
+    }
+}
+
+fn ev(whole: (&str, &str), part: (&str, &str), value: &str) -> String {
+    format!(
+        "{{\"whole\":[\"{}\",\"{}\"],\"part\":[\"{}\",\"{}\"],\"value\":{}}}",
+        whole.0, whole.1, part.0, part.1, value
+    )
+}
+
+fn whole(b: &str, e: &str, value: &str) -> String {
+    ev((b, e), (b, e), value)
+}
+
+#[test]
+fn euclid_rotation_goes_left_as_in_tidal() {
+    // bjorklund (3,8) = x..x..x. ; the third argument rotates LEFT by 2: .x..x.x.
+    // (Strudel rotates the other way.) Onsets at steps 1, 4 and 6.
+    assert_eq!(
+        events("\"a(3,8,2)\"", r(0, 1), r(1, 1)),
+        vec![
+            whole("1/8", "1/4", "\"a\""),
+            whole("1/2", "5/8", "\"a\""),
+            whole("3/4", "7/8", "\"a\""),
+        ]
+    );
+    // The transform form rotates the same way.
+    assert_eq!(
+        events("\"a\" $ euclidOff 3 8 2", r(0, 1), r(1, 1)),
+        events("\"a(3,8,2)\"", r(0, 1), r(1, 1))
+    );
+}
+
+#[test]
+fn palindrome_on_alternations_follows_tidal() {
+    // Tidal: palindrome p = slowAppend p (rev p), a `cat` in which each pattern
+    // keeps its own cycle count: cycle 0 plays p's cycle 0, cycle 1 rev p's cycle 0,
+    // cycle 2 p's cycle 1, cycle 3 rev p's cycle 1. (Strudel reverses every other
+    // absolute cycle instead, which would play `d c` in cycle 1.)
+    let got = events("\"<[a b] [c d]>\" $ palindrome", r(0, 1), r(4, 1));
+    let values: Vec<&str> = got
+        .iter()
+        .map(|l| &l[l.find("\"value\":").map_or(0, |i| i + 8)..l.len() - 1])
+        .collect();
+    assert_eq!(
+        values,
+        vec!["\"a\"", "\"b\"", "\"b\"", "\"a\"", "\"c\"", "\"d\"", "\"d\"", "\"c\""]
+    );
+}
+
+#[test]
+fn swing_by_is_inside_within_half_as_in_tidal() {
+    // swingBy x n = inside n (within (0.5, 1) (x ~>)). For "a b c d", x = 1/3, n = 2:
+    // slow 2 gives a [0,1/2) b [1/2,1) c [1,3/2) d [3/2,2); shifted by 1/3 and kept
+    // where the (shifted) onset is in the second half of a cycle: b [5/6,4/3),
+    // d [11/6,7/3) and the previous d [-1/6,1/3); unshifted and kept where the onset is
+    // in the first half: a [0,1/2), c [1,3/2). `~>` takes a pattern of times (an inner
+    // join), so b is cut at the cycle boundary 1. Then fast 2 halves every time.
+    assert_eq!(
+        events("\"a b c d\" $ swingBy (1/3) 2", r(0, 1), r(1, 1)),
+        vec![
+            ev(("-1/12", "1/6"), ("0/1", "1/6"), "\"d\""),
+            whole("0/1", "1/4", "\"a\""),
+            ev(("5/12", "2/3"), ("5/12", "1/2"), "\"b\""),
+            ev(("5/12", "2/3"), ("1/2", "2/3"), "\"b\""),
+            whole("1/2", "3/4", "\"c\""),
+            ev(("11/12", "7/6"), ("11/12", "1/1"), "\"d\""),
+        ]
+    );
+}
+
+/// Tidal's timeToRand, written out again from its definition for the test.
+fn time_to_rand(t: f64) -> f64 {
+    let x = t / 300.0;
+    let seed = ((x - x.trunc()) * 536_870_912.0).trunc() as i64;
+    let a = (seed << 13) ^ seed;
+    let b = (a >> 17) ^ a;
+    let c = (b << 5) ^ b;
+    c.rem_euclid(536_870_912) as f64 / 536_870_912.0
+}
+
+#[test]
+fn random_values_are_sampled_over_the_whole_as_in_tidal() {
+    // degradeBy 0.5 keeps an event when rand, sampled over the event's whole (its
+    // midpoint), is above 0.5 (Tidal's `p <* rand`; Strudel samples at the onset).
+    for cycle in 0..4 {
+        let mut expected = Vec::new();
+        for i in 0..8 {
+            let b = cycle * 8 + i;
+            let mid = (2 * b + 1) as f64 / 16.0;
+            if time_to_rand(mid) > 0.5 {
+                let begin = r(b, 8);
+                let end = r(b + 1, 8);
+                expected.push(whole(&begin.to_string(), &end.to_string(), "\"a\""));
+            }
+        }
+        let got = events("\"a*8\" $ degradeBy 0.5", r(cycle, 1), r(cycle + 1, 1));
+        assert_eq!(got, expected, "cycle {cycle}");
+    }
+    // The mini-notation's `?` uses seed 0 (no shift) for its first use.
+    assert_eq!(
+        events("\"a*8?\"", r(0, 1), r(2, 1)),
+        events("\"a*8\" $ degradeBy 0.5", r(0, 1), r(2, 1))
+    );
+}
+
+#[test]
+fn stut_gains_follow_the_port_rule() {
+    // Copy i is shifted by i * time and its gain multiplied by feedback^i. Events are
+    // sorted by part begin, then part end.
+    assert_eq!(
+        events("s \"bd\" $ stut 3 0.5 0.25", r(0, 1), r(1, 1)),
+        vec![
+            ev(("-3/4", "1/4"), ("0/1", "1/4"), "{\"s\":\"bd\",\"gain\":0.5}"),
+            ev(("-1/2", "1/2"), ("0/1", "1/2"), "{\"s\":\"bd\",\"gain\":0.25}"),
+            whole("0/1", "1/1", "{\"s\":\"bd\"}"),
+            ev(("1/4", "5/4"), ("1/4", "1/1"), "{\"s\":\"bd\",\"gain\":0.5}"),
+            ev(("1/2", "3/2"), ("1/2", "1/1"), "{\"s\":\"bd\",\"gain\":0.25}"),
+        ]
+    );
+}
+
+#[test]
+fn json_lines_show_controls_in_order_and_exact_times() {
+    assert_eq!(
+        events("s \"bd:3\" # gain 0.5 # pan -1", r(0, 1), r(1, 1)),
+        vec![whole("0/1", "1/1", "{\"s\":\"bd\",\"n\":3,\"gain\":0.5,\"pan\":-1}")]
+    );
+    // A continuous value has no whole.
+    let rand = events("rand", r(0, 1), r(1, 2));
+    assert_eq!(rand.len(), 1);
+    assert!(rand[0].starts_with("{\"whole\":null,\"part\":[\"0/1\",\"1/2\"],\"value\":"));
+    // Exact thirds from a constant fraction.
+    assert_eq!(
+        events("\"a\" $ rotR (1/3)", r(0, 1), r(1, 1)),
+        vec![
+            ev(("-2/3", "1/3"), ("0/1", "1/3"), "\"a\""),
+            ev(("1/3", "4/3"), ("1/3", "1/1"), "\"a\""),
+        ]
+    );
+    // A sampled signal control shows its source.
+    assert_eq!(
+        events("s \"bd\" # pan (sine 0.25)", r(0, 1), r(1, 1)),
+        vec![whole("0/1", "1/1", "{\"s\":\"bd\",\"pan\":{\"signal\":\"sine 0.25\"}}")]
+    );
+}
+
+#[test]
+fn dollar_reads_the_same_from_both_ends() {
+    let a = events("\"a b c\" $ fast 2 $ every 3 rev", r(0, 1), r(3, 1));
+    let b = events("fast 2 $ every 3 rev $ \"a b c\"", r(0, 1), r(3, 1));
+    assert_eq!(a, b);
+    // fast 2 (every 3 rev p): cycle 0 plays p's cycles 0 (reversed) and 1.
+    let first: Vec<String> = a.into_iter().take(6).collect();
+    assert_eq!(
+        first,
+        vec![
+            whole("0/1", "1/6", "\"c\""),
+            whole("1/6", "1/3", "\"b\""),
+            whole("1/3", "1/2", "\"a\""),
+            whole("1/2", "2/3", "\"a\""),
+            whole("2/3", "5/6", "\"b\""),
+            whole("5/6", "1/1", "\"c\""),
+        ]
+    );
+}
+
+#[test]
+fn pattern_arithmetic_and_structure_operators() {
+    // `+` takes structure from both sides, `|+` from the left, `+|` from the right.
+    assert_eq!(
+        events("\"1 2\" + \"10 20 30\"", r(0, 1), r(1, 1)),
+        vec![
+            whole("0/1", "1/3", "11"),
+            whole("1/3", "1/2", "21"),
+            whole("1/2", "2/3", "22"),
+            whole("2/3", "1/1", "32"),
+        ]
+    );
+    assert_eq!(
+        events("\"1 2\" |+ \"10 20 30\"", r(0, 1), r(1, 1)),
+        vec![
+            ev(("0/1", "1/2"), ("0/1", "1/3"), "11"),
+            ev(("0/1", "1/2"), ("1/3", "1/2"), "21"),
+            ev(("1/2", "1/1"), ("1/2", "2/3"), "22"),
+            ev(("1/2", "1/1"), ("2/3", "1/1"), "32"),
+        ]
+    );
+    assert_eq!(
+        events("s \"bd sn\" # n 1 |+ n \"<12 24>\"", r(1, 1), r(2, 1)),
+        vec![
+            whole("1/1", "3/2", "{\"s\":\"bd\",\"n\":25}"),
+            whole("3/2", "2/1", "{\"s\":\"sn\",\"n\":25}"),
+        ]
+    );
+    // Note names are MIDI numbers in numeric contexts: c4 + 12 = c5.
+    assert_eq!(
+        events("\"c4 e4\" + 12", r(0, 1), r(1, 1)),
+        vec![whole("0/1", "1/2", "\"c5\""), whole("1/2", "1/1", "\"e5\"")]
+    );
+}
