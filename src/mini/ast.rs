@@ -102,3 +102,34 @@ impl Node {
         }
     }
 }
+
+/// The exact value of a number as written in mini-notation: a decimal (`-0.25`,
+/// `1e3`) or a fraction (`3%2`). `None` when out of range or divided by zero.
+pub fn parse_rational(text: &str) -> Option<Rational> {
+    match text.split_once('%') {
+        None => Rational::parse_decimal(text),
+        Some((num, den)) => {
+            let num = Rational::parse_decimal(num)?;
+            let den = Rational::parse_decimal(den)?;
+            if den.is_zero() {
+                return None;
+            }
+            crate::time::overflow_guard(|| num / den).ok()
+        }
+    }
+}
+
+/// The value of a number as a float, `None` when not finite or divided by zero.
+pub fn parse_f64(text: &str) -> Option<f64> {
+    let value = match text.split_once('%') {
+        None => text.parse::<f64>().ok()?,
+        Some((num, den)) => {
+            let den = den.parse::<f64>().ok()?;
+            if den == 0.0 {
+                return None;
+            }
+            num.parse::<f64>().ok()? / den
+        }
+    };
+    value.is_finite().then_some(value)
+}
