@@ -32,10 +32,7 @@ pub enum Kind {
     Choose { seed: u32, alternatives: Vec<Node> },
     /// `{a b, c d e}%steps` and `<a b, c>` (steps 1): each layer is sped up to play
     /// `steps` of its steps per cycle.
-    Poly {
-        steps: PolySteps,
-        layers: Vec<Node>,
-    },
+    Poly { steps: PolySteps, layers: Vec<Node> },
     /// `pat*factor`.
     Fast(Box<Node>, Box<Node>),
     /// `pat/factor`.

@@ -75,13 +75,18 @@ impl Leaf for Rational {
     fn from_atom(kind: AtomKind, text: &str) -> Result<Rational, String> {
         match kind {
             AtomKind::Word => Err(format!("expected a number here, found `{text}`")),
-            AtomKind::Num => parse_rational(text)
-                .ok_or_else(|| format!("number `{text}` is out of range")),
+            AtomKind::Num => {
+                parse_rational(text).ok_or_else(|| format!("number `{text}` is out of range"))
+            }
         }
     }
 
     fn enum_from_to(a: &Rational, b: &Rational) -> Option<Pattern<Rational>> {
-        let (lo, hi, reversed) = if a > b { (*b, *a, true) } else { (*a, *b, false) };
+        let (lo, hi, reversed) = if a > b {
+            (*b, *a, true)
+        } else {
+            (*a, *b, false)
+        };
         let span = (hi + Rational::new(1, 2) - lo).floor_int();
         if span >= MAX_STEPS {
             return None;
@@ -107,19 +112,26 @@ impl Leaf for i64 {
     }
 
     fn enum_from_to(a: &i64, b: &i64) -> Option<Pattern<i64>> {
-        let (lo, hi, reversed) = if a > b { (*b, *a, true) } else { (*a, *b, false) };
+        let (lo, hi, reversed) = if a > b {
+            (*b, *a, true)
+        } else {
+            (*a, *b, false)
+        };
         let span = hi.checked_sub(lo)?;
         if span >= MAX_STEPS {
             return None;
         }
         let count = span + 1;
-        Some(indexed(count, move |i| {
-            if reversed {
-                hi - i
-            } else {
-                lo + i
-            }
-        }))
+        Some(indexed(
+            count,
+            move |i| {
+                if reversed {
+                    hi - i
+                } else {
+                    lo + i
+                }
+            },
+        ))
     }
 }
 
@@ -140,12 +152,12 @@ fn indexed<T: PatValue>(n: i64, value: impl Fn(i64) -> T + Send + Sync + 'static
         for piece in span.cycles() {
             let cycle = piece.begin.sam();
             let first = ((piece.begin - cycle) * nr).floor_int().clamp(0, n - 1);
-            let last = ((piece.end - cycle) * nr).ceil().floor_int().clamp(first, n);
+            let last = ((piece.end - cycle) * nr)
+                .ceil()
+                .floor_int()
+                .clamp(first, n);
             for i in first..=last.min(n - 1) {
-                let whole = Span::new(
-                    cycle + Rational::new(i, n),
-                    cycle + Rational::new(i + 1, n),
-                );
+                let whole = Span::new(cycle + Rational::new(i, n), cycle + Rational::new(i + 1, n));
                 if let Some(part) = whole.sub_span(piece) {
                     out.push(Event {
                         whole: Some(whole),
@@ -296,9 +308,9 @@ fn build<T: Leaf>(node: &Node, depth: usize) -> Result<Pattern<T>, MiniError> {
         Kind::Poly { steps, layers } => {
             let rate: Result<Rational, Pattern<Rational>> = match steps {
                 PolySteps::One => Ok(Rational::ONE),
-                PolySteps::FirstLayer => Ok(layers
-                    .first()
-                    .map_or(Rational::ZERO, Node::step_count)),
+                PolySteps::FirstLayer => {
+                    Ok(layers.first().map_or(Rational::ZERO, Node::step_count))
+                }
                 PolySteps::Given(n) => match constant::<Rational>(n)? {
                     Some(k) => Ok(k),
                     None => Err(build::<Rational>(n, d)?),

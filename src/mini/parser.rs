@@ -23,8 +23,7 @@ pub(crate) const MAX_REPEAT: i64 = 4096;
 
 pub(crate) fn parse_tree(src: &str) -> Result<Node, MiniError> {
     check_brackets(src)?;
-    let mut pairs =
-        MiniParser::parse(Rule::pattern, src).map_err(|e| grammar_error(src, e))?;
+    let mut pairs = MiniParser::parse(Rule::pattern, src).map_err(|e| grammar_error(src, e))?;
     let body = pairs
         .next()
         .and_then(|pattern| pattern.into_inner().find(|p| p.as_rule() == Rule::body))
@@ -106,7 +105,10 @@ fn describe_rule(rule: Rule) -> Option<(u8, &'static str)> {
         | Rule::subseq
         | Rule::polymeter
         | Rule::alternation => (0, "a step (a word, a number, `~`, `[`, `<` or `{`)"),
-        Rule::factor => (1, "a factor (a number, or a pattern in `[ ]`, `< >` or `{ }`)"),
+        Rule::factor => (
+            1,
+            "a factor (a number, or a pattern in `[ ]`, `< >` or `{ }`)",
+        ),
         Rule::comma => (2, "`,`"),
         Rule::bar => (3, "`|`"),
         Rule::close_sq => (4, "`]`"),
@@ -335,14 +337,13 @@ impl TreeBuilder {
                 _ => {}
             }
         }
-        let total: i64 = items
-            .iter()
-            .flatten()
-            .map(|s| i64::from(s.count))
-            .sum();
+        let total: i64 = items.iter().flatten().map(|s| i64::from(s.count)).sum();
         if total > 16 * MAX_REPEAT {
             return Err(MiniError::new(
-                format!("too many steps in one sequence (at most {})", 16 * MAX_REPEAT),
+                format!(
+                    "too many steps in one sequence (at most {})",
+                    16 * MAX_REPEAT
+                ),
                 start,
                 end,
             ));
