@@ -32,10 +32,7 @@ pub enum Kind {
     Choose { seed: u32, alternatives: Vec<Node> },
     /// `{a b, c d e}%steps` and `<a b, c>` (steps 1): each layer is sped up to play
     /// `steps` of its steps per cycle.
-    Poly {
-        steps: PolySteps,
-        layers: Vec<Node>,
-    },
+    Poly { steps: PolySteps, layers: Vec<Node> },
     /// `pat*factor`.
     Fast(Box<Node>, Box<Node>),
     /// `pat/factor`.
@@ -101,4 +98,35 @@ impl Node {
             _ => None,
         }
     }
+}
+
+/// The exact value of a number as written in mini-notation: a decimal (`-0.25`,
+/// `1e3`) or a fraction (`3%2`). `None` when out of range or divided by zero.
+pub fn parse_rational(text: &str) -> Option<Rational> {
+    match text.split_once('%') {
+        None => Rational::parse_decimal(text),
+        Some((num, den)) => {
+            let num = Rational::parse_decimal(num)?;
+            let den = Rational::parse_decimal(den)?;
+            if den.is_zero() {
+                return None;
+            }
+            crate::time::overflow_guard(|| num / den).ok()
+        }
+    }
+}
+
+/// The value of a number as a float, `None` when not finite or divided by zero.
+pub fn parse_f64(text: &str) -> Option<f64> {
+    let value = match text.split_once('%') {
+        None => text.parse::<f64>().ok()?,
+        Some((num, den)) => {
+            let den = den.parse::<f64>().ok()?;
+            if den == 0.0 {
+                return None;
+            }
+            num.parse::<f64>().ok()? / den
+        }
+    };
+    value.is_finite().then_some(value)
 }

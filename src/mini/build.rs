@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::ast::{AtomKind, Kind, Node, PolySteps};
+use super::ast::{parse_f64, parse_rational, AtomKind, Kind, Node, PolySteps};
 use super::MiniError;
 use crate::pattern::euclid::bjorklund;
 use crate::pattern::random::{choose_by, degrade_by_using, rand, segment};
@@ -15,6 +15,9 @@ use crate::time::{Rational, Span};
 
 /// Deepest syntax tree accepted (each level is a closure call per query).
 const MAX_DEPTH: usize = 160;
+/// Largest speed-up a factor may give (`a*n`, `a/(1/n)`, `{..}%n`), so that one
+/// typo cannot ask for billions of events per cycle.
+const MAX_SPEED: i64 = 1 << 16;
 /// Most steps a range (`0 .. n`) or a Euclid rhythm may have per cycle.
 const MAX_STEPS: i64 = 1 << 16;
 
@@ -34,10 +37,7 @@ impl Leaf for Value {
     fn from_atom(kind: AtomKind, text: &str) -> Result<Value, String> {
         match kind {
             AtomKind::Word => Ok(Value::Word(Arc::from(text))),
-            AtomKind::Num => text
-                .parse::<f64>()
-                .ok()
-                .filter(|x| x.is_finite())
+            AtomKind::Num => parse_f64(text)
                 .map(Value::Num)
                 .ok_or_else(|| format!("number `{text}` is out of range")),
         }
@@ -75,13 +75,18 @@ impl Leaf for Rational {
     fn from_atom(kind: AtomKind, text: &str) -> Result<Rational, String> {
         match kind {
             AtomKind::Word => Err(format!("expected a number here, found `{text}`")),
-            AtomKind::Num => Rational::parse_decimal(text)
-                .ok_or_else(|| format!("number `{text}` is out of range")),
+            AtomKind::Num => {
+                parse_rational(text).ok_or_else(|| format!("number `{text}` is out of range"))
+            }
         }
     }
 
     fn enum_from_to(a: &Rational, b: &Rational) -> Option<Pattern<Rational>> {
-        let (lo, hi, reversed) = if a > b { (*b, *a, true) } else { (*a, *b, false) };
+        let (lo, hi, reversed) = if a > b {
+            (*b, *a, true)
+        } else {
+            (*a, *b, false)
+        };
         let span = (hi + Rational::new(1, 2) - lo).floor_int();
         if span >= MAX_STEPS {
             return None;
@@ -98,7 +103,7 @@ impl Leaf for i64 {
     fn from_atom(kind: AtomKind, text: &str) -> Result<i64, String> {
         match kind {
             AtomKind::Word => Err(format!("expected a whole number here, found `{text}`")),
-            AtomKind::Num => match Rational::parse_decimal(text) {
+            AtomKind::Num => match parse_rational(text) {
                 Some(r) if r.denom() == 1 => Ok(r.numer()),
                 Some(_) => Err(format!("expected a whole number here, found `{text}`")),
                 None => Err(format!("number `{text}` is out of range")),
@@ -107,19 +112,26 @@ impl Leaf for i64 {
     }
 
     fn enum_from_to(a: &i64, b: &i64) -> Option<Pattern<i64>> {
-        let (lo, hi, reversed) = if a > b { (*b, *a, true) } else { (*a, *b, false) };
+        let (lo, hi, reversed) = if a > b {
+            (*b, *a, true)
+        } else {
+            (*a, *b, false)
+        };
         let span = hi.checked_sub(lo)?;
         if span >= MAX_STEPS {
             return None;
         }
         let count = span + 1;
-        Some(indexed(count, move |i| {
-            if reversed {
-                hi - i
-            } else {
-                lo + i
-            }
-        }))
+        Some(indexed(
+            count,
+            move |i| {
+                if reversed {
+                    hi - i
+                } else {
+                    lo + i
+                }
+            },
+        ))
     }
 }
 
@@ -140,12 +152,12 @@ fn indexed<T: PatValue>(n: i64, value: impl Fn(i64) -> T + Send + Sync + 'static
         for piece in span.cycles() {
             let cycle = piece.begin.sam();
             let first = ((piece.begin - cycle) * nr).floor_int().clamp(0, n - 1);
-            let last = ((piece.end - cycle) * nr).ceil().floor_int().clamp(first, n);
+            let last = ((piece.end - cycle) * nr)
+                .ceil()
+                .floor_int()
+                .clamp(first, n);
             for i in first..=last.min(n - 1) {
-                let whole = Span::new(
-                    cycle + Rational::new(i, n),
-                    cycle + Rational::new(i + 1, n),
-                );
+                let whole = Span::new(cycle + Rational::new(i, n), cycle + Rational::new(i + 1, n));
                 if let Some(part) = whole.sub_span(piece) {
                     out.push(Event {
                         whole: Some(whole),
@@ -223,6 +235,35 @@ fn seeded_rand(seed: u32) -> Pattern<f64> {
     rand().early(Rational::new(i64::from(seed), 10_000))
 }
 
+/// Whether speeding up by `k` stays within [`MAX_SPEED`].
+fn speed_ok(k: Rational) -> bool {
+    k.abs() <= Rational::from_int(MAX_SPEED)
+}
+
+fn fast_checked<T: PatValue>(k: Rational, pat: Pattern<T>) -> Pattern<T> {
+    if speed_ok(k) {
+        pat.fast(k)
+    } else {
+        Pattern::silence()
+    }
+}
+
+fn slow_checked<T: PatValue>(k: Rational, pat: Pattern<T>) -> Pattern<T> {
+    if k.is_zero() {
+        Pattern::silence()
+    } else {
+        fast_checked(k.recip(), pat)
+    }
+}
+
+fn too_fast(node: &Node) -> MiniError {
+    MiniError::new(
+        format!("factor too large: at most {MAX_SPEED} times faster"),
+        node.start,
+        node.end,
+    )
+}
+
 fn build<T: Leaf>(node: &Node, depth: usize) -> Result<Pattern<T>, MiniError> {
     if depth > MAX_DEPTH {
         return Err(MiniError::new(
@@ -267,9 +308,9 @@ fn build<T: Leaf>(node: &Node, depth: usize) -> Result<Pattern<T>, MiniError> {
         Kind::Poly { steps, layers } => {
             let rate: Result<Rational, Pattern<Rational>> = match steps {
                 PolySteps::One => Ok(Rational::ONE),
-                PolySteps::FirstLayer => Ok(layers
-                    .first()
-                    .map_or(Rational::ZERO, Node::step_count)),
+                PolySteps::FirstLayer => {
+                    Ok(layers.first().map_or(Rational::ZERO, Node::step_count))
+                }
                 PolySteps::Given(n) => match constant::<Rational>(n)? {
                     Some(k) => Ok(k),
                     None => Err(build::<Rational>(n, d)?),
@@ -284,8 +325,15 @@ fn build<T: Leaf>(node: &Node, depth: usize) -> Result<Pattern<T>, MiniError> {
                     continue;
                 }
                 pats.push(match &rate {
-                    Ok(k) => pat.fast(*k / size).split_queries(),
-                    Err(rate) => patternify(rate.clone(), pat, move |k, p| p.fast(*k / size)),
+                    Ok(k) => {
+                        if !speed_ok(*k / size) {
+                            return Err(too_fast(node));
+                        }
+                        pat.fast(*k / size).split_queries()
+                    }
+                    Err(rate) => {
+                        patternify(rate.clone(), pat, move |k, p| fast_checked(*k / size, p))
+                    }
                 });
             }
             stack(pats)
@@ -294,14 +342,19 @@ fn build<T: Leaf>(node: &Node, depth: usize) -> Result<Pattern<T>, MiniError> {
             let is_fast = matches!(node.kind, Kind::Fast(..));
             let pat = build::<T>(pat, d)?;
             match constant::<Rational>(factor)? {
-                Some(k) if is_fast => pat.fast(k).split_queries(),
-                Some(k) => pat.slow(k).split_queries(),
+                Some(k) => {
+                    let speed = if is_fast || k.is_zero() { k } else { k.recip() };
+                    if !speed_ok(speed) {
+                        return Err(too_fast(factor));
+                    }
+                    pat.fast(speed).split_queries()
+                }
                 None => {
                     let factor = build::<Rational>(factor, d)?;
                     if is_fast {
-                        patternify(factor, pat, |k, p| p.fast(*k))
+                        patternify(factor, pat, |k, p| fast_checked(*k, p))
                     } else {
-                        patternify(factor, pat, |k, p| p.slow(*k))
+                        patternify(factor, pat, |k, p| slow_checked(*k, p))
                     }
                 }
             }

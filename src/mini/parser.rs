@@ -15,13 +15,15 @@ struct MiniParser;
 
 /// Deepest bracket nesting accepted (the parser and the pattern recurse per level).
 pub(crate) const MAX_BRACKET_DEPTH: usize = 48;
+/// Most modifiers (`*2`, `?`, `(3,8)`, ...) one step may carry, and most links in a
+/// chain of factors (`<2 3>*<1 2>*...`): each nests the tree one level deeper.
+pub(crate) const MAX_MODIFIERS: usize = 32;
 /// Most copies one step may have (`a!n`).
 pub(crate) const MAX_REPEAT: i64 = 4096;
 
 pub(crate) fn parse_tree(src: &str) -> Result<Node, MiniError> {
     check_brackets(src)?;
-    let mut pairs =
-        MiniParser::parse(Rule::pattern, src).map_err(|e| grammar_error(src, e))?;
+    let mut pairs = MiniParser::parse(Rule::pattern, src).map_err(|e| grammar_error(src, e))?;
     let body = pairs
         .next()
         .and_then(|pattern| pattern.into_inner().find(|p| p.as_rule() == Rule::body))
@@ -103,7 +105,10 @@ fn describe_rule(rule: Rule) -> Option<(u8, &'static str)> {
         | Rule::subseq
         | Rule::polymeter
         | Rule::alternation => (0, "a step (a word, a number, `~`, `[`, `<` or `{`)"),
-        Rule::factor => (1, "a factor (a number, or a pattern in `[ ]`, `< >` or `{ }`)"),
+        Rule::factor => (
+            1,
+            "a factor (a number, or a pattern in `[ ]`, `< >` or `{ }`)",
+        ),
         Rule::comma => (2, "`,`"),
         Rule::bar => (3, "`|`"),
         Rule::close_sq => (4, "`]`"),
@@ -244,7 +249,7 @@ fn node(kind: Kind, start: usize, end: usize) -> Node {
 
 fn number_of(pair: &Pair<Rule>) -> Result<Rational, MiniError> {
     let (s, e) = span_of(pair);
-    Rational::parse_decimal(pair.as_str())
+    super::ast::parse_rational(pair.as_str())
         .ok_or_else(|| MiniError::new(format!("number `{}` is out of range", pair.as_str()), s, e))
 }
 
@@ -332,14 +337,13 @@ impl TreeBuilder {
                 _ => {}
             }
         }
-        let total: i64 = items
-            .iter()
-            .flatten()
-            .map(|s| i64::from(s.count))
-            .sum();
+        let total: i64 = items.iter().flatten().map(|s| i64::from(s.count)).sum();
         if total > 16 * MAX_REPEAT {
             return Err(MiniError::new(
-                format!("too many steps in one sequence (at most {})", 16 * MAX_REPEAT),
+                format!(
+                    "too many steps in one sequence (at most {})",
+                    16 * MAX_REPEAT
+                ),
                 start,
                 end,
             ));
@@ -461,7 +465,15 @@ impl TreeBuilder {
             return Err(MiniError::new("empty step", 0, 0));
         };
         let mut current = self.core(core)?;
-        for m in inner {
+        for (i, m) in inner.enumerate() {
+            if i >= MAX_MODIFIERS {
+                let (s, e) = span_of(&m);
+                return Err(MiniError::new(
+                    format!("too many modifiers on one step (at most {MAX_MODIFIERS})"),
+                    s,
+                    e,
+                ));
+            }
             let (_, end) = span_of(&m);
             let start = current.start;
             let rule = m.as_rule();
@@ -575,6 +587,14 @@ impl TreeBuilder {
         let mut elems = Vec::new();
         let mut ops = Vec::new();
         for p in pair.into_inner() {
+            if ops.len() >= MAX_MODIFIERS {
+                let (s, e) = span_of(&p);
+                return Err(MiniError::new(
+                    format!("factor chain too long (at most {MAX_MODIFIERS} links)"),
+                    s,
+                    e,
+                ));
+            }
             if p.as_rule() == Rule::factor_op {
                 ops.push(p.as_str() == "*");
             } else {
