@@ -50,7 +50,7 @@ const BROKEN: &[(&str, usize, usize, &str)] = &[
     ("o1: saw 55 $ fast 2\n", 1, 5, "signal"),
     ("o1: s \"bd [sn\"\n", 1, 11, "["),
     ("o1: ~drums\n~drum: s \"bd\"\n", 1, 5, "~drums"),
-    ("~a: s \"bd\"\n~b: s \"sn\"\n", 2, 2, "no output"),
+    ("~a: s \"bd\"\n~b: s \"sn\"\n", 2, 1, "no output"),
     ("o1: s \"bd\" # lpf 800 0.7 0.3 0.2\n", 1, 30, "too many"),
     ("o1: (s \"bd\"\n", 1, 5, "unclosed"),
     ("o1: s \"bd*\"\n", 1, 10, "*"),
