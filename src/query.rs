@@ -64,9 +64,14 @@ pub fn parse_time(text: &str) -> Option<Rational> {
 }
 
 /// Parses, checks and evaluates `expression` and queries it from `from` to `to`.
-pub fn query_expression(expression: &str, from: Rational, to: Rational) -> Result<QueryResult, QueryFailure> {
+pub fn query_expression(
+    expression: &str,
+    from: Rational,
+    to: Rational,
+) -> Result<QueryResult, QueryFailure> {
     let whole = SrcSpan::new(0, expression.len());
-    let expr = crate::syntax::parse_expr(expression).map_err(|diagnostics| QueryFailure { diagnostics })?;
+    let expr = crate::syntax::parse_expr(expression)
+        .map_err(|diagnostics| QueryFailure { diagnostics })?;
     let (_, diagnostics) = crate::check::check_expr(&expr);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(QueryFailure { diagnostics });
@@ -76,12 +81,18 @@ pub fn query_expression(expression: &str, from: Rational, to: Rational) -> Resul
     let value = evaluator.ctx().finalize(value, expr.span)?;
     let (pattern, sampled) = match value {
         Val::Pat(p) => (p, Vec::new()),
-        Val::Num(n) => (crate::pattern::Pattern::pure(Value::Num(n.value)), Vec::new()),
+        Val::Num(n) => (
+            crate::pattern::Pattern::pure(Value::Num(n.value)),
+            Vec::new(),
+        ),
         Val::Sound(s) => (s.pattern, s.sampled),
         Val::Signal(_) => {
             return Err(QueryFailure {
-                diagnostics: vec![Diagnostic::error("this expression is a signal, not a pattern", whole)
-                    .with_hint("a signal is audio: it has no events to list; render it instead")],
+                diagnostics: vec![Diagnostic::error(
+                    "this expression is a signal, not a pattern",
+                    whole,
+                )
+                .with_hint("a signal is audio: it has no events to list; render it instead")],
             })
         }
         Val::Func(_) => {
@@ -123,9 +134,15 @@ fn json_number(x: f64) -> String {
 /// number; otherwise the number.
 fn note_json(x: f64) -> String {
     if x == x.trunc() && x.abs() < 1e6 {
-        const NAMES: [&str; 12] = ["c", "cs", "d", "ds", "e", "f", "fs", "g", "gs", "a", "as", "b"];
+        const NAMES: [&str; 12] = [
+            "c", "cs", "d", "ds", "e", "f", "fs", "g", "gs", "a", "as", "b",
+        ];
         let n = x as i64;
-        let name = format!("{}{}", NAMES[n.rem_euclid(12) as usize], n.div_euclid(12) - 1);
+        let name = format!(
+            "{}{}",
+            NAMES[n.rem_euclid(12) as usize],
+            n.div_euclid(12) - 1
+        );
         if parse_note_name(&name) == Some(x) {
             return json_string(&name);
         }
@@ -151,7 +168,11 @@ pub fn value_json(v: &Value, sampled: &[(Control, String)]) -> String {
             let mut fields: Vec<String> = Vec::new();
             for key in Control::ALL {
                 if let Some((_, text)) = sampled.iter().rev().find(|(k, _)| *k == key) {
-                    fields.push(format!("{}:{{\"signal\":{}}}", json_string(key.name()), json_string(text)));
+                    fields.push(format!(
+                        "{}:{{\"signal\":{}}}",
+                        json_string(key.name()),
+                        json_string(text)
+                    ));
                 } else if let Some(s) = c.get(key) {
                     fields.push(format!("{}:{}", json_string(key.name()), scalar_json(s)));
                 }

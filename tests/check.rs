@@ -1,357 +1,21 @@
-//! Tests of the type checker on whole patches.
-//!
-//! The real parser is written in parallel; until it lands, a tiny test-only parser
-//! below builds the syntax trees (with exact byte spans) from text, following the
-//! precedence of LANGUAGE.md.
+//! Tests of the type checker on whole patches, parsed by the real parser.
 
 use phonon::check::{check_expr, check_program, lookup, Checked, Type};
 use phonon::diag::Diagnostic;
-use phonon::pattern::value::NumOp;
-use phonon::pattern::Structure;
 use phonon::syntax::ast::*;
 
-// ---------------------------------------------------------------- test parser
-
-#[derive(Clone, Debug, PartialEq)]
-enum Tk {
-    Num(f64),
-    Str(String),
-    Bus(String),
-    Ident(String),
-    LParen,
-    RParen,
-    Op(&'static str),
-}
-
-#[derive(Clone, Debug)]
-struct Tok {
-    k: Tk,
-    s: usize,
-    e: usize,
-}
-
-const OPS: &[&str] = &[
-    "|+|", "|-|", "|*|", "|/|", "|<|", "|>|", "|+", "|-", "|*", "|/", "|<", "|>", "+|", "-|", "*|",
-    "/|", "<|", ">|", "<~", "~>", "+", "-", "*", "/", "#", "$",
-];
-
-fn lex(src: &str, start: usize, end: usize) -> Vec<Tok> {
-    let b = src.as_bytes();
-    let mut i = start;
-    let mut out = Vec::new();
-    while i < end {
-        let c = b[i] as char;
-        if c.is_whitespace() {
-            i += 1;
-            continue;
-        }
-        if src[i..end].starts_with("--") {
-            while i < end && b[i] != b'\n' {
-                i += 1;
-            }
-            continue;
-        }
-        let s = i;
-        let prev_space = i == start || (b[i - 1] as char).is_whitespace() || b[i - 1] == b'(';
-        let next_digit = i + 1 < end && ((b[i + 1] as char).is_ascii_digit() || b[i + 1] == b'.');
-        if c.is_ascii_digit() || (c == '.' && next_digit) || (c == '-' && prev_space && next_digit)
-        {
-            i += 1;
-            while i < end {
-                let d = b[i] as char;
-                let exp_sign = (d == '-' || d == '+') && (b[i - 1] == b'e');
-                if d.is_ascii_digit() || d == '.' || d == 'e' || exp_sign {
-                    i += 1;
-                } else {
-                    break;
-                }
-            }
-            let v: f64 = src[s..i].parse().unwrap();
-            out.push(Tok {
-                k: Tk::Num(v),
-                s,
-                e: i,
-            });
-        } else if c == '"' {
-            i += 1;
-            while b[i] != b'"' {
-                i += 1;
-            }
-            i += 1;
-            out.push(Tok {
-                k: Tk::Str(src[s + 1..i - 1].to_string()),
-                s,
-                e: i,
-            });
-        } else if c == '~' && i + 1 < end && (b[i + 1] as char).is_alphabetic() {
-            i += 1;
-            while i < end && ((b[i] as char).is_alphanumeric() || b[i] == b'_') {
-                i += 1;
-            }
-            out.push(Tok {
-                k: Tk::Bus(src[s + 1..i].to_string()),
-                s,
-                e: i,
-            });
-        } else if c.is_alphabetic() {
-            while i < end && ((b[i] as char).is_alphanumeric() || b[i] == b'_' || b[i] == b'\'') {
-                i += 1;
-            }
-            out.push(Tok {
-                k: Tk::Ident(src[s..i].to_string()),
-                s,
-                e: i,
-            });
-        } else if c == '(' || c == ')' {
-            i += 1;
-            let k = if c == '(' { Tk::LParen } else { Tk::RParen };
-            out.push(Tok { k, s, e: i });
-        } else {
-            let op = OPS
-                .iter()
-                .find(|o| src[i..end].starts_with(**o))
-                .unwrap_or_else(|| panic!("bad char {c}"));
-            i += op.len();
-            out.push(Tok {
-                k: Tk::Op(op),
-                s,
-                e: i,
-            });
-        }
-    }
-    out
-}
-
-fn binop(op: &str) -> BinOp {
-    let (n, st) = match op {
-        "<~" => return BinOp::ShiftEarly,
-        "~>" => return BinOp::ShiftLate,
-        _ => {
-            let core = op.trim_matches('|');
-            let n = match core {
-                "+" => NumOp::Add,
-                "-" => NumOp::Sub,
-                "*" => NumOp::Mul,
-                "/" => NumOp::Div,
-                "<" => NumOp::Left,
-                ">" => NumOp::Right,
-                _ => panic!("{op}"),
-            };
-            let st = match (op.starts_with('|'), op.ends_with('|')) {
-                (true, true) | (false, false) => Structure::Both,
-                (true, false) => Structure::Left,
-                (false, true) => Structure::Right,
-            };
-            (n, st)
-        }
-    };
-    BinOp::Arith {
-        op: n,
-        structure: st,
-    }
-}
-
-struct P {
-    t: Vec<Tok>,
-    i: usize,
-}
-
-fn bx(e: Expr) -> Box<Expr> {
-    Box::new(e)
-}
-
-impl P {
-    fn peek(&self, k: usize) -> Option<&Tk> {
-        self.t.get(self.i + k).map(|t| &t.k)
-    }
-    fn binding(op: &str) -> (u8, u8) {
-        match op {
-            "#" => (1, 2),
-            "$" => (4, 3),
-            "*" | "/" | "*|" | "|*" | "|*|" | "/|" | "|/" | "|/|" => (7, 8),
-            _ => (5, 6),
-        }
-    }
-    fn expr(&mut self, min: u8) -> Expr {
-        let mut lhs = self.unary();
-        while let Some(Tk::Op(op)) = self.peek(0).cloned() {
-            if self.peek(1) == Some(&Tk::RParen) {
-                break;
-            }
-            let (l, r) = P::binding(op);
-            if l < min {
-                break;
-            }
-            self.i += 1;
-            let rhs = self.expr(r);
-            let span = lhs.span.join(rhs.span);
-            let kind = match op {
-                "#" => ExprKind::Hash {
-                    left: bx(lhs),
-                    right: bx(rhs),
-                },
-                "$" => ExprKind::Dollar {
-                    left: bx(lhs),
-                    right: bx(rhs),
-                },
-                o => ExprKind::Binary {
-                    op: binop(o),
-                    left: bx(lhs),
-                    right: bx(rhs),
-                },
-            };
-            lhs = Expr { kind, span };
-        }
-        lhs
-    }
-    fn unary(&mut self) -> Expr {
-        if self.peek(0) == Some(&Tk::Op("-")) {
-            let s = self.t[self.i].s;
-            self.i += 1;
-            let x = self.unary();
-            let span = SrcSpan::new(s, x.span.end);
-            return Expr {
-                kind: ExprKind::Neg(bx(x)),
-                span,
-            };
-        }
-        let mut f = self.atom();
-        while matches!(
-            self.peek(0),
-            Some(Tk::Num(_) | Tk::Str(_) | Tk::Bus(_) | Tk::Ident(_) | Tk::LParen)
-        ) {
-            let a = self.atom();
-            let span = f.span.join(a.span);
-            f = Expr {
-                kind: ExprKind::Apply {
-                    func: bx(f),
-                    arg: bx(a),
-                },
-                span,
-            };
-        }
-        f
-    }
-    fn atom(&mut self) -> Expr {
-        let t = self.t[self.i].clone();
-        self.i += 1;
-        let span = SrcSpan::new(t.s, t.e);
-        let kind = match t.k {
-            Tk::Num(v) => ExprKind::Number {
-                value: v,
-                exact: None,
-            },
-            Tk::Str(s) => ExprKind::Str {
-                text: s,
-                content_start: t.s + 1,
-            },
-            Tk::Bus(n) => ExprKind::Bus(n),
-            Tk::Ident(n) => ExprKind::Ident(n),
-            Tk::LParen => {
-                if let Some(Tk::Op(op)) = self.peek(0).cloned() {
-                    self.i += 1;
-                    let operand = self.expr(0);
-                    let end = self.t[self.i].e;
-                    self.i += 1;
-                    let op = if op == "#" {
-                        SectionOp::Hash
-                    } else {
-                        SectionOp::Binary(binop(op))
-                    };
-                    return Expr {
-                        kind: ExprKind::Section {
-                            op,
-                            operand: bx(operand),
-                            operand_side: Side::Right,
-                        },
-                        span: SrcSpan::new(t.s, end),
-                    };
-                }
-                let inner = self.expr(0);
-                if let Some(Tk::Op(op)) = self.peek(0).cloned() {
-                    self.i += 2;
-                    let end = self.t[self.i - 1].e;
-                    let op = if op == "#" {
-                        SectionOp::Hash
-                    } else {
-                        SectionOp::Binary(binop(op))
-                    };
-                    return Expr {
-                        kind: ExprKind::Section {
-                            op,
-                            operand: bx(inner),
-                            operand_side: Side::Left,
-                        },
-                        span: SrcSpan::new(t.s, end),
-                    };
-                }
-                assert_eq!(self.peek(0), Some(&Tk::RParen));
-                self.i += 1;
-                return inner;
-            }
-            k => panic!("unexpected {k:?}"),
-        };
-        Expr { kind, span }
+fn parse(src: &str) -> Program {
+    match phonon::syntax::parse_program(src) {
+        Ok(p) => p,
+        Err(d) => panic!("{}", phonon::diag::render("t.ph", src, &d)),
     }
 }
 
 fn parse_expr_at(src: &str, start: usize, end: usize) -> Expr {
-    let mut p = P {
-        t: lex(src, start, end),
-        i: 0,
-    };
-    let e = p.expr(0);
-    assert_eq!(p.i, p.t.len(), "trailing tokens in {:?}", &src[start..end]);
-    e
-}
-
-fn parse(src: &str) -> Program {
-    // Statement ranges: a line starting with whitespace continues the previous one.
-    let mut ranges: Vec<(usize, usize)> = Vec::new();
-    let mut off = 0;
-    for line in src.split_inclusive('\n') {
-        let blank = line.trim().is_empty() || line.trim_start().starts_with("--");
-        let cont = line.starts_with([' ', '\t']) && !ranges.is_empty();
-        if cont && !blank {
-            ranges.last_mut().unwrap().1 = off + line.trim_end().len();
-        } else if !blank {
-            ranges.push((off, off + line.trim_end().len()));
-        }
-        off += line.len();
+    match phonon::syntax::parse_expr(&src[start..end]) {
+        Ok(e) => e,
+        Err(d) => panic!("{}", phonon::diag::render("t.ph", src, &d)),
     }
-    let mut statements = Vec::new();
-    for (s, e) in ranges {
-        let text = &src[s..e];
-        let sep = text.find([':', '$']).unwrap();
-        let head = text[..sep].trim();
-        let expr = parse_expr_at(src, s + sep + 1, e);
-        let name_span = SrcSpan::new(s, s + head.len());
-        let kind = if let Some(name) = head.strip_prefix('~') {
-            StatementKind::Bus {
-                name: name.to_string(),
-                name_span,
-                expr,
-            }
-        } else if head == "tempo" || head == "cps" || head == "bpm" {
-            let unit = if head == "bpm" {
-                TempoUnit::Bpm
-            } else {
-                TempoUnit::Cps
-            };
-            StatementKind::Tempo { unit, value: expr }
-        } else {
-            StatementKind::Output {
-                name: head.to_string(),
-                name_span,
-                expr,
-            }
-        };
-        statements.push(Statement {
-            kind,
-            span: SrcSpan::new(s, e),
-        });
-    }
-    Program { statements }
 }
 
 // ---------------------------------------------------------------- helpers
@@ -654,7 +318,8 @@ fn type_mismatches_name_both_types() {
     one_error(
         "out: fast (sine 1) $ s \"bd\"",
         "expected a number or a pattern, found a signal",
-        "sine 1",
+        // The span of a parenthesised expression includes its parentheses.
+        "(sine 1)",
     );
     one_error(
         "out: s \"bd\" # \"1 2\"",
@@ -674,7 +339,7 @@ fn type_mismatches_name_both_types() {
     one_error(
         "out: every 3 (lpf 800) $ s \"bd\"",
         "expected a transform, found an effect waiting for its input",
-        "lpf 800",
+        "(lpf 800)",
     );
     one_error(
         "out: jux rev $ \"1 2\"",
@@ -684,17 +349,17 @@ fn type_mismatches_name_both_types() {
     one_error(
         "out: s (sine 1)",
         "expected a number or a pattern, found a signal",
-        "sine 1",
+        "(sine 1)",
     );
     one_error(
         "out: sine 1 * ad 0.1 0.2 (saw 2)",
         "expected a pattern, found a signal",
-        "saw 2",
+        "(saw 2)",
     );
     one_error(
         "out: lpf (fast 2) 0.7 $ saw 55",
         "expected a signal (or a number, pattern or sound), found a transform waiting for its input",
-        "fast 2",
+        "(fast 2)",
     );
     one_error(
         "out: 1 $ 2",

@@ -5,7 +5,10 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn phonon(args: &[&str]) -> Output {
-    match Command::new(env!("CARGO_BIN_EXE_phonon")).args(args).output() {
+    match Command::new(env!("CARGO_BIN_EXE_phonon"))
+        .args(args)
+        .output()
+    {
         Ok(o) => o,
         Err(e) => panic!("cannot run phonon: {e}"),
     }
@@ -37,10 +40,18 @@ fn every_fixture_checks() {
     };
     fixtures.sort();
     assert!(fixtures.len() >= 5, "{fixtures:?}");
-    let args: Vec<&str> = std::iter::once("check").chain(fixtures.iter().map(String::as_str)).collect();
+    let args: Vec<&str> = std::iter::once("check")
+        .chain(fixtures.iter().map(String::as_str))
+        .collect();
     let out = phonon(&args);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert_eq!(text(&out.stdout).lines().filter(|l| l.ends_with(": ok")).count(), fixtures.len());
+    assert_eq!(
+        text(&out.stdout)
+            .lines()
+            .filter(|l| l.ends_with(": ok"))
+            .count(),
+        fixtures.len()
+    );
 }
 
 /// (patch, expected line, column, part of the message)
@@ -65,15 +76,24 @@ fn broken_patches_report_line_column_and_caret() {
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "case {i}: {source:?}\n{err}");
         let location = format!("broken{i}.ph:{line}:{col}");
-        assert!(err.contains(&location), "case {i}: {source:?}: expected {location} in\n{err}");
-        assert!(err.contains(message), "case {i}: expected `{message}` in\n{err}");
+        assert!(
+            err.contains(&location),
+            "case {i}: {source:?}: expected {location} in\n{err}"
+        );
+        assert!(
+            err.contains(message),
+            "case {i}: expected `{message}` in\n{err}"
+        );
         assert!(err.contains('^'), "case {i}: no caret in\n{err}");
     }
 }
 
 #[test]
 fn check_reports_every_error_not_only_the_first() {
-    let path = temp_patch("many.ph", "o1: fsat 2 $ s \"bd\"\no2: s \"sn\" # gian 1\no3: saw 55 $ rev\n");
+    let path = temp_patch(
+        "many.ph",
+        "o1: fsat 2 $ s \"bd\"\no2: s \"sn\" # gian 1\no3: saw 55 $ rev\n",
+    );
     let out = phonon(&["check", &path.display().to_string()]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2));

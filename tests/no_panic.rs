@@ -42,7 +42,9 @@ fn cases() -> u32 {
 /// A text edited by a few random insertions, deletions and replacements drawn from the
 /// characters the language uses.
 fn mutated(corpus: &'static [&'static str]) -> impl Strategy<Value = String> {
-    let alphabet: Vec<char> = "abcdefghinorstuvwxyz0123456789 .,:;~-+*/|<>[]{}()!?@_%#$'\"\n\t\r-e".chars().collect();
+    let alphabet: Vec<char> = "abcdefghinorstuvwxyz0123456789 .,:;~-+*/|<>[]{}()!?@_%#$'\"\n\t\r-e"
+        .chars()
+        .collect();
     (
         0..corpus.len(),
         prop::collection::vec((any::<u16>(), 0u8..3, prop::sample::select(alphabet)), 1..4),
@@ -50,7 +52,11 @@ fn mutated(corpus: &'static [&'static str]) -> impl Strategy<Value = String> {
         .prop_map(move |(i, edits)| {
             let mut chars: Vec<char> = corpus[i].chars().collect();
             for (pos, kind, c) in edits {
-                let at = if chars.is_empty() { 0 } else { pos as usize % (chars.len() + 1) };
+                let at = if chars.is_empty() {
+                    0
+                } else {
+                    pos as usize % (chars.len() + 1)
+                };
                 match kind {
                     0 => chars.insert(at, c),
                     1 if at < chars.len() => {
@@ -65,7 +71,8 @@ fn mutated(corpus: &'static [&'static str]) -> impl Strategy<Value = String> {
 }
 
 fn random_text() -> impl Strategy<Value = String> {
-    prop::string::string_regex("[a-z0-9 .,:~+*/|<>\\[\\]{}()!?@_%#$'\"\n-]{0,60}").expect("valid regex")
+    prop::string::string_regex("[a-z0-9 .,:~+*/|<>\\[\\]{}()!?@_%#$'\"\n-]{0,60}")
+        .expect("valid regex")
 }
 
 /// Queries are only run when every number in the text is small, so that a mutation

@@ -127,11 +127,27 @@ fn stut_gains_follow_the_port_rule() {
     assert_eq!(
         events("s \"bd\" $ stut 3 0.5 0.25", r(0, 1), r(1, 1)),
         vec![
-            ev(("-3/4", "1/4"), ("0/1", "1/4"), "{\"s\":\"bd\",\"gain\":0.5}"),
-            ev(("-1/2", "1/2"), ("0/1", "1/2"), "{\"s\":\"bd\",\"gain\":0.25}"),
+            ev(
+                ("-3/4", "1/4"),
+                ("0/1", "1/4"),
+                "{\"s\":\"bd\",\"gain\":0.5}"
+            ),
+            ev(
+                ("-1/2", "1/2"),
+                ("0/1", "1/2"),
+                "{\"s\":\"bd\",\"gain\":0.25}"
+            ),
             whole("0/1", "1/1", "{\"s\":\"bd\"}"),
-            ev(("1/4", "5/4"), ("1/4", "1/1"), "{\"s\":\"bd\",\"gain\":0.5}"),
-            ev(("1/2", "3/2"), ("1/2", "1/1"), "{\"s\":\"bd\",\"gain\":0.25}"),
+            ev(
+                ("1/4", "5/4"),
+                ("1/4", "1/1"),
+                "{\"s\":\"bd\",\"gain\":0.5}"
+            ),
+            ev(
+                ("1/2", "3/2"),
+                ("1/2", "1/1"),
+                "{\"s\":\"bd\",\"gain\":0.25}"
+            ),
         ]
     );
 }
@@ -140,7 +156,11 @@ fn stut_gains_follow_the_port_rule() {
 fn json_lines_show_controls_in_order_and_exact_times() {
     assert_eq!(
         events("s \"bd:3\" # gain 0.5 # pan -1", r(0, 1), r(1, 1)),
-        vec![whole("0/1", "1/1", "{\"s\":\"bd\",\"n\":3,\"gain\":0.5,\"pan\":-1}")]
+        vec![whole(
+            "0/1",
+            "1/1",
+            "{\"s\":\"bd\",\"n\":3,\"gain\":0.5,\"pan\":-1}"
+        )]
     );
     // A continuous value has no whole.
     let rand = events("rand", r(0, 1), r(1, 2));
@@ -157,7 +177,11 @@ fn json_lines_show_controls_in_order_and_exact_times() {
     // A sampled signal control shows its source.
     assert_eq!(
         events("s \"bd\" # pan (sine 0.25)", r(0, 1), r(1, 1)),
-        vec![whole("0/1", "1/1", "{\"s\":\"bd\",\"pan\":{\"signal\":\"sine 0.25\"}}")]
+        vec![whole(
+            "0/1",
+            "1/1",
+            "{\"s\":\"bd\",\"pan\":{\"signal\":\"sine 0.25\"}}"
+        )]
     );
 }
 

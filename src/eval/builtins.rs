@@ -27,9 +27,9 @@ fn input_slot(b: &Builtin, given: usize) -> Option<usize> {
 /// Required parameters of `name` after the first `given`.
 pub(crate) fn missing_required(name: &str, given: usize) -> usize {
     lookup(name).map_or(0, |b| {
-        b.params
-            .get(given..)
-            .map_or(0, |rest| rest.iter().filter(|p| p.default.is_none()).count())
+        b.params.get(given..).map_or(0, |rest| {
+            rest.iter().filter(|p| p.default.is_none()).count()
+        })
     })
 }
 
@@ -62,8 +62,10 @@ pub(crate) fn apply_partial(
         input_slot(b, args.len())
     };
     let Some(slot) = slot.filter(|i| *i < b.params.len()) else {
-        return Err(EvalError::new(format!("too many arguments to `{name}`"), span)
-            .with_hint(format!("usage: {}", b.usage())));
+        return Err(
+            EvalError::new(format!("too many arguments to `{name}`"), span)
+                .with_hint(format!("usage: {}", b.usage())),
+        );
     };
     let mut args = args.to_vec();
     args.resize(slot, None);
@@ -76,7 +78,12 @@ pub(crate) fn apply_partial(
 
 /// Calls built-in `name` with the arguments given, optional ones that are missing
 /// taking their defaults.
-pub(crate) fn finish(ctx: &Ctx, name: &'static str, args: Vec<Option<Val>>, span: SrcSpan) -> EvalResult<Val> {
+pub(crate) fn finish(
+    ctx: &Ctx,
+    name: &'static str,
+    args: Vec<Option<Val>>,
+    span: SrcSpan,
+) -> EvalResult<Val> {
     let Some(b) = lookup(name) else {
         return Err(EvalError::new(format!("unknown function `{name}`"), span));
     };
@@ -149,7 +156,12 @@ impl Ctx {
     /// A function value as a pattern transform for inputs of `kind`. It is tried once
     /// on silence, so that a function that cannot apply is reported now, with its
     /// span, rather than at query time.
-    fn transform(&self, f: &Val, kind: PatKind, span: SrcSpan) -> EvalResult<(Transform<Value>, Vec<super::SampledControl>)> {
+    fn transform(
+        &self,
+        f: &Val,
+        kind: PatKind,
+        span: SrcSpan,
+    ) -> EvalResult<(Transform<Value>, Vec<super::SampledControl>)> {
         let wrap = move |p: Pattern<Value>| match kind {
             PatKind::Pattern => Val::Pat(p),
             PatKind::Sound => Val::Sound(SoundVal::new(p)),
@@ -186,7 +198,13 @@ impl Ctx {
 
 /// Calls built-in `name` with all its parameters (`args`, defaults filled in) and,
 /// for those that process one, its `input`.
-pub(crate) fn call(ctx: &Ctx, name: &'static str, args: Vec<Val>, input: Option<Val>, span: SrcSpan) -> EvalResult<Val> {
+pub(crate) fn call(
+    ctx: &Ctx,
+    name: &'static str,
+    args: Vec<Val>,
+    input: Option<Val>,
+    span: SrcSpan,
+) -> EvalResult<Val> {
     let Some(b) = lookup(name) else {
         return Err(EvalError::new(format!("unknown function `{name}`"), span));
     };
@@ -218,7 +236,10 @@ fn call_source(ctx: &Ctx, name: &str, args: &[Val], span: SrcSpan) -> EvalResult
     let arg = |i: usize| -> EvalResult<Pattern<Value>> {
         match args.get(i) {
             Some(v) => ctx.pat(v, span),
-            None => Err(EvalError::new(format!("`{name}` is missing an argument"), span)),
+            None => Err(EvalError::new(
+                format!("`{name}` is missing an argument"),
+                span,
+            )),
         }
     };
     let p = match name {
@@ -226,7 +247,12 @@ fn call_source(ctx: &Ctx, name: &str, args: &[Val], span: SrcSpan) -> EvalResult
         "irand" => chance::irand(arg(0)?),
         "rand" => chance::rand(),
         "choose" => chance::choose(arg(0)?),
-        _ => return Err(EvalError::new(format!("`{name}` has no implementation"), span)),
+        _ => {
+            return Err(EvalError::new(
+                format!("`{name}` has no implementation"),
+                span,
+            ))
+        }
     };
     Ok(Val::Pat(p))
 }
@@ -257,7 +283,13 @@ fn call_control(ctx: &Ctx, name: &str, args: &[Val], span: SrcSpan) -> EvalResul
     }
 }
 
-fn call_maths(ctx: &Ctx, name: &'static str, args: Vec<Val>, input: Option<Val>, span: SrcSpan) -> EvalResult<Val> {
+fn call_maths(
+    ctx: &Ctx,
+    name: &'static str,
+    args: Vec<Val>,
+    input: Option<Val>,
+    span: SrcSpan,
+) -> EvalResult<Val> {
     let Some(input) = input else {
         return Err(EvalError::new(format!("`{name}` needs an input"), span));
     };
@@ -275,13 +307,21 @@ fn call_maths(ctx: &Ctx, name: &'static str, args: Vec<Val>, input: Option<Val>,
     if all_numbers {
         // Constant folding: the same formula as the pattern version.
         let x = ctx.constant(&input, span)?;
-        let a: Vec<f64> = args.iter().map(|v| ctx.constant(v, span)).collect::<EvalResult<_>>()?;
+        let a: Vec<f64> = args
+            .iter()
+            .map(|v| ctx.constant(v, span))
+            .collect::<EvalResult<_>>()?;
         let y = match (name, a.as_slice()) {
             ("mtof", []) => 440.0 * 2f64.powf((x - 69.0) / 12.0),
             ("abs", []) => x.abs(),
             ("clip", [lo, hi]) => x.max(*lo).min(*hi),
             ("range", [lo, hi]) => x * (hi - lo) + lo,
-            _ => return Err(EvalError::new(format!("`{name}` has the wrong arguments"), span)),
+            _ => {
+                return Err(EvalError::new(
+                    format!("`{name}` has the wrong arguments"),
+                    span,
+                ))
+            }
         };
         return Ok(Val::Num(Num::new(y)));
     }
@@ -296,7 +336,12 @@ fn call_maths(ctx: &Ctx, name: &'static str, args: Vec<Val>, input: Option<Val>,
                 let hi = ctx.constant(hi, span)?;
                 timing::clip(lo, hi, x)
             }
-            _ => return Err(EvalError::new(format!("`{name}` has the wrong arguments"), span)),
+            _ => {
+                return Err(EvalError::new(
+                    format!("`{name}` has the wrong arguments"),
+                    span,
+                ))
+            }
         };
         return Ok(Val::Pat(p));
     }
@@ -309,10 +354,19 @@ fn call_maths(ctx: &Ctx, name: &'static str, args: Vec<Val>, input: Option<Val>,
     })))
 }
 
-fn call_transform(ctx: &Ctx, b: &Builtin, args: &[Val], input: Option<Val>, span: SrcSpan) -> EvalResult<Val> {
+fn call_transform(
+    ctx: &Ctx,
+    b: &Builtin,
+    args: &[Val],
+    input: Option<Val>,
+    span: SrcSpan,
+) -> EvalResult<Val> {
     let name = b.name;
     let Some(input) = input else {
-        return Err(EvalError::new(format!("`{name}` needs a pattern to transform"), span));
+        return Err(EvalError::new(
+            format!("`{name}` needs a pattern to transform"),
+            span,
+        ));
     };
     let (kind, pat, mut sampled) = match ctx.finalize(input, span)? {
         Val::Num(n) => (PatKind::Pattern, num_pattern(n), Vec::new()),
@@ -320,7 +374,10 @@ fn call_transform(ctx: &Ctx, b: &Builtin, args: &[Val], input: Option<Val>, span
         Val::Sound(s) => (PatKind::Sound, s.pattern, s.sampled),
         other => {
             return Err(EvalError::new(
-                format!("`{name}` rearranges events in time, but it was given {}", other.kind()),
+                format!(
+                    "`{name}` rearranges events in time, but it was given {}",
+                    other.kind()
+                ),
                 span,
             )
             .with_hint("a signal has no events; apply the transform to the pattern that feeds it"))
@@ -328,7 +385,9 @@ fn call_transform(ctx: &Ctx, b: &Builtin, args: &[Val], input: Option<Val>, span
     };
     if b.sound_only && kind != PatKind::Sound {
         return Err(EvalError::new(
-            format!("`{name}` works on sounds (it sets sound controls), but it was given a pattern"),
+            format!(
+                "`{name}` works on sounds (it sets sound controls), but it was given a pattern"
+            ),
             span,
         )
         .with_hint("make a sound first, e.g. `s \"bd sn\"`"));
@@ -336,13 +395,19 @@ fn call_transform(ctx: &Ctx, b: &Builtin, args: &[Val], input: Option<Val>, span
     let p = |i: usize| -> EvalResult<Pattern<Value>> {
         match args.get(i) {
             Some(v) => ctx.pat(v, span),
-            None => Err(EvalError::new(format!("`{name}` is missing argument {}", i + 1), span)),
+            None => Err(EvalError::new(
+                format!("`{name}` is missing argument {}", i + 1),
+                span,
+            )),
         }
     };
     let t = |i: usize| -> EvalResult<Rational> {
         match args.get(i) {
             Some(v) => ctx.time(v, span),
-            None => Err(EvalError::new(format!("`{name}` is missing argument {}", i + 1), span)),
+            None => Err(EvalError::new(
+                format!("`{name}` is missing argument {}", i + 1),
+                span,
+            )),
         }
     };
     let mut f = |i: usize| -> EvalResult<Transform<Value>> {
@@ -352,7 +417,10 @@ fn call_transform(ctx: &Ctx, b: &Builtin, args: &[Val], input: Option<Val>, span
                 sampled.extend(more);
                 Ok(t)
             }
-            None => Err(EvalError::new(format!("`{name}` is missing its transform"), span)),
+            None => Err(EvalError::new(
+                format!("`{name}` is missing its transform"),
+                span,
+            )),
         }
     };
     let out = match name {
@@ -414,10 +482,18 @@ fn call_transform(ctx: &Ctx, b: &Builtin, args: &[Val], input: Option<Val>, span
         "pressBy" => timing::press_by(p(0)?, pat),
         "shuffle" => chance::shuffle(p(0)?, pat),
         "scramble" => chance::scramble(p(0)?, pat),
-        _ => return Err(EvalError::new(format!("`{name}` has no implementation"), span)),
+        _ => {
+            return Err(EvalError::new(
+                format!("`{name}` has no implementation"),
+                span,
+            ))
+        }
     };
     Ok(match kind {
         PatKind::Pattern => Val::Pat(out),
-        PatKind::Sound => Val::Sound(SoundVal { pattern: out, sampled }),
+        PatKind::Sound => Val::Sound(SoundVal {
+            pattern: out,
+            sampled,
+        }),
     })
 }

@@ -19,9 +19,10 @@ use std::sync::Arc;
 use crate::diag::Diagnostic;
 use crate::pattern::value::{Control, Value};
 use crate::pattern::Pattern;
-use crate::syntax::ast::{Expr, ExprKind, Program, SectionOp, Side, SrcSpan, StatementKind, TempoUnit};
+use crate::syntax::ast::{
+    Expr, ExprKind, Program, SectionOp, Side, SrcSpan, StatementKind, TempoUnit,
+};
 use crate::time::Rational;
-
 
 /// A constant number, exact when it came from exact literals and exact arithmetic.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -307,9 +308,9 @@ impl<'a> Evaluator<'a> {
             ExprKind::Apply { func: a, arg: b }
             | ExprKind::Dollar { left: a, right: b }
             | ExprKind::Hash { left: a, right: b }
-            | ExprKind::Binary { left: a, right: b, .. } => {
-                self.refers_to_inner(a, name, seen) || self.refers_to_inner(b, name, seen)
-            }
+            | ExprKind::Binary {
+                left: a, right: b, ..
+            } => self.refers_to_inner(a, name, seen) || self.refers_to_inner(b, name, seen),
             ExprKind::Neg(a) | ExprKind::Section { operand: a, .. } => {
                 self.refers_to_inner(a, name, seen)
             }
@@ -393,18 +394,26 @@ impl<'a> Evaluator<'a> {
                 StatementKind::Tempo { unit, value } => {
                     let v = self.eval(value)?;
                     let Val::Num(n) = v else {
-                        return Err(EvalError::new("the tempo must be a constant number", value.span));
+                        return Err(EvalError::new(
+                            "the tempo must be a constant number",
+                            value.span,
+                        ));
                     };
                     let x = match unit {
                         TempoUnit::Cps => n.value,
                         TempoUnit::Bpm => n.value / 60.0,
                     };
                     if !(x.is_finite() && x > 0.0) {
-                        return Err(EvalError::new("the tempo must be a positive number", value.span));
+                        return Err(EvalError::new(
+                            "the tempo must be a positive number",
+                            value.span,
+                        ));
                     }
                     cps = x;
                 }
-                StatementKind::Bus { name, name_span, .. } => {
+                StatementKind::Bus {
+                    name, name_span, ..
+                } => {
                     self.bus(name, *name_span)?;
                 }
                 StatementKind::Output { name, expr, .. } => {
@@ -449,7 +458,9 @@ pub fn check_strings(program: &Program) -> Vec<Diagnostic> {
             ExprKind::Apply { func: a, arg: b }
             | ExprKind::Dollar { left: a, right: b }
             | ExprKind::Hash { left: a, right: b }
-            | ExprKind::Binary { left: a, right: b, .. } => {
+            | ExprKind::Binary {
+                left: a, right: b, ..
+            } => {
                 walk(a, out);
                 walk(b, out);
             }
@@ -460,7 +471,9 @@ pub fn check_strings(program: &Program) -> Vec<Diagnostic> {
     for st in &program.statements {
         match &st.kind {
             StatementKind::Tempo { value, .. } => walk(value, &mut out),
-            StatementKind::Bus { expr, .. } | StatementKind::Output { expr, .. } => walk(expr, &mut out),
+            StatementKind::Bus { expr, .. } | StatementKind::Output { expr, .. } => {
+                walk(expr, &mut out)
+            }
         }
     }
     out

@@ -17,7 +17,13 @@ pub(crate) fn num_pattern(n: Num) -> Pattern<Value> {
 
 impl Ctx {
     /// `f x` by juxtaposition: fills the next parameter, optional or not.
-    pub(crate) fn apply(&self, f: Val, x: Val, arg_span: SrcSpan, span: SrcSpan) -> EvalResult<Val> {
+    pub(crate) fn apply(
+        &self,
+        f: Val,
+        x: Val,
+        arg_span: SrcSpan,
+        span: SrcSpan,
+    ) -> EvalResult<Val> {
         let Val::Func(func) = f else {
             return Err(EvalError::new(
                 format!("{} cannot be applied to an argument", f.kind()),
@@ -26,9 +32,11 @@ impl Ctx {
             .with_hint("only functions take arguments; did you mean to combine with `#` or `$`?"));
         };
         match &*func {
-            Func::Partial { name, args, span: fspan } => {
-                builtins::apply_partial(self, name, args, x, true, fspan.join(arg_span))
-            }
+            Func::Partial {
+                name,
+                args,
+                span: fspan,
+            } => builtins::apply_partial(self, name, args, x, true, fspan.join(arg_span)),
             _ => self.apply_input(Val::Func(func.clone()), x, span),
         }
     }
@@ -38,12 +46,17 @@ impl Ctx {
     /// only optional ones are left, as the next of those.
     pub(crate) fn apply_input(&self, f: Val, x: Val, span: SrcSpan) -> EvalResult<Val> {
         let Val::Func(func) = f else {
-            return Err(EvalError::new(format!("{} is not a function", f.kind()), span));
+            return Err(EvalError::new(
+                format!("{} is not a function", f.kind()),
+                span,
+            ));
         };
         match &*func {
-            Func::Partial { name, args, span: fspan } => {
-                builtins::apply_partial(self, name, args, x, false, fspan.join(span))
-            }
+            Func::Partial {
+                name,
+                args,
+                span: fspan,
+            } => builtins::apply_partial(self, name, args, x, false, fspan.join(span)),
             Func::Compose { outer, inner } => {
                 let y = self.apply_input(inner.clone(), x, span)?;
                 self.apply_input(outer.clone(), y, span)
@@ -89,7 +102,9 @@ impl Ctx {
     fn wants_function(&self, f: &Val) -> bool {
         match f {
             Val::Func(func) => match &**func {
-                Func::Partial { name, args, .. } => builtins::input_takes_function(name, args.len()),
+                Func::Partial { name, args, .. } => {
+                    builtins::input_takes_function(name, args.len())
+                }
                 _ => false,
             },
             _ => false,
@@ -101,7 +116,9 @@ impl Ctx {
     fn only_optional_missing(&self, f: &Val) -> bool {
         match f {
             Val::Func(func) => match &**func {
-                Func::Partial { name, args, .. } => builtins::missing_required(name, args.len()) == 0,
+                Func::Partial { name, args, .. } => {
+                    builtins::missing_required(name, args.len()) == 0
+                }
                 _ => false,
             },
             _ => false,
@@ -130,7 +147,11 @@ impl Ctx {
             (Val::Func(_), _) => self.apply_input(l, r, span),
             (_, Val::Func(_)) => self.apply_input(r, l, span),
             _ => Err(EvalError::new(
-                format!("neither side of `$` is a function: {} and {}", l.kind(), r.kind()),
+                format!(
+                    "neither side of `$` is a function: {} and {}",
+                    l.kind(),
+                    r.kind()
+                ),
                 span,
             )),
         }
@@ -143,7 +164,9 @@ impl Ctx {
         let l = self.value_if_complete(l, span)?;
         let r = self.value_if_complete(r, r_span)?;
         match (l, r) {
-            (l @ Val::Func(_), r @ Val::Func(_)) => Ok(Val::Func(Arc::new(Func::Compose { outer: r, inner: l }))),
+            (l @ Val::Func(_), r @ Val::Func(_)) => {
+                Ok(Val::Func(Arc::new(Func::Compose { outer: r, inner: l })))
+            }
             (l, r @ Val::Func(_)) => self.apply_input(r, l, span),
             (l @ Val::Func(_), r) => {
                 let set = Val::Func(Arc::new(Func::Section {
@@ -152,7 +175,10 @@ impl Ctx {
                     operand_side: Side::Right,
                     span: r_span,
                 }));
-                Ok(Val::Func(Arc::new(Func::Compose { outer: set, inner: l })))
+                Ok(Val::Func(Arc::new(Func::Compose {
+                    outer: set,
+                    inner: l,
+                })))
             }
             (Val::Sound(a), Val::Sound(b)) => {
                 let mut sampled = a.sampled.clone();
@@ -166,17 +192,26 @@ impl Ctx {
             }
             (Val::Pat(a), b @ (Val::Pat(_) | Val::Num(_))) => {
                 let b = self.to_pattern(b, r_span)?;
-                Ok(Val::Pat(app(Structure::Left, a, b, |_, y: &Value| y.clone())))
+                Ok(Val::Pat(app(Structure::Left, a, b, |_, y: &Value| {
+                    y.clone()
+                })))
             }
             (Val::Num(a), b @ (Val::Pat(_) | Val::Num(_))) => {
                 let b = self.to_pattern(b, r_span)?;
-                Ok(Val::Pat(app(Structure::Left, num_pattern(a), b, |_, y: &Value| y.clone())))
+                Ok(Val::Pat(app(
+                    Structure::Left,
+                    num_pattern(a),
+                    b,
+                    |_, y: &Value| y.clone(),
+                )))
             }
             (l, r) => Err(EvalError::new(
                 format!("`#` cannot combine {} with {}", l.kind(), r.kind()),
                 span,
             )
-            .with_hint("`#` takes a function (`# lpf 800`) or a control (`# gain 0.8`) on its right")),
+            .with_hint(
+                "`#` takes a function (`# lpf 800`) or a control (`# gain 0.8`) on its right",
+            )),
         }
     }
 
@@ -236,18 +271,36 @@ impl Ctx {
                 match r {
                     Val::Pat(p) => Ok(Val::Pat(with_time_arg(amount, p, shift))),
                     Val::Num(n) => Ok(Val::Pat(with_time_arg(amount, num_pattern(n), shift))),
-                    Val::Sound(s) => Ok(Val::Sound(s.with_pattern(with_time_arg(amount, s.pattern.clone(), shift)))),
+                    Val::Sound(s) => Ok(Val::Sound(s.with_pattern(with_time_arg(
+                        amount,
+                        s.pattern.clone(),
+                        shift,
+                    )))),
                     other => Err(EvalError::new(
-                        format!("`{}` shifts patterns in time; {} has no events to shift", op.symbol(), other.kind()),
+                        format!(
+                            "`{}` shifts patterns in time; {} has no events to shift",
+                            op.symbol(),
+                            other.kind()
+                        ),
                         span,
                     )),
                 }
             }
-            BinOp::Arith { op: num_op, structure } => self.arith(num_op, structure, l, r, span),
+            BinOp::Arith {
+                op: num_op,
+                structure,
+            } => self.arith(num_op, structure, l, r, span),
         }
     }
 
-    fn arith(&self, op: NumOp, structure: Structure, l: Val, r: Val, span: SrcSpan) -> EvalResult<Val> {
+    fn arith(
+        &self,
+        op: NumOp,
+        structure: Structure,
+        l: Val,
+        r: Val,
+        span: SrcSpan,
+    ) -> EvalResult<Val> {
         match (l, r) {
             (Val::Num(a), Val::Num(b)) => num_arith(op, a, b, span).map(Val::Num),
             (a @ (Val::Num(_) | Val::Pat(_)), b @ (Val::Num(_) | Val::Pat(_))) => {
@@ -301,7 +354,9 @@ impl Ctx {
                 v,
                 span,
             ),
-            other => Ok(Val::Signal(Arc::new(Sig::Neg(self.to_signal(other, span)?)))),
+            other => Ok(Val::Signal(Arc::new(Sig::Neg(
+                self.to_signal(other, span)?,
+            )))),
         }
     }
 
@@ -336,7 +391,12 @@ impl Ctx {
         let Val::Func(func) = &v else {
             return Ok(v);
         };
-        if let Func::Partial { name, args, span: fspan } = &**func {
+        if let Func::Partial {
+            name,
+            args,
+            span: fspan,
+        } = &**func
+        {
             if builtins::missing_required(name, args.len()) == 0 {
                 return builtins::finish(self, name, args.clone(), *fspan);
             }
@@ -345,7 +405,12 @@ impl Ctx {
     }
 
     /// A signal-valued control (`# pan (sine 0.25)`), sampled at event onsets.
-    pub(crate) fn sampled_control(&self, control: crate::pattern::value::Control, signal: Arc<Sig>, span: SrcSpan) -> SoundVal {
+    pub(crate) fn sampled_control(
+        &self,
+        control: crate::pattern::value::Control,
+        signal: Arc<Sig>,
+        span: SrcSpan,
+    ) -> SoundVal {
         // The pattern part is a continuous empty map, so that setting it with `#`
         // keeps every event of the left side whole.
         SoundVal {
@@ -366,8 +431,11 @@ fn function_as_value(f: &Func, span: SrcSpan) -> EvalError {
             span,
         )
         .with_hint("give it its remaining arguments, or apply it to an input with `#` or `$`"),
-        _ => EvalError::new("this is a function waiting for its input, not a value", span)
-            .with_hint("apply it to an input with `#` or `$`"),
+        _ => EvalError::new(
+            "this is a function waiting for its input, not a value",
+            span,
+        )
+        .with_hint("apply it to an input with `#` or `$`"),
     }
 }
 

@@ -422,7 +422,8 @@ pub fn slowcat<T: PatValue>(pats: Vec<Pattern<T>>) -> Pattern<T> {
             // In i128: near the ends of the i64 range the subtraction could overflow.
             let cycle = piece.begin.floor_int() as i128;
             let i = cycle.rem_euclid(n as i128);
-            let offset = (cycle - (cycle - i).div_euclid(n as i128)).clamp(-(i64::MAX as i128), i64::MAX as i128);
+            let offset = (cycle - (cycle - i).div_euclid(n as i128))
+                .clamp(-(i64::MAX as i128), i64::MAX as i128);
             let offset = Rational::from_int(offset as i64);
             let i = i as i64;
             let start = out.len();
