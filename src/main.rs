@@ -41,6 +41,12 @@ enum Command {
         #[arg(long, default_value = "1", value_parser = parse_time_arg, allow_hyphen_values = true)]
         to: Rational,
     },
+    /// List the built-in functions with their parameters and a line on each, or show
+    /// one of them.
+    Functions {
+        /// A function name, such as `every` or `lpf`.
+        name: Option<String>,
+    },
 }
 
 fn parse_time_arg(text: &str) -> Result<Rational, String> {
@@ -60,6 +66,7 @@ fn main() -> ExitCode {
             from,
             to,
         } => query(&expression, from, to),
+        Command::Functions { name } => functions(name.as_deref()),
     }
 }
 
@@ -120,5 +127,30 @@ fn query(expression: &str, from: Rational, to: Rational) -> ExitCode {
             eprint!("{}", failure.render(expression));
             ExitCode::from(BAD_INPUT)
         }
+    }
+}
+
+fn functions(name: Option<&str>) -> ExitCode {
+    use phonon::check::signatures::{builtins, lookup};
+    match name {
+        None => {
+            for b in builtins() {
+                println!("{:<34}  {}", b.usage(), b.doc);
+            }
+            ExitCode::SUCCESS
+        }
+        Some(name) => match lookup(name) {
+            Some(b) => {
+                println!("{}\n{}\n{}", b.usage(), b.signature(), b.doc);
+                ExitCode::SUCCESS
+            }
+            None => {
+                let hint = phonon::diag::nearest(name, builtins().iter().map(|b| b.name))
+                    .map(|n| format!("; did you mean `{n}`?"))
+                    .unwrap_or_default();
+                eprintln!("error: no function `{name}`{hint}");
+                ExitCode::from(BAD_INPUT)
+            }
+        },
     }
 }

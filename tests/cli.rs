@@ -137,3 +137,29 @@ fn missing_file_is_bad_input() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("cannot read"));
 }
+
+#[test]
+fn functions_lists_every_builtin_and_the_docs_do_too() {
+    let out = phonon(&["functions"]);
+    assert_eq!(out.status.code(), Some(0));
+    let listing = text(&out.stdout);
+    let docs = match std::fs::read_to_string("docs/language.md") {
+        Ok(d) => d,
+        Err(e) => panic!("docs/language.md: {e}"),
+    };
+    for b in phonon::check::builtins() {
+        assert!(
+            listing.contains(&b.usage()),
+            "{} missing from `phonon functions`",
+            b.name
+        );
+        assert!(
+            docs.contains(&format!("| `{}` |", b.usage())),
+            "{} missing from docs/language.md",
+            b.name
+        );
+    }
+    let out = phonon(&["functions", "evry"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("every"));
+}
