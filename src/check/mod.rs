@@ -147,20 +147,11 @@ pub fn check_expr(expr: &Expr) -> (Option<Type>, Vec<Diagnostic>) {
 
 /// The buses referred to in `e`.
 fn bus_refs<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
-    match &e.kind {
-        ExprKind::Bus(n) => out.push(n),
-        ExprKind::Number { .. } | ExprKind::Str { .. } | ExprKind::Ident(_) => {}
-        ExprKind::Apply { func: a, arg: b }
-        | ExprKind::Dollar { left: a, right: b }
-        | ExprKind::Hash { left: a, right: b }
-        | ExprKind::Binary {
-            left: a, right: b, ..
-        } => {
-            bus_refs(a, out);
-            bus_refs(b, out);
-        }
-        ExprKind::Neg(x) => bus_refs(x, out),
-        ExprKind::Section { operand, .. } => bus_refs(operand, out),
+    if let ExprKind::Bus(n) = &e.kind {
+        out.push(n);
+    }
+    for child in e.children() {
+        bus_refs(child, out);
     }
 }
 

@@ -290,31 +290,20 @@ impl<'a> Evaluator<'a> {
     }
 
     fn refers_to_inner(&self, expr: &Expr, name: &str, seen: &mut Vec<String>) -> bool {
-        match &expr.kind {
-            ExprKind::Bus(b) => {
-                if b == name {
-                    return true;
-                }
-                if seen.contains(b) {
-                    return false;
-                }
-                seen.push(b.clone());
-                match self.bus_exprs.get(b) {
-                    Some(e) => self.refers_to_inner(e, name, seen),
-                    None => false,
-                }
+        if let ExprKind::Bus(b) = &expr.kind {
+            if b == name {
+                return true;
             }
-            ExprKind::Number { .. } | ExprKind::Str { .. } | ExprKind::Ident(_) => false,
-            ExprKind::Apply { func: a, arg: b }
-            | ExprKind::Dollar { left: a, right: b }
-            | ExprKind::Hash { left: a, right: b }
-            | ExprKind::Binary {
-                left: a, right: b, ..
-            } => self.refers_to_inner(a, name, seen) || self.refers_to_inner(b, name, seen),
-            ExprKind::Neg(a) | ExprKind::Section { operand: a, .. } => {
-                self.refers_to_inner(a, name, seen)
+            if seen.contains(b) {
+                return false;
             }
+            seen.push(b.clone());
+            return match self.bus_exprs.get(b) {
+                Some(e) => self.refers_to_inner(e, name, seen),
+                None => false,
+            };
         }
+        expr.children().any(|c| self.refers_to_inner(c, name, seen))
     }
 
     /// The context functions are applied in.
@@ -439,32 +428,23 @@ pub fn eval_program(source: &str, program: &Program) -> EvalResult<Evaluated> {
 /// pointing into the string inside the patch.
 pub fn check_strings(program: &Program) -> Vec<Diagnostic> {
     fn walk(expr: &Expr, out: &mut Vec<Diagnostic>) {
-        match &expr.kind {
-            ExprKind::Str {
-                text,
-                content_start,
-            } => {
-                if let Err(e) = crate::mini::parse(text) {
-                    let start = content_start + e.start;
-                    let end = (content_start + e.end).max(start);
-                    let mut d = Diagnostic::error(e.message, SrcSpan::new(start, end));
-                    if let Some(h) = e.hint {
-                        d = d.with_hint(h);
-                    }
-                    out.push(d);
+        if let ExprKind::Str {
+            text,
+            content_start,
+        } = &expr.kind
+        {
+            if let Err(e) = crate::mini::parse(text) {
+                let start = content_start + e.start;
+                let end = (content_start + e.end).max(start);
+                let mut d = Diagnostic::error(e.message, SrcSpan::new(start, end));
+                if let Some(h) = e.hint {
+                    d = d.with_hint(h);
                 }
+                out.push(d);
             }
-            ExprKind::Number { .. } | ExprKind::Bus(_) | ExprKind::Ident(_) => {}
-            ExprKind::Apply { func: a, arg: b }
-            | ExprKind::Dollar { left: a, right: b }
-            | ExprKind::Hash { left: a, right: b }
-            | ExprKind::Binary {
-                left: a, right: b, ..
-            } => {
-                walk(a, out);
-                walk(b, out);
-            }
-            ExprKind::Neg(a) | ExprKind::Section { operand: a, .. } => walk(a, out),
+        }
+        for child in expr.children() {
+            walk(child, out);
         }
     }
     let mut out = Vec::new();

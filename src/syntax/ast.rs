@@ -65,6 +65,26 @@ pub struct Expr {
     pub span: SrcSpan,
 }
 
+impl Expr {
+    /// The direct sub-expressions, left to right.
+    pub fn children(&self) -> impl Iterator<Item = &Expr> {
+        let (a, b): (Option<&Expr>, Option<&Expr>) = match &self.kind {
+            ExprKind::Number { .. }
+            | ExprKind::Str { .. }
+            | ExprKind::Bus(_)
+            | ExprKind::Ident(_) => (None, None),
+            ExprKind::Apply { func: a, arg: b }
+            | ExprKind::Dollar { left: a, right: b }
+            | ExprKind::Hash { left: a, right: b }
+            | ExprKind::Binary {
+                left: a, right: b, ..
+            } => (Some(a), Some(b)),
+            ExprKind::Neg(a) | ExprKind::Section { operand: a, .. } => (Some(a), None),
+        };
+        a.into_iter().chain(b)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ExprKind {
     /// A number literal. `exact` is its exact rational value (`0.125` is 1/8), present
