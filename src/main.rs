@@ -100,7 +100,7 @@ fn check(files: &[PathBuf]) -> ExitCode {
                 if errors == 1 { "" } else { "s" }
             );
         } else {
-            println!("{name}: ok");
+            write_stdout(&format!("{name}: ok\n"));
         }
     }
     if failed {
@@ -117,10 +117,11 @@ fn query(expression: &str, from: Rational, to: Rational) -> ExitCode {
     }
     match query_expression(expression, from, to) {
         Ok(result) => {
-            let out = events_to_json_lines(&result);
+            let mut out = events_to_json_lines(&result);
             if !out.is_empty() {
-                println!("{out}");
+                out.push('\n');
             }
+            write_stdout(&out);
             ExitCode::SUCCESS
         }
         Err(failure) => {
@@ -134,14 +135,16 @@ fn functions(name: Option<&str>) -> ExitCode {
     use phonon::check::signatures::{builtins, lookup};
     match name {
         None => {
-            for b in builtins() {
-                println!("{:<34}  {}", b.usage(), b.doc);
-            }
+            let listing: String = builtins()
+                .iter()
+                .map(|b| format!("{:<34}  {}\n", b.usage(), b.doc))
+                .collect();
+            write_stdout(&listing);
             ExitCode::SUCCESS
         }
         Some(name) => match lookup(name) {
             Some(b) => {
-                println!("{}\n{}\n{}", b.usage(), b.signature(), b.doc);
+                write_stdout(&format!("{}\n{}\n{}\n", b.usage(), b.signature(), b.doc));
                 ExitCode::SUCCESS
             }
             None => {
@@ -153,4 +156,14 @@ fn functions(name: Option<&str>) -> ExitCode {
             }
         },
     }
+}
+
+/// Writes to standard output. A reader that went away (`phonon query ... | head`) is
+/// not an error worth a message, and never a panic as `println!` would make it.
+fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
 }
