@@ -472,6 +472,28 @@ fn sub_whole(a: Option<Span>, b: Option<Span>) -> Result<Option<Span>, ()> {
     }
 }
 
+/// Moves the inner events to `out`, cut to where they meet an outer event with
+/// `whole` and `part` (wholes and parts intersected, Tidal's `unwrap`/`squeezeJoin`).
+fn push_where_they_meet<T>(
+    whole: Option<Span>,
+    part: Span,
+    inner: &mut Vec<Event<T>>,
+    out: &mut Vec<Event<T>>,
+) {
+    for i in inner.drain(..) {
+        let Ok(w) = sub_whole(whole, i.whole) else {
+            continue;
+        };
+        if let Some(p) = part.sub_span(i.part) {
+            out.push(Event {
+                whole: w,
+                part: p,
+                value: i.value,
+            });
+        }
+    }
+}
+
 impl<T: PatValue> Pattern<Pattern<T>> {
     /// Structure comes from the inner patterns, queried where the outer events are
     /// (Tidal's `innerJoin`): used for pattern-valued arguments.
@@ -528,18 +550,7 @@ impl<T: PatValue> Pattern<Pattern<T>> {
             for o in outer {
                 inner.clear();
                 o.value.query_into(o.part, &mut inner);
-                for i in inner.drain(..) {
-                    let Ok(whole) = sub_whole(o.whole, i.whole) else {
-                        continue;
-                    };
-                    if let Some(part) = o.part.sub_span(i.part) {
-                        out.push(Event {
-                            whole,
-                            part,
-                            value: i.value,
-                        });
-                    }
-                }
+                push_where_they_meet(o.whole, o.part, &mut inner, out);
             }
         })
     }
@@ -558,18 +569,7 @@ impl<T: PatValue> Pattern<Pattern<T>> {
                     .clone()
                     .focus(w.begin, w.end)
                     .query_into(o.part, &mut inner);
-                for i in inner.drain(..) {
-                    let Ok(whole) = sub_whole(o.whole, i.whole) else {
-                        continue;
-                    };
-                    if let Some(part) = o.part.sub_span(i.part) {
-                        out.push(Event {
-                            whole,
-                            part,
-                            value: i.value,
-                        });
-                    }
-                }
+                push_where_they_meet(o.whole, o.part, &mut inner, out);
             }
         })
     }

@@ -130,27 +130,9 @@ pub fn never<T: PatValue>(_f: Transform<T>, pat: Pattern<T>) -> Pattern<T> {
     pat
 }
 
-/// Tidal's `when`: plays `f pat` in the cycles whose number passes `test`, `pat` in
-/// the others.
-fn when_cycle<T: PatValue>(
-    test: impl Fn(i64) -> bool + Send + Sync + 'static,
-    f: &Transform<T>,
-    pat: Pattern<T>,
-) -> Pattern<T> {
-    let changed = f(pat.clone());
-    Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
-        if test(span.begin.floor_int()) {
-            changed.query_into(span, out)
-        } else {
-            pat.query_into(span, out)
-        }
-    })
-    .split_queries()
-}
-
 /// Tidal's `_someCyclesBy`: applies `f` to the cycles `c` with `timeToRand(c) < x`.
 pub fn some_cycles_by_n<T: PatValue>(x: f64, f: Transform<T>, pat: Pattern<T>) -> Pattern<T> {
-    when_cycle(move |c| time_to_rand(c as f64) < x, &f, pat)
+    super::timing::when_cycle(move |c| time_to_rand(c as f64) < x, f, pat)
 }
 
 /// `someCyclesBy x f pat`, the amount a pattern (inner-joined, as Tidal).
