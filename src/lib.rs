@@ -10,12 +10,15 @@
 
 pub mod check;
 pub mod diag;
+pub mod dsp;
 pub mod eval;
 pub mod mini;
 pub mod pattern;
 pub mod query;
+pub mod samples;
 pub mod syntax;
 pub mod time;
+pub mod voices;
 
 use diag::Diagnostic;
 
