@@ -9,7 +9,7 @@
 //! for `sin_turns` and `tanh`, relative error below 1e-6 for `exp2`, absolute error
 //! below 1e-5 for `log2`.
 
-use std::f64::consts::{LN_2, PI};
+use std::f64::consts::LN_2;
 
 /// `sin(2π x)`, `x` in turns. Exactly 0 at multiples of 1/2.
 ///
@@ -144,6 +144,7 @@ pub fn gain_to_db(g: f32) -> f32 {
 /// The coefficients above, recomputed in f64 (used by the tests to check the tables).
 #[cfg(test)]
 fn sin_coefficients() -> [f64; 6] {
+    use std::f64::consts::PI;
     let mut c = [0.0; 6];
     let w = 2.0 * PI;
     let mut fact = 1.0;
@@ -161,6 +162,7 @@ fn sin_coefficients() -> [f64; 6] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::f64::consts::PI;
 
     fn grid(lo: f64, hi: f64, n: usize) -> impl Iterator<Item = f64> {
         (0..=n).map(move |i| lo + (hi - lo) * i as f64 / n as f64)

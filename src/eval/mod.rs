@@ -79,10 +79,11 @@ impl SoundVal {
 #[derive(Clone, Debug)]
 pub enum Sig {
     Const(f64),
-    /// A numeric pattern held as a stepped signal.
-    Pattern(Pattern<Value>),
+    /// A numeric pattern held as a stepped signal; `span` is the expression that
+    /// made it a signal.
+    Pattern(Pattern<Value>, SrcSpan),
     /// The stereo mix of a sound's voices.
-    Sound(SoundVal),
+    Sound(SoundVal, SrcSpan),
     /// A bus's output; when the bus depends on itself, its previous block.
     Bus(String),
     /// A built-in oscillator, filter, envelope or effect. `input` is the signal it
@@ -97,8 +98,9 @@ pub enum Sig {
         op: crate::pattern::value::NumOp,
         left: Arc<Sig>,
         right: Arc<Sig>,
+        span: SrcSpan,
     },
-    Neg(Arc<Sig>),
+    Neg(Arc<Sig>, SrcSpan),
 }
 
 /// A function value: a built-in waiting for arguments, or one built from others.

@@ -331,7 +331,12 @@ impl Ctx {
                 }
                 let left = self.to_signal(a, span)?;
                 let right = self.to_signal(b, span)?;
-                Ok(Val::Signal(Arc::new(Sig::Binary { op, left, right })))
+                Ok(Val::Signal(Arc::new(Sig::Binary {
+                    op,
+                    left,
+                    right,
+                    span,
+                })))
             }
         }
     }
@@ -356,6 +361,7 @@ impl Ctx {
             ),
             other => Ok(Val::Signal(Arc::new(Sig::Neg(
                 self.to_signal(other, span)?,
+                span,
             )))),
         }
     }
@@ -378,8 +384,8 @@ impl Ctx {
     pub(crate) fn to_signal(&self, v: Val, span: SrcSpan) -> EvalResult<Arc<Sig>> {
         match self.finalize(v, span)? {
             Val::Num(n) => Ok(Arc::new(Sig::Const(n.value))),
-            Val::Pat(p) => Ok(Arc::new(Sig::Pattern(p))),
-            Val::Sound(s) => Ok(Arc::new(Sig::Sound(s))),
+            Val::Pat(p) => Ok(Arc::new(Sig::Pattern(p, span))),
+            Val::Sound(s) => Ok(Arc::new(Sig::Sound(s, span))),
             Val::Signal(s) => Ok(s),
             Val::Func(f) => Err(function_as_value(&f, span)),
         }
