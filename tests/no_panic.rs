@@ -105,7 +105,7 @@ fn exercise_patch(source: &str) {
     if let Ok(program) = phonon::syntax::parse_program(source) {
         if let Ok(evaluated) = phonon::eval::eval_program(source, &program) {
             for (_, sig) in &evaluated.outputs {
-                if let phonon::eval::Sig::Sound(s) = &**sig {
+                if let phonon::eval::Sig::Sound(s, _) = &**sig {
                     let _ = s.pattern.query_checked(Span::new(r(0, 1), r(1, 1)));
                 }
             }
