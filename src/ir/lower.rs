@@ -1,0 +1,356 @@
+//! Lowering: an evaluated patch (outputs as `Sig` trees) to a [`Graph`].
+//!
+//! The walk is depth-first from each output, so every node comes after its inputs.
+//! A `Sig` reached twice through the same `Arc` (a bus used in two places) becomes
+//! one node. A bus that reads itself becomes a [`Op::Feedback`] node whose input is
+//! the bus's own node, resolved once the bus has been lowered.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+use super::{Graph, Node, NodeId, NodeKind, Op, Operand, PatternSource, SoundSource};
+use crate::dsp::filter::SvfMode;
+use crate::eval::{Evaluated, Sig, SoundVal, Val};
+use crate::pattern::value::{NumOp, Value};
+use crate::pattern::Pattern;
+use crate::syntax::ast::SrcSpan;
+
+/// Something in an evaluated patch that has no signal meaning (a function where a
+/// signal is expected, say). The checker rejects these first; this is the backstop.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LowerError {
+    pub message: String,
+    pub span: Option<SrcSpan>,
+}
+
+impl fmt::Display for LowerError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)
+    }
+}
+
+impl LowerError {
+    fn new(message: impl Into<String>, span: Option<SrcSpan>) -> LowerError {
+        LowerError {
+            message: message.into(),
+            span,
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, LowerError>;
+
+/// Lowers an evaluated patch to its signal graph.
+pub fn lower(ev: &Evaluated) -> Result<Graph> {
+    let mut l = Lowerer {
+        ev,
+        nodes: Vec::new(),
+        patterns: Vec::new(),
+        sounds: Vec::new(),
+        memo: HashMap::new(),
+        pending: Vec::new(),
+        next_seed: 0,
+    };
+    let mut outputs = Vec::with_capacity(ev.outputs.len());
+    for (name, sig) in &ev.outputs {
+        let op = l.sig(sig)?;
+        outputs.push((name.clone(), op));
+    }
+    l.resolve_feedback()?;
+    let master = l.push(
+        Op::Master,
+        outputs.iter().map(|(_, op)| *op).collect(),
+        None,
+    );
+    let mut graph = Graph {
+        nodes: l.nodes,
+        outputs,
+        master,
+        patterns: l.patterns,
+        sounds: l.sounds,
+        cps: ev.cps,
+    };
+    infer_channels(&mut graph);
+    Ok(graph)
+}
+
+struct Lowerer<'a> {
+    ev: &'a Evaluated,
+    nodes: Vec<Node>,
+    patterns: Vec<PatternSource>,
+    sounds: Vec<SoundSource>,
+    /// Signals already lowered, by the address of their `Arc`.
+    memo: HashMap<*const Sig, Operand>,
+    /// Feedback nodes waiting for their bus: node, bus name.
+    pending: Vec<(NodeId, String)>,
+    next_seed: u32,
+}
+
+impl Lowerer<'_> {
+    fn push(&mut self, op: Op, inputs: Vec<Operand>, span: Option<SrcSpan>) -> NodeId {
+        self.nodes.push(Node {
+            op,
+            inputs,
+            channels: 1,
+            span,
+        });
+        self.nodes.len() - 1
+    }
+
+    fn node(&mut self, op: Op, inputs: Vec<Operand>, span: Option<SrcSpan>) -> Operand {
+        Operand::Node(self.push(op, inputs, span))
+    }
+
+    fn sig(&mut self, sig: &Arc<Sig>) -> Result<Operand> {
+        let key = Arc::as_ptr(sig);
+        if let Some(op) = self.memo.get(&key) {
+            return Ok(*op);
+        }
+        let op = match &**sig {
+            Sig::Const(x) => Operand::Const(*x as f32),
+            Sig::Pattern(p, span) => {
+                let pattern = self.pattern(p.clone(), Some(*span));
+                self.node(Op::Stepped { pattern }, vec![], Some(*span))
+            }
+            Sig::Sound(sound, span) => self.voices(sound, *span)?,
+            Sig::Bus(name) => {
+                let id = self.push(Op::Feedback, vec![Operand::Const(0.0)], None);
+                self.pending.push((id, name.clone()));
+                Operand::Node(id)
+            }
+            Sig::Builtin {
+                name,
+                args,
+                input,
+                span,
+            } => self.builtin(name, args, input.as_ref(), *span)?,
+            Sig::Binary {
+                op,
+                left,
+                right,
+                span,
+            } => {
+                let a = self.sig(left)?;
+                let b = self.sig(right)?;
+                let node_op = match op {
+                    NumOp::Add => Op::Add,
+                    NumOp::Sub => Op::Sub,
+                    NumOp::Mul => Op::Mul,
+                    NumOp::Div => Op::Div,
+                    // `|<` and `>|` on signals keep one side's values.
+                    NumOp::Left => return self.remember(key, a),
+                    NumOp::Right => return self.remember(key, b),
+                };
+                self.node(node_op, vec![a, b], Some(*span))
+            }
+            Sig::Neg(x, span) => {
+                let x = self.sig(x)?;
+                self.node(Op::Neg, vec![x], Some(*span))
+            }
+        };
+        self.remember(key, op)
+    }
+
+    fn remember(&mut self, key: *const Sig, op: Operand) -> Result<Operand> {
+        self.memo.insert(key, op);
+        Ok(op)
+    }
+
+    fn pattern(&mut self, pattern: Pattern<Value>, span: Option<SrcSpan>) -> usize {
+        self.patterns.push(PatternSource { pattern, span });
+        self.patterns.len() - 1
+    }
+
+    fn voices(&mut self, sound: &SoundVal, span: SrcSpan) -> Result<Operand> {
+        let mut inputs = Vec::with_capacity(sound.sampled.len());
+        for s in &sound.sampled {
+            inputs.push(self.sig(&s.signal)?);
+        }
+        let index = self.sounds.len();
+        let node = self.push(Op::Voices { sound: index }, inputs, Some(span));
+        self.sounds.push(SoundSource {
+            pattern: sound.pattern.clone(),
+            sampled: sound.sampled.clone(),
+            node,
+            span: Some(span),
+        });
+        Ok(Operand::Node(node))
+    }
+
+    /// A value used as a signal argument.
+    fn val(&mut self, v: &Val, span: SrcSpan) -> Result<Operand> {
+        match v {
+            Val::Num(n) => Ok(Operand::Const(n.value as f32)),
+            Val::Pat(p) => {
+                let pattern = self.pattern(p.clone(), Some(span));
+                Ok(self.node(Op::Stepped { pattern }, vec![], Some(span)))
+            }
+            Val::Sound(s) => self.voices(s, span),
+            Val::Signal(s) => self.sig(s),
+            Val::Func(_) => Err(LowerError::new(
+                "a function is used where a signal is expected",
+                Some(span),
+            )),
+        }
+    }
+
+    /// The trigger (and, when `with_gate`, the gate) of an envelope from its `trig`
+    /// argument: a pattern's or a sound's events, a signal's rising edges, or, for a
+    /// number (the default), one event per cycle.
+    fn events(
+        &mut self,
+        v: &Val,
+        with_gate: bool,
+        span: SrcSpan,
+    ) -> Result<(Operand, Option<Operand>)> {
+        let pattern = match v {
+            Val::Num(_) => Pattern::pure(Value::Num(1.0)),
+            Val::Pat(p) => p.clone(),
+            Val::Sound(s) => s.pattern.clone(),
+            Val::Signal(_) | Val::Func(_) => {
+                let x = self.val(v, span)?;
+                let trig = self.node(Op::Edge, vec![x], Some(span));
+                return Ok((trig, with_gate.then_some(x)));
+            }
+        };
+        let index = self.pattern(pattern, Some(span));
+        let trig = self.node(Op::Trigger { pattern: index }, vec![], Some(span));
+        let gate = with_gate.then(|| self.node(Op::Gate { pattern: index }, vec![], Some(span)));
+        Ok((trig, gate))
+    }
+
+    fn builtin(
+        &mut self,
+        name: &str,
+        args: &[Val],
+        input: Option<&Arc<Sig>>,
+        span: SrcSpan,
+    ) -> Result<Operand> {
+        let arity_error = || {
+            LowerError::new(
+                format!("`{name}` was given the wrong number of arguments"),
+                Some(span),
+            )
+        };
+        let mut ops = Vec::with_capacity(args.len() + 1);
+        let input_op = match input {
+            Some(sig) => Some(self.sig(sig)?),
+            None => None,
+        };
+        let (op, trig_at) = match name {
+            "sine" => (Op::Sine, None),
+            "saw" => (Op::Saw, None),
+            "square" => (Op::Square, None),
+            "tri" => (Op::Tri, None),
+            "impulse" => (Op::Impulse, None),
+            "noise" | "pink" => {
+                // Each noise node has its own deterministic seed.
+                self.next_seed += 1;
+                let seed = self.next_seed.wrapping_mul(0x9E37_79B9);
+                let op = if name == "noise" {
+                    Op::Noise { seed }
+                } else {
+                    Op::Pink { seed }
+                };
+                return Ok(self.node(op, vec![], Some(span)));
+            }
+            "lpf" => (Op::Svf(SvfMode::Low), None),
+            "hpf" => (Op::Svf(SvfMode::High), None),
+            "bpf" => (Op::Svf(SvfMode::Band), None),
+            "notch" => (Op::Svf(SvfMode::Notch), None),
+            "moog" => (Op::Moog, None),
+            "ad" => (Op::Ad, Some(2)),
+            "adsr" => (Op::Adsr, Some(4)),
+            "perc" => (Op::Perc, Some(1)),
+            "delay" => (Op::Delay, None),
+            "reverb" => (Op::Reverb, None),
+            "distortion" => (Op::Distortion, None),
+            "bitcrush" => (Op::Bitcrush, None),
+            "chorus" => (Op::Chorus, None),
+            "compressor" => (Op::Compressor, None),
+            "mtof" => (Op::Mtof, None),
+            "abs" => (Op::Abs, None),
+            "clip" => (Op::Clip, None),
+            "range" => (Op::Range, None),
+            _ => {
+                return Err(LowerError::new(
+                    format!("`{name}` has no signal implementation"),
+                    Some(span),
+                ))
+            }
+        };
+        if let Some(x) = input_op {
+            ops.push(x);
+        }
+        for (i, a) in args.iter().enumerate() {
+            if Some(i) == trig_at {
+                let (trig, gate) = self.events(a, op == Op::Adsr, span)?;
+                ops.push(trig);
+                ops.extend(gate);
+            } else {
+                ops.push(self.val(a, span)?);
+            }
+        }
+        let expected = op.input_names().map_or(ops.len(), |names| names.len());
+        if ops.len() != expected {
+            return Err(arity_error());
+        }
+        Ok(self.node(op, ops, Some(span)))
+    }
+
+    /// Points every feedback node at its bus, lowering buses reached only through
+    /// feedback.
+    fn resolve_feedback(&mut self) -> Result<()> {
+        while let Some((id, name)) = self.pending.pop() {
+            let Some(value) = self.ev.buses.get(&name) else {
+                return Err(LowerError::new(format!("undefined bus `~{name}`"), None));
+            };
+            let value = value.clone();
+            let span = self.nodes.get(id).and_then(|n| n.span);
+            let source = self.val(&value, span.unwrap_or(SrcSpan::new(0, 0)))?;
+            if let Some(node) = self.nodes.get_mut(id) {
+                node.inputs = vec![source];
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Sets every node's channel count; repeated until stable because a feedback node
+/// takes the channels of a node that may come after it.
+fn infer_channels(graph: &mut Graph) {
+    loop {
+        let mut changed = false;
+        for i in 0..graph.nodes.len() {
+            let node = &graph.nodes[i];
+            let widest = node
+                .inputs
+                .iter()
+                .map(|op| graph.channels_of(*op))
+                .max()
+                .unwrap_or(1);
+            let channels = match node.op {
+                Op::Stepped { .. }
+                | Op::Trigger { .. }
+                | Op::Gate { .. }
+                | Op::Noise { .. }
+                | Op::Pink { .. } => 1,
+                Op::Voices { .. } | Op::Master => 2,
+                // Envelopes follow their (mono) triggers and their parameters.
+                _ => widest,
+            };
+            if channels != graph.nodes[i].channels {
+                graph.nodes[i].channels = channels;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    debug_assert!(graph
+        .nodes
+        .iter()
+        .all(|n| n.op.kind() != NodeKind::Master || n.channels == 2));
+}

@@ -1,0 +1,263 @@
+//! The block loop shared by every engine.
+//!
+//! For each block of frames the runtime
+//! 1. computes the cycle position of every frame ([`clock::Clock::positions`]),
+//! 2. queries every pattern once for the block's arc and writes the events into the
+//!    buffers of the nodes they feed, at exact frames ([`feed`]), and collects the
+//!    voice starts of every sound ([`sounds`]),
+//! 3. lets the engine run the graph's nodes over the block ([`Engine`]),
+//! 4. copies the master out, guarding it: a NaN or an infinity never leaves; the first
+//!    node that produced one is remembered for the report,
+//! 5. keeps the outputs of the buses that read themselves for the next block.
+
+pub mod buffers;
+pub mod clock;
+pub mod feed;
+pub mod sounds;
+
+use std::sync::Arc;
+
+pub use buffers::{Buffers, Inputs};
+pub use clock::Clock;
+pub use sounds::SoundPlayer;
+
+use crate::ir::{Graph, NodeId, Op, Operand};
+use crate::samples::SampleBank;
+use feed::{FeedError, Feeder};
+
+/// How a patch is run.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Config {
+    pub sample_rate: u32,
+    /// Frames per block.
+    pub block: usize,
+    /// Voices per sound.
+    pub voices: usize,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            sample_rate: 44_100,
+            block: 512,
+            voices: crate::voices::VoicePool::DEFAULT_CAPACITY,
+        }
+    }
+}
+
+/// What an engine is told about the block it runs.
+pub struct BlockContext<'a> {
+    /// The first frame of the block since the start.
+    pub start: u64,
+    /// Frames in this block (the configured block size, or fewer for the last one).
+    pub frames: usize,
+    /// The cycle position of every frame of the block.
+    pub positions: &'a [f64],
+}
+
+/// Something that runs a graph's nodes over one block: the interpreter, or the JIT.
+/// The runtime has already filled the fed nodes' buffers; the engine computes every
+/// other node in order, calling `sounds` for `Voices` nodes, and leaves the stereo
+/// master in the master node's buffer.
+pub trait Engine {
+    fn name(&self) -> &'static str;
+    fn run(&mut self, ctx: &BlockContext<'_>, buffers: &mut Buffers, sounds: &mut SoundPlayer);
+}
+
+/// The first non-finite value that reached the master: which node made it, and when.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NonFinite {
+    /// The first node (in graph order) whose output held a NaN or an infinity.
+    pub node: NodeId,
+    /// The frame (since the start) of the block where it happened.
+    pub frame: u64,
+}
+
+/// A failure that stops rendering.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RuntimeError {
+    /// A pattern's exact time overflowed; the span is the pattern's source.
+    TimeOverflow {
+        span: Option<crate::syntax::ast::SrcSpan>,
+    },
+}
+
+impl std::fmt::Display for RuntimeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RuntimeError::TimeOverflow { .. } => write!(f, "{}", crate::time::TimeOverflow),
+        }
+    }
+}
+
+/// A graph, an engine and everything they need to produce blocks of stereo audio.
+pub struct Runtime<E: Engine> {
+    graph: Arc<Graph>,
+    engine: E,
+    config: Config,
+    clock: Clock,
+    buffers: Buffers,
+    feeder: Feeder,
+    sounds: SoundPlayer,
+    positions: Vec<f64>,
+    /// Feedback nodes and the node each reads from the previous block.
+    feedback: Vec<(NodeId, NodeId)>,
+    frame: u64,
+    nonfinite: Option<NonFinite>,
+    nonfinite_samples: u64,
+}
+
+impl<E: Engine> Runtime<E> {
+    pub fn new(graph: Arc<Graph>, engine: E, bank: Arc<SampleBank>, config: Config) -> Self {
+        let config = Config {
+            block: config.block.max(1),
+            ..config
+        };
+        let clock = Clock::new(graph.cps, config.sample_rate);
+        let buffers = Buffers::new(&graph, config.block);
+        let feeder = Feeder::new(&graph);
+        let sampled = graph.sounds.iter().map(|s| s.sampled.clone()).collect();
+        let sounds = SoundPlayer::new(bank, sampled, config.voices, config.sample_rate);
+        let feedback = graph
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.op == Op::Feedback)
+            .filter_map(|(id, n)| match n.inputs.first() {
+                Some(Operand::Node(src)) => Some((id, *src)),
+                _ => None,
+            })
+            .collect();
+        Runtime {
+            engine,
+            config,
+            clock,
+            buffers,
+            feeder,
+            sounds,
+            positions: vec![0.0; config.block],
+            feedback,
+            frame: 0,
+            nonfinite: None,
+            nonfinite_samples: 0,
+            graph,
+        }
+    }
+
+    pub fn config(&self) -> Config {
+        self.config
+    }
+
+    pub fn graph(&self) -> &Graph {
+        &self.graph
+    }
+
+    pub fn engine_name(&self) -> &'static str {
+        self.engine.name()
+    }
+
+    /// Frames produced so far.
+    pub fn frame(&self) -> u64 {
+        self.frame
+    }
+
+    /// Voices sounding now, over all sounds.
+    pub fn voices_active(&self) -> usize {
+        self.sounds.active()
+    }
+
+    /// The buffers of the last block (for tests and reports).
+    pub fn buffers(&self) -> &Buffers {
+        &self.buffers
+    }
+
+    pub fn sounds(&self) -> &SoundPlayer {
+        &self.sounds
+    }
+
+    /// The first non-finite value the master guard caught, and how many samples it
+    /// silenced in all.
+    pub fn nonfinite(&self) -> Option<(NonFinite, u64)> {
+        self.nonfinite.map(|n| (n, self.nonfinite_samples))
+    }
+
+    /// Produces the next `left.len()` frames (at most one block; extra frames of a
+    /// longer buffer are left untouched) into `left` and `right`.
+    pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) -> Result<(), RuntimeError> {
+        let frames = left.len().min(right.len()).min(self.config.block);
+        let start = self.frame;
+        self.clock.positions(start, &mut self.positions[..frames]);
+        self.feeder
+            .feed(
+                &self.graph,
+                &self.clock,
+                start,
+                frames,
+                &mut self.buffers,
+                &mut self.sounds,
+            )
+            .map_err(|e| {
+                let span = match e {
+                    FeedError::Pattern(i, _) => self.graph.patterns.get(i).and_then(|p| p.span),
+                    FeedError::Sound(i, _) => self.graph.sounds.get(i).and_then(|s| s.span),
+                };
+                RuntimeError::TimeOverflow { span }
+            })?;
+        let ctx = BlockContext {
+            start,
+            frames,
+            positions: &self.positions[..frames],
+        };
+        self.engine.run(&ctx, &mut self.buffers, &mut self.sounds);
+        self.copy_master(&mut left[..frames], &mut right[..frames]);
+        for &(to, from) in &self.feedback {
+            self.buffers.copy_node(from, to);
+        }
+        self.frame += frames as u64;
+        Ok(())
+    }
+
+    /// The master into `left`/`right`, with every non-finite sample replaced by 0.
+    fn copy_master(&mut self, left: &mut [f32], right: &mut [f32]) {
+        let master = self.graph.master;
+        let mut bad = 0u64;
+        for (c, out) in [left, right].into_iter().enumerate() {
+            let src = self.buffers.channel(master, c);
+            for (o, s) in out.iter_mut().zip(src) {
+                if s.is_finite() {
+                    *o = *s;
+                } else {
+                    *o = 0.0;
+                    bad += 1;
+                }
+            }
+        }
+        if bad > 0 {
+            self.nonfinite_samples += bad;
+            if self.nonfinite.is_none() {
+                self.nonfinite = Some(NonFinite {
+                    node: self.first_nonfinite_node(left_len(&self.buffers)),
+                    frame: self.frame,
+                });
+            }
+        }
+    }
+
+    /// The first node, in graph order, whose buffer holds a NaN or an infinity.
+    fn first_nonfinite_node(&self, frames: usize) -> NodeId {
+        let inputs = self.buffers.inputs();
+        for (id, node) in self.graph.nodes.iter().enumerate() {
+            for c in 0..node.channels {
+                let buf = inputs.channel(id, c);
+                if buf[..frames.min(buf.len())].iter().any(|x| !x.is_finite()) {
+                    return id;
+                }
+            }
+        }
+        self.graph.master
+    }
+}
+
+fn left_len(buffers: &Buffers) -> usize {
+    buffers.block()
+}
