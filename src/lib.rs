@@ -12,6 +12,7 @@ pub mod check;
 pub mod diag;
 pub mod dsp;
 pub mod eval;
+pub mod interp;
 pub mod ir;
 pub mod mini;
 pub mod pattern;
