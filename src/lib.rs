@@ -6,7 +6,10 @@
 //! [`check`] infers and checks types against the table of built-in signatures,
 //! [`eval`] evaluates the pattern-valued parts into [`pattern::Pattern`]s, whose
 //! strings are parsed by [`mini`]. [`time`] is exact rational time, [`diag`] the
-//! diagnostics every stage reports through.
+//! diagnostics every stage reports through. [`ir`] lowers an evaluated patch to the
+//! signal graph, [`runtime`] runs it block by block with an engine ([`interp`], the
+//! reference interpreter, calling the [`dsp`] kernels and the [`voices`] of the
+//! [`samples`]), and [`render`] writes the result to a WAV file.
 
 pub mod check;
 pub mod diag;
@@ -17,6 +20,7 @@ pub mod ir;
 pub mod mini;
 pub mod pattern;
 pub mod query;
+pub mod render;
 pub mod runtime;
 pub mod samples;
 pub mod syntax;
@@ -43,4 +47,20 @@ pub fn check_source(source: &str) -> Vec<Diagnostic> {
     }
     diagnostics.sort_by_key(|d| d.span.start);
     diagnostics
+}
+
+/// A patch compiled to its signal graph, or every diagnostic that stopped it.
+pub fn compile(source: &str) -> Result<ir::Graph, Vec<Diagnostic>> {
+    let program = syntax::parse_program(source)?;
+    let mut diagnostics = eval::check_strings(&program);
+    diagnostics.extend(check::check_program(&program).diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        diagnostics.sort_by_key(|d| d.span.start);
+        return Err(diagnostics);
+    }
+    let evaluated = eval::eval_program(source, &program).map_err(|e| vec![e.to_diagnostic()])?;
+    ir::lower(&evaluated).map_err(|e| {
+        let span = e.span.unwrap_or(syntax::ast::SrcSpan::new(0, 0));
+        vec![Diagnostic::error(e.message, span)]
+    })
 }

@@ -183,7 +183,8 @@ fn every_transform_of_the_reference_checks_on_sounds() {
 fn types_of_expressions() {
     assert_eq!(out_type("\"1 2\" + 3"), Type::Pattern);
     assert_eq!(out_type("1 + 2"), Type::Number);
-    assert_eq!(out_type("s \"bd\" + s \"sn\""), Type::Sound);
+    // Plain arithmetic on two sounds mixes their audio; `|+` combines their controls.
+    assert_eq!(out_type("s \"bd\" + s \"sn\""), Type::Signal);
     assert_eq!(out_type("n \"0 1\" |+ n 12"), Type::Sound);
     assert_eq!(out_type("s \"bd*4\" * 0.5"), Type::Signal);
     assert_eq!(out_type("s \"bd*4\" * sine 1"), Type::Signal);

@@ -554,7 +554,7 @@ mod tests {
         use types::join;
         assert_eq!(join(&Type::Number, &Type::Number), Type::Number);
         assert_eq!(join(&Type::Number, &Type::Pattern), Type::Pattern);
-        assert_eq!(join(&Type::Sound, &Type::Sound), Type::Sound);
+        assert_eq!(join(&Type::Sound, &Type::Sound), Type::Signal);
         assert_eq!(join(&Type::Sound, &Type::Number), Type::Signal);
         assert_eq!(join(&Type::Pattern, &Type::Signal), Type::Signal);
         assert_eq!(join(&Type::Error, &Type::Signal), Type::Error);

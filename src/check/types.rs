@@ -142,7 +142,7 @@ pub fn join(a: &Type, b: &Type) -> Type {
         (Error, _) | (_, Error) => Error,
         (Number, Number) => Number,
         (Number | Pattern, Number | Pattern) => Pattern,
-        (Sound, Sound) => Sound,
+        // Plain arithmetic on two sounds mixes their audio.
         _ => Signal,
     }
 }

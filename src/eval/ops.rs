@@ -308,7 +308,11 @@ impl Ctx {
                 let b = self.to_pattern(b, span)?;
                 Ok(Val::Pat(app(structure, a, b, move |x, y| op.apply(x, y))))
             }
-            (Val::Sound(a), Val::Sound(b)) => {
+            // Plain arithmetic between two sounds mixes their audio (the arm below);
+            // the structured forms (`|+ n 12`) combine their controls, as in Tidal.
+            (Val::Sound(a), Val::Sound(b))
+                if structure != Structure::Both || matches!(op, NumOp::Left | NumOp::Right) =>
+            {
                 let mut sampled = a.sampled.clone();
                 sampled.extend(b.sampled.iter().cloned());
                 Ok(Val::Sound(SoundVal {

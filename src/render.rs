@@ -1,0 +1,256 @@
+//! Offline rendering: run a graph block by block into a sink (a WAV file, a vector),
+//! timing every block against the real-time budget.
+
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::interp::Interpreter;
+use crate::ir::Graph;
+use crate::runtime::{Config, Engine, NonFinite, Runtime, RuntimeError};
+use crate::samples::SampleBank;
+
+/// How much to render.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Length {
+    Seconds(f64),
+    Cycles(f64),
+}
+
+impl Length {
+    /// The number of frames at `sample_rate` for a patch at `cps`.
+    pub fn frames(self, cps: f64, sample_rate: u32) -> u64 {
+        let seconds = match self {
+            Length::Seconds(s) => s,
+            Length::Cycles(c) => c / cps,
+        };
+        let frames = (seconds * f64::from(sample_rate)).round();
+        if frames.is_finite() && frames > 0.0 {
+            frames.min(u64::MAX as f64 / 2.0) as u64
+        } else {
+            0
+        }
+    }
+}
+
+/// Sample format of the WAV file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SampleFormat {
+    Float32,
+    Int16,
+}
+
+/// Block times of a run, in milliseconds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlockTimes {
+    pub blocks: usize,
+    pub mean_ms: f64,
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    /// The time one block lasts when played: the real-time budget.
+    pub budget_ms: f64,
+}
+
+impl BlockTimes {
+    /// Summarises per-block durations (any order).
+    pub fn from_durations(durations: &[Duration], block: usize, sample_rate: u32) -> BlockTimes {
+        let mut ms: Vec<f64> = durations.iter().map(|d| d.as_secs_f64() * 1e3).collect();
+        ms.sort_by(f64::total_cmp);
+        let pick = |q: f64| -> f64 {
+            if ms.is_empty() {
+                return 0.0;
+            }
+            // Nearest-rank percentile.
+            let rank = (q * ms.len() as f64).ceil() as usize;
+            ms[rank.clamp(1, ms.len()) - 1]
+        };
+        let mean = if ms.is_empty() {
+            0.0
+        } else {
+            ms.iter().sum::<f64>() / ms.len() as f64
+        };
+        BlockTimes {
+            blocks: ms.len(),
+            mean_ms: mean,
+            p50_ms: pick(0.5),
+            p99_ms: pick(0.99),
+            max_ms: ms.last().copied().unwrap_or(0.0),
+            budget_ms: block as f64 / f64::from(sample_rate) * 1e3,
+        }
+    }
+
+    /// The human summary `phonon render` prints.
+    pub fn summary(&self) -> String {
+        let pct = |x: f64| {
+            if self.budget_ms > 0.0 {
+                100.0 * x / self.budget_ms
+            } else {
+                0.0
+            }
+        };
+        format!(
+            "{} blocks; time per block: mean {:.3} ms, p50 {:.3} ms, p99 {:.3} ms, max {:.3} ms\n\
+             real-time budget {:.2} ms per block: mean load {:.1}%, p99 {:.1}%, max {:.1}%",
+            self.blocks,
+            self.mean_ms,
+            self.p50_ms,
+            self.p99_ms,
+            self.max_ms,
+            self.budget_ms,
+            pct(self.mean_ms),
+            pct(self.p99_ms),
+            pct(self.max_ms)
+        )
+    }
+}
+
+/// What a render reports besides the audio.
+#[derive(Clone, Debug)]
+pub struct RenderReport {
+    pub frames: u64,
+    pub times: BlockTimes,
+    /// Sample names that events asked for and the bank does not have.
+    pub unknown_samples: Vec<String>,
+    /// The first non-finite value the master guard caught, and how many samples it
+    /// replaced with silence.
+    pub nonfinite: Option<(NonFinite, u64)>,
+    /// The most voices sounding at the end of any block.
+    pub peak_voices: usize,
+}
+
+/// Which engine renders.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EngineKind {
+    Interp,
+}
+
+/// Renders `frames` frames of `graph` into `sink`, one block at a time (`sink` gets
+/// the left and right channel of each block). `progress` is told the frames done.
+pub fn render(
+    graph: Arc<Graph>,
+    bank: Arc<SampleBank>,
+    config: Config,
+    engine: EngineKind,
+    frames: u64,
+    sink: &mut dyn FnMut(&[f32], &[f32]) -> io::Result<()>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<RenderReport, RenderError> {
+    match engine {
+        EngineKind::Interp => {
+            let interp = Interpreter::new(graph.clone(), &config);
+            run(
+                Runtime::new(graph, interp, bank, config),
+                frames,
+                sink,
+                progress,
+            )
+        }
+    }
+}
+
+fn run<E: Engine>(
+    mut rt: Runtime<E>,
+    frames: u64,
+    sink: &mut dyn FnMut(&[f32], &[f32]) -> io::Result<()>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<RenderReport, RenderError> {
+    let config = rt.config();
+    let block = config.block;
+    let mut left = vec![0.0f32; block];
+    let mut right = vec![0.0f32; block];
+    let blocks = frames.div_ceil(block as u64) as usize;
+    let mut durations = Vec::with_capacity(blocks);
+    let mut done = 0u64;
+    let mut peak_voices = 0;
+    while done < frames {
+        let n = (frames - done).min(block as u64) as usize;
+        let t0 = Instant::now();
+        rt.process(&mut left[..n], &mut right[..n])
+            .map_err(RenderError::Runtime)?;
+        durations.push(t0.elapsed());
+        peak_voices = peak_voices.max(rt.voices_active());
+        sink(&left[..n], &right[..n]).map_err(RenderError::Io)?;
+        done += n as u64;
+        progress(done);
+    }
+    Ok(RenderReport {
+        frames: done,
+        times: BlockTimes::from_durations(&durations, block, config.sample_rate),
+        unknown_samples: rt.sounds().unknown_names().map(String::from).collect(),
+        nonfinite: rt.nonfinite(),
+        peak_voices,
+    })
+}
+
+/// Why a render stopped.
+#[derive(Debug)]
+pub enum RenderError {
+    Runtime(RuntimeError),
+    Io(io::Error),
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RenderError::Runtime(e) => write!(f, "{e}"),
+            RenderError::Io(e) => write!(f, "cannot write the output: {e}"),
+        }
+    }
+}
+
+/// A stereo WAV writer for [`render`]'s sink.
+pub struct WavSink {
+    writer: hound::WavWriter<io::BufWriter<std::fs::File>>,
+    format: SampleFormat,
+}
+
+impl WavSink {
+    pub fn create(path: &Path, sample_rate: u32, format: SampleFormat) -> io::Result<WavSink> {
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate,
+            bits_per_sample: match format {
+                SampleFormat::Float32 => 32,
+                SampleFormat::Int16 => 16,
+            },
+            sample_format: match format {
+                SampleFormat::Float32 => hound::SampleFormat::Float,
+                SampleFormat::Int16 => hound::SampleFormat::Int,
+            },
+        };
+        let writer = hound::WavWriter::create(path, spec).map_err(hound_to_io)?;
+        Ok(WavSink { writer, format })
+    }
+
+    /// Appends one block (interleaving the channels).
+    pub fn write(&mut self, left: &[f32], right: &[f32]) -> io::Result<()> {
+        for (l, r) in left.iter().zip(right) {
+            for x in [*l, *r] {
+                match self.format {
+                    SampleFormat::Float32 => self.writer.write_sample(x),
+                    SampleFormat::Int16 => self.writer.write_sample(to_i16(x)),
+                }
+                .map_err(hound_to_io)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> io::Result<()> {
+        self.writer.finalize().map_err(hound_to_io)
+    }
+}
+
+/// A sample as 16-bit, clipped to full scale.
+pub fn to_i16(x: f32) -> i16 {
+    (x.clamp(-1.0, 1.0) * 32767.0).round() as i16
+}
+
+fn hound_to_io(e: hound::Error) -> io::Error {
+    match e {
+        hound::Error::IoError(e) => e,
+        other => io::Error::other(other.to_string()),
+    }
+}
