@@ -1,0 +1,222 @@
+//! End-to-end rendering: patches through the compiler, the runtime and the
+//! interpreter, checked against times and values worked out by hand.
+
+use std::sync::Arc;
+
+use phonon::render::{render, EngineKind, Length, RenderReport};
+use phonon::runtime::Config;
+use phonon::samples::SampleBank;
+
+const RATE: u32 = 44_100;
+
+struct Rendered {
+    left: Vec<f32>,
+    right: Vec<f32>,
+    report: RenderReport,
+}
+
+fn render_source(source: &str, length: Length, block: usize) -> Rendered {
+    let graph = match phonon::compile(source) {
+        Ok(g) => Arc::new(g),
+        Err(d) => panic!("does not compile: {d:?}"),
+    };
+    let bank = Arc::new(SampleBank::builtin(RATE));
+    let config = Config {
+        sample_rate: RATE,
+        block,
+        ..Config::default()
+    };
+    let frames = length.frames(graph.cps, RATE);
+    let (mut left, mut right) = (Vec::new(), Vec::new());
+    let report = render(
+        graph,
+        bank,
+        config,
+        EngineKind::Interp,
+        frames,
+        &mut |l, r| {
+            left.extend_from_slice(l);
+            right.extend_from_slice(r);
+            Ok(())
+        },
+        &mut |_| {},
+    )
+    .unwrap_or_else(|e| panic!("render failed: {e}"));
+    Rendered {
+        left,
+        right,
+        report,
+    }
+}
+
+fn fixture(name: &str) -> String {
+    let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The frame an onset at `num/den` cycles lands on at `cps`: the nearest frame,
+/// halves rounding up (worked out in f64, which is exact for these small values).
+fn onset_frame(num: u64, den: u64, cps: f64) -> usize {
+    (num as f64 / den as f64 * RATE as f64 / cps + 0.5).floor() as usize
+}
+
+#[test]
+fn a_stepped_pattern_changes_value_on_the_exact_frame() {
+    // At 0.5167 cycles per second a cycle is 85349.33 frames: the second event of
+    // "0.5 0.25" starts at 42674.67 frames, which rounds to 42675; the next cycle at
+    // 85349.33, which rounds to 85349.
+    let r = render_source("tempo: 0.5167\nout: \"0.5 0.25\"", Length::Cycles(1.5), 512);
+    let half = onset_frame(1, 2, 0.5167);
+    let cycle = onset_frame(1, 1, 0.5167);
+    assert_eq!((half, cycle), (42_675, 85_349));
+    for (i, (l, rr)) in r.left.iter().zip(&r.right).enumerate() {
+        let want = if i < half || i >= cycle { 0.5 } else { 0.25 };
+        assert_eq!((*l, *rr), (want, want), "frame {i}");
+    }
+}
+
+#[test]
+fn a_bus_that_reads_itself_is_one_block_late() {
+    // Block b holds 1 + 0.5 × (block b-1): 1, 1.5, 1.75, ... = 2 - 2^-b.
+    let r = render_source("~a: ~a * 0.5 + 1\nout: ~a", Length::Seconds(0.1), 256);
+    for (i, x) in r.left.iter().enumerate() {
+        let b = (i / 256) as i32;
+        let want = 2.0 - 0.5f32.powi(b);
+        assert!((x - want).abs() < 1e-6, "frame {i}: {x} vs {want}");
+    }
+}
+
+#[test]
+fn voices_start_on_the_frame_their_onset_maps_to() {
+    // A cp at each quarter cycle, panned hard left: the left channel reproduces the
+    // sample from each onset frame; equal-power panning puts nothing on the right.
+    let bank = SampleBank::builtin(RATE);
+    let Some(id) = bank.find("cp", 0.0) else {
+        panic!("the built-in kit has no cp");
+    };
+    let sample = bank.sample(id);
+    let r = render_source(
+        "tempo: 0.7\nout: s \"cp*4\" # pan -1",
+        Length::Cycles(1.0),
+        512,
+    );
+    assert!(r.right.iter().all(|x| x.abs() < 1e-6));
+    let onsets: Vec<usize> = (0..4).map(|k| onset_frame(k, 4, 0.7)).collect();
+    // The first voice alone, from frame 0: exact samples.
+    let first_gap = onsets[1];
+    for j in 0..first_gap.min(sample.frames) {
+        let want = sample.data[j * sample.channels];
+        assert!(
+            (r.left[j] - want).abs() < 1e-6,
+            "frame {j}: {} vs {want}",
+            r.left[j]
+        );
+    }
+    // Just before each later onset, the output is the sum of the earlier voices;
+    // from the onset on, the new voice adds its first samples exactly.
+    for (n, &at) in onsets.iter().enumerate().skip(1) {
+        for j in 0..64 {
+            let f = at + j;
+            let mut want = 0.0;
+            for &earlier in &onsets[..=n] {
+                let k = f - earlier;
+                if k < sample.frames {
+                    want += sample.data[k * sample.channels];
+                }
+            }
+            assert!(
+                (r.left[f] - want).abs() < 1e-5,
+                "onset {n} frame {f}: {} vs {want}",
+                r.left[f]
+            );
+        }
+    }
+}
+
+#[test]
+fn unknown_sample_names_are_reported_and_silent() {
+    let r = render_source("out: s \"bd nosuch\"", Length::Cycles(1.0), 512);
+    assert_eq!(r.report.unknown_samples, vec!["nosuch".to_string()]);
+    // The bd plays from frame 0; from the second half (the unknown name) only the
+    // bd's tail may sound, and the bd is shorter than half a cycle at 0.5 cps.
+    let half = onset_frame(1, 2, 0.5);
+    assert!(r.left[..half].iter().any(|x| x.abs() > 0.1));
+    assert!(r.left[half..].iter().all(|x| *x == 0.0));
+}
+
+#[test]
+fn the_master_guard_catches_infinity_and_names_the_node() {
+    let src = "out: saw 100 * 1e30 * 1e30";
+    let graph = phonon::compile(src).unwrap_or_else(|d| panic!("{d:?}"));
+    let r = render_source(src, Length::Seconds(0.05), 512);
+    assert!(r.left.iter().chain(&r.right).all(|x| x.is_finite()));
+    let Some((nf, count)) = r.report.nonfinite else {
+        panic!("the overflow was not reported");
+    };
+    assert!(count > 0);
+    let node = &graph.nodes[nf.node];
+    assert_eq!(node.op.name(), "mul");
+    // It is the second multiplication: its input is the first one, which is finite.
+    let phonon::ir::Operand::Node(input) = node.inputs[0] else {
+        panic!("the mul reads a constant");
+    };
+    assert_eq!(graph.nodes[input].op.name(), "mul");
+    assert_eq!(nf.frame, 0);
+}
+
+#[test]
+fn every_fixture_renders_finite_nonsilent_and_deterministic() {
+    for name in [
+        "stress_extreme.ph",
+        "synth_dense.ph",
+        "house.ph",
+        "techno.ph",
+        "ambient.ph",
+        "melody.ph",
+    ] {
+        let src = fixture(name);
+        let a = render_source(&src, Length::Seconds(1.5), 512);
+        let b = render_source(&src, Length::Seconds(1.5), 512);
+        assert!(a.report.nonfinite.is_none(), "{name}: {:?}", a.report.nonfinite);
+        assert!(a.left.iter().chain(&a.right).all(|x| x.is_finite()), "{name}");
+        let peak = a.left.iter().chain(&a.right).fold(0.0f32, |m, x| m.max(x.abs()));
+        assert!(peak > 0.01, "{name} is silent (peak {peak})");
+        assert!(
+            a.left.iter().map(|x| x.to_bits()).eq(b.left.iter().map(|x| x.to_bits()))
+                && a.right.iter().map(|x| x.to_bits()).eq(b.right.iter().map(|x| x.to_bits())),
+            "{name} is not deterministic"
+        );
+        assert!(a.report.unknown_samples.is_empty(), "{name}: {:?}", a.report.unknown_samples);
+    }
+}
+
+/// Energy of `x[a..b]`.
+fn energy(x: &[f32], a: usize, b: usize) -> f64 {
+    x[a..b].iter().map(|v| f64::from(*v) * f64::from(*v)).sum()
+}
+
+#[test]
+fn stress_extreme_has_onsets_on_both_channels_on_the_grid() {
+    // Every output plays 32 events per cycle (all on the 1/32 grid, stut's 1/8 shifts
+    // included), at one cycle per second; jux sends the original left and the
+    // reversed copy right. At every grid point voices start on both channels, so the
+    // energy right after each grid frame exceeds the energy right before it.
+    let r = render_source(&fixture("stress_extreme.ph"), Length::Cycles(1.0), 512);
+    for channel in [&r.left, &r.right] {
+        for k in 1..32 {
+            let f = onset_frame(k, 32, 1.0);
+            let before = energy(channel, f - 24, f);
+            let after = energy(channel, f, f + 24);
+            assert!(after > 1.5 * before, "grid point {k}: {after} vs {before}");
+        }
+    }
+    // The channels differ: the right one plays the reversed patterns.
+    let diff: f64 = r
+        .left
+        .iter()
+        .zip(&r.right)
+        .map(|(a, b)| f64::from(a - b).abs())
+        .sum();
+    assert!(diff > 1.0);
+    assert!(r.report.peak_voices > 100, "{} voices", r.report.peak_voices);
+}
