@@ -17,7 +17,7 @@ fn stress_patterns() -> (f64, Vec<Pattern<Value>>) {
         .outputs
         .iter()
         .filter_map(|(_, sig)| match &**sig {
-            Sig::Sound(s) => Some(s.pattern.clone()),
+            Sig::Sound(s, _) => Some(s.pattern.clone()),
             _ => None,
         })
         .collect();
