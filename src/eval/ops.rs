@@ -227,7 +227,10 @@ impl Ctx {
 
     /// Arithmetic, the structure operators and the shift operators.
     pub(crate) fn binary(&self, op: BinOp, l: Val, r: Val, span: SrcSpan) -> EvalResult<Val> {
-        // Arithmetic lifts over functions.
+        // A built-in missing only optional parameters is its value (`perc 0.3` is an
+        // envelope), as in the checker; other functions lift the arithmetic.
+        let l = self.as_value(l)?;
+        let r = self.as_value(r)?;
         match (&l, &r) {
             (Val::Func(_), Val::Func(_)) => {
                 return Ok(Val::Func(Arc::new(Func::Both {
@@ -393,6 +396,19 @@ impl Ctx {
             Val::Signal(s) => Ok(s),
             Val::Func(f) => Err(function_as_value(&f, span)),
         }
+    }
+
+    /// A built-in whose only missing parameters are optional becomes its value; any
+    /// other value is returned as is.
+    fn as_value(&self, v: Val) -> EvalResult<Val> {
+        if let Val::Func(func) = &v {
+            if let Func::Partial { name, args, span } = &**func {
+                if builtins::missing_required(name, args.len()) == 0 {
+                    return builtins::finish(self, name, args.clone(), *span);
+                }
+            }
+        }
+        Ok(v)
     }
 
     /// A function whose only missing parameters are optional, used as a value, takes
