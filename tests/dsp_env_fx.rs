@@ -191,7 +191,7 @@ fn retrigger_starts_from_the_current_level() {
     trig[0] = 1.0;
     trig[2000] = 1.0;
     let gate: Vec<f32> = (0..n)
-        .map(|i| if i < 1000 || i >= 2000 { 1.0 } else { 0.0 })
+        .map(|i| if (1000..2000).contains(&i) { 0.0 } else { 1.0 })
         .collect();
     let out = render_adsr(n, 0.01, 0.01, 0.8, 0.1, &trig, &gate, &[512]);
     let level = 0.8 * (1.0 - 1000.0 / 4410.0);
@@ -675,8 +675,8 @@ fn chorus_wet_is_a_copy_delayed_by_the_lfo() {
             )
         });
         let (mut lo, mut hi) = (f64::MAX, f64::MIN);
-        for i in 1500..n {
-            let delay = i as f64 - out[i] as f64;
+        for (i, &v) in out.iter().enumerate().skip(1500) {
+            let delay = i as f64 - v as f64;
             let turns = rate as f64 * i as f64 / SR as f64 + 0.25 * channel as f64;
             let want = (0.015 + 0.007 * (2.0 * PI * turns).sin()) * SR as f64;
             assert!(

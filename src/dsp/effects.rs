@@ -55,9 +55,11 @@ fn blend(x: f32, wet: f32, mix: f32) -> f32 {
 #[inline]
 fn read_frac(line: &[f32], w: usize, d: f32) -> f32 {
     let len = line.len();
-    let whole = d.floor();
-    let frac = d - whole;
-    let mut r0 = w + len - whole as usize;
+    // `d >= 1`, so truncation is the floor (one instruction, where `floor` may be a
+    // libm call on baseline x86-64).
+    let whole = d as usize;
+    let frac = d - whole as f32;
+    let mut r0 = w + len - whole;
     if r0 >= len {
         r0 -= len;
     }
@@ -142,19 +144,23 @@ pub fn delay(
         &mix[..n],
         &mut out[..n],
     );
-    let len = s.line.len();
+    // State in locals, so the compiler keeps it in registers across the line's stores.
+    let (sr, max_delay, mut w) = (s.sample_rate, s.max_delay, s.write);
+    let line = &mut s.line[..];
+    let len = line.len();
     for i in 0..n {
         let x = input[i];
-        let d = clamp(time[i] * s.sample_rate, 1.0, s.max_delay);
-        let wet = read_frac(&s.line, s.write, d);
+        let d = clamp(time[i] * sr, 1.0, max_delay);
+        let wet = read_frac(line, w, d);
         let fb = clamp(feedback[i], -1.0, 1.0);
-        s.line[s.write] = limit_line(x + fb * wet);
-        s.write += 1;
-        if s.write >= len {
-            s.write = 0;
+        line[w] = limit_line(x + fb * wet);
+        w += 1;
+        if w >= len {
+            w = 0;
         }
         out[i] = blend(x, wet, clamp(mix[i], 0.0, 1.0));
     }
+    s.write = w;
 }
 
 // ---------------------------------------------------------------------------------
@@ -243,36 +249,53 @@ pub fn reverb(
             d1[j] = 0.4 * clamp(damp[start + j], 0.0, 1.0);
         }
         for c in 0..8 {
-            let line = &mut s.combs[c];
-            let len = line.len();
+            let line = &mut s.combs[c][..];
             let mut pos = s.comb_pos[c];
             let mut store = s.comb_store[c];
-            for j in 0..m {
-                let y = line[pos];
-                store = y * (1.0 - d1[j]) + store * d1[j];
-                line[pos] = fed[j] + store * fb[j];
-                pos += 1;
-                if pos >= len {
+            // Runs that do not wrap around the line: no index checks inside.
+            let mut j = 0;
+            while j < m {
+                let run = (m - j).min(line.len() - pos);
+                let cells = &mut line[pos..pos + run];
+                let (f, g, d, a) = (
+                    &fed[j..j + run],
+                    &fb[j..j + run],
+                    &d1[j..j + run],
+                    &mut acc[j..j + run],
+                );
+                for k in 0..run {
+                    let y = cells[k];
+                    store = y * (1.0 - d[k]) + store * d[k];
+                    cells[k] = f[k] + store * g[k];
+                    a[k] += y;
+                }
+                pos += run;
+                if pos >= line.len() {
                     pos = 0;
                 }
-                acc[j] += y;
+                j += run;
             }
             s.comb_pos[c] = pos;
             s.comb_store[c] = store;
         }
         for a in 0..4 {
-            let line = &mut s.allpasses[a];
-            let len = line.len();
+            let line = &mut s.allpasses[a][..];
             let mut pos = s.allpass_pos[a];
-            for v in acc.iter_mut().take(m) {
-                let b = line[pos];
-                let o = b - *v;
-                line[pos] = *v + ALLPASS_FEEDBACK * b;
-                pos += 1;
-                if pos >= len {
+            let mut j = 0;
+            while j < m {
+                let run = (m - j).min(line.len() - pos);
+                let cells = &mut line[pos..pos + run];
+                for (cell, v) in cells.iter_mut().zip(&mut acc[j..j + run]) {
+                    let b = *cell;
+                    let o = b - *v;
+                    *cell = *v + ALLPASS_FEEDBACK * b;
+                    *v = o;
+                }
+                pos += run;
+                if pos >= line.len() {
                     pos = 0;
                 }
-                *v = o;
+                j += run;
             }
             s.allpass_pos[a] = pos;
         }
@@ -316,6 +339,10 @@ pub const MIN_CRUSH_RATE: f32 = 1e-6;
 pub struct Bitcrush {
     phase: f32,
     held: f32,
+    /// The `bits` value last turned into `step`, and that step (a cache: recomputing it
+    /// every sample gives the same values).
+    cached_bits: f32,
+    step: f32,
 }
 
 impl Bitcrush {
@@ -324,6 +351,8 @@ impl Bitcrush {
         Bitcrush {
             phase: 1.0,
             held: 0.0,
+            cached_bits: f32::NAN,
+            step: 1.0,
         }
     }
 }
@@ -353,8 +382,11 @@ pub fn bitcrush(s: &mut Bitcrush, input: &[f32], bits: &[f32], rate: &[f32], out
             s.held = input[i];
         }
         s.phase += clamp(rate[i], MIN_CRUSH_RATE, 1.0);
-        let step = approx::exp2(1.0 - clamp(bits[i], 1.0, 24.0));
-        out[i] = (s.held / step + 0.5).floor() * step;
+        if bits[i] != s.cached_bits {
+            s.step = approx::exp2(1.0 - clamp(bits[i], 1.0, 24.0));
+            s.cached_bits = bits[i];
+        }
+        out[i] = (s.held / s.step + 0.5).floor() * s.step;
     }
 }
 
@@ -422,22 +454,28 @@ pub fn chorus(
         &mix[..n],
         &mut out[..n],
     );
-    let len = s.line.len();
+    let (sr, max_delay, inv_rate) = (s.sample_rate, s.max_delay, s.inv_rate);
+    let (mut w, mut phase) = (s.write, s.phase);
+    let line = &mut s.line[..];
+    let len = line.len();
     for i in 0..n {
         let x = input[i];
-        let lfo = approx::sin_turns(s.phase as f32);
+        let lfo = approx::sin_turns(phase as f32);
         let seconds = CHORUS_BASE + CHORUS_SWING * clamp(depth[i], 0.0, 1.0) * lfo;
-        let d = clamp(seconds * s.sample_rate, 1.0, s.max_delay);
-        let wet = read_frac(&s.line, s.write, d);
-        s.line[s.write] = x;
-        s.write += 1;
-        if s.write >= len {
-            s.write = 0;
+        let d = clamp(seconds * sr, 1.0, max_delay);
+        let wet = read_frac(line, w, d);
+        line[w] = x;
+        w += 1;
+        if w >= len {
+            w = 0;
         }
-        let p = s.phase + clamp(rate[i], 0.0, CHORUS_MAX_RATE) as f64 * s.inv_rate;
-        s.phase = p - p.floor();
+        let p = phase + clamp(rate[i], 0.0, CHORUS_MAX_RATE) as f64 * inv_rate;
+        // Wrap into [0, 1); the floor is needed only when the phase has passed 1.
+        phase = if p >= 1.0 { p - p.floor() } else { p };
         out[i] = blend(x, wet, clamp(mix[i], 0.0, 1.0));
     }
+    s.write = w;
+    s.phase = phase;
 }
 
 // ---------------------------------------------------------------------------------
@@ -505,8 +543,12 @@ pub fn compressor(
             s.level = 0.0;
         }
         let over = approx::gain_to_db(s.level) - clamp(threshold_db[i], -200.0, 200.0);
-        let over = if over > 0.0 { over } else { 0.0 };
         let slope = 1.0 - 1.0 / clamp(ratio[i], 1.0, f32::INFINITY);
-        out[i] = x * approx::db_to_gain(-(slope * over));
+        // Under the threshold the gain is `db_to_gain(-0) = 1` exactly: skip it.
+        out[i] = if over > 0.0 {
+            x * approx::db_to_gain(-(slope * over))
+        } else {
+            x
+        };
     }
 }

@@ -68,6 +68,10 @@ pub struct Env {
     release_from: f64,
     /// Whether the gate was up on the previous frame (for rising-edge detection).
     gate_was_up: bool,
+    /// The `release` value [`perc`] last turned into `decay_factor`, and that factor
+    /// (a cache: recomputing it every sample gives the same values).
+    cached_release: f32,
+    decay_factor: f64,
 }
 
 impl Env {
@@ -85,6 +89,8 @@ impl Env {
             stage: IDLE,
             release_from: 0.0,
             gate_was_up: false,
+            cached_release: f32::NAN,
+            decay_factor: 1.0,
         }
     }
 
@@ -221,7 +227,7 @@ pub fn adsr(
 /// Percussive envelope: a near-instant linear attack ([`PERC_ATTACK`] = 1 ms, enough to
 /// avoid a click; at least one sample) from the current level to 1, then an exponential
 /// release: the level is multiplied every sample by `2^(log2(0.001) / (release ·
-/// sample_rate))`, so it is 0.001 (-60 dB) `release` seconds after the peak and keeps
+/// sample_rate))`, so it is 0.001 (-60 dB) `release` seconds after the peak frame and keeps
 /// decaying; below 1e-6 (-120 dB) it becomes 0 and the envelope is idle. `trig > 0`
 /// (re)starts the attack on that frame.
 pub fn perc(s: &mut Env, release: &[f32], trig: &[f32], out: &mut [f32]) {
@@ -240,9 +246,12 @@ pub fn perc(s: &mut Env, release: &[f32], trig: &[f32], out: &mut [f32]) {
                 s.stage = RELEASE;
             }
         } else if s.stage == RELEASE {
-            let octaves = LOG2_MINUS_60_DB as f64 / s.samples(release[i]);
-            let k = super::approx::exp2(octaves as f32) as f64;
-            s.level *= k;
+            if release[i] != s.cached_release {
+                let octaves = LOG2_MINUS_60_DB as f64 / s.samples(release[i]);
+                s.decay_factor = super::approx::exp2(octaves as f32) as f64;
+                s.cached_release = release[i];
+            }
+            s.level *= s.decay_factor;
             if s.level < PERC_FLOOR {
                 s.level = 0.0;
                 s.stage = IDLE;
