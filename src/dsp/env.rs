@@ -227,9 +227,9 @@ pub fn adsr(
 /// Percussive envelope: a near-instant linear attack ([`PERC_ATTACK`] = 1 ms, enough to
 /// avoid a click; at least one sample) from the current level to 1, then an exponential
 /// release: the level is multiplied every sample by `2^(log2(0.001) / (release ·
-/// sample_rate))`, so it is 0.001 (-60 dB) `release` seconds after the peak frame and keeps
-/// decaying; below 1e-6 (-120 dB) it becomes 0 and the envelope is idle. `trig > 0`
-/// (re)starts the attack on that frame.
+/// sample_rate))`, so it is 0.001 (-60 dB) `release` seconds after the peak frame, and
+/// keeps decaying; below 1e-6 (-120 dB) it becomes 0 and the envelope is idle.
+/// `trig > 0` (re)starts the attack on that frame.
 pub fn perc(s: &mut Env, release: &[f32], trig: &[f32], out: &mut [f32]) {
     let n = frames(&[release.len(), trig.len(), out.len()]);
     let (release, trig, out) = (&release[..n], &trig[..n], &mut out[..n]);
