@@ -436,8 +436,8 @@ impl Chorus {
 /// sin(2π·phase)` ([`CHORUS_BASE`], [`CHORUS_SWING`]; depth clamped to 0..1, NaN 0), so
 /// between 8 and 22 ms, read with linear interpolation (and never below one sample);
 /// the LFO phase advances by `rate / sample_rate` turns per frame (rate in Hz, clamped
-/// to 0..=[`CHORUS_MAX_RATE`], NaN 0; the phase is kept in f64). `wet` is the delayed input (no feedback); output
-/// `(1 - mix)·x + mix·wet`.
+/// to 0..=[`CHORUS_MAX_RATE`], NaN 0; the phase is kept in f64). `wet` is the delayed
+/// input (no feedback); output `(1 - mix)·x + mix·wet`.
 pub fn chorus(
     s: &mut Chorus,
     input: &[f32],
