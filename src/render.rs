@@ -120,6 +120,9 @@ pub struct RenderReport {
     pub peak_voices: usize,
 }
 
+/// Where rendered blocks go: the left and the right channel of each block.
+pub type Sink<'a> = &'a mut dyn FnMut(&[f32], &[f32]) -> io::Result<()>;
+
 /// Which engine renders.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EngineKind {
@@ -134,7 +137,7 @@ pub fn render(
     config: Config,
     engine: EngineKind,
     frames: u64,
-    sink: &mut dyn FnMut(&[f32], &[f32]) -> io::Result<()>,
+    sink: Sink<'_>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<RenderReport, RenderError> {
     match engine {
@@ -153,7 +156,7 @@ pub fn render(
 fn run<E: Engine>(
     mut rt: Runtime<E>,
     frames: u64,
-    sink: &mut dyn FnMut(&[f32], &[f32]) -> io::Result<()>,
+    sink: Sink<'_>,
     progress: &mut dyn FnMut(u64),
 ) -> Result<RenderReport, RenderError> {
     let config = rt.config();

@@ -177,16 +177,37 @@ fn every_fixture_renders_finite_nonsilent_and_deterministic() {
         let src = fixture(name);
         let a = render_source(&src, Length::Seconds(1.5), 512);
         let b = render_source(&src, Length::Seconds(1.5), 512);
-        assert!(a.report.nonfinite.is_none(), "{name}: {:?}", a.report.nonfinite);
-        assert!(a.left.iter().chain(&a.right).all(|x| x.is_finite()), "{name}");
-        let peak = a.left.iter().chain(&a.right).fold(0.0f32, |m, x| m.max(x.abs()));
+        assert!(
+            a.report.nonfinite.is_none(),
+            "{name}: {:?}",
+            a.report.nonfinite
+        );
+        assert!(
+            a.left.iter().chain(&a.right).all(|x| x.is_finite()),
+            "{name}"
+        );
+        let peak = a
+            .left
+            .iter()
+            .chain(&a.right)
+            .fold(0.0f32, |m, x| m.max(x.abs()));
         assert!(peak > 0.01, "{name} is silent (peak {peak})");
         assert!(
-            a.left.iter().map(|x| x.to_bits()).eq(b.left.iter().map(|x| x.to_bits()))
-                && a.right.iter().map(|x| x.to_bits()).eq(b.right.iter().map(|x| x.to_bits())),
+            a.left
+                .iter()
+                .map(|x| x.to_bits())
+                .eq(b.left.iter().map(|x| x.to_bits()))
+                && a.right
+                    .iter()
+                    .map(|x| x.to_bits())
+                    .eq(b.right.iter().map(|x| x.to_bits())),
             "{name} is not deterministic"
         );
-        assert!(a.report.unknown_samples.is_empty(), "{name}: {:?}", a.report.unknown_samples);
+        assert!(
+            a.report.unknown_samples.is_empty(),
+            "{name}: {:?}",
+            a.report.unknown_samples
+        );
     }
 }
 
@@ -218,5 +239,9 @@ fn stress_extreme_has_onsets_on_both_channels_on_the_grid() {
         .map(|(a, b)| f64::from(a - b).abs())
         .sum();
     assert!(diff > 1.0);
-    assert!(r.report.peak_voices > 100, "{} voices", r.report.peak_voices);
+    assert!(
+        r.report.peak_voices > 100,
+        "{} voices",
+        r.report.peak_voices
+    );
 }

@@ -386,7 +386,7 @@ pub fn bitcrush(s: &mut Bitcrush, input: &[f32], bits: &[f32], rate: &[f32], out
             s.step = approx::exp2(1.0 - clamp(bits[i], 1.0, 24.0));
             s.cached_bits = bits[i];
         }
-        out[i] = (s.held / s.step + 0.5).floor() * s.step;
+        out[i] = approx::floor(s.held / s.step + 0.5) * s.step;
     }
 }
 
@@ -471,7 +471,7 @@ pub fn chorus(
         }
         let p = phase + clamp(rate[i], 0.0, CHORUS_MAX_RATE) as f64 * inv_rate;
         // Wrap into [0, 1); the floor is needed only when the phase has passed 1.
-        phase = if p >= 1.0 { p - p.floor() } else { p };
+        phase = if p >= 1.0 { p - (p as i64) as f64 } else { p };
         out[i] = blend(x, wet, clamp(mix[i], 0.0, 1.0));
     }
     s.write = w;
