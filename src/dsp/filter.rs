@@ -16,6 +16,11 @@
 //!
 //! Only `+ - * /`, comparisons, min and [`approx::tan_pi`] / [`approx::tanh`] appear
 //! per sample. Denormals are left to the runtime (FTZ/DAZ on kernel threads).
+//!
+//! The coefficients are a pure function of the current (cutoff, q or resonance);
+//! the interpreter caches them and recomputes only when a parameter changes (the
+//! common case of constant parameters then costs no `tan`), which changes no sample:
+//! a JIT may recompute them every sample instead and still agree exactly.
 
 use super::approx;
 use super::osc::sane_sample_rate;
@@ -82,6 +87,11 @@ pub struct Svf {
     sample_rate: f32,
     ic1eq: f32,
     ic2eq: f32,
+    /// The (cutoff, q) the cached coefficients were computed from.
+    last: (f32, f32),
+    /// Cached (k, a1, a2, a3): a pure function of `last`, so reusing them while the
+    /// parameters are unchanged gives the same samples as recomputing them.
+    coef: (f32, f32, f32, f32),
 }
 
 impl Svf {
@@ -91,6 +101,9 @@ impl Svf {
             sample_rate: sane_sample_rate(sample_rate),
             ic1eq: 0.0,
             ic2eq: 0.0,
+            // NaN never equals a parameter, so the first sample computes them.
+            last: (f32::NAN, f32::NAN),
+            coef: (0.0, 0.0, 0.0, 0.0),
         }
     }
 }
@@ -118,12 +131,17 @@ pub fn svf(s: &mut Svf, mode: SvfMode, input: &[f32], cutoff: &[f32], q: &[f32],
     let sr = s.sample_rate;
     let (c0, c1, c2) = mode.mix();
     let (mut ic1eq, mut ic2eq) = (s.ic1eq, s.ic2eq);
+    let (mut last, mut coef) = (s.last, s.coef);
     for (((o, &v0), &fc), &q) in out.iter_mut().zip(input).zip(cutoff).zip(q) {
-        let g = prewarp(fc, sr);
-        let k = 1.0 / clamp(q, MIN_Q, MAX_Q);
-        let a1 = 1.0 / (1.0 + g * (g + k));
-        let a2 = g * a1;
-        let a3 = g * a2;
+        if (fc, q) != last {
+            last = (fc, q);
+            let g = prewarp(fc, sr);
+            let k = 1.0 / clamp(q, MIN_Q, MAX_Q);
+            let a1 = 1.0 / (1.0 + g * (g + k));
+            let a2 = g * a1;
+            coef = (k, a1, a2, g * a2);
+        }
+        let (k, a1, a2, a3) = coef;
         let v3 = v0 - ic2eq;
         let v1 = a1 * ic1eq + a2 * v3;
         let v2 = ic2eq + a2 * ic1eq + a3 * v3;
@@ -131,6 +149,8 @@ pub fn svf(s: &mut Svf, mode: SvfMode, input: &[f32], cutoff: &[f32], q: &[f32],
         ic2eq = 2.0 * v2 - ic2eq;
         *o = c0 * v0 + c1 * k * v1 + c2 * v2;
     }
+    s.last = last;
+    s.coef = coef;
     if ic1eq.is_finite() && ic2eq.is_finite() {
         s.ic1eq = ic1eq;
         s.ic2eq = ic2eq;
@@ -145,6 +165,10 @@ pub fn svf(s: &mut Svf, mode: SvfMode, input: &[f32], cutoff: &[f32], q: &[f32],
 pub struct Moog {
     sample_rate: f32,
     s: [f32; 4],
+    /// The (cutoff, resonance) the cached coefficients were computed from.
+    last: (f32, f32),
+    /// Cached (G, 1/(1+g), k, G⁴/(1 + k G⁴), 1/(1 + k G⁴)), a pure function of `last` (see [`Svf`]).
+    coef: (f32, f32, f32, f32, f32),
 }
 
 impl Moog {
@@ -153,6 +177,8 @@ impl Moog {
         Moog {
             sample_rate: sane_sample_rate(sample_rate),
             s: [0.0; 4],
+            last: (f32::NAN, f32::NAN),
+            coef: (0.0, 0.0, 0.0, 0.0, 0.0),
         }
     }
 }
@@ -166,7 +192,8 @@ impl Moog {
 ///
 /// ```text
 /// S  = (G³ s1 + G² s2 + G s3 + s4) / (1 + g)      (the ladder's zero-input output)
-/// y4 = (G⁴ x + S) / (1 + k G⁴)                     (solved feedback)
+/// y4 = (G⁴ x + S) / (1 + k G⁴)                     (solved feedback, computed as
+///      G⁴ d x + d S with d = 1 / (1 + k G⁴))
 /// u  = tanh(x - k y4)
 /// each stage i:  v = G (u_i - s_i);  y_i = v + s_i;  s_i = y_i + v;  u_{i+1} = y_i
 /// out = y_4
@@ -184,15 +211,22 @@ impl Moog {
 pub fn moog(s: &mut Moog, input: &[f32], cutoff: &[f32], resonance: &[f32], out: &mut [f32]) {
     let sr = s.sample_rate;
     let [mut s1, mut s2, mut s3, mut s4] = s.s;
+    let (mut last, mut coef) = (s.last, s.coef);
     for (((o, &x), &fc), &r) in out.iter_mut().zip(input).zip(cutoff).zip(resonance) {
-        let g = prewarp(fc, sr);
-        let k = 4.0 * clamp(r, 0.0, MAX_RESONANCE);
-        let b = 1.0 / (1.0 + g);
-        let gg = g * b;
-        let g2 = gg * gg;
-        let g4 = g2 * g2;
+        if (fc, r) != last {
+            last = (fc, r);
+            let g = prewarp(fc, sr);
+            let b = 1.0 / (1.0 + g);
+            let gg = g * b;
+            let g2 = gg * gg;
+            let g4 = g2 * g2;
+            let k = 4.0 * clamp(r, 0.0, MAX_RESONANCE);
+            let d = 1.0 / (1.0 + k * g4);
+            coef = (gg, b, k, g4 * d, d);
+        }
+        let (gg, b, k, g4d, d) = coef;
         let sum = b * (gg * (gg * (gg * s1 + s2) + s3) + s4);
-        let y4 = (g4 * x + sum) / (1.0 + k * g4);
+        let y4 = g4d * x + d * sum;
         let u = approx::tanh(x - k * y4);
         let v = gg * (u - s1);
         let y1 = v + s1;
@@ -208,6 +242,8 @@ pub fn moog(s: &mut Moog, input: &[f32], cutoff: &[f32], resonance: &[f32], out:
         s4 = y4 + v;
         *o = y4;
     }
+    s.last = last;
+    s.coef = coef;
     let next = [s1, s2, s3, s4];
     s.s = if next.iter().all(|v| v.is_finite()) {
         next

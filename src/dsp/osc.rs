@@ -11,7 +11,7 @@
 //! `phase` is in turns, in [0, 1). Each sample the kernel first computes the output
 //! from the current phase, then advances it: `dt = freq / sample_rate`, clamped to
 //! [-0.5, 0.5] (a frequency above Nyquist plays at Nyquist; a NaN frequency counts
-//! as 0 Hz), `phase += dt`, wrapped back into [0, 1) with `phase - floor(phase)`.
+//! as 0 Hz), `phase += dt`, wrapped back into [0, 1) by adding or subtracting 1.
 //! Negative frequencies run the phase backwards; the waveform is then played in
 //! reverse (a falling saw), still band-limited. A phase outside [0, 1) (only
 //! possible if the caller writes one into `phase`) is reset to 0 at the start of
@@ -30,7 +30,7 @@
 //! kernel is non-negative the output never overshoots [-1, 1]. The residuals depend
 //! on `|dt|` only, so reversed playback is corrected too.
 //!
-//! Only `+ - * /`, `floor`, comparisons and [`approx::sin_turns`] appear per sample.
+//! Only `+ - * /`, comparisons and [`approx::sin_turns`] appear per sample.
 
 use super::approx;
 
@@ -99,8 +99,16 @@ fn advance(s: &mut Osc, dt: f32) -> f32 {
     let old = s.phase;
     let p = old + dt;
     let wrapped = p >= 1.0 || (p <= 0.0 && old > 0.0);
-    let mut q = p - p.floor();
-    // `-tiny - floor(-tiny)` rounds to 1.0; NaN and infinity fail the test too.
+    // |dt| <= 1/2 and `old` in [0, 1), so `p` is in [-1/2, 3/2): one step of
+    // wrapping suffices.
+    let mut q = if p >= 1.0 {
+        p - 1.0
+    } else if p < 0.0 {
+        p + 1.0
+    } else {
+        p
+    };
+    // `-tiny + 1` rounds to 1.0; NaN fails the test too.
     if q.is_nan() || q >= 1.0 {
         q = 0.0;
     }
@@ -333,9 +341,8 @@ impl Pink {
     }
 }
 
-/// Output scale of [`pink`]: Kellet's filter has a gain of about 10 over most of the
-/// band for unit-variance input; this brings uniform [-1, 1) white noise to an RMS of
-/// about 0.2 (peaks near ±1).
+/// Output scale of [`pink`]: brings the filtered uniform [-1, 1) white noise to an
+/// RMS of about 0.2, with peaks of about ±0.8 over a few seconds (rarely beyond ±1).
 const PINK_SCALE: f32 = 0.11;
 
 /// Pink noise (-3 dB per octave): Paul Kellet's "refined" filter (the music-dsp
