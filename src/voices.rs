@@ -277,7 +277,12 @@ impl Voice {
             (gain * (1.0 - pan.max(0.0)), gain * (1.0 + pan.min(0.0)))
         } else {
             let theta = (pan as f64 + 1.0) * std::f64::consts::FRAC_PI_4;
-            (gain * theta.cos() as f32, gain * theta.sin() as f32)
+            // Exact zeros at the extremes (cos(pi/2) is 6e-17 in floating point).
+            let (c, s) = (theta.cos() as f32, theta.sin() as f32);
+            (
+                if pan >= 1.0 { 0.0 } else { gain * c },
+                if pan <= -1.0 { 0.0 } else { gain * s },
+            )
         };
         Some(Voice {
             sample: s.sample,
@@ -316,6 +321,16 @@ impl Voice {
                 self.seg_end = self.seg_end.min(k.max(self.age));
             }
         }
+    }
+
+    /// Whether the voice is silent from absolute frame `t` on.
+    fn ends_by(&self, t: u64, fade: u64) -> bool {
+        let end = if self.is_live() {
+            self.len
+        } else {
+            self.len.min(self.kill.saturating_add(fade))
+        };
+        self.onset.saturating_add(end) <= t
     }
 
     fn env_now(&self) -> f32 {
@@ -580,22 +595,39 @@ impl VoicePool {
         };
         if let Some(g) = s.cut {
             for v in self.voices.iter_mut() {
-                if v.cut == Some(g) && v.onset <= onset && v.is_live() {
+                if v.cut == Some(g) && v.onset <= onset {
+                    if v.is_live() {
+                        self.live = self.live.saturating_sub(1);
+                    }
                     v.kill_at(onset);
-                    self.live = self.live.saturating_sub(1);
                 }
             }
         }
         if self.live >= self.capacity {
-            if let Some(oldest) = self.voices.iter_mut().find(|v| v.is_live()) {
-                oldest.kill_at(onset);
+            // A voice that has ended by this onset only waits for its removal at the
+            // end of the render: free its slot first (what rendering up to the onset
+            // would have done), otherwise steal the oldest live voice.
+            let fade = self.fade;
+            let victim = match self.voices.iter().position(|v| v.is_live() && v.ends_by(onset, fade)) {
+                Some(i) => Some(i),
+                None => self.voices.iter().position(Voice::is_live),
+            };
+            if let Some(v) = victim.and_then(|i| self.voices.get_mut(i)) {
+                v.kill_at(onset);
                 self.live = self.live.saturating_sub(1);
             }
         }
         if self.voices.len() == self.voices.capacity() {
-            // Headroom exhausted: drop the oldest fading voice outright.
-            let victim = self.voices.iter().position(|v| !v.is_live()).unwrap_or(0);
-            if !self.voices.is_empty() {
+            // Headroom exhausted: drop a voice that has ended, or else the oldest
+            // fading voice, outright.
+            let fade = self.fade;
+            let victim = self
+                .voices
+                .iter()
+                .position(|v| v.ends_by(onset, fade))
+                .or_else(|| self.voices.iter().position(|v| !v.is_live()))
+                .unwrap_or(0);
+            if victim < self.voices.len() {
                 if self.voices[victim].is_live() {
                     self.live = self.live.saturating_sub(1);
                 }
