@@ -143,15 +143,30 @@ pub fn read_wav(path: &Path, rate: u32) -> Result<Sample, String> {
 
 /// Resamples planar audio from `from` Hz to `to` Hz with rubato's asynchronous sinc
 /// resampler (128-point Blackman-Harris² windowed sinc, cubic interpolation between
-/// 256 oversampled points). The resampler's delay is removed, so that the output is
-/// aligned with the input and has `round(frames * to / from)` frames.
+/// 256 oversampled points), aligned in time (output frame `k` is the input at time
+/// `k / ratio`) and `round(frames * to / from)` frames long.
+///
+/// Alignment: rubato 0.16's `SincFixedIn` (whose `output_delay` does not describe
+/// it) produces output frame `j` from input position `(j+1)/ratio - 1`, as measured
+/// and as its buffer layout implies (the test `resampling_is_aligned` checks it).
+/// With `ratio = p/q` in lowest terms, prepending `q-1` zero frames and dropping the
+/// first `p-1` output frames aligns the output exactly. When `q` is large (rates
+/// without a small common ratio), no padding is added and `round(ratio-1)` frames are
+/// dropped: aligned within half an output frame.
 pub fn resample(input: &[Vec<f32>], from: u32, to: u32) -> Result<Vec<Vec<f32>>, String> {
     let channels = input.len();
     let frames = input.first().map_or(0, Vec::len);
-    if channels == 0 || frames == 0 || from == to {
+    if channels == 0 || frames == 0 || from == to || from == 0 || to == 0 {
         return Ok(input.to_vec());
     }
     let ratio = to as f64 / from as f64;
+    let g = gcd(from as u64, to as u64);
+    let (p, q) = (to as u64 / g, from as u64 / g);
+    let (pad, drop) = if q <= 8192 {
+        (q as usize - 1, p as usize - 1)
+    } else {
+        (0, (ratio - 1.0).round().max(0.0) as usize)
+    };
     let sinc_len = 128;
     let window = WindowFunction::BlackmanHarris2;
     let params = SincInterpolationParameters {
@@ -164,34 +179,80 @@ pub fn resample(input: &[Vec<f32>], from: u32, to: u32) -> Result<Vec<Vec<f32>>,
     let chunk = 1024;
     let mut resampler =
         SincFixedIn::<f32>::new(ratio, 1.0, params, chunk, channels).map_err(|e| e.to_string())?;
-    let delay = resampler.output_delay();
     let want = (frames as f64 * ratio).round() as usize;
-    let mut output: Vec<Vec<f32>> = vec![Vec::with_capacity(want + delay + 2 * chunk); channels];
+    let padded = pad + frames;
+    let mut output: Vec<Vec<f32>> = vec![Vec::with_capacity(want + drop + 2 * chunk); channels];
     let mut chunk_in = vec![vec![0.0f32; chunk]; channels];
     let mut chunk_out = resampler.output_buffer_allocate(true);
+    // `pos` counts frames of the padded input (pad zeros, then the file).
     let mut pos = 0;
-    while output[0].len() < want + delay {
+    while output[0].len() < want + drop {
         for (dst, src) in chunk_in.iter_mut().zip(input) {
-            dst.fill(0.0);
-            if pos < frames {
-                let n = chunk.min(frames - pos);
-                dst[..n].copy_from_slice(&src[pos..pos + n]);
+            for (k, d) in dst.iter_mut().enumerate() {
+                let at = pos + k;
+                *d = if at >= pad && at < padded { src[at - pad] } else { 0.0 };
             }
         }
         let (_, produced) = resampler
             .process_into_buffer(&chunk_in, &mut chunk_out, None)
             .map_err(|e| e.to_string())?;
-        if produced == 0 {
-            return Err("resampler produced no output".to_string());
-        }
         for (dst, src) in output.iter_mut().zip(&chunk_out) {
             dst.extend_from_slice(&src[..produced]);
         }
         pos += chunk;
+        if pos > padded + 64 * chunk && produced == 0 {
+            return Err("resampler produced no output".to_string());
+        }
     }
     for ch in &mut output {
-        ch.drain(..delay);
+        ch.drain(..drop);
         ch.truncate(want);
     }
     Ok(output)
+}
+
+fn gcd(mut a: u64, mut b: u64) -> u64 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::f64::consts::PI;
+
+    /// The lag of `y` (at `to` Hz) behind a `f` Hz sine started at 0, in output
+    /// frames, from its phase against sin/cos over the middle of the signal.
+    fn lag(y: &[f32], f: f64, to: f64) -> f64 {
+        let (mut s, mut c) = (0.0, 0.0);
+        for (j, &v) in y.iter().enumerate().take(y.len() * 9 / 10).skip(y.len() / 10) {
+            let ph = 2.0 * PI * f * j as f64 / to;
+            s += v as f64 * ph.sin();
+            c += v as f64 * ph.cos();
+        }
+        -c.atan2(s) / (2.0 * PI * f) * to
+    }
+
+    #[test]
+    fn resampling_is_aligned_and_keeps_length() {
+        for (from, to) in [(22050, 44100), (48000, 44100), (44100, 22050), (44100, 96000), (8000, 44100)] {
+            // 10 Hz over a second: one phase ambiguity per 0.1 s, far from any lag.
+            let f = 10.0;
+            let x: Vec<f32> = (0..from)
+                .map(|i| (2.0 * PI * f * i as f64 / from as f64).sin() as f32)
+                .collect();
+            let y = resample(&[x], from, to).unwrap().remove(0);
+            assert_eq!(y.len(), to as usize, "{from} -> {to}");
+            let d = lag(&y, f, to as f64);
+            assert!(d.abs() < 0.05, "{from} -> {to}: lag {d} frames");
+        }
+    }
+
+    #[test]
+    fn gcd_works() {
+        assert_eq!(gcd(44100, 48000), 300);
+        assert_eq!(gcd(22050, 44100), 22050);
+    }
 }
