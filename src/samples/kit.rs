@@ -140,12 +140,20 @@ fn frames(seconds: f64, fs: f64) -> usize {
     ((seconds * fs).round() as usize).max(16)
 }
 
-/// Naive square from a phase in cycles.
+/// Naive square from a phase in cycles, kept in [0, 1) by [`advance`].
 fn square(phase: f64) -> f64 {
-    if phase - phase.floor() < 0.5 {
+    if phase < 0.5 {
         1.0
     } else {
         -1.0
+    }
+}
+
+/// Advances a phase in cycles by `inc` (< 1), wrapping into [0, 1).
+fn advance(phase: &mut f64, inc: f64) {
+    *phase += inc;
+    if *phase >= 1.0 {
+        *phase -= 1.0;
     }
 }
 
@@ -234,13 +242,14 @@ fn metal(fs: f64, rng: &mut Rng, len: f64, tau: f64, hp: f64, scale: f64, noise:
     let mut hp1 = Svf::new(hp, 0.7, fs);
     let mut hp2 = Svf::new(hp, 0.7, fs);
     let mut phases = [0.0f64; 6];
+    let incs = METAL.map(|f| (f * scale / fs).min(0.5));
     let mut amp = 1.0;
     (0..n)
         .map(|_| {
             let mut x = 0.0;
-            for (p, f) in phases.iter_mut().zip(METAL) {
+            for (p, inc) in phases.iter_mut().zip(incs) {
                 x += square(*p);
-                *p += f * scale / fs;
+                advance(p, inc);
             }
             x = x / 6.0 + noise * rng.bipolar();
             let y = hp2.tick(hp1.tick(bp.tick(x).band).high).high * amp;
@@ -278,23 +287,25 @@ fn cp(fs: f64, v: usize, rng: &mut Rng) -> Vec<f64> {
     let n = frames(len, fs);
     let mut bp = Svf::new(bp_f, 1.6, fs);
     let mut hp = Svf::new(500.0, 0.7, fs);
-    let tail_start = (bursts - 1) as f64 * spacing;
+    let burst_frames = ((spacing * fs).round() as usize).max(1);
+    let tail_from = (bursts - 1) * burst_frames;
+    let (db, dt) = (decay(0.0025, fs), decay(tau, fs));
+    let (mut burst, mut tail) = (1.0f64, 0.6f64);
     (0..n)
         .map(|i| {
-            let t = i as f64 / fs;
-            let k = (t / spacing).floor();
-            let env = if t < tail_start + spacing {
-                let since = t - k.min((bursts - 1) as f64) * spacing;
-                (-since / 0.0025).exp()
+            // Each burst restarts a 2.5 ms decay; the tail starts with the last one.
+            if i % burst_frames == 0 && i <= tail_from {
+                burst = 1.0;
+            }
+            let env = if i >= tail_from {
+                let e = burst.max(tail);
+                tail *= dt;
+                e
             } else {
-                0.0
+                burst
             };
-            let tail = if t >= tail_start {
-                0.6 * (-(t - tail_start) / tau).exp()
-            } else {
-                0.0
-            };
-            hp.tick(bp.tick(rng.bipolar()).band).high * env.max(tail)
+            burst *= db;
+            hp.tick(bp.tick(rng.bipolar()).band).high * env
         })
         .collect()
 }
@@ -346,8 +357,8 @@ fn cb(fs: f64, v: usize, _rng: &mut Rng) -> Vec<f64> {
     (0..n)
         .map(|_| {
             let x = square(p1) + square(p2);
-            p1 += 540.0 * detune / fs;
-            p2 += 800.0 * detune / fs;
+            advance(&mut p1, (540.0 * detune / fs).min(0.5));
+            advance(&mut p2, (800.0 * detune / fs).min(0.5));
             let y = hp.tick(bp.tick(x).band).high * (a1 + a2);
             a1 *= d1;
             a2 *= d2;
@@ -368,13 +379,14 @@ fn cr(fs: f64, v: usize, rng: &mut Rng) -> Vec<f64> {
     let mut hp2 = Svf::new(hp, 0.7, fs);
     let mut lp = Svf::new(14000.0, 0.7, fs);
     let mut phases = [0.0f64; 6];
+    let incs = METAL.map(|f| (f * scale / fs).min(0.5));
     let mut amp = 1.0;
     (0..n)
         .map(|_| {
             let mut x = 0.0;
-            for (p, f) in phases.iter_mut().zip(METAL) {
+            for (p, inc) in phases.iter_mut().zip(incs) {
                 x += square(*p);
-                *p += f * scale / fs;
+                advance(p, inc);
             }
             x = 0.4 * x / 6.0 + rng.bipolar();
             let y = lp.tick(hp2.tick(hp1.tick(x).high).high).low * amp;
