@@ -17,7 +17,9 @@ fn bank() -> SampleBank {
     let frames = 44100 * 60;
     let mut bank = SampleBank::empty(44100);
     let mono: Vec<f32> = (0..frames).map(|_| rng.bipolar() as f32 * 0.1).collect();
-    let stereo: Vec<f32> = (0..2 * frames).map(|_| rng.bipolar() as f32 * 0.1).collect();
+    let stereo: Vec<f32> = (0..2 * frames)
+        .map(|_| rng.bipolar() as f32 * 0.1)
+        .collect();
     bank.insert("mono", vec![Sample::mono(mono)]);
     bank.insert("stereo", vec![Sample::stereo(stereo)]);
     bank

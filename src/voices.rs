@@ -7,8 +7,10 @@
 //! ## Playback
 //! A voice reads the slice `[round(begin*frames), round(end*frames))` of its sample.
 //! Its read position at output frame `age` (frames since its onset) is
-//! `pos0 + step*age` in `f64` (a position inside a long sample needs more than
-//! `f32`'s 24 bits to keep its fraction), with `step = rate * bank_rate / pool_rate`.
+//! `pos0 + step*age` in 32.32 fixed point (exact integer arithmetic: any block split
+//! gives the same positions, and a position inside a long sample keeps its
+//! fraction, which `f32` would not), with `step = rate * bank_rate / pool_rate`
+//! rounded to 2^-32 and clamped to ±65536.
 //! Forwards, `pos0` is the slice start and the voice lasts `ceil(len/step)` frames;
 //! backwards (negative rate), `pos0` is the slice's last frame and the voice lasts
 //! `floor((len-1)/|step|) + 1` frames. Between frames the value is interpolated
@@ -46,6 +48,10 @@ use crate::samples::{SampleBank, SampleId};
 
 /// Length of the fade after a cut, a steal and at the end of a legato voice.
 pub const FADE_SECONDS: f64 = 0.005;
+
+/// Fractional bits of the fixed-point read position.
+const FRAC_BITS: u32 = 32;
+const ONE: i64 = 1 << FRAC_BITS;
 
 /// Segments are split at this many frames so that `k as f32` stays exact.
 const MAX_SEGMENT: u64 = 1 << 24;
@@ -203,8 +209,10 @@ struct Voice {
     age: u64,
     /// The voice ends (is removed) when `age` reaches `len`.
     len: u64,
-    pos0: f64,
-    step: f64,
+    /// First frame read (slice start, or its last frame backwards).
+    pos0: i64,
+    /// Frames advanced per output frame, fixed point with [`FRAC_BITS`] bits.
+    step: i64,
     gl: f32,
     gr: f32,
     /// The attack ramp runs while `age < attack_end` (at most `attack`).
@@ -225,22 +233,42 @@ struct Voice {
 impl Voice {
     /// The voice for `s` with onset at absolute frame `onset`, or `None` when it
     /// would be silent (rate 0, empty slice, non-positive legato length).
-    fn new(s: &VoiceStart, bank: &SampleBank, onset: u64, pool_rate: u32, fade: u64) -> Option<Voice> {
+    fn new(
+        s: &VoiceStart,
+        bank: &SampleBank,
+        onset: u64,
+        pool_rate: u32,
+        fade: u64,
+    ) -> Option<Voice> {
         let sample = bank.sample(s.sample);
         let frames = sample.frames as f64;
-        let clamp01 = |x: f64, default: f64| if x.is_nan() { default } else { x.clamp(0.0, 1.0) };
+        let clamp01 = |x: f64, default: f64| {
+            if x.is_nan() {
+                default
+            } else {
+                x.clamp(0.0, 1.0)
+            }
+        };
         let b = (clamp01(s.begin, 0.0) * frames).round();
         let e = (clamp01(s.end, 1.0) * frames).round();
         let step = s.rate * bank.rate() as f64 / pool_rate as f64;
-        if e <= b || !step.is_finite() || step == 0.0 {
+        if e <= b || !step.is_finite() {
             return None;
         }
+        // Fixed point, |step| <= 2^16 frames per frame (a voice that fast lasts a
+        // few frames anyway).
+        let step_fp = (step.clamp(-65536.0, 65536.0) * ONE as f64).round() as i64;
+        if step_fp == 0 {
+            return None;
+        }
+        let step = step_fp as f64 / ONE as f64;
         let slice = e - b;
         let (pos0, n) = if step > 0.0 {
             (b, (slice / step).ceil())
         } else {
             (e - 1.0, ((slice - 1.0) / -step).floor() + 1.0)
         };
+        let (pos0, step) = (pos0 as i64, step_fp);
         let mut len = n.min(1e15) as u64;
         let seconds = |x: f32| {
             let f = x as f64 * pool_rate as f64;
@@ -271,8 +299,16 @@ impl Voice {
         } else {
             attack
         };
-        let gain = if s.gain.is_finite() { s.gain.max(0.0) } else { 0.0 };
-        let pan = if s.pan.is_finite() { s.pan.clamp(-1.0, 1.0) } else { 0.0 };
+        let gain = if s.gain.is_finite() {
+            s.gain.max(0.0)
+        } else {
+            0.0
+        };
+        let pan = if s.pan.is_finite() {
+            s.pan.clamp(-1.0, 1.0)
+        } else {
+            0.0
+        };
         let (gl, gr) = if sample.channels == 2 {
             (gain * (1.0 - pan.max(0.0)), gain * (1.0 + pan.min(0.0)))
         } else {
@@ -380,7 +416,14 @@ impl Voice {
 
     /// Adds this voice into `left`/`right` (the whole block, starting at absolute
     /// frame `now`). Returns whether the voice is still alive after the block.
-    fn render(&mut self, data: &[f32], now: u64, fade: u64, left: &mut [f32], right: &mut [f32]) -> bool {
+    fn render(
+        &mut self,
+        data: &[f32],
+        now: u64,
+        fade: u64,
+        left: &mut [f32],
+        right: &mut [f32],
+    ) -> bool {
         let n = left.len().min(right.len()) as u64;
         let mut i = self.onset.saturating_sub(now);
         if i >= n {
@@ -416,9 +459,9 @@ impl Voice {
             gr: self.gr,
         };
         let stereo = self.channels == 2;
-        if self.step == 1.0 || self.step == -1.0 {
-            let forward = self.step > 0.0;
-            let p = self.pos0 as u64;
+        if self.step == ONE || self.step == -ONE {
+            let forward = self.step > 0;
+            let p = self.pos0.max(0) as u64;
             let first = if forward {
                 p.checked_add(self.age)
             } else {
@@ -439,10 +482,12 @@ impl Voice {
                 return;
             }
         }
+        // The fixed-point position of the first frame, exact (i128: no overflow).
+        let start = ((self.pos0 as i128) << FRAC_BITS) + self.step as i128 * self.age as i128;
         if stereo {
-            mix_interp::<2>(data, self.pos0, self.step, self.age, env, left, right);
+            mix_interp::<2>(data, start, self.step, env, left, right);
         } else {
-            mix_interp::<1>(data, self.pos0, self.step, self.age, env, left, right);
+            mix_interp::<1>(data, start, self.step, env, left, right);
         }
     }
 }
@@ -483,33 +528,74 @@ fn mix_stereo<'a>(
     }
 }
 
-/// Linear interpolation at `pos0 + step*age` for any rate; frames outside the data
-/// read as 0.
+/// Linear interpolation at the fixed-point positions `start + step*j` for any rate.
+/// Positions are exact integers (32.32 fixed point), so the values do not depend on
+/// how the voice is split into blocks. When every frame the run reads lies inside
+/// the data (the usual case), a tight loop reads a pre-cut slice; otherwise each
+/// read is checked and frames outside the data read as 0.
 #[inline(always)]
 fn mix_interp<const CH: usize>(
     data: &[f32],
-    pos0: f64,
-    step: f64,
-    age: u64,
+    start: i128,
+    step: i64,
     env: Env,
     left: &mut [f32],
     right: &mut [f32],
 ) {
-    let at = |i: usize| data.get(i).copied().unwrap_or(0.0);
+    let run = left.len().min(right.len());
+    if run == 0 {
+        return;
+    }
+    let frames = (data.len() / CH) as i128;
+    let end = start + step as i128 * (run as i128 - 1);
+    let (lo, hi) = (start.min(end), start.max(end));
+    const SCALE: f32 = 1.0 / ONE as f32;
+    if lo >= 0 && (hi >> FRAC_BITS) + 1 < frames {
+        // Every index (and its neighbour) is in the slice: positions relative to it.
+        let base = (lo >> FRAC_BITS) as usize;
+        let last = (hi >> FRAC_BITS) as usize + 1;
+        let src = &data[base * CH..(last + 1) * CH];
+        let mut p = (start - ((base as i128) << FRAC_BITS)) as i64;
+        for (j, (l, r)) in left.iter_mut().zip(right.iter_mut()).enumerate() {
+            let i = (p >> FRAC_BITS) as usize * CH;
+            let frac = (p & (ONE - 1)) as f32 * SCALE;
+            let e = env.e0 + env.es * (env.k0 + j as i32) as f32;
+            if CH == 2 {
+                if let (Some(&a0), Some(&b0), Some(&a1), Some(&b1)) =
+                    (src.get(i), src.get(i + 1), src.get(i + 2), src.get(i + 3))
+                {
+                    *l += (a0 + (a1 - a0) * frac) * e * env.gl;
+                    *r += (b0 + (b1 - b0) * frac) * e * env.gr;
+                }
+            } else if let (Some(&a), Some(&b)) = (src.get(i), src.get(i + 1)) {
+                let y = (a + (b - a) * frac) * e;
+                *l += y * env.gl;
+                *r += y * env.gr;
+            }
+            p += step;
+        }
+        return;
+    }
+    let at = |i: i128| -> f32 {
+        if i < 0 || i >= data.len() as i128 {
+            0.0
+        } else {
+            data[i as usize]
+        }
+    };
     for (j, (l, r)) in left.iter_mut().zip(right.iter_mut()).enumerate() {
-        let p = (pos0 + step * (age + j as u64) as i64 as f64).max(0.0);
-        let i = p as usize;
-        let frac = (p - i as f64) as f32;
+        let p = start + step as i128 * j as i128;
+        let i = p >> FRAC_BITS;
+        let frac = (p & (ONE as i128 - 1)) as f32 * SCALE;
         let e = env.e0 + env.es * (env.k0 + j as i32) as f32;
         if CH == 2 {
-            let i0 = i.wrapping_mul(2);
-            let i1 = i0.wrapping_add(2);
+            let (i0, i1) = (i * 2, i * 2 + 2);
             let a = at(i0) + (at(i1) - at(i0)) * frac;
-            let b = at(i0.wrapping_add(1)) + (at(i1.wrapping_add(1)) - at(i0.wrapping_add(1))) * frac;
+            let b = at(i0 + 1) + (at(i1 + 1) - at(i0 + 1)) * frac;
             *l += a * e * env.gl;
             *r += b * e * env.gr;
         } else {
-            let (a, b) = (at(i), at(i.wrapping_add(1)));
+            let (a, b) = (at(i), at(i + 1));
             let y = (a + (b - a) * frac) * e;
             *l += y * env.gl;
             *r += y * env.gr;
@@ -608,7 +694,11 @@ impl VoicePool {
             // end of the render: free its slot first (what rendering up to the onset
             // would have done), otherwise steal the oldest live voice.
             let fade = self.fade;
-            let victim = match self.voices.iter().position(|v| v.is_live() && v.ends_by(onset, fade)) {
+            let victim = match self
+                .voices
+                .iter()
+                .position(|v| v.is_live() && v.ends_by(onset, fade))
+            {
                 Some(i) => Some(i),
                 None => self.voices.iter().position(Voice::is_live),
             };

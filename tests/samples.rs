@@ -2,13 +2,18 @@
 //! character (against a DFT written here), and folder loading with WAV files written
 //! by hound into a temporary folder.
 
+// Index loops read more plainly than iterator chains in these checks.
+#![allow(clippy::needless_range_loop)]
+
 use std::f64::consts::PI;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use phonon::samples::{SampleBank, SampleError};
 
-const NAMES: [&str; 11] = ["bd", "sn", "hh", "oh", "cp", "lt", "mt", "ht", "cb", "cr", "rim"];
+const NAMES: [&str; 11] = [
+    "bd", "sn", "hh", "oh", "cp", "lt", "mt", "ht", "cb", "cr", "rim",
+];
 
 /// Magnitudes of the DFT of `x` (Hann-windowed, zero-padded or cut to `n`) at
 /// bins `0..bins`.
@@ -57,16 +62,20 @@ fn fundamental(x: &[f32], rate: f64) -> f64 {
     let hz = rate / n as f64;
     let lo = (30.0 / hz) as usize;
     let mags = dft(x, n, (600.0 / hz) as usize);
-    let (k, _) = mags
-        .iter()
-        .enumerate()
-        .skip(lo)
-        .fold((0, 0.0), |best, (k, &m)| if m > best.1 { (k, m) } else { best });
+    let (k, _) =
+        mags.iter().enumerate().skip(lo).fold(
+            (0, 0.0),
+            |best, (k, &m)| if m > best.1 { (k, m) } else { best },
+        );
     k as f64 * hz
 }
 
 fn variants(bank: &SampleBank, name: &str) -> Vec<Vec<f32>> {
-    let count = bank.names().find(|(n, _)| *n == name).map(|(_, c)| c).unwrap();
+    let count = bank
+        .names()
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| c)
+        .unwrap();
     (0..count)
         .map(|v| bank.sample(bank.find(name, v as f64).unwrap()).data.clone())
         .collect()
@@ -133,14 +142,25 @@ fn kit_sounds_are_finite_normalised_and_click_free() {
     let bank = SampleBank::builtin(44100);
     for name in NAMES {
         for (v, x) in variants(&bank, name).iter().enumerate() {
-            assert!(x.iter().all(|s| s.is_finite()), "{name}:{v} has a non-finite value");
+            assert!(
+                x.iter().all(|s| s.is_finite()),
+                "{name}:{v} has a non-finite value"
+            );
             let peak = x.iter().fold(0.0f32, |m, s| m.max(s.abs()));
             assert!((peak - 0.9).abs() < 1e-3, "{name}:{v} peak {peak}");
             assert_eq!(x[0], 0.0, "{name}:{v} starts at {}", x[0]);
-            assert_eq!(*x.last().unwrap(), 0.0, "{name}:{v} ends at {}", x.last().unwrap());
+            assert_eq!(
+                *x.last().unwrap(),
+                0.0,
+                "{name}:{v} ends at {}",
+                x.last().unwrap()
+            );
             // The last 2 ms are a fade: no value above 0.1 of full scale.
             let tail = &x[x.len() - 88..];
-            assert!(tail.iter().all(|s| s.abs() < 0.1), "{name}:{v} ends abruptly");
+            assert!(
+                tail.iter().all(|s| s.abs() < 0.1),
+                "{name}:{v} ends abruptly"
+            );
         }
     }
 }
@@ -231,7 +251,10 @@ impl TempDir {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_nanos();
-        let dir = std::env::temp_dir().join(format!("phonon-samples-{tag}-{}-{nanos}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "phonon-samples-{tag}-{}-{nanos}",
+            std::process::id()
+        ));
         fs::create_dir_all(&dir).unwrap();
         TempDir(dir)
     }
@@ -286,7 +309,9 @@ fn sine(freq: f64, rate: u32, frames: usize, amp: f64) -> Vec<Vec<f64>> {
 /// Frequency from the number of upward zero crossings in the middle of `x`.
 fn zero_crossing_freq(x: &[f32], rate: f64) -> f64 {
     let (a, b) = (x.len() / 8, x.len() * 7 / 8);
-    let ups: Vec<usize> = (a + 1..b).filter(|&i| x[i - 1] < 0.0 && x[i] >= 0.0).collect();
+    let ups: Vec<usize> = (a + 1..b)
+        .filter(|&i| x[i - 1] < 0.0 && x[i] >= 0.0)
+        .collect();
     let periods = (ups.len() - 1) as f64;
     periods * rate / (ups[ups.len() - 1] - ups[0]) as f64
 }
@@ -294,7 +319,12 @@ fn zero_crossing_freq(x: &[f32], rate: f64) -> f64 {
 #[test]
 fn a_22050_hz_sine_loads_at_44100_hz_with_its_pitch() {
     let dir = TempDir::new("rate");
-    write_i16(&dir.0.join("tone/a.wav"), 22050, 1, &sine(1000.0, 22050, 4410, 0.5));
+    write_i16(
+        &dir.0.join("tone/a.wav"),
+        22050,
+        1,
+        &sine(1000.0, 22050, 4410, 0.5),
+    );
     let mut bank = SampleBank::builtin(44100);
     let report = bank.load_dir(&dir.0).unwrap();
     assert_eq!(report.loaded, 1);
@@ -311,7 +341,11 @@ fn a_22050_hz_sine_loads_at_44100_hz_with_its_pitch() {
     assert!((peak - 0.5).abs() < 0.01, "peak {peak}");
     for i in [1000usize, 1500, 2001, 3333] {
         let want = 0.5 * (2.0 * PI * 1000.0 * i as f64 / 22050.0).sin();
-        assert!((s.data[2 * i] as f64 - want).abs() < 0.01, "frame {i}: {} vs {want}", s.data[2 * i]);
+        assert!(
+            (s.data[2 * i] as f64 - want).abs() < 0.01,
+            "frame {i}: {} vs {want}",
+            s.data[2 * i]
+        );
     }
 }
 
@@ -420,5 +454,8 @@ fn a_missing_folder_is_an_error() {
     let dir = TempDir::new("file");
     let file = dir.0.join("f.wav");
     fs::write(&file, b"x").unwrap();
-    assert!(matches!(bank.load_dir(&file), Err(SampleError::NotADirectory(_))));
+    assert!(matches!(
+        bank.load_dir(&file),
+        Err(SampleError::NotADirectory(_))
+    ));
 }

@@ -2,6 +2,9 @@
 //! backwards playback, envelopes, cut groups, stealing, block independence, and no
 //! allocation after construction.
 
+// Index loops read more plainly than iterator chains in these checks.
+#![allow(clippy::needless_range_loop)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::f64::consts::FRAC_PI_4;
@@ -50,7 +53,9 @@ fn bank() -> SampleBank {
     let mut bank = SampleBank::empty(RATE);
     bank.insert(
         "ramp",
-        vec![Sample::mono((0..1000).map(|i| (i + 1) as f32 / 1000.0).collect())],
+        vec![Sample::mono(
+            (0..1000).map(|i| (i + 1) as f32 / 1000.0).collect(),
+        )],
     );
     bank.insert("one", vec![Sample::mono(vec![1.0; 20000])]);
     bank.insert(
@@ -69,7 +74,12 @@ fn id(bank: &SampleBank, name: &str) -> SampleId {
 }
 
 /// Renders `blocks` blocks of `size` frames, concatenated.
-fn run(pool: &mut VoicePool, bank: &SampleBank, blocks: usize, size: usize) -> (Vec<f32>, Vec<f32>) {
+fn run(
+    pool: &mut VoicePool,
+    bank: &SampleBank,
+    blocks: usize,
+    size: usize,
+) -> (Vec<f32>, Vec<f32>) {
     let (mut l, mut r) = (vec![0.0; blocks * size], vec![0.0; blocks * size]);
     for b in 0..blocks {
         let s = b * size;
@@ -80,7 +90,9 @@ fn run(pool: &mut VoicePool, bank: &SampleBank, blocks: usize, size: usize) -> (
 }
 
 fn max_jump(x: &[f32]) -> f32 {
-    x.windows(2).map(|w| (w[1] - w[0]).abs()).fold(0.0, f32::max)
+    x.windows(2)
+        .map(|w| (w[1] - w[0]).abs())
+        .fold(0.0, f32::max)
 }
 
 #[test]
@@ -133,7 +145,12 @@ fn mono_pan_is_equal_power() {
 #[test]
 fn stereo_pan_is_balance() {
     let bank = bank();
-    for (pan, gl, gr) in [(0.0f32, 1.0f32, 1.0f32), (-0.5, 1.0, 0.5), (0.25, 0.75, 1.0), (-1.0, 1.0, 0.0)] {
+    for (pan, gl, gr) in [
+        (0.0f32, 1.0f32, 1.0f32),
+        (-0.5, 1.0, 0.5),
+        (0.25, 0.75, 1.0),
+        (-1.0, 1.0, 0.0),
+    ] {
         let mut pool = VoicePool::new(4, RATE);
         let mut v = VoiceStart::new(id(&bank, "st"), 0);
         v.pan = pan;
@@ -244,7 +261,10 @@ fn a_pool_at_another_rate_than_the_bank_adjusts_the_step() {
     let ramp = bank.sample(id(&bank, "ramp")).data.clone();
     // Pool at 22050 Hz plays a 44.1 kHz sample two frames per output frame.
     let mut pool = VoicePool::new(4, RATE / 2);
-    pool.start(VoiceStart { pan: -1.0, ..VoiceStart::new(id(&bank, "ramp"), 0) });
+    pool.start(VoiceStart {
+        pan: -1.0,
+        ..VoiceStart::new(id(&bank, "ramp"), 0)
+    });
     let (l, _) = run(&mut pool, &bank, 2, 512);
     for j in 0..500 {
         assert_eq!(l[j], ramp[2 * j]);
@@ -394,7 +414,9 @@ fn many_steals_in_one_block_stay_bounded_and_finite() {
     assert!(pool.active() <= 2 + 64);
     let (l, _) = run(&mut pool, &bank, 1, 512);
     assert_eq!(pool.active(), 2);
-    assert!(l.iter().all(|&x| (x - 2.0 * FRAC_PI_4.cos() as f32).abs() < 1e-5));
+    assert!(l
+        .iter()
+        .all(|&x| (x - 2.0 * FRAC_PI_4.cos() as f32).abs() < 1e-5));
 }
 
 /// A varied set of starts at global frames, for the block-size test.
@@ -428,7 +450,10 @@ fn render_split(bank: &SampleBank, sizes: &[usize], total: usize) -> (Vec<f32>, 
         k += 1;
         for (at, v) in &starts {
             if (t..t + n).contains(at) {
-                pool.start(VoiceStart { offset: at - t, ..*v });
+                pool.start(VoiceStart {
+                    offset: at - t,
+                    ..*v
+                });
             }
         }
         pool.render(bank, &mut l[t..t + n], &mut r[t..t + n]);
@@ -445,7 +470,8 @@ fn blocks_of_any_size_equal_one_long_block() {
     assert!(long.0.iter().any(|&x| x != 0.0));
     for sizes in [&[512][..], &[1][..], &[100, 37, 1, 512, 3]] {
         let split = render_split(&bank, sizes, total);
-        let first_difference = (0..total).find(|&i| split.0[i] != long.0[i] || split.1[i] != long.1[i]);
+        let first_difference =
+            (0..total).find(|&i| split.0[i] != long.0[i] || split.1[i] != long.1[i]);
         assert_eq!(first_difference, None, "block sizes {sizes:?}");
     }
 }
@@ -455,7 +481,10 @@ fn a_start_offset_beyond_the_block_starts_in_a_later_block() {
     let bank = bank();
     let ramp = bank.sample(id(&bank, "ramp")).data.clone();
     let mut pool = VoicePool::new(4, RATE);
-    pool.start(VoiceStart { pan: -1.0, ..VoiceStart::new(id(&bank, "ramp"), 700) });
+    pool.start(VoiceStart {
+        pan: -1.0,
+        ..VoiceStart::new(id(&bank, "ramp"), 700)
+    });
     let (l, _) = run(&mut pool, &bank, 4, 256);
     assert!(l[..700].iter().all(|&x| x == 0.0));
     assert_eq!(&l[700..1024], &ramp[..324]);
@@ -467,20 +496,69 @@ fn hostile_parameters_give_finite_output() {
     let mut pool = VoicePool::new(64, RATE);
     let nan = f32::NAN;
     let weird = [
-        VoiceStart { gain: nan, pan: nan, attack: nan, release: nan, ..VoiceStart::new(0, 0) },
-        VoiceStart { begin: f64::NAN, end: f64::NAN, ..VoiceStart::new(1, 3) },
-        VoiceStart { rate: 1e300, ..VoiceStart::new(2, 5) },
-        VoiceStart { rate: -1e300, ..VoiceStart::new(0, 5) },
-        VoiceStart { rate: 1e-300, ..VoiceStart::new(1, 5) },
-        VoiceStart { rate: f64::NAN, ..VoiceStart::new(1, 5) },
-        VoiceStart { rate: 0.0, ..VoiceStart::new(1, 5) },
-        VoiceStart { length: Some(f64::NAN), ..VoiceStart::new(1, 5) },
-        VoiceStart { length: Some(-5.0), ..VoiceStart::new(1, 5) },
-        VoiceStart { length: Some(f64::INFINITY), ..VoiceStart::new(1, 5) },
-        VoiceStart { attack: f32::INFINITY, release: 1e30, ..VoiceStart::new(1, 5) },
-        VoiceStart { attack: -1.0, release: -1.0, gain: -2.0, ..VoiceStart::new(1, 5) },
-        VoiceStart { gain: f32::INFINITY, ..VoiceStart::new(1, 5) },
-        VoiceStart { cut: Some(i64::MIN), ..VoiceStart::new(1, 5) },
+        VoiceStart {
+            gain: nan,
+            pan: nan,
+            attack: nan,
+            release: nan,
+            ..VoiceStart::new(0, 0)
+        },
+        VoiceStart {
+            begin: f64::NAN,
+            end: f64::NAN,
+            ..VoiceStart::new(1, 3)
+        },
+        VoiceStart {
+            rate: 1e300,
+            ..VoiceStart::new(2, 5)
+        },
+        VoiceStart {
+            rate: -1e300,
+            ..VoiceStart::new(0, 5)
+        },
+        VoiceStart {
+            rate: 1e-300,
+            ..VoiceStart::new(1, 5)
+        },
+        VoiceStart {
+            rate: f64::NAN,
+            ..VoiceStart::new(1, 5)
+        },
+        VoiceStart {
+            rate: 0.0,
+            ..VoiceStart::new(1, 5)
+        },
+        VoiceStart {
+            length: Some(f64::NAN),
+            ..VoiceStart::new(1, 5)
+        },
+        VoiceStart {
+            length: Some(-5.0),
+            ..VoiceStart::new(1, 5)
+        },
+        VoiceStart {
+            length: Some(f64::INFINITY),
+            ..VoiceStart::new(1, 5)
+        },
+        VoiceStart {
+            attack: f32::INFINITY,
+            release: 1e30,
+            ..VoiceStart::new(1, 5)
+        },
+        VoiceStart {
+            attack: -1.0,
+            release: -1.0,
+            gain: -2.0,
+            ..VoiceStart::new(1, 5)
+        },
+        VoiceStart {
+            gain: f32::INFINITY,
+            ..VoiceStart::new(1, 5)
+        },
+        VoiceStart {
+            cut: Some(i64::MIN),
+            ..VoiceStart::new(1, 5)
+        },
         VoiceStart::new(9999, 7),
         VoiceStart::new(0, usize::MAX),
     ];
@@ -503,13 +581,16 @@ fn start_and_render_never_allocate() {
     let starts = varied(&bank);
     // The counter sees this thread's allocations.
     let before = allocations();
-    let probe = vec![1u8; 10];
-    assert!(allocations() > before && probe.len() == 10);
+    let probe: Vec<u8> = Vec::with_capacity(10);
+    assert!(allocations() > before && probe.capacity() >= 10);
     let before = allocations();
     for block in 0..50 {
         for (k, (_, v)) in starts.iter().enumerate() {
             for copy in 0..(10 + block) {
-                pool.start(VoiceStart { offset: (k * 31 + copy) % 512, ..*v });
+                pool.start(VoiceStart {
+                    offset: (k * 31 + copy) % 512,
+                    ..*v
+                });
             }
         }
         pool.render(&bank, &mut l, &mut r);
@@ -538,25 +619,34 @@ fn starts_from_controls() {
 
     let none = VoiceStart::from_controls(&Controls::new(), 0, 100.0, &bank);
     assert_eq!(none, Err(StartError::NoSound));
-    let unknown = VoiceStart::from_controls(&controls(&[(Control::S, word("zz"))]), 0, 100.0, &bank);
+    let unknown =
+        VoiceStart::from_controls(&controls(&[(Control::S, word("zz"))]), 0, 100.0, &bank);
     assert_eq!(unknown, Err(StartError::UnknownSample("zz".to_string())));
     assert!(unknown.unwrap_err().to_string().contains("zz"));
 
-    let v = VoiceStart::from_controls(&controls(&[(Control::S, word("ramp"))]), 17, 100.0, &bank).unwrap();
+    let v = VoiceStart::from_controls(&controls(&[(Control::S, word("ramp"))]), 17, 100.0, &bank)
+        .unwrap();
     assert_eq!(v, VoiceStart::new(ramp, 17));
 
     let s = (Control::S, word("ramp"));
     let rate_of = |c: &[(Control, Scalar)]| {
-        VoiceStart::from_controls(&controls(c), 0, 100.0, &bank).unwrap().rate
+        VoiceStart::from_controls(&controls(c), 0, 100.0, &bank)
+            .unwrap()
+            .rate
     };
     // Note names count from c4 (MIDI 60), numbers are semitones.
     assert!((rate_of(&[s.clone(), (Control::Note, word("c5"))]) - 2.0).abs() < 1e-12);
     assert!((rate_of(&[s.clone(), (Control::Note, Scalar::Note(72.0))]) - 2.0).abs() < 1e-12);
     assert!((rate_of(&[s.clone(), (Control::Note, Scalar::Num(-12.0))]) - 0.5).abs() < 1e-12);
-    assert!((rate_of(&[s.clone(), (Control::Note, word("a4"))]) - 2f64.powf(9.0 / 12.0)).abs() < 1e-12);
     assert!(
-        (rate_of(&[s.clone(), (Control::Speed, Scalar::Num(-1.5)), (Control::Note, Scalar::Num(7.0))])
-            - -1.5 * 2f64.powf(7.0 / 12.0))
+        (rate_of(&[s.clone(), (Control::Note, word("a4"))]) - 2f64.powf(9.0 / 12.0)).abs() < 1e-12
+    );
+    assert!(
+        (rate_of(&[
+            s.clone(),
+            (Control::Speed, Scalar::Num(-1.5)),
+            (Control::Note, Scalar::Num(7.0))
+        ]) - -1.5 * 2f64.powf(7.0 / 12.0))
         .abs()
             < 1e-12
     );
@@ -579,8 +669,16 @@ fn starts_from_controls() {
     )
     .unwrap();
     assert_eq!((v.gain, v.pan, v.begin, v.end), (0.8, -0.25, 0.1, 0.6));
-    assert_eq!((v.cut, v.length, v.attack, v.release), (Some(2), Some(500.0), 0.01, 0.2));
-    let cut0 = VoiceStart::from_controls(&controls(&[s.clone(), (Control::Cut, Scalar::Num(0.0))]), 0, 1.0, &bank);
+    assert_eq!(
+        (v.cut, v.length, v.attack, v.release),
+        (Some(2), Some(500.0), 0.01, 0.2)
+    );
+    let cut0 = VoiceStart::from_controls(
+        &controls(&[s.clone(), (Control::Cut, Scalar::Num(0.0))]),
+        0,
+        1.0,
+        &bank,
+    );
     assert_eq!(cut0.unwrap().cut, None);
 
     // n picks the variant with wrapping; a numeric s names a folder like 808.
@@ -588,10 +686,17 @@ fn starts_from_controls() {
     bank2.insert("v", vec![Sample::mono(vec![1.0]), Sample::mono(vec![2.0])]);
     let n_of = |n: f64| {
         let c = controls(&[(Control::S, word("v")), (Control::N, Scalar::Num(n))]);
-        VoiceStart::from_controls(&c, 0, 1.0, &bank2).unwrap().sample
+        VoiceStart::from_controls(&c, 0, 1.0, &bank2)
+            .unwrap()
+            .sample
     };
     assert_eq!(n_of(3.0), bank2.find("v", 1.0).unwrap());
     assert_eq!(n_of(-2.0), bank2.find("v", 0.0).unwrap());
-    let num = VoiceStart::from_controls(&controls(&[(Control::S, Scalar::Num(808.0))]), 0, 1.0, &bank2);
+    let num = VoiceStart::from_controls(
+        &controls(&[(Control::S, Scalar::Num(808.0))]),
+        0,
+        1.0,
+        &bank2,
+    );
     assert_eq!(num.unwrap().sample, bank2.find("808", 0.0).unwrap());
 }

@@ -28,10 +28,13 @@ pub const NAMES: [&str; 11] = [
     "bd", "sn", "hh", "oh", "cp", "lt", "mt", "ht", "cb", "cr", "rim",
 ];
 
+/// A sound's synthesiser: (rate, variant, noise) -> samples.
+type Synth = fn(f64, usize, &mut Rng) -> Vec<f64>;
+
 /// Synthesises the whole kit at `rate` Hz: each name with its variants.
 pub fn build(rate: u32) -> Vec<(&'static str, Vec<Sample>)> {
     let fs = rate as f64;
-    let sets: [(&str, fn(f64, usize, &mut Rng) -> Vec<f64>, usize); 11] = [
+    let sets: [(&str, Synth, usize); 11] = [
         ("bd", bd, 4),
         ("sn", sn, 3),
         ("hh", hh, 3),
@@ -165,7 +168,9 @@ pub fn finish(mut x: Vec<f64>, fs: f64) -> Sample {
     for (i, v) in x.iter_mut().take(fade_in).enumerate() {
         *v *= i as f64 / fade_in as f64;
     }
-    let fade_out = ((0.15 * n as f64) as usize).max((0.005 * fs) as usize).min(n);
+    let fade_out = ((0.15 * n as f64) as usize)
+        .max((0.005 * fs) as usize)
+        .min(n);
     for j in 0..fade_out {
         // j = 0 is the last frame (gain 0), j = fade_out - 1 is nearly 1.
         let g = 0.5 - 0.5 * (PI * j as f64 / fade_out as f64).cos();

@@ -13,8 +13,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use rubato::{
-    calculate_cutoff, Resampler, SincFixedIn, SincInterpolationParameters,
-    SincInterpolationType, WindowFunction,
+    calculate_cutoff, Resampler, SincFixedIn, SincInterpolationParameters, SincInterpolationType,
+    WindowFunction,
 };
 
 use super::{Sample, SampleError};
@@ -60,7 +60,9 @@ pub fn read_folder(dir: &Path, rate: u32) -> Result<Vec<Folder>, SampleError> {
         let files = match fs::read_dir(&path) {
             Ok(entries) => entries,
             Err(e) => {
-                folder.skipped.push((path, format!("cannot read folder: {e}")));
+                folder
+                    .skipped
+                    .push((path, format!("cannot read folder: {e}")));
                 folders.push(folder);
                 continue;
             }
@@ -190,7 +192,11 @@ pub fn resample(input: &[Vec<f32>], from: u32, to: u32) -> Result<Vec<Vec<f32>>,
         for (dst, src) in chunk_in.iter_mut().zip(input) {
             for (k, d) in dst.iter_mut().enumerate() {
                 let at = pos + k;
-                *d = if at >= pad && at < padded { src[at - pad] } else { 0.0 };
+                *d = if at >= pad && at < padded {
+                    src[at - pad]
+                } else {
+                    0.0
+                };
             }
         }
         let (_, produced) = resampler
@@ -227,7 +233,12 @@ mod tests {
     /// frames, from its phase against sin/cos over the middle of the signal.
     fn lag(y: &[f32], f: f64, to: f64) -> f64 {
         let (mut s, mut c) = (0.0, 0.0);
-        for (j, &v) in y.iter().enumerate().take(y.len() * 9 / 10).skip(y.len() / 10) {
+        for (j, &v) in y
+            .iter()
+            .enumerate()
+            .take(y.len() * 9 / 10)
+            .skip(y.len() / 10)
+        {
             let ph = 2.0 * PI * f * j as f64 / to;
             s += v as f64 * ph.sin();
             c += v as f64 * ph.cos();
@@ -237,7 +248,13 @@ mod tests {
 
     #[test]
     fn resampling_is_aligned_and_keeps_length() {
-        for (from, to) in [(22050, 44100), (48000, 44100), (44100, 22050), (44100, 96000), (8000, 44100)] {
+        for (from, to) in [
+            (22050, 44100),
+            (48000, 44100),
+            (44100, 22050),
+            (44100, 96000),
+            (8000, 44100),
+        ] {
             // 10 Hz over a second: one phase ambiguity per 0.1 s, far from any lag.
             let f = 10.0;
             let x: Vec<f32> = (0..from)
