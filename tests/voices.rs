@@ -700,3 +700,25 @@ fn starts_from_controls() {
     );
     assert_eq!(num.unwrap().sample, bank2.find("808", 0.0).unwrap());
 }
+
+#[test]
+fn speed_zero_and_empty_slices_start_nothing() {
+    let bank = bank();
+    let mut pool = VoicePool::new(4, RATE);
+    pool.start(VoiceStart {
+        rate: 0.0,
+        ..VoiceStart::new(id(&bank, "one"), 0)
+    });
+    pool.start(VoiceStart {
+        begin: 0.5,
+        end: 0.5,
+        ..VoiceStart::new(id(&bank, "one"), 0)
+    });
+    pool.start(VoiceStart {
+        length: Some(0.0),
+        ..VoiceStart::new(id(&bank, "one"), 0)
+    });
+    let (l, r) = run(&mut pool, &bank, 1, 64);
+    assert_eq!(pool.active(), 0);
+    assert!(l.iter().chain(&r).all(|&x| x == 0.0));
+}

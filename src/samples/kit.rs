@@ -11,7 +11,7 @@
 //! | --- | --- | --- |
 //! | `bd` | 350-550 ms | sine whose pitch falls exponentially (130-200 Hz down to 44-58 Hz), exponential amplitude decay, a 2 ms low-passed noise click, optional tanh drive |
 //! | `sn` | 220-340 ms | two sines (about 1 : 1.8, 160-210 Hz) with a short pitch drop and fast decay, plus white noise high-passed at 0.9-1.5 kHz and low-passed at 7-10 kHz with a longer decay |
-//! | `hh` | 60-130 ms | six square oscillators at the TR-808 cymbal ratios (205-800 Hz, scaled per variant) plus noise, band-passed near 10 kHz and high-passed twice at 6-8 kHz, fast exponential decay |
+//! | `hh` | 70-130 ms | six square oscillators at the TR-808 cymbal ratios (205-800 Hz, scaled per variant) plus noise, band-passed near 10 kHz and high-passed twice at 6-8 kHz, fast exponential decay |
 //! | `oh` | 480-850 ms | the same metallic source with a slow decay |
 //! | `cp` | 250-350 ms | three or four 2.5 ms noise bursts 9-13 ms apart, then a 60-120 ms noise tail, all band-passed at 0.9-1.4 kHz |
 //! | `lt` `mt` `ht` | 300-575 ms | sine falling from 1.6x to its pitch in about 40 ms (lt 75-95 Hz, mt 118-145 Hz, ht 175-215 Hz), a weaker partial at 1.5x, a short noise stick |
