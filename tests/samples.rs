@@ -1,0 +1,461 @@
+//! The sample bank: the built-in kit's lengths, determinism, ends and spectral
+//! character (against a DFT written here), and folder loading with WAV files written
+//! by hound into a temporary folder.
+
+// Index loops read more plainly than iterator chains in these checks.
+#![allow(clippy::needless_range_loop)]
+
+use std::f64::consts::PI;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use phonon::samples::{SampleBank, SampleError};
+
+const NAMES: [&str; 11] = [
+    "bd", "sn", "hh", "oh", "cp", "lt", "mt", "ht", "cb", "cr", "rim",
+];
+
+/// Magnitudes of the DFT of `x` (Hann-windowed, zero-padded or cut to `n`) at
+/// bins `0..bins`.
+fn dft(x: &[f32], n: usize, bins: usize) -> Vec<f64> {
+    let used = x.len().min(n);
+    let w: Vec<f64> = (0..used)
+        .map(|i| {
+            let hann = 0.5 - 0.5 * (2.0 * PI * i as f64 / used as f64).cos();
+            x[i] as f64 * hann
+        })
+        .collect();
+    let (cos, sin): (Vec<f64>, Vec<f64>) = (0..n)
+        .map(|i| {
+            let a = 2.0 * PI * i as f64 / n as f64;
+            (a.cos(), a.sin())
+        })
+        .unzip();
+    (0..bins)
+        .map(|k| {
+            let (mut re, mut im) = (0.0, 0.0);
+            for (i, v) in w.iter().enumerate() {
+                let j = (k * i) % n;
+                re += v * cos[j];
+                im -= v * sin[j];
+            }
+            (re * re + im * im).sqrt()
+        })
+        .collect()
+}
+
+/// Magnitude-weighted spectral centroid in Hz of the first `n` frames.
+fn centroid(x: &[f32], rate: f64, n: usize) -> f64 {
+    let mags = dft(x, n, n / 2);
+    let total: f64 = mags.iter().sum();
+    let weighted: f64 = mags
+        .iter()
+        .enumerate()
+        .map(|(k, m)| k as f64 * rate / n as f64 * m)
+        .sum();
+    weighted / total
+}
+
+/// Frequency of the strongest DFT bin between 30 and 600 Hz (8192-point DFT).
+fn fundamental(x: &[f32], rate: f64) -> f64 {
+    let n = 8192;
+    let hz = rate / n as f64;
+    let lo = (30.0 / hz) as usize;
+    let mags = dft(x, n, (600.0 / hz) as usize);
+    let (k, _) =
+        mags.iter().enumerate().skip(lo).fold(
+            (0, 0.0),
+            |best, (k, &m)| if m > best.1 { (k, m) } else { best },
+        );
+    k as f64 * hz
+}
+
+fn variants(bank: &SampleBank, name: &str) -> Vec<Vec<f32>> {
+    let count = bank
+        .names()
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| c)
+        .unwrap();
+    (0..count)
+        .map(|v| bank.sample(bank.find(name, v as f64).unwrap()).data.clone())
+        .collect()
+}
+
+#[test]
+fn the_kit_has_every_name_with_at_least_three_variants() {
+    let bank = SampleBank::builtin(44100);
+    assert_eq!(bank.rate(), 44100);
+    let names: Vec<(&str, usize)> = bank.names().collect();
+    let mut sorted = NAMES.to_vec();
+    sorted.sort();
+    assert_eq!(names.iter().map(|(n, _)| *n).collect::<Vec<_>>(), sorted);
+    assert!(names.iter().all(|(_, c)| *c >= 3));
+    for name in NAMES {
+        for v in 0..3 {
+            let s = bank.sample(bank.find(name, v as f64).unwrap());
+            assert_eq!(s.channels, 1);
+            assert_eq!(s.data.len(), s.frames);
+        }
+    }
+}
+
+#[test]
+fn kit_lengths_are_realistic() {
+    let bank = SampleBank::builtin(44100);
+    let ranges = [
+        ("bd", 0.3, 0.6),
+        ("sn", 0.2, 0.4),
+        ("hh", 0.04, 0.15),
+        ("oh", 0.4, 0.9),
+        ("cp", 0.2, 0.4),
+        ("lt", 0.25, 0.6),
+        ("mt", 0.25, 0.6),
+        ("ht", 0.25, 0.6),
+        ("cb", 0.2, 0.4),
+        ("cr", 1.5, 2.5),
+        ("rim", 0.03, 0.1),
+    ];
+    for (name, lo, hi) in ranges {
+        for (v, data) in variants(&bank, name).iter().enumerate() {
+            let seconds = data.len() as f64 / 44100.0;
+            assert!((lo..=hi).contains(&seconds), "{name}:{v} lasts {seconds} s");
+        }
+    }
+    // Synthesised at the bank's rate: the same durations at 48 kHz.
+    let b48 = SampleBank::builtin(48000);
+    let (a, b) = (variants(&bank, "cr"), variants(&b48, "cr"));
+    let ratio = b[0].len() as f64 / a[0].len() as f64;
+    assert!((ratio - 48000.0 / 44100.0).abs() < 1e-3, "ratio {ratio}");
+}
+
+#[test]
+fn the_kit_is_deterministic() {
+    let a = SampleBank::builtin(44100);
+    let b = SampleBank::builtin(44100);
+    for name in NAMES {
+        assert_eq!(variants(&a, name), variants(&b, name), "{name}");
+    }
+}
+
+#[test]
+fn kit_sounds_are_finite_normalised_and_click_free() {
+    let bank = SampleBank::builtin(44100);
+    for name in NAMES {
+        for (v, x) in variants(&bank, name).iter().enumerate() {
+            assert!(
+                x.iter().all(|s| s.is_finite()),
+                "{name}:{v} has a non-finite value"
+            );
+            let peak = x.iter().fold(0.0f32, |m, s| m.max(s.abs()));
+            assert!((peak - 0.9).abs() < 1e-3, "{name}:{v} peak {peak}");
+            assert_eq!(x[0], 0.0, "{name}:{v} starts at {}", x[0]);
+            assert_eq!(
+                *x.last().unwrap(),
+                0.0,
+                "{name}:{v} ends at {}",
+                x.last().unwrap()
+            );
+            // The last 2 ms are a fade: no value above 0.1 of full scale.
+            let tail = &x[x.len() - 88..];
+            assert!(
+                tail.iter().all(|s| s.abs() < 0.1),
+                "{name}:{v} ends abruptly"
+            );
+        }
+    }
+}
+
+#[test]
+fn variants_differ() {
+    let bank = SampleBank::builtin(44100);
+    for name in NAMES {
+        let vs = variants(&bank, name);
+        for i in 0..vs.len() {
+            for j in i + 1..vs.len() {
+                let (a, b) = (&vs[i], &vs[j]);
+                let len_diff = (a.len() as f64 / b.len() as f64 - 1.0).abs();
+                let ca = centroid(a, 44100.0, 2048);
+                let cb = centroid(b, 44100.0, 2048);
+                let tone_diff = (ca / cb - 1.0).abs();
+                assert!(
+                    len_diff > 0.08 || tone_diff > 0.05,
+                    "{name}:{i} and {name}:{j} sound alike ({len_diff}, {tone_diff})"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn kick_is_dark_and_hats_are_bright() {
+    let bank = SampleBank::builtin(44100);
+    for (v, x) in variants(&bank, "bd").iter().enumerate() {
+        let c = centroid(x, 44100.0, 4096);
+        assert!(c < 300.0, "bd:{v} centroid {c} Hz");
+    }
+    for name in ["hh", "oh", "cr"] {
+        for (v, x) in variants(&bank, name).iter().enumerate() {
+            let c = centroid(x, 44100.0, 4096);
+            assert!(c > 4000.0, "{name}:{v} centroid {c} Hz");
+        }
+    }
+    // The snare sits in between.
+    let sn = centroid(&variants(&bank, "sn")[0], 44100.0, 4096);
+    assert!((300.0..8000.0).contains(&sn), "sn centroid {sn}");
+}
+
+#[test]
+fn toms_rise_from_low_to_high() {
+    let bank = SampleBank::builtin(44100);
+    let f = |name: &str| -> Vec<f64> {
+        variants(&bank, name)
+            .iter()
+            .map(|x| fundamental(x, 44100.0))
+            .collect()
+    };
+    let (lt, mt, ht) = (f("lt"), f("mt"), f("ht"));
+    let max = |v: &[f64]| v.iter().cloned().fold(0.0, f64::max);
+    let min = |v: &[f64]| v.iter().cloned().fold(f64::INFINITY, f64::min);
+    assert!(max(&lt) < min(&mt), "lt {lt:?} mt {mt:?}");
+    assert!(max(&mt) < min(&ht), "mt {mt:?} ht {ht:?}");
+    assert!(min(&lt) > 50.0 && max(&ht) < 300.0, "lt {lt:?} ht {ht:?}");
+    // The kick's body is lower than the low tom.
+    let bd = fundamental(&variants(&bank, "bd")[0], 44100.0);
+    assert!(bd < lt[0], "bd {bd} lt {}", lt[0]);
+}
+
+#[test]
+fn cowbell_has_its_two_tones() {
+    let bank = SampleBank::builtin(44100);
+    let x = &variants(&bank, "cb")[0];
+    let n = 8192;
+    let hz = 44100.0 / n as f64;
+    let mags = dft(x, n, (1200.0 / hz) as usize);
+    let peak_near = |f: f64| {
+        let k = (f / hz).round() as usize;
+        mags[k - 3..=k + 3].iter().cloned().fold(0.0, f64::max)
+    };
+    let floor_at = |f: f64| mags[(f / hz).round() as usize];
+    assert!(peak_near(540.0) > 5.0 * floor_at(670.0));
+    assert!(peak_near(800.0) > 5.0 * floor_at(670.0));
+}
+
+// ---- Folder loading ----
+
+/// A fresh, unique temporary folder (removed by `Drop`).
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> TempDir {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let dir = std::env::temp_dir().join(format!(
+            "phonon-samples-{tag}-{}-{nanos}",
+            std::process::id()
+        ));
+        fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+fn write_i16(path: &Path, rate: u32, channels: u16, frames: &[Vec<f64>]) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let spec = hound::WavSpec {
+        channels,
+        sample_rate: rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for f in frames {
+        for &v in f {
+            w.write_sample((v * 32767.0).round() as i16).unwrap();
+        }
+    }
+    w.finalize().unwrap();
+}
+
+fn write_f32(path: &Path, rate: u32, channels: u16, frames: &[Vec<f64>]) {
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let spec = hound::WavSpec {
+        channels,
+        sample_rate: rate,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for f in frames {
+        for &v in f {
+            w.write_sample(v as f32).unwrap();
+        }
+    }
+    w.finalize().unwrap();
+}
+
+fn sine(freq: f64, rate: u32, frames: usize, amp: f64) -> Vec<Vec<f64>> {
+    (0..frames)
+        .map(|i| vec![amp * (2.0 * PI * freq * i as f64 / rate as f64).sin()])
+        .collect()
+}
+
+/// Frequency from the number of upward zero crossings in the middle of `x`.
+fn zero_crossing_freq(x: &[f32], rate: f64) -> f64 {
+    let (a, b) = (x.len() / 8, x.len() * 7 / 8);
+    let ups: Vec<usize> = (a + 1..b)
+        .filter(|&i| x[i - 1] < 0.0 && x[i] >= 0.0)
+        .collect();
+    let periods = (ups.len() - 1) as f64;
+    periods * rate / (ups[ups.len() - 1] - ups[0]) as f64
+}
+
+#[test]
+fn a_22050_hz_sine_loads_at_44100_hz_with_its_pitch() {
+    let dir = TempDir::new("rate");
+    write_i16(
+        &dir.0.join("tone/a.wav"),
+        22050,
+        1,
+        &sine(1000.0, 22050, 4410, 0.5),
+    );
+    let mut bank = SampleBank::builtin(44100);
+    let report = bank.load_dir(&dir.0).unwrap();
+    assert_eq!(report.loaded, 1);
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    let s = bank.sample(bank.find("tone", 0.0).unwrap());
+    assert_eq!(s.channels, 1);
+    assert!((s.frames as i64 - 8820).abs() <= 3, "frames {}", s.frames);
+    let f = zero_crossing_freq(&s.data, 44100.0);
+    assert!((f - 1000.0).abs() < 2.0, "frequency {f}");
+    // Amplitude kept (within the resampler's passband ripple), aligned in time: the
+    // resampled value at frame 2i is the original at frame i.
+    let mid = &s.data[2000..6000];
+    let peak = mid.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+    assert!((peak - 0.5).abs() < 0.01, "peak {peak}");
+    for i in [1000usize, 1500, 2001, 3333] {
+        let want = 0.5 * (2.0 * PI * 1000.0 * i as f64 / 22050.0).sin();
+        assert!(
+            (s.data[2 * i] as f64 - want).abs() < 0.01,
+            "frame {i}: {} vs {want}",
+            s.data[2 * i]
+        );
+    }
+}
+
+#[test]
+fn float_stereo_at_48000_hz_loads_and_keeps_its_channels() {
+    let dir = TempDir::new("stereo");
+    let frames: Vec<Vec<f64>> = (0..4800)
+        .map(|i| {
+            let v = 0.4 * (2.0 * PI * 500.0 * i as f64 / 48000.0).sin();
+            vec![v, -0.5 * v]
+        })
+        .collect();
+    write_f32(&dir.0.join("pad/x.wav"), 48000, 2, &frames);
+    let mut bank = SampleBank::builtin(44100);
+    bank.load_dir(&dir.0).unwrap();
+    let s = bank.sample(bank.find("pad", 0.0).unwrap());
+    assert_eq!(s.channels, 2);
+    assert!((s.frames as i64 - 4410).abs() <= 3, "frames {}", s.frames);
+    let left: Vec<f32> = s.data.iter().step_by(2).copied().collect();
+    let right: Vec<f32> = s.data.iter().skip(1).step_by(2).copied().collect();
+    assert!((zero_crossing_freq(&left, 44100.0) - 500.0).abs() < 2.0);
+    for i in 500..3900 {
+        assert!((right[i] + 0.5 * left[i]).abs() < 1e-3, "frame {i}");
+    }
+}
+
+#[test]
+fn int_24_bit_and_more_than_two_channels() {
+    let dir = TempDir::new("24");
+    let path = dir.0.join("multi/a.wav");
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let spec = hound::WavSpec {
+        channels: 3,
+        sample_rate: 44100,
+        bits_per_sample: 24,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&path, spec).unwrap();
+    for _ in 0..100 {
+        // 2^22 is half of 24-bit full scale.
+        w.write_sample(1i32 << 22).unwrap();
+        w.write_sample(-(1i32 << 21)).unwrap();
+        w.write_sample(123i32).unwrap();
+    }
+    w.finalize().unwrap();
+    let mut bank = SampleBank::empty(44100);
+    bank.load_dir(&dir.0).unwrap();
+    let s = bank.sample(bank.find("multi", 0.0).unwrap());
+    assert_eq!((s.channels, s.frames), (2, 100));
+    assert_eq!(&s.data[..4], &[0.5, -0.25, 0.5, -0.25]);
+}
+
+#[test]
+fn variants_follow_file_names_and_wrap() {
+    let dir = TempDir::new("order");
+    let constant = |v: f64| vec![vec![v]; 100];
+    write_i16(&dir.0.join("v/b.wav"), 44100, 1, &constant(0.2));
+    write_i16(&dir.0.join("v/a.wav"), 44100, 1, &constant(0.1));
+    write_i16(&dir.0.join("v/c.WAV"), 44100, 1, &constant(0.3));
+    fs::write(dir.0.join("v/notes.txt"), "not audio").unwrap();
+    let mut bank = SampleBank::empty(44100);
+    let report = bank.load_dir(&dir.0).unwrap();
+    assert_eq!(report.loaded, 3);
+    assert!(report.skipped.is_empty());
+    let value = |n: f64| bank.sample(bank.find("v", n).unwrap()).data[50];
+    let q = |v: f64| ((v * 32767.0).round() / 32768.0) as f32;
+    assert_eq!(value(0.0), q(0.1));
+    assert_eq!(value(1.0), q(0.2));
+    assert_eq!(value(2.0), q(0.3));
+    assert_eq!(value(3.0), q(0.1));
+    assert_eq!(value(-1.0), q(0.3));
+    assert_eq!(bank.names().collect::<Vec<_>>(), vec![("v", 3)]);
+}
+
+#[test]
+fn a_folder_replaces_the_builtin_name_and_bad_files_are_skipped() {
+    let dir = TempDir::new("replace");
+    write_i16(&dir.0.join("bd/kick.wav"), 44100, 1, &vec![vec![0.25]; 10]);
+    fs::create_dir_all(dir.0.join("sn")).unwrap();
+    fs::write(dir.0.join("sn/broken.wav"), b"RIFF....not a wave file").unwrap();
+    fs::create_dir_all(dir.0.join("empty")).unwrap();
+    let mut bank = SampleBank::builtin(44100);
+    let builtin_sn = bank.find("sn", 0.0).unwrap();
+    let report = bank.load_dir(&dir.0).unwrap();
+    assert_eq!(report.loaded, 1);
+    assert_eq!(report.skipped.len(), 1);
+    assert!(report.skipped[0].0.ends_with("sn/broken.wav"));
+    assert!(!report.skipped[0].1.is_empty());
+    // bd is now the folder's single file; sn (only a broken file) keeps the kit's.
+    let names: Vec<(&str, usize)> = bank.names().collect();
+    assert!(names.contains(&("bd", 1)));
+    assert!(names.contains(&("sn", 3)));
+    assert!(!names.iter().any(|(n, _)| *n == "empty"));
+    let bd = bank.sample(bank.find("bd", 5.0).unwrap());
+    assert_eq!(bd.frames, 10);
+    assert_eq!(bank.find("sn", 0.0), Some(builtin_sn));
+}
+
+#[test]
+fn a_missing_folder_is_an_error() {
+    let mut bank = SampleBank::builtin(44100);
+    let missing = std::env::temp_dir().join("phonon-samples-surely-missing-folder");
+    let err = bank.load_dir(&missing).unwrap_err();
+    assert!(matches!(err, SampleError::NotFound(_)));
+    assert!(err.to_string().contains("surely-missing"));
+    let dir = TempDir::new("file");
+    let file = dir.0.join("f.wav");
+    fs::write(&file, b"x").unwrap();
+    assert!(matches!(
+        bank.load_dir(&file),
+        Err(SampleError::NotADirectory(_))
+    ));
+}
