@@ -102,6 +102,12 @@ impl SoundPlayer {
         pool.render(&self.bank, left, right);
     }
 
+    /// The onsets of sound `sound` in the last block (with the controls they had
+    /// before sampling signals).
+    pub fn starts(&self, sound: usize) -> &[PendingStart] {
+        self.pending.get(sound).map_or(&[], |p| p.as_slice())
+    }
+
     /// Voices sounding, over all sounds.
     pub fn active(&self) -> usize {
         self.pools.iter().map(|p| p.active()).sum()
