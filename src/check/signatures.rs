@@ -578,7 +578,7 @@ static BUILTINS: &[Builtin] = &[
     control("speed", "playback rate; negative plays backwards"),
     control(
         "note",
-        "semitones relative to the sample, or a note name for synth voices",
+        "semitones relative to the sample; a note name counts from c4 (`note \"c5\"` is an octave up)",
     ),
     control("begin", "start of the played slice of the sample, 0..1"),
     control("end", "end of the played slice of the sample, 0..1"),
@@ -656,7 +656,7 @@ static BUILTINS: &[Builtin] = &[
     env(
         "perc",
         &[p("release", Control), opt("trig", Events, 0.0)],
-        "percussive envelope: instant attack, exponential release",
+        "percussive envelope: 1 ms attack, exponential release (-60 dB at `release` seconds)",
     ),
     // ---- effects (mix: 0 dry .. 1 wet) ----
     fx(
