@@ -163,3 +163,232 @@ fn functions_lists_every_builtin_and_the_docs_do_too() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("every"));
 }
+
+fn read_wav(path: &std::path::Path) -> (hound::WavSpec, Vec<f32>) {
+    let mut reader = match hound::WavReader::open(path) {
+        Ok(r) => r,
+        Err(e) => panic!("{} is not a WAV file: {e}", path.display()),
+    };
+    let spec = reader.spec();
+    let samples = match spec.sample_format {
+        hound::SampleFormat::Float => reader
+            .samples::<f32>()
+            .map(|s| s.unwrap_or(f32::NAN))
+            .collect(),
+        hound::SampleFormat::Int => reader
+            .samples::<i32>()
+            .map(|s| s.map_or(f32::NAN, |v| v as f32 / 32768.0))
+            .collect(),
+    };
+    (spec, samples)
+}
+
+#[test]
+fn render_writes_a_stereo_float_wav_and_reports_block_times() {
+    let patch = temp_patch("render_ok.ph", "tempo: 0.5\nout: saw 110 # lpf 800 * 0.3\n");
+    let wav = patch.with_extension("wav");
+    let out = phonon(&[
+        "render",
+        &patch.display().to_string(),
+        "-o",
+        &wav.display().to_string(),
+        "--cycles",
+        "2",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("time per block: mean"), "{stdout}");
+    assert!(stdout.contains("p50") && stdout.contains("p99") && stdout.contains("max"));
+    assert!(stdout.contains("real-time budget 11.61 ms"), "{stdout}");
+    let (spec, samples) = read_wav(&wav);
+    assert_eq!(spec.channels, 2);
+    assert_eq!(spec.sample_rate, 44_100);
+    assert_eq!(
+        (spec.bits_per_sample, spec.sample_format),
+        (32, hound::SampleFormat::Float)
+    );
+    // Two cycles at 0.5 cycles per second: 4 seconds.
+    assert_eq!(samples.len(), 2 * 4 * 44_100);
+    // A mono output sits in the centre: both channels equal.
+    assert!(samples.chunks(2).all(|f| f[0] == f[1]));
+    assert!(samples.iter().any(|x| x.abs() > 0.05));
+    // The same patch renders to the same bytes.
+    let again = patch.with_extension("again.wav");
+    let out2 = phonon(&[
+        "render",
+        &patch.display().to_string(),
+        "-o",
+        &again.display().to_string(),
+        "--cycles",
+        "2",
+    ]);
+    assert!(out2.status.success());
+    assert_eq!(std::fs::read(&wav).ok(), std::fs::read(&again).ok());
+}
+
+#[test]
+fn render_options_set_format_rate_block_and_length() {
+    let patch = temp_patch("render_opts.ph", "out: sine 440 * 0.5\n");
+    let wav = patch.with_extension("wav");
+    let out = phonon(&[
+        "render",
+        &patch.display().to_string(),
+        "-o",
+        &wav.display().to_string(),
+        "--duration",
+        "0.5",
+        "--rate",
+        "48000",
+        "--block",
+        "100",
+        "--bits",
+        "16",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("240 blocks"),
+        "{}",
+        text(&out.stdout)
+    );
+    let (spec, samples) = read_wav(&wav);
+    assert_eq!((spec.sample_rate, spec.bits_per_sample), (48_000, 16));
+    assert_eq!(spec.sample_format, hound::SampleFormat::Int);
+    assert_eq!(samples.len(), 2 * 24_000);
+    // A 440 Hz sine at half scale: peak 0.5 within 16-bit precision.
+    let peak = samples.iter().fold(0.0f32, |m, x| m.max(x.abs()));
+    assert!((peak - 0.5).abs() < 1e-3, "{peak}");
+}
+
+#[test]
+fn render_reports_a_broken_patch_and_writes_nothing() {
+    let patch = temp_patch("render_bad.ph", "out: saw 110 # lpff 800\n");
+    let wav = patch.with_extension("wav");
+    let _ = std::fs::remove_file(&wav);
+    let out = phonon(&[
+        "render",
+        &patch.display().to_string(),
+        "-o",
+        &wav.display().to_string(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("render_bad.ph:1:16"), "{err}");
+    assert!(err.contains("lpf"), "{err}");
+    assert!(!wav.exists());
+}
+
+#[test]
+fn render_warns_about_unknown_samples_and_nonfinite_nodes() {
+    let patch = temp_patch(
+        "render_warn.ph",
+        "out: s \"bd nosuch\"\nout2: saw 100 * 1e30 * 1e30\n",
+    );
+    let wav = patch.with_extension("wav");
+    let out = phonon(&[
+        "render",
+        &patch.display().to_string(),
+        "-o",
+        &wav.display().to_string(),
+        "--cycles",
+        "1",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("warning: no sample named `nosuch`"), "{err}");
+    assert!(err.contains("produced NaN or infinity"), "{err}");
+    assert!(err.contains("mul (line 2, column 7)"), "{err}");
+    let (_, samples) = read_wav(&wav);
+    assert!(samples.iter().all(|x| x.is_finite()));
+}
+
+#[test]
+fn render_plays_samples_from_a_folder_given_by_option_or_variable() {
+    // DIR/blip/a.wav: a 44.1 kHz mono file holding 0.5 for 1000 frames (then the kit
+    // is not involved: `blip` is not a built-in name).
+    let dir = std::env::temp_dir().join(format!("phonon-cli-samples-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(dir.join("blip"));
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 44_100,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    match hound::WavWriter::create(dir.join("blip/a.wav"), spec) {
+        Ok(mut w) => {
+            for _ in 0..1000 {
+                let _ = w.write_sample(0.5f32);
+            }
+            let _ = w.finalize();
+        }
+        Err(e) => panic!("{e}"),
+    }
+    let patch = temp_patch("render_blip.ph", "out: s \"blip\" # pan -1\n");
+    for by_env in [false, true] {
+        let wav = patch.with_extension(if by_env { "env.wav" } else { "opt.wav" });
+        let (p, w, d) = (
+            patch.display().to_string(),
+            wav.display().to_string(),
+            dir.display().to_string(),
+        );
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_phonon"));
+        cmd.args(["render", &p, "-o", &w, "--duration", "0.1"]);
+        if by_env {
+            cmd.env("PHONON_SAMPLES", &d);
+        } else {
+            cmd.args(["--samples", &d]);
+        }
+        let out = cmd.output().unwrap_or_else(|e| panic!("{e}"));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert!(
+            !text(&out.stderr).contains("no sample named"),
+            "{}",
+            text(&out.stderr)
+        );
+        let (_, samples) = read_wav(&wav);
+        // Hard left, equal power: the left channel is the file, the right is silent.
+        for f in 1..900 {
+            assert!(
+                (samples[2 * f] - 0.5).abs() < 1e-6,
+                "frame {f}: {}",
+                samples[2 * f]
+            );
+            assert!(samples[2 * f + 1].abs() < 1e-6);
+        }
+    }
+    let missing = phonon(&[
+        "render",
+        &patch.display().to_string(),
+        "-o",
+        "/dev/null",
+        "--samples",
+        "/nonexistent/phonon",
+    ]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("cannot load samples"));
+}
+
+#[test]
+fn ir_prints_one_line_per_node_with_its_source() {
+    let patch = temp_patch(
+        "ir.ph",
+        "tempo: 0.5\n~lfo: sine 0.25\nout: saw (~lfo * 100 + 200) # lpf 900 * 0.2\n",
+    );
+    let out = phonon(&["ir", &patch.display().to_string()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].contains("7 nodes"), "{stdout}");
+    assert!(
+        lines[1].contains("sine") && lines[1].contains("freq=0.25") && lines[1].contains("2:7"),
+        "{stdout}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("lpf") && l.contains("cutoff=900") && l.contains("q=0.707")),
+        "{stdout}"
+    );
+    assert!(lines
+        .last()
+        .is_some_and(|l| l.contains("master") && l.contains("stereo")));
+}
