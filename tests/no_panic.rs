@@ -2,6 +2,9 @@
 //! mini-notation go through parsing, checking, evaluation and a query, and each either
 //! works or yields diagnostics that carry a position inside the input.
 //!
+//! Patches that compile are also rendered for a few blocks through the runtime and
+//! the interpreter, and the master must stay finite.
+//!
 //! The test run does a few thousand cases; `PHONON_FUZZ_CASES=1000000` runs the long
 //! version.
 
@@ -18,6 +21,57 @@ const FIXTURES: &[&str] = &[
     include_str!("../fixtures/ambient.ph"),
     include_str!("../fixtures/melody.ph"),
 ];
+
+/// Patches that use every synthesis node, with parameters at and past their ranges.
+const SYNTH: &[&str] = &[
+    include_str!("../fixtures/synth_dense.ph"),
+    "out: moog 1e9 -3 (saw 55 + square 30 0 + tri -40) # delay 0 2 # reverb 9 -1\n\
+     out2: noise # bitcrush 0 0 # chorus 1e6 5 # compressor 100 -2 # distortion -5 2\n",
+    "~fb: (pink * 0.1 + ~fb * 1.5) # notch 0 0 # hpf 1e6 99\nout: ~fb # bpf 20000 0.001\n",
+    "out: sine (impulse 3 * 1e5) * adsr 0 0 2 0 \"1 0 1\" * ad -1 1e9 (s \"bd*3\") * perc 0\n",
+    "out: s \"bd*16 cr:3 hh:-2\" # speed \"-2 0 1e3\" # begin 0.9 # end 0.1 # cut 1 # legato 0\n\
+     out2: s \"sn*8\" # pan (sine 9 * 9) # attack 1 # release 0 # note (saw 1 * 99) # gain -1\n",
+    "out: clip -1 1 (range 0 9 (abs (mtof (saw 1 * 300)))) / (sine 1 - sine 1)\n",
+];
+
+/// Compiles `source` and, when it compiles, renders a few blocks: nothing panics and
+/// the master stays finite.
+fn exercise_render(source: &str) {
+    use std::sync::Arc;
+    if !numbers_are_small_for_render(source) {
+        return;
+    }
+    let Ok(graph) = phonon::compile(source) else {
+        return;
+    };
+    let graph = Arc::new(graph);
+    let config = phonon::runtime::Config {
+        voices: 64,
+        block: 128,
+        ..phonon::runtime::Config::default()
+    };
+    let bank = BANK.with(|b| b.clone());
+    let interp = phonon::interp::Interpreter::new(graph.clone(), &config);
+    let mut rt = phonon::runtime::Runtime::new(graph, interp, bank, config);
+    let (mut l, mut r) = (vec![0.0f32; 128], vec![0.0f32; 128]);
+    for _ in 0..4 {
+        if rt.process(&mut l, &mut r).is_err() {
+            return;
+        }
+        assert!(l.iter().chain(&r).all(|x| x.is_finite()), "{source}");
+    }
+}
+
+thread_local! {
+    static BANK: std::sync::Arc<phonon::samples::SampleBank> =
+        std::sync::Arc::new(phonon::samples::SampleBank::builtin(44_100));
+}
+
+/// Rendering needs the pattern densities small too (a mutated `*8` can become `*88`,
+/// which is fine, but not `*88888`).
+fn numbers_are_small_for_render(text: &str) -> bool {
+    numbers_are_small(text)
+}
 
 const EXPRESSIONS: &[&str] = &[
     "\"bd*2 [sn cp]\" $ every 3 rev",
@@ -151,6 +205,42 @@ fn run(strategy: impl Strategy<Value = String>, f: impl Fn(&str)) {
 #[test]
 fn mutated_patches_never_panic() {
     run(mutated(FIXTURES), exercise_patch);
+}
+
+#[test]
+fn mutated_patches_render_without_panic_or_nan() {
+    let corpus: &'static [&'static str] = Box::leak(
+        FIXTURES
+            .iter()
+            .chain(SYNTH)
+            .copied()
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    );
+    let mut runner = TestRunner::new(Config {
+        cases: (cases() / 10).max(50),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&mutated(corpus), |text| {
+        exercise_render(&text);
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn synth_edge_cases_render_finite() {
+    for src in SYNTH {
+        assert!(
+            phonon::compile(src).is_ok(),
+            "{src}: {:?}",
+            phonon::compile(src).err()
+        );
+        exercise_render(src);
+    }
 }
 
 #[test]

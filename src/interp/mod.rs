@@ -29,8 +29,6 @@ enum State {
     Bitcrush(Vec<effects::Bitcrush>),
     Chorus(Vec<effects::Chorus>),
     Compressor(Vec<effects::Compressor>),
-    /// The previous input sample of an edge detector, per channel.
-    Edge(Vec<f32>),
 }
 
 /// Where a node's input comes from.
@@ -103,7 +101,6 @@ fn new_state(node: &Node, sr: f32) -> State {
         Op::Compressor => {
             State::Compressor((0..ch).map(|_| effects::Compressor::new(sr)).collect())
         }
-        Op::Edge => State::Edge(vec![0.0; ch]),
         _ => State::None,
     }
 }
@@ -303,14 +300,6 @@ fn run_channel(op: Op, state: &mut State, c: usize, ins: &InputView<'_>, out: &m
         }
         (Op::Compressor, State::Compressor(s)) => {
             with(s, c, |s| effects::compressor(s, x(0), x(1), x(2), out))
-        }
-        (Op::Edge, State::Edge(last)) => {
-            if let Some(prev) = last.get_mut(c) {
-                for (y, v) in out.iter_mut().zip(x(0)) {
-                    *y = if *v > 0.0 && *prev <= 0.0 { 1.0 } else { 0.0 };
-                    *prev = *v;
-                }
-            }
         }
         // Fed nodes, voices and the master are handled by the caller; a state that
         // does not match its operation cannot be built by `new_state`.

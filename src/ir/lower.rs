@@ -196,8 +196,8 @@ impl Lowerer<'_> {
     }
 
     /// The trigger (and, when `with_gate`, the gate) of an envelope from its `trig`
-    /// argument: a pattern's or a sound's events, a signal's rising edges, or, for a
-    /// number (the default), one event per cycle.
+    /// argument: a pattern's or a sound's events, or, for a number (the default), one
+    /// event per cycle. (The checker only lets events through.)
     fn events(
         &mut self,
         v: &Val,
@@ -209,9 +209,10 @@ impl Lowerer<'_> {
             Val::Pat(p) => p.clone(),
             Val::Sound(s) => s.pattern.clone(),
             Val::Signal(_) | Val::Func(_) => {
-                let x = self.val(v, span)?;
-                let trig = self.node(Op::Edge, vec![x], Some(span));
-                return Ok((trig, with_gate.then_some(x)));
+                return Err(LowerError::new(
+                    "an envelope is triggered by the events of a pattern, not by a signal",
+                    Some(span),
+                ))
             }
         };
         let index = self.pattern(pattern, Some(span));
