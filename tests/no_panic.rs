@@ -53,6 +53,7 @@ fn exercise_render(source: &str) {
     let bank = BANK.with(|b| b.clone());
     let interp = phonon::interp::Interpreter::new(graph.clone(), &config);
     let mut rt = phonon::runtime::Runtime::new(graph, interp, bank, config);
+    RENDERED.with(|n| n.set(n.get() + 1));
     let (mut l, mut r) = (vec![0.0f32; 128], vec![0.0f32; 128]);
     for _ in 0..4 {
         if rt.process(&mut l, &mut r).is_err() {
@@ -63,14 +64,17 @@ fn exercise_render(source: &str) {
 }
 
 thread_local! {
+    static RENDERED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
     static BANK: std::sync::Arc<phonon::samples::SampleBank> =
         std::sync::Arc::new(phonon::samples::SampleBank::builtin(44_100));
 }
 
-/// Rendering needs the pattern densities small too (a mutated `*8` can become `*88`,
-/// which is fine, but not `*88888`).
+/// Rendering needs the pattern densities small (a mutated `*8` can become `*88`,
+/// which is fine, but not `*88888`); synthesis parameters such as 1800 Hz are fine.
 fn numbers_are_small_for_render(text: &str) -> bool {
-    numbers_are_small(text)
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == 'e'))
+        .filter_map(|t| t.parse::<f64>().ok())
+        .all(|x| x.abs() < 5000.0)
 }
 
 const EXPRESSIONS: &[&str] = &[
@@ -207,6 +211,10 @@ fn mutated_patches_never_panic() {
     run(mutated(FIXTURES), exercise_patch);
 }
 
+fn runner_cases() -> u32 {
+    (cases() / 10).max(50)
+}
+
 #[test]
 fn mutated_patches_render_without_panic_or_nan() {
     let corpus: &'static [&'static str] = Box::leak(
@@ -218,7 +226,7 @@ fn mutated_patches_render_without_panic_or_nan() {
             .into_boxed_slice(),
     );
     let mut runner = TestRunner::new(Config {
-        cases: (cases() / 10).max(50),
+        cases: runner_cases(),
         failure_persistence: None,
         ..Config::default()
     });
@@ -229,6 +237,12 @@ fn mutated_patches_render_without_panic_or_nan() {
     if let Err(e) = result {
         panic!("{e}");
     }
+    // Many mutations still compile (about one in six): the property is not vacuous.
+    let rendered = RENDERED.with(|n| n.get());
+    assert!(
+        rendered * 10 > runner_cases() as usize,
+        "only {rendered} patches rendered"
+    );
 }
 
 #[test]

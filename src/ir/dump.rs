@@ -2,11 +2,12 @@
 //! sound.
 //!
 //! ```text
-//!   #3  saw         freq=#2                     mono    recurrence   2:8  saw (mtof "<[36 ~ 36 48]>")
+//!   #3  saw         freq=#2 [phase]             mono    recurrence   2:8  saw (mtof "<[36 ~ 36 48]>")
 //! ```
 //! Each line: the node's number, its operation, its inputs by name (`#n` for another
-//! node's buffer, a number for a constant), its channels, its kind, and the line,
-//! column and text of the source it came from.
+//! node's buffer, a number for a constant), constant parameters, the state it keeps
+//! in brackets, its channels, its kind, and the line, column and text of the source
+//! it came from.
 
 use std::fmt::Write;
 
@@ -65,10 +66,17 @@ pub fn dump(graph: &Graph, source: &str, file: &str) -> String {
             NodeKind::Recurrence => "recurrence",
             NodeKind::Master => "master",
         };
+        let state = node.op.state();
+        if !state.is_empty() {
+            if !args.is_empty() {
+                args.push(' ');
+            }
+            args.push_str(&format!("[{state}]"));
+        }
         let origin = node.span.map(|s| origin(source, s)).unwrap_or_default();
         let _ = writeln!(
             out,
-            "{:>5}  {:<11} {:<34} {:<7} {:<12} {}",
+            "{:>5}  {:<11} {:<44} {:<7} {:<12} {}",
             format!("#{i}"),
             node.op.name(),
             args,

@@ -179,6 +179,30 @@ impl Op {
         }
     }
 
+    /// The state the operation carries from sample to sample and block to block, per
+    /// channel (empty for elementwise operations).
+    pub fn state(self) -> &'static str {
+        use Op::*;
+        match self {
+            Stepped { .. } => "held value",
+            Trigger { .. } | Gate { .. } => "",
+            Voices { .. } => "voice pool",
+            Feedback => "previous block",
+            Add | Sub | Mul | Div | Neg | Abs | Mtof | Clip | Range | Distortion | Master => "",
+            Sine | Saw | Square | Tri | Impulse => "phase",
+            Noise { .. } => "xorshift state",
+            Pink { .. } => "xorshift state, 7 one-poles",
+            Svf(_) => "2 integrators",
+            Moog => "4 integrators",
+            Ad | Adsr | Perc => "stage, level",
+            Delay => "delay line (4 s)",
+            Reverb => "8 combs, 4 all-passes",
+            Bitcrush => "held sample, phase",
+            Chorus => "delay line, LFO phase",
+            Compressor => "level detector",
+        }
+    }
+
     /// The names of the inputs, in order (`None`: any number, as for the master and
     /// for voices).
     pub fn input_names(self) -> Option<&'static [&'static str]> {
