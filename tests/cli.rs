@@ -164,6 +164,14 @@ fn functions_lists_every_builtin_and_the_docs_do_too() {
     assert!(text(&out.stderr).contains("every"));
 }
 
+/// Runs `phonon render PATCH -o WAV EXTRA...`.
+fn render_cmd(patch: &std::path::Path, wav: &std::path::Path, extra: &[&str]) -> Output {
+    let (p, w) = (patch.display().to_string(), wav.display().to_string());
+    let mut args = vec!["render", p.as_str(), "-o", w.as_str()];
+    args.extend_from_slice(extra);
+    phonon(&args)
+}
+
 fn read_wav(path: &std::path::Path) -> (hound::WavSpec, Vec<f32>) {
     let mut reader = match hound::WavReader::open(path) {
         Ok(r) => r,
@@ -187,14 +195,7 @@ fn read_wav(path: &std::path::Path) -> (hound::WavSpec, Vec<f32>) {
 fn render_writes_a_stereo_float_wav_and_reports_block_times() {
     let patch = temp_patch("render_ok.ph", "tempo: 0.5\nout: saw 110 # lpf 800 * 0.3\n");
     let wav = patch.with_extension("wav");
-    let out = phonon(&[
-        "render",
-        &patch.display().to_string(),
-        "-o",
-        &wav.display().to_string(),
-        "--cycles",
-        "2",
-    ]);
+    let out = render_cmd(&patch, &wav, &["--cycles", "2"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains("time per block: mean"), "{stdout}");
@@ -214,14 +215,7 @@ fn render_writes_a_stereo_float_wav_and_reports_block_times() {
     assert!(samples.iter().any(|x| x.abs() > 0.05));
     // The same patch renders to the same bytes.
     let again = patch.with_extension("again.wav");
-    let out2 = phonon(&[
-        "render",
-        &patch.display().to_string(),
-        "-o",
-        &again.display().to_string(),
-        "--cycles",
-        "2",
-    ]);
+    let out2 = render_cmd(&patch, &again, &["--cycles", "2"]);
     assert!(out2.status.success());
     assert_eq!(std::fs::read(&wav).ok(), std::fs::read(&again).ok());
 }
@@ -230,20 +224,20 @@ fn render_writes_a_stereo_float_wav_and_reports_block_times() {
 fn render_options_set_format_rate_block_and_length() {
     let patch = temp_patch("render_opts.ph", "out: sine 440 * 0.5\n");
     let wav = patch.with_extension("wav");
-    let out = phonon(&[
-        "render",
-        &patch.display().to_string(),
-        "-o",
-        &wav.display().to_string(),
-        "--duration",
-        "0.5",
-        "--rate",
-        "48000",
-        "--block",
-        "100",
-        "--bits",
-        "16",
-    ]);
+    let out = render_cmd(
+        &patch,
+        &wav,
+        &[
+            "--duration",
+            "0.5",
+            "--rate",
+            "48000",
+            "--block",
+            "100",
+            "--bits",
+            "16",
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains("240 blocks"),
@@ -264,12 +258,7 @@ fn render_reports_a_broken_patch_and_writes_nothing() {
     let patch = temp_patch("render_bad.ph", "out: saw 110 # lpff 800\n");
     let wav = patch.with_extension("wav");
     let _ = std::fs::remove_file(&wav);
-    let out = phonon(&[
-        "render",
-        &patch.display().to_string(),
-        "-o",
-        &wav.display().to_string(),
-    ]);
+    let out = render_cmd(&patch, &wav, &[]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
     assert!(err.contains("render_bad.ph:1:16"), "{err}");
@@ -284,14 +273,7 @@ fn render_warns_about_unknown_samples_and_nonfinite_nodes() {
         "out: s \"bd nosuch\"\nout2: saw 100 * 1e30 * 1e30\n",
     );
     let wav = patch.with_extension("wav");
-    let out = phonon(&[
-        "render",
-        &patch.display().to_string(),
-        "-o",
-        &wav.display().to_string(),
-        "--cycles",
-        "1",
-    ]);
+    let out = render_cmd(&patch, &wav, &["--cycles", "1"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let err = text(&out.stderr);
     assert!(err.contains("warning: no sample named `nosuch`"), "{err}");

@@ -106,6 +106,17 @@ impl Env {
 
     /// A duration in seconds as a number of samples, at least 1 (NaN gives 1).
     #[inline]
+    /// One sample of the linear attack to 1 over `attack` seconds; on arrival the
+    /// decay begins.
+    fn attack_step(&mut self, attack: f32) {
+        let step = 1.0 / self.samples(attack);
+        self.level += step;
+        if self.level >= 1.0 - ARRIVED * step {
+            self.level = 1.0;
+            self.stage = DECAY;
+        }
+    }
+
     fn samples(&self, seconds: f32) -> f64 {
         let n = seconds as f64 * self.sample_rate;
         if n > 1.0 {
@@ -135,12 +146,7 @@ pub fn ad(s: &mut Env, attack: &[f32], decay: &[f32], trig: &[f32], out: &mut [f
         }
         out[i] = s.level as f32;
         if s.stage == ATTACK {
-            let step = 1.0 / s.samples(attack[i]);
-            s.level += step;
-            if s.level >= 1.0 - ARRIVED * step {
-                s.level = 1.0;
-                s.stage = DECAY;
-            }
+            s.attack_step(attack[i]);
         } else if s.stage == DECAY {
             let step = 1.0 / s.samples(decay[i]);
             s.level -= step;
@@ -200,12 +206,7 @@ pub fn adsr(
         }
         out[i] = s.level as f32;
         if s.stage == ATTACK {
-            let step = 1.0 / s.samples(attack[i]);
-            s.level += step;
-            if s.level >= 1.0 - ARRIVED * step {
-                s.level = 1.0;
-                s.stage = DECAY;
-            }
+            s.attack_step(attack[i]);
         } else if s.stage == DECAY {
             let step = (1.0 - sus) / s.samples(decay[i]);
             s.level -= step;
