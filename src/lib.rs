@@ -17,6 +17,7 @@ pub mod dsp;
 pub mod eval;
 pub mod interp;
 pub mod ir;
+pub mod jit;
 pub mod mini;
 pub mod pattern;
 pub mod query;

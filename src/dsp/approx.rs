@@ -50,7 +50,7 @@ pub fn cos_turns(x: f32) -> f32 {
 }
 
 /// Taylor coefficients of `sin(2π r)`: `(-1)^k (2π)^(2k+1) / (2k+1)!`.
-const SIN_C: [f32; 6] = [
+pub(crate) const SIN_C: [f32; 6] = [
     6.283_185_5,
     -41.341_705,
     81.605_25,
@@ -80,7 +80,7 @@ pub fn exp2(x: f32) -> f32 {
 }
 
 /// Taylor coefficients of `2^f = e^(f ln 2)`: `(ln 2)^k / k!` for k = 1..7.
-const EXP2_C: [f32; 7] = [
+pub(crate) const EXP2_C: [f32; 7] = [
     std::f32::consts::LN_2,
     0.240_226_5,
     0.055_504_11,
@@ -113,12 +113,14 @@ pub fn log2(x: f32) -> f32 {
     let m = f32::from_bits((bits & 0x007f_ffff) | 0x3f80_0000);
     let s = (m - 1.0) / (m + 1.0);
     let s2 = s * s;
-    let atanh = s
-        * (1.0
-            + s2 * (1.0 / 3.0
-                + s2 * (1.0 / 5.0 + s2 * (1.0 / 7.0 + s2 * (1.0 / 9.0 + s2 * (1.0 / 11.0))))));
+    let c = LOG_SERIES;
+    let atanh = s * (c[0] + s2 * (c[1] + s2 * (c[2] + s2 * (c[3] + s2 * (c[4] + s2 * c[5])))));
     e as f32 + atanh * (2.0 / LN_2 as f32)
 }
+
+/// The odd series of `atanh(s)/s`: `1/(2k+1)` for k = 0..5.
+pub(crate) const LOG_SERIES: [f32; 6] =
+    [1.0, 1.0 / 3.0, 1.0 / 5.0, 1.0 / 7.0, 1.0 / 9.0, 1.0 / 11.0];
 
 /// `tanh(x)`, through `exp2`: `(e^2x - 1)/(e^2x + 1)`, with the argument clamped to
 /// ±9 where tanh is 1 to f32 precision. Absolute error below 2e-7.

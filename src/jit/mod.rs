@@ -1,0 +1,80 @@
+//! The Cranelift JIT: native code for the graph's kernels.
+//!
+//! `approx` emits the polynomial approximations of `dsp::approx` on `f32x4` vectors;
+//! `kernel` is the per-operation emitter interface (one frame, four lanes) and the
+//! elementwise arithmetic; `ops` holds the emitters of the stateful kernels, each the
+//! twin of a `dsp` kernel; `single` compiles one operation alone, for tests.
+
+pub mod approx;
+pub mod kernel;
+pub mod ops;
+pub mod single;
+
+use std::fmt;
+
+use cranelift_codegen::ir::MemFlagsData;
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_jit::{JITBuilder, JITModule};
+
+/// Why compiling failed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum JitError {
+    /// The host is not supported by Cranelift, or a setting was refused.
+    Host(String),
+    /// Cranelift rejected a function (a bug in an emitter: the verifier's message
+    /// and the function's text).
+    Compile(String),
+    /// An operation has no emitter.
+    Unsupported(String),
+}
+
+impl JitError {
+    pub(crate) fn from_module(e: cranelift_module::ModuleError) -> JitError {
+        JitError::Compile(format!("{e:?}"))
+    }
+}
+
+impl fmt::Display for JitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            JitError::Host(m) => write!(f, "the JIT cannot run on this machine: {m}"),
+            JitError::Compile(m) => write!(f, "the JIT failed to compile a kernel: {m}"),
+            JitError::Unsupported(op) => write!(f, "the JIT has no kernel for `{op}`"),
+        }
+    }
+}
+
+impl std::error::Error for JitError {}
+
+/// A JIT module for the host, optimising for speed; `verify` runs Cranelift's
+/// verifier on every function (about three times the compile time: on in tests).
+pub fn new_module(verify: bool) -> Result<JITModule, JitError> {
+    let mut flags = settings::builder();
+    let set = |flags: &mut settings::Builder, k: &str, v: &str| {
+        flags
+            .set(k, v)
+            .map_err(|e| JitError::Host(format!("{k}={v}: {e}")))
+    };
+    set(&mut flags, "opt_level", "speed")?;
+    set(
+        &mut flags,
+        "enable_verifier",
+        if verify { "true" } else { "false" },
+    )?;
+    set(&mut flags, "use_colocated_libcalls", "false")?;
+    set(&mut flags, "is_pic", "false")?;
+    let isa = cranelift_native::builder()
+        .map_err(|e| JitError::Host(e.to_string()))?
+        .finish(settings::Flags::new(flags))
+        .map_err(|e| JitError::Host(e.to_string()))?;
+    Ok(JITModule::new(JITBuilder::with_isa(
+        isa,
+        cranelift_module::default_libcall_names(),
+    )))
+}
+
+/// Flags for the kernels' loads and stores: they never trap (every address is
+/// inside a buffer the engine owns); no alignment is promised.
+pub(crate) fn mem_flags() -> MemFlagsData {
+    MemFlagsData::new().with_notrap()
+}
