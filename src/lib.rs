@@ -19,6 +19,7 @@ pub mod interp;
 pub mod ir;
 pub mod jit;
 pub mod mini;
+pub mod passes;
 pub mod pattern;
 pub mod query;
 pub mod render;

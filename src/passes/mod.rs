@@ -1,0 +1,173 @@
+//! The optimising passes, from the lowered graph to a plan the JIT compiles:
+//!
+//! 1. [`fold`]: constant folding and identities, then dead-node removal;
+//! 2. [`fuse`]: regions of per-frame nodes that run as one loop;
+//! 3. [`stage`]: the levels of the dependency DAG of regions and voice calls;
+//! 4. [`vectorize`]: instances of the same shape in one stage packed into lanes.
+//!
+//! [`optimize`] runs them all; [`describe`] prints the result for `phonon ir --passes`.
+
+pub mod fold;
+pub mod fuse;
+pub mod stage;
+pub mod vectorize;
+
+use std::fmt::Write;
+
+use crate::ir::Graph;
+pub use fuse::Region;
+pub use stage::Item;
+pub use vectorize::Pack;
+
+/// A graph after the passes, and how to run it.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    pub graph: Graph,
+    pub regions: Vec<Region>,
+    pub packs: Vec<Pack>,
+    /// The stages in order; the items of one stage are independent.
+    pub stages: Vec<Vec<Item>>,
+}
+
+/// Runs every pass.
+pub fn optimize(graph: &Graph) -> Plan {
+    let graph = fold::remove_dead(&fold::fold(graph));
+    plan(graph)
+}
+
+/// Fuses, stages and packs an already folded graph.
+pub fn plan(graph: Graph) -> Plan {
+    let regions = fuse::regions(&graph);
+    let (region_levels, voices) = stage::levels(&graph, &regions);
+    let packs = vectorize::pack(&graph, &regions, &region_levels);
+    let packs_by_level: Vec<(usize, usize)> = packs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let level = p
+                .lanes
+                .first()
+                .and_then(|(r, _)| region_levels.get(*r))
+                .copied()
+                .unwrap_or(0);
+            (i, level)
+        })
+        .collect();
+    let stages = stage::stages(&packs_by_level, &voices);
+    Plan {
+        graph,
+        regions,
+        packs,
+        stages,
+    }
+}
+
+/// Rough cost of one operation for one lane-vector frame, in nanoseconds (for the
+/// plan's report and the parallel runtime's hand-off decision).
+pub fn op_cost(op: crate::ir::Op) -> f64 {
+    use crate::ir::Op::*;
+    match op {
+        Add | Sub | Mul | Neg | Abs | Clip | Range => 0.3,
+        Div => 1.0,
+        Mtof | Distortion => 3.0,
+        Sine | Tri | Impulse | Noise { .. } => 2.0,
+        Saw | Square => 4.0,
+        Pink { .. } => 3.0,
+        Svf(_) => 5.0,
+        Moog => 12.0,
+        Ad | Adsr | Perc => 3.0,
+        Delay | Bitcrush | Compressor => 5.0,
+        Chorus => 8.0,
+        Reverb => 25.0,
+        _ => 0.0,
+    }
+}
+
+impl Plan {
+    /// Estimated nanoseconds per frame of a pack.
+    pub fn pack_cost(&self, pack: usize) -> f64 {
+        let Some(p) = self.packs.get(pack) else {
+            return 0.0;
+        };
+        let Some((r, _)) = p.lanes.first() else {
+            return 0.0;
+        };
+        self.regions.get(*r).map_or(0.0, |region| {
+            region
+                .nodes
+                .iter()
+                .map(|id| op_cost(self.graph.nodes[*id].op))
+                .sum()
+        })
+    }
+
+    /// The plan as text: every stage, its packs (their regions' operations and lane
+    /// packing, estimated cost per block) and runtime calls.
+    pub fn describe(&self, block: usize) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# plan: {} regions in {} packs and {} voice calls, {} stages",
+            self.regions.len(),
+            self.packs.len(),
+            self.stages
+                .iter()
+                .flatten()
+                .filter(|i| matches!(i, Item::Voices(_)))
+                .count(),
+            self.stages.len()
+        );
+        for (s, items) in self.stages.iter().enumerate() {
+            let cost: f64 = items
+                .iter()
+                .map(|i| match i {
+                    Item::Pack(p) => self.pack_cost(*p) * block as f64 / 1000.0,
+                    Item::Voices(_) => 0.0,
+                })
+                .sum();
+            let _ = writeln!(
+                out,
+                "stage {s}: {} items, estimated {cost:.1} µs of kernels per block",
+                items.len()
+            );
+            for item in items {
+                match item {
+                    Item::Pack(p) => {
+                        let pack = &self.packs[*p];
+                        let lanes: Vec<String> = pack
+                            .lanes
+                            .iter()
+                            .map(|(r, c)| {
+                                let first = self.regions[*r].nodes.first().copied().unwrap_or(0);
+                                format!("r{r}.{c} (#{first})")
+                            })
+                            .collect();
+                        let ops: Vec<&str> = pack
+                            .lanes
+                            .first()
+                            .map(|(r, _)| {
+                                self.regions[*r]
+                                    .nodes
+                                    .iter()
+                                    .map(|id| self.graph.nodes[*id].op.name())
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        let _ = writeln!(
+                            out,
+                            "  pack {p}: native, {}/4 lanes [{}]: {} ({:.1} µs/block)",
+                            pack.lanes.len(),
+                            lanes.join(" "),
+                            ops.join(" → "),
+                            self.pack_cost(*p) * block as f64 / 1000.0
+                        );
+                    }
+                    Item::Voices(id) => {
+                        let _ = writeln!(out, "  voices #{id}: runtime call (Rust voice pool)");
+                    }
+                }
+            }
+        }
+        out
+    }
+}
