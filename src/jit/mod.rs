@@ -6,6 +6,8 @@
 //! twin of a `dsp` kernel; `single` compiles one operation alone, for tests.
 
 pub mod approx;
+pub mod codegen;
+pub mod engine;
 pub mod kernel;
 pub mod ops;
 pub mod single;

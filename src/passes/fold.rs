@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 
 use crate::interp::formulas;
-use crate::ir::{Graph, Node, NodeId, NodeKind, Op, Operand};
+use crate::ir::{Graph, Node, NodeKind, Op, Operand};
 
 /// Folds constants and identities (see the module documentation).
 pub fn fold(graph: &Graph) -> Graph {

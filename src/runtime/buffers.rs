@@ -45,6 +45,25 @@ impl Buffers {
         self.block
     }
 
+    /// Where node `node`'s first channel starts in the arena, in samples.
+    pub fn offset(&self, node: NodeId) -> usize {
+        self.offsets.get(node).copied().unwrap_or(0)
+    }
+
+    /// The arena itself, for native kernels that address buffers by offset.
+    pub fn as_mut_ptr(&mut self) -> *mut f32 {
+        self.data.as_mut_ptr()
+    }
+
+    /// Samples in the arena.
+    pub fn len(&self) -> usize {
+        self.data.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.data.is_empty()
+    }
+
     /// The whole arena as inputs (every node readable).
     pub fn inputs(&self) -> Inputs<'_> {
         Inputs {
