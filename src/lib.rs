@@ -11,6 +11,7 @@
 //! reference interpreter, calling the [`dsp`] kernels and the [`voices`] of the
 //! [`samples`]), and [`render`] writes the result to a WAV file.
 
+pub mod bench;
 pub mod check;
 pub mod diag;
 pub mod dsp;

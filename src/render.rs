@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::interp::Interpreter;
 use crate::ir::Graph;
+use crate::jit::engine::{JitEngine, JitOptions};
 use crate::runtime::{Config, Engine, NonFinite, Runtime, RuntimeError};
 use crate::samples::SampleBank;
 
@@ -126,6 +127,9 @@ pub type Sink<'a> = &'a mut dyn FnMut(&[f32], &[f32]) -> io::Result<()>;
 /// Which engine renders.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EngineKind {
+    /// The Cranelift JIT, after the optimising passes.
+    Jit,
+    /// The reference interpreter, on the graph as lowered.
     Interp,
 }
 
@@ -141,6 +145,18 @@ pub fn render(
     progress: &mut dyn FnMut(u64),
 ) -> Result<RenderReport, RenderError> {
     match engine {
+        EngineKind::Jit => {
+            let plan = crate::passes::optimize(&graph);
+            let engine =
+                JitEngine::new(&plan, &config, JitOptions::default()).map_err(RenderError::Jit)?;
+            let graph = Arc::new(plan.graph);
+            run(
+                Runtime::new(graph, engine, bank, config),
+                frames,
+                sink,
+                progress,
+            )
+        }
         EngineKind::Interp => {
             let interp = Interpreter::new(graph.clone(), &config);
             run(
@@ -190,6 +206,7 @@ fn run<E: Engine>(
 /// Why a render stopped.
 #[derive(Debug)]
 pub enum RenderError {
+    Jit(crate::jit::JitError),
     Runtime(RuntimeError),
     Io(io::Error),
 }
@@ -197,6 +214,7 @@ pub enum RenderError {
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            RenderError::Jit(e) => write!(f, "{e}"),
             RenderError::Runtime(e) => write!(f, "{e}"),
             RenderError::Io(e) => write!(f, "cannot write the output: {e}"),
         }

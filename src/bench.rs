@@ -1,0 +1,210 @@
+//! `phonon bench`: time per block of one or both engines on a patch, measured side by
+//! side in one run (the engines' blocks alternate, so a noisy machine slows both
+//! alike), with compile times, voices in use and the headroom against the budget.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::interp::Interpreter;
+use crate::jit::engine::{compile_source, CompileFailure, JitEngine, JitOptions};
+use crate::render::BlockTimes;
+use crate::runtime::{Config, Engine, Runtime, RuntimeError};
+use crate::samples::SampleBank;
+
+/// Which engines to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engines {
+    Jit,
+    Interp,
+    Both,
+}
+
+/// The measurements of one engine.
+#[derive(Clone, Debug)]
+pub struct EngineReport {
+    pub times: BlockTimes,
+    /// Text to runnable engine.
+    pub compile: Duration,
+}
+
+/// Everything `phonon bench` reports.
+#[derive(Clone, Debug)]
+pub struct BenchReport {
+    pub jit: Option<EngineReport>,
+    pub interp: Option<EngineReport>,
+    /// Mean voices sounding over the measured blocks.
+    pub voices_mean: f64,
+    /// Time per voice and frame: the measured engine's (the JIT's when both ran) mean
+    /// block time divided by the voices in use and the frames of a block. `None`
+    /// without voices.
+    pub ns_per_voice_frame: Option<f64>,
+    pub blocks: usize,
+    pub block: usize,
+    pub sample_rate: u32,
+}
+
+/// Why a benchmark could not run.
+#[derive(Debug)]
+pub enum BenchError {
+    Compile(CompileFailure),
+    Runtime(RuntimeError),
+}
+
+/// Blocks run before measuring, so that voices and caches reach a steady state.
+pub const WARM_UP_BLOCKS: usize = 50;
+
+/// Runs `blocks` blocks of `source` through the chosen engines.
+pub fn bench(
+    source: &str,
+    engines: Engines,
+    blocks: usize,
+    config: Config,
+    bank: Arc<SampleBank>,
+) -> Result<BenchReport, BenchError> {
+    let mut jit: Option<(Runtime<JitEngine>, Duration)> = None;
+    let mut interp: Option<(Runtime<Interpreter>, Duration)> = None;
+    if engines != Engines::Interp {
+        let t0 = Instant::now();
+        let (graph, engine) =
+            compile_source(source, &config, JitOptions::default()).map_err(BenchError::Compile)?;
+        let compile = t0.elapsed();
+        jit = Some((Runtime::new(graph, engine, bank.clone(), config), compile));
+    }
+    if engines != Engines::Jit {
+        let t0 = Instant::now();
+        let graph = crate::compile(source)
+            .map_err(|d| BenchError::Compile(CompileFailure::Diagnostics(d)))?;
+        let graph = Arc::new(graph);
+        let engine = Interpreter::new(graph.clone(), &config);
+        let compile = t0.elapsed();
+        interp = Some((Runtime::new(graph, engine, bank, config), compile));
+    }
+    let n = config.block;
+    let (mut left, mut right) = (vec![0.0f32; n], vec![0.0f32; n]);
+    let mut jit_times = Vec::with_capacity(blocks);
+    let mut interp_times = Vec::with_capacity(blocks);
+    let mut voices_sum = 0usize;
+    for k in 0..WARM_UP_BLOCKS + blocks {
+        let measuring = k >= WARM_UP_BLOCKS;
+        if let Some((rt, _)) = jit.as_mut() {
+            let d = time_block(rt, &mut left, &mut right)?;
+            if measuring {
+                jit_times.push(d);
+                voices_sum += rt.voices_active();
+            }
+        }
+        if let Some((rt, _)) = interp.as_mut() {
+            let d = time_block(rt, &mut left, &mut right)?;
+            if measuring {
+                interp_times.push(d);
+                if jit.is_none() {
+                    voices_sum += rt.voices_active();
+                }
+            }
+        }
+    }
+    let sr = config.sample_rate;
+    let report = |times: &[Duration], compile: Duration| EngineReport {
+        times: BlockTimes::from_durations(times, n, sr),
+        compile,
+    };
+    let jit = jit.map(|(_, c)| report(&jit_times, c));
+    let interp = interp.map(|(_, c)| report(&interp_times, c));
+    let voices_mean = voices_sum as f64 / blocks.max(1) as f64;
+    let measured = jit.as_ref().or(interp.as_ref());
+    let ns_per_voice_frame = measured
+        .filter(|_| voices_mean > 0.0)
+        .map(|r| r.times.mean_ms * 1e6 / (voices_mean * n as f64));
+    Ok(BenchReport {
+        jit,
+        interp,
+        voices_mean,
+        ns_per_voice_frame,
+        blocks,
+        block: n,
+        sample_rate: sr,
+    })
+}
+
+fn time_block<E: Engine>(
+    rt: &mut Runtime<E>,
+    left: &mut [f32],
+    right: &mut [f32],
+) -> Result<Duration, BenchError> {
+    let t0 = Instant::now();
+    rt.process(left, right).map_err(BenchError::Runtime)?;
+    Ok(t0.elapsed())
+}
+
+impl BenchReport {
+    /// One JSON object: `{"jit":{...},"interp":{...},"voices_mean":...,
+    /// "ns_per_voice_frame":...}`; an engine not run is absent.
+    pub fn to_json(&self) -> String {
+        let engine = |r: &EngineReport| {
+            serde_json::json!({
+                "mean_ms": r.times.mean_ms,
+                "p50_ms": r.times.p50_ms,
+                "p99_ms": r.times.p99_ms,
+                "max_ms": r.times.max_ms,
+                "compile_ms": r.compile.as_secs_f64() * 1e3,
+            })
+        };
+        let mut obj = serde_json::Map::new();
+        if let Some(j) = &self.jit {
+            obj.insert("jit".into(), engine(j));
+        }
+        if let Some(i) = &self.interp {
+            obj.insert("interp".into(), engine(i));
+        }
+        obj.insert("voices_mean".into(), serde_json::json!(self.voices_mean));
+        obj.insert(
+            "ns_per_voice_frame".into(),
+            serde_json::json!(self.ns_per_voice_frame),
+        );
+        serde_json::Value::Object(obj).to_string()
+    }
+
+    /// The human report.
+    pub fn summary(&self) -> String {
+        let mut out = format!(
+            "{} blocks of {} frames at {} Hz (after {} warm-up blocks); budget {:.2} ms per block\n",
+            self.blocks,
+            self.block,
+            self.sample_rate,
+            WARM_UP_BLOCKS,
+            self.block as f64 / f64::from(self.sample_rate) * 1e3
+        );
+        for (name, r) in [("jit", &self.jit), ("interp", &self.interp)] {
+            if let Some(r) = r {
+                out.push_str(&format!(
+                    "{name:<7} mean {:.4} ms  p50 {:.4}  p99 {:.4}  max {:.4}  compile {:.2} ms  headroom {:.1}x\n",
+                    r.times.mean_ms,
+                    r.times.p50_ms,
+                    r.times.p99_ms,
+                    r.times.max_ms,
+                    r.compile.as_secs_f64() * 1e3,
+                    if r.times.mean_ms > 0.0 {
+                        r.times.budget_ms / r.times.mean_ms
+                    } else {
+                        f64::INFINITY
+                    }
+                ));
+            }
+        }
+        if let (Some(j), Some(i)) = (&self.jit, &self.interp) {
+            out.push_str(&format!(
+                "jit is {:.2}x the interpreter's speed (mean), {:.2}x at p99\n",
+                i.times.mean_ms / j.times.mean_ms.max(1e-9),
+                i.times.p99_ms / j.times.p99_ms.max(1e-9)
+            ));
+        }
+        match self.ns_per_voice_frame {
+            Some(ns) => out.push_str(&format!(
+                "voices in use: {:.1} on average; {:.3} ns per voice-frame\n",
+                self.voices_mean, ns
+            )),
+            None => out.push_str("voices in use: none\n"),
+        }
+        out
+    }
+}

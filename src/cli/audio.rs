@@ -1,0 +1,131 @@
+//! `phonon render` and `phonon ir`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use phonon::render::{EngineKind, Length, SampleFormat, WavSink};
+use phonon::runtime::Config;
+
+use super::common::{compile_file, load_bank, write_stdout};
+
+pub fn ir_command(path: &std::path::Path, passes: bool) -> ExitCode {
+    let (source, graph) = match compile_file(path) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let name = path.display().to_string();
+    if !passes {
+        write_stdout(&phonon::ir::dump(&graph, &source, &name));
+        return ExitCode::SUCCESS;
+    }
+    use phonon::passes::fold;
+    let folded = fold::fold(&graph);
+    let live = fold::remove_dead(&folded);
+    let plan = phonon::passes::plan(live.clone());
+    let mut out = String::new();
+    out.push_str("## lowered\n");
+    out.push_str(&phonon::ir::dump(&graph, &source, &name));
+    out.push_str("\n## after constant folding\n");
+    out.push_str(&phonon::ir::dump(&folded, &source, &name));
+    out.push_str("\n## after dead-node removal\n");
+    out.push_str(&phonon::ir::dump(&live, &source, &name));
+    out.push_str("\n## fused, staged and packed\n");
+    out.push_str(&plan.describe(Config::default().block));
+    write_stdout(&out);
+    ExitCode::SUCCESS
+}
+
+pub struct RenderArgs {
+    pub patch: PathBuf,
+    pub output: PathBuf,
+    pub length: Length,
+    pub engine: EngineKind,
+    pub samples: Option<PathBuf>,
+    pub rate: u32,
+    pub block: usize,
+    pub format: SampleFormat,
+}
+
+pub fn render_command(args: RenderArgs) -> ExitCode {
+    let (source, graph) = match compile_file(&args.patch) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let bank = match load_bank(args.samples.as_deref(), args.rate) {
+        Ok(b) => Arc::new(b),
+        Err(code) => return code,
+    };
+    let config = Config {
+        sample_rate: args.rate,
+        block: args.block,
+        ..Config::default()
+    };
+    let frames = args.length.frames(graph.cps, args.rate);
+    let graph = Arc::new(graph);
+    let mut wav = match WavSink::create(&args.output, args.rate, args.format) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("error: cannot create {}: {e}", args.output.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let bar = indicatif::ProgressBar::new(frames);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} rendering [{bar:32}] {percent:>3}% {elapsed} (eta {eta})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    let result = phonon::render::render(
+        graph.clone(),
+        bank,
+        config,
+        args.engine,
+        frames,
+        &mut |l, r| wav.write(l, r),
+        &mut |done| bar.set_position(done),
+    );
+    bar.finish_and_clear();
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let Err(e) = wav.finish() {
+        eprintln!("error: cannot write {}: {e}", args.output.display());
+        return ExitCode::FAILURE;
+    }
+    for name in &report.unknown_samples {
+        eprintln!("warning: no sample named `{name}`: its events are silent");
+    }
+    if let Some((nf, count)) = report.nonfinite {
+        eprintln!(
+            "warning: node {} produced NaN or infinity at {:.3} s; the master replaced {count} samples with silence",
+            graph.describe(nf.node, &source),
+            nf.frame as f64 / f64::from(args.rate)
+        );
+    }
+    let seconds = report.frames as f64 / f64::from(args.rate);
+    let format = match args.format {
+        SampleFormat::Float32 => "32-bit float",
+        SampleFormat::Int16 => "16-bit",
+    };
+    write_stdout(&format!(
+        "wrote {}: {seconds:.2} s ({} frames), stereo {format} at {} Hz; engine {}, block {}\n{}\npeak voices {}\n",
+        args.output.display(),
+        report.frames,
+        args.rate,
+        match args.engine {
+            EngineKind::Jit => "jit",
+            EngineKind::Interp => "interp",
+        },
+        args.block,
+        report.times.summary(),
+        report.peak_voices
+    ));
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,6 @@
+//! The bodies of the `phonon` commands (`main.rs` holds the argument definitions).
+
+pub mod audio;
+pub mod common;
+pub mod jit;
+pub mod text;

@@ -1,0 +1,91 @@
+//! `phonon check`, `phonon query` and `phonon functions`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use phonon::diag::render;
+use phonon::query::{events_to_json_lines, query_expression};
+use phonon::time::Rational;
+
+use super::common::{read_file, write_stdout, BAD_INPUT};
+
+pub fn check(files: &[PathBuf]) -> ExitCode {
+    let mut failed = false;
+    for path in files {
+        let source = match read_file(path) {
+            Ok(s) => s,
+            Err(_) => {
+                failed = true;
+                continue;
+            }
+        };
+        let name = path.display().to_string();
+        let diagnostics = phonon::check_source(&source);
+        if !diagnostics.is_empty() {
+            eprint!("{}", render(&name, &source, &diagnostics));
+        }
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        if errors > 0 {
+            failed = true;
+            eprintln!(
+                "{name}: {errors} error{}",
+                if errors == 1 { "" } else { "s" }
+            );
+        } else {
+            write_stdout(&format!("{name}: ok\n"));
+        }
+    }
+    if failed {
+        ExitCode::from(BAD_INPUT)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+pub fn query(expression: &str, from: Rational, to: Rational) -> ExitCode {
+    if to < from {
+        eprintln!("error: --to ({to}) is before --from ({from})");
+        return ExitCode::from(BAD_INPUT);
+    }
+    match query_expression(expression, from, to) {
+        Ok(result) => {
+            let mut out = events_to_json_lines(&result);
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            write_stdout(&out);
+            ExitCode::SUCCESS
+        }
+        Err(failure) => {
+            eprint!("{}", failure.render(expression));
+            ExitCode::from(BAD_INPUT)
+        }
+    }
+}
+
+pub fn functions(name: Option<&str>) -> ExitCode {
+    use phonon::check::signatures::{builtins, lookup};
+    match name {
+        None => {
+            let listing: String = builtins()
+                .iter()
+                .map(|b| format!("{:<34}  {}\n", b.usage(), b.doc))
+                .collect();
+            write_stdout(&listing);
+            ExitCode::SUCCESS
+        }
+        Some(name) => match lookup(name) {
+            Some(b) => {
+                write_stdout(&format!("{}\n{}\n{}\n", b.usage(), b.signature(), b.doc));
+                ExitCode::SUCCESS
+            }
+            None => {
+                let hint = phonon::diag::nearest(name, builtins().iter().map(|b| b.name))
+                    .map(|n| format!("; did you mean `{n}`?"))
+                    .unwrap_or_default();
+                eprintln!("error: no function `{name}`{hint}");
+                ExitCode::from(BAD_INPUT)
+            }
+        },
+    }
+}
