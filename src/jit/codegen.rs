@@ -227,8 +227,8 @@ fn emit_pack(
             .position(|n| *n == id)
     };
     let mut sources: Vec<Vec<[Source; 4]>> = Vec::with_capacity(template.len());
-    for k in 0..template.len() {
-        let n_inputs = graph.nodes[template[k]].inputs.len();
+    for (k, first) in template.iter().enumerate() {
+        let n_inputs = graph.nodes[*first].inputs.len();
         let mut per_input = Vec::with_capacity(n_inputs);
         for j in 0..n_inputs {
             let src: [Source; 4] = std::array::from_fn(|l| {

@@ -33,9 +33,12 @@ enum Wire {
     Const,
 }
 
+/// A node of a shape: its operation, its wiring, whether it is stored.
+type ShapeNode = (String, Vec<Wire>, bool);
+
 /// The shape of a region: per node, its operation (noise seeds aside) and wiring, and
 /// whether it is stored.
-fn shape(graph: &Graph, region: &Region) -> Vec<(String, Vec<Wire>, bool)> {
+fn shape(graph: &Graph, region: &Region) -> Vec<ShapeNode> {
     let position: HashMap<NodeId, usize> = region
         .nodes
         .iter()
@@ -68,7 +71,8 @@ fn shape(graph: &Graph, region: &Region) -> Vec<(String, Vec<Wire>, bool)> {
 /// Packs the instances of `regions` that share a shape and a stage (`stage[r]` is
 /// region r's stage), four to a pack, in region order.
 pub fn pack(graph: &Graph, regions: &[Region], stage: &[usize]) -> Vec<Pack> {
-    let mut groups: Vec<(usize, Vec<(String, Vec<Wire>, bool)>, Vec<(usize, usize)>)> = Vec::new();
+    // (stage, shape, instances)
+    let mut groups: Vec<(usize, Vec<ShapeNode>, Vec<(usize, usize)>)> = Vec::new();
     for (r, region) in regions.iter().enumerate() {
         let s = shape(graph, region);
         let level = stage.get(r).copied().unwrap_or(0);
