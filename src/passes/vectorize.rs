@@ -72,7 +72,8 @@ fn shape(graph: &Graph, region: &Region) -> Vec<ShapeNode> {
 /// region r's stage), four to a pack, in region order.
 pub fn pack(graph: &Graph, regions: &[Region], stage: &[usize]) -> Vec<Pack> {
     // (stage, shape, instances)
-    let mut groups: Vec<(usize, Vec<ShapeNode>, Vec<(usize, usize)>)> = Vec::new();
+    type Group = (usize, Vec<ShapeNode>, Vec<(usize, usize)>);
+    let mut groups: Vec<Group> = Vec::new();
     for (r, region) in regions.iter().enumerate() {
         let s = shape(graph, region);
         let level = stage.get(r).copied().unwrap_or(0);
