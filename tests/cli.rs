@@ -374,3 +374,112 @@ fn ir_prints_one_line_per_node_with_its_source() {
         .last()
         .is_some_and(|l| l.contains("master") && l.contains("stereo")));
 }
+
+#[test]
+fn jit_renders_what_the_interpreter_renders() {
+    let patch = temp_patch(
+        "jit_same.ph",
+        "out: (s \"bd*4 hh*2\" # pan 0.3) * \"1 0.5\"\nout2: \"0.1 -0.2\" * 2\n",
+    );
+    let a = patch.with_extension("jit.wav");
+    let b = patch.with_extension("interp.wav");
+    let p = patch.display().to_string();
+    let out = phonon(&["jit", &p, "-o", &a.display().to_string(), "--cycles", "1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("engine jit"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = render_cmd(&patch, &b, &["--engine", "interp", "--cycles", "1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (_, x) = read_wav(&a);
+    let (_, y) = read_wav(&b);
+    assert_eq!(x.len(), y.len());
+    assert!(x.iter().zip(&y).all(|(p, q)| (p - q).abs() <= 1e-5));
+    assert!(y.iter().any(|v| v.abs() > 0.1));
+}
+
+#[test]
+fn jit_without_output_says_how_to_render_and_reports_timings_and_clif() {
+    let patch = temp_patch("jit_info.ph", "out: s \"bd\" * 0.5 + \"0.1 0.2\"\n");
+    let p = patch.display().to_string();
+    let out = phonon(&["jit", &p]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("-o out.wav"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = phonon(&["jit", &p, "--timings"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let t = text(&out.stdout);
+    assert!(
+        t.contains("front end") && t.contains("Cranelift") && t.contains("total"),
+        "{t}"
+    );
+    let out = phonon(&["jit", &p, "--dump-clif"]);
+    assert!(out.status.success());
+    let clif = text(&out.stdout);
+    assert!(
+        clif.contains("function") && clif.contains("f32x4") && clif.contains("fmul"),
+        "{clif}"
+    );
+}
+
+#[test]
+fn bench_prints_json_for_scripts() {
+    let patch = temp_patch("bench.ph", "out: s \"hh*8\" * \"1 0.5\"\n");
+    let p = patch.display().to_string();
+    let out = phonon(&["bench", &p, "--blocks", "20", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let v: serde_json::Value =
+        serde_json::from_str(text(&out.stdout).trim()).unwrap_or_else(|e| panic!("{e}"));
+    for engine in ["jit", "interp"] {
+        for key in ["mean_ms", "p50_ms", "p99_ms", "max_ms", "compile_ms"] {
+            assert!(
+                v[engine][key].as_f64().is_some_and(|x| x >= 0.0),
+                "{engine}.{key}: {v}"
+            );
+        }
+        assert!(v[engine]["p50_ms"].as_f64() <= v[engine]["max_ms"].as_f64());
+    }
+    assert!(v["voices_mean"].as_f64().is_some_and(|x| x > 0.0), "{v}");
+    assert!(
+        v["ns_per_voice_frame"].as_f64().is_some_and(|x| x > 0.0),
+        "{v}"
+    );
+    let out = phonon(&["bench", &p, "--blocks", "5", "--json", "--engine", "jit"]);
+    let v: serde_json::Value =
+        serde_json::from_str(text(&out.stdout).trim()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(v.get("interp").is_none() && v.get("jit").is_some());
+    let out = phonon(&["bench", &p, "--blocks", "5"]);
+    let t = text(&out.stdout);
+    assert!(
+        t.contains("headroom") && t.contains("x the interpreter"),
+        "{t}"
+    );
+}
+
+#[test]
+fn ir_passes_shows_each_pass_and_the_plan() {
+    let patch = temp_patch(
+        "ir_passes.ph",
+        "out: s \"bd\" * 0.5 + \"0.1\" * 0\nout2: s \"hh\" * \"1 0.5\"\n",
+    );
+    let out = phonon(&["ir", &patch.display().to_string(), "--passes"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let t = text(&out.stdout);
+    for heading in [
+        "## lowered",
+        "## after constant folding",
+        "## after dead-node removal",
+        "## fused, staged and packed",
+    ] {
+        assert!(t.contains(heading), "{heading}: {t}");
+    }
+    assert!(
+        t.contains("stage 0") && t.contains("pack 0: native") && t.contains("runtime call"),
+        "{t}"
+    );
+}
