@@ -76,7 +76,7 @@ fn edges(offset: usize, n: usize) -> Vec<f32> {
 /// One lane's `dsp` kernel.
 enum Reference {
     Delay(fx::Delay),
-    Reverb(fx::Reverb),
+    Reverb(Box<fx::Reverb>),
     Distortion,
     Bitcrush(fx::Bitcrush),
     Chorus(fx::Chorus),
@@ -87,7 +87,7 @@ impl Reference {
     fn new(op: Op, sr: f32, channel: usize) -> Reference {
         match op {
             Op::Delay => Reference::Delay(fx::Delay::new(sr, MAX_DELAY_SECONDS)),
-            Op::Reverb => Reference::Reverb(fx::Reverb::new(sr, channel)),
+            Op::Reverb => Reference::Reverb(Box::new(fx::Reverb::new(sr, channel))),
             Op::Distortion => Reference::Distortion,
             Op::Bitcrush => Reference::Bitcrush(fx::Bitcrush::new()),
             Op::Chorus => Reference::Chorus(fx::Chorus::new(sr, channel)),
@@ -163,7 +163,11 @@ fn compare(
                 }
                 diff.inexact += 1;
                 let d = (g - w).abs();
-                diff.max = if d.is_nan() { f32::INFINITY } else { diff.max.max(d) };
+                diff.max = if d.is_nan() {
+                    f32::INFINITY
+                } else {
+                    diff.max.max(d)
+                };
             }
         }
         at += n;
@@ -218,7 +222,12 @@ fn delay_matches_dsp() {
             sweep(0.5, 0.6, 50.0, n),
             constant(0.3, n),
         ];
-        let d = check(&format!("delay @{sr}"), Op::Delay, sr, vec![x, time, fb, mix]);
+        let d = check(
+            &format!("delay @{sr}"),
+            Op::Delay,
+            sr,
+            vec![x, time, fb, mix],
+        );
         bit_exact("delay", &d);
         assert_eq!(d.jit_nonfinite, 0);
     }
@@ -247,7 +256,12 @@ fn reverb_matches_dsp() {
             sweep(0.5, 0.5, 64.0, n),
             constant(0.7, n),
         ];
-        let d = check(&format!("reverb @{sr}"), Op::Reverb, sr, vec![x, room, damp, mix]);
+        let d = check(
+            &format!("reverb @{sr}"),
+            Op::Reverb,
+            sr,
+            vec![x, room, damp, mix],
+        );
         bit_exact("reverb", &d);
     }
 }
@@ -255,7 +269,12 @@ fn reverb_matches_dsp() {
 #[test]
 fn distortion_matches_dsp() {
     let n = total();
-    let x = [noise(5, n), sweep(0.0, 1.0, 100.0, n), noise(6, n), noise(7, n)];
+    let x = [
+        noise(5, n),
+        sweep(0.0, 1.0, 100.0, n),
+        noise(6, n),
+        noise(7, n),
+    ];
     let drive = [
         constant(1.0, n),
         sweep(10.0, 9.0, 77.0, n),
@@ -275,7 +294,12 @@ fn distortion_matches_dsp() {
 #[test]
 fn bitcrush_matches_dsp() {
     let n = total();
-    let x = [noise(8, n), sweep(0.0, 1.0, 200.0, n), noise(9, n), noise(10, n)];
+    let x = [
+        noise(8, n),
+        sweep(0.0, 1.0, 200.0, n),
+        noise(9, n),
+        noise(10, n),
+    ];
     let bits = [
         constant(4.0, n),
         sweep(12.0, 11.5, 97.0, n),
@@ -296,7 +320,12 @@ fn bitcrush_matches_dsp() {
 fn chorus_matches_dsp() {
     for sr in [44_100.0, 1_000.0, 50.0, 1.0] {
         let n = total();
-        let x = [noise(11, n), impulses(50, n), noise(12, n), sweep(0.0, 1.0, 40.0, n)];
+        let x = [
+            noise(11, n),
+            impulses(50, n),
+            noise(12, n),
+            sweep(0.0, 1.0, 40.0, n),
+        ];
         let rate = [
             constant(0.5, n),
             constant(5.0, n),
@@ -315,7 +344,12 @@ fn chorus_matches_dsp() {
             constant(0.0, n),
             sweep(0.5, 0.6, 80.0, n),
         ];
-        let d = check(&format!("chorus @{sr}"), Op::Chorus, sr, vec![x, rate, depth, mix]);
+        let d = check(
+            &format!("chorus @{sr}"),
+            Op::Chorus,
+            sr,
+            vec![x, rate, depth, mix],
+        );
         bit_exact("chorus", &d);
     }
 }
@@ -342,7 +376,12 @@ fn compressor_matches_dsp() {
         sweep(10.0, 9.5, 211.0, n),
         constant(1.0, n),
     ];
-    let d = check("compressor", Op::Compressor, 44_100.0, vec![x, threshold, ratio]);
+    let d = check(
+        "compressor",
+        Op::Compressor,
+        44_100.0,
+        vec![x, threshold, ratio],
+    );
     bit_exact("compressor", &d);
 }
 
@@ -387,7 +426,12 @@ fn non_finite_input_matches_dsp() {
         for &p in params.iter().take(k).skip(1) {
             inputs.push(std::array::from_fn(|l| constant(p * (l + 1) as f32, n)));
         }
-        let d = check(&format!("{} non-finite input", op.name()), op, 44_100.0, inputs);
+        let d = check(
+            &format!("{} non-finite input", op.name()),
+            op,
+            44_100.0,
+            inputs,
+        );
         bit_exact(op.name(), &d);
     }
 }
@@ -592,7 +636,12 @@ fn reverb_and_chorus_lanes_on_either_channel_match_dsp() {
     let n = total();
     let channels = [0, 1, 1, 0];
     for sr in [44_100.0, 11_025.0] {
-        let x = [noise(40, n), noise(40, n), impulses(500, n), impulses(500, n)];
+        let x = [
+            noise(40, n),
+            noise(40, n),
+            impulses(500, n),
+            impulses(500, n),
+        ];
         let a = [
             constant(0.8, n),
             constant(0.8, n),
@@ -617,7 +666,12 @@ fn reverb_and_chorus_lanes_on_either_channel_match_dsp() {
         report(&format!("reverb channels {channels:?} @{sr}"), &d);
         bit_exact("reverb channels", &d);
         let rate: [Vec<f32>; 4] = std::array::from_fn(|l| constant(0.5 + l as f32, n));
-        let inputs = vec![inputs[0].clone(), rate, inputs[2].clone(), inputs[3].clone()];
+        let inputs = vec![
+            inputs[0].clone(),
+            rate,
+            inputs[2].clone(),
+            inputs[3].clone(),
+        ];
         let mut jit = ChannelOp::new(Op::Chorus, channels, 4, sr);
         let d = compare(&mut jit, Op::Chorus, sr, channels, &inputs);
         report(&format!("chorus channels {channels:?} @{sr}"), &d);
@@ -632,7 +686,7 @@ fn channels_change_the_output() {
     let n = total();
     let x: [Vec<f32>; 4] = std::array::from_fn(|_| noise(50, n));
     let c = |v: f32| -> [Vec<f32>; 4] { std::array::from_fn(|_| constant(v, n)) };
-    let inputs = vec![x, c(0.8), c(0.3), c(1.0)];
+    let inputs = [x, c(0.8), c(0.3), c(1.0)];
     let mut jit = ChannelOp::new(Op::Reverb, [0, 1, 0, 1], 4, 44_100.0);
     let refs: Vec<[&[f32]; 4]> = inputs
         .iter()
@@ -642,4 +696,59 @@ fn channels_change_the_output() {
     assert_eq!(out[0], out[2]);
     assert_eq!(out[1], out[3]);
     assert_ne!(out[0], out[1]);
+}
+
+/// Time of the JIT (four lanes at once) against the dsp kernels (four lanes one after
+/// the other) per effect: `cargo test --release --test jit_effects -- --ignored
+/// --nocapture`.
+#[test]
+#[ignore]
+fn speed_report() {
+    let sr = 44_100.0;
+    let n = 512;
+    let blocks = 400;
+    for op in [
+        Op::Delay,
+        Op::Reverb,
+        Op::Distortion,
+        Op::Bitcrush,
+        Op::Chorus,
+        Op::Compressor,
+    ] {
+        let k = op.input_names().map_or(0, |v| v.len());
+        let mut inputs: Vec<[Vec<f32>; 4]> = vec![std::array::from_fn(|l| noise(l as u32, n))];
+        for j in 1..k {
+            inputs.push(std::array::from_fn(|l| {
+                sweep(0.3, 0.1, 100.0 + (j + l) as f32, n)
+            }));
+        }
+        let block: Vec<[&[f32]; 4]> = inputs
+            .iter()
+            .map(|lanes| std::array::from_fn(|l| lanes[l].as_slice()))
+            .collect();
+        let mut jit = SingleOp::new(op, [op; 4], k, sr).unwrap();
+        let t = std::time::Instant::now();
+        for _ in 0..blocks {
+            std::hint::black_box(jit.run(&block, n));
+        }
+        let tj = t.elapsed();
+        let mut refs: Vec<Reference> = (0..4).map(|_| Reference::new(op, sr, 0)).collect();
+        let mut out = vec![0.0f32; n];
+        let t = std::time::Instant::now();
+        for _ in 0..blocks {
+            for (l, r) in refs.iter_mut().enumerate() {
+                let ins: Vec<&[f32]> = block.iter().map(|lanes| lanes[l]).collect();
+                r.run(&ins, &mut out);
+                std::hint::black_box(&out);
+            }
+        }
+        let td = t.elapsed();
+        println!(
+            "{:>10}: jit {:>8.1?}  dsp {:>8.1?}  (dsp/jit {:.2})",
+            op.name(),
+            tj,
+            td,
+            td.as_secs_f64() / tj.as_secs_f64()
+        );
+    }
 }

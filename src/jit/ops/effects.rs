@@ -32,8 +32,7 @@ use cranelift_frontend::FunctionBuilder;
 
 use crate::dsp::effects::{
     self as fx, Chorus, Compressor, Delay, Reverb, CHORUS_BASE, CHORUS_MAX_RATE, CHORUS_SWING,
-    DELAY_LINE_LIMIT, MAX_DRIVE, MIN_CRUSH_RATE, REVERB_INPUT_GAIN,
-    REVERB_WET_GAIN,
+    DELAY_LINE_LIMIT, MAX_DRIVE, MIN_CRUSH_RATE, REVERB_INPUT_GAIN, REVERB_WET_GAIN,
 };
 use crate::interp::MAX_DELAY_SECONDS;
 use crate::ir::Op;
