@@ -102,16 +102,22 @@ impl Delay {
     /// A silent line that can delay by up to `max_seconds` (clamped to 0..=60 s, NaN 0;
     /// at least one sample). The runtime uses 4 s.
     pub fn new(sample_rate: f32, max_seconds: f32) -> Delay {
-        let sample_rate = sane_rate(sample_rate);
-        let max_seconds = clamp(max_seconds, 0.0, 60.0);
-        let max_delay = (max_seconds * sample_rate).max(1.0);
-        let len = max_delay.ceil() as usize + 2;
+        let (sample_rate, max_delay, len) = Delay::dims(sample_rate, max_seconds);
         Delay {
             sample_rate,
             max_delay,
             line: vec![0.0; len],
             write: 0,
         }
+    }
+
+    /// What [`Delay::new`] derives from its arguments: the sample rate it uses, the
+    /// longest delay in samples and the line's length (the JIT's twin reads these).
+    pub fn dims(sample_rate: f32, max_seconds: f32) -> (f32, f32, usize) {
+        let sample_rate = sane_rate(sample_rate);
+        let max_seconds = clamp(max_seconds, 0.0, 60.0);
+        let max_delay = (max_seconds * sample_rate).max(1.0);
+        (sample_rate, max_delay, max_delay.ceil() as usize + 2)
     }
 }
 
@@ -179,7 +185,7 @@ pub const REVERB_INPUT_GAIN: f32 = 0.015;
 /// Gain on the all-pass chain's output.
 pub const REVERB_WET_GAIN: f32 = 3.0;
 /// Feedback of Freeverb's all-passes.
-const ALLPASS_FEEDBACK: f32 = 0.5;
+pub const ALLPASS_FEEDBACK: f32 = 0.5;
 /// Samples processed per inner chunk (the combs run one after the other over a chunk).
 const CHUNK: usize = 64;
 
@@ -199,19 +205,26 @@ impl Reverb {
     /// right: its lines are longer by Freeverb's stereo spread (23 samples at 44.1 kHz),
     /// which decorrelates the two channels. Line lengths scale with the sample rate.
     pub fn new(sample_rate: f32, channel: usize) -> Reverb {
+        let (combs, allpasses) = Reverb::line_lengths(sample_rate, channel);
+        Reverb {
+            combs: combs.map(|len| vec![0.0f32; len]),
+            comb_pos: [0; 8],
+            comb_store: [0.0; 8],
+            allpasses: allpasses.map(|len| vec![0.0f32; len]),
+            allpass_pos: [0; 4],
+        }
+    }
+
+    /// The lengths of the 8 comb lines and of the 4 all-pass lines that
+    /// [`Reverb::new`] allocates (the JIT's twin lays its memory out with these).
+    pub fn line_lengths(sample_rate: f32, channel: usize) -> ([usize; 8], [usize; 4]) {
         let sample_rate = sane_rate(sample_rate);
         let spread = if channel == 0 { 0 } else { STEREO_SPREAD };
         let line = |tuning: usize| {
             let len = ((tuning + spread) as f64 * sample_rate as f64 / 44100.0).round();
-            vec![0.0f32; (len as usize).max(1)]
+            (len as usize).max(1)
         };
-        Reverb {
-            combs: COMB_TUNING.map(line),
-            comb_pos: [0; 8],
-            comb_store: [0.0; 8],
-            allpasses: ALLPASS_TUNING.map(line),
-            allpass_pos: [0; 4],
-        }
+        (COMB_TUNING.map(line), ALLPASS_TUNING.map(line))
     }
 }
 
@@ -419,15 +432,37 @@ impl Chorus {
     /// A silent chorus. `channel` 0 is left (or mono); channel 1 (or any other value)
     /// starts its LFO a quarter turn ahead, which widens the stereo image.
     pub fn new(sample_rate: f32, channel: usize) -> Chorus {
-        let sample_rate = sane_rate(sample_rate);
-        let max_delay = ((CHORUS_BASE + CHORUS_SWING) * sample_rate).max(1.0);
+        let (sample_rate, inv_rate, max_delay, len) = Chorus::dims(sample_rate);
         Chorus {
             sample_rate,
-            phase: if channel == 0 { 0.0 } else { 0.25 },
-            inv_rate: 1.0 / sample_rate as f64,
+            phase: Chorus::initial_phase(channel),
+            inv_rate,
             max_delay,
-            line: vec![0.0; max_delay.ceil() as usize + 2],
+            line: vec![0.0; len],
             write: 0,
+        }
+    }
+
+    /// What [`Chorus::new`] derives from the sample rate: the rate it uses, its inverse
+    /// in f64, the longest delay in samples and the line's length (for the JIT's twin).
+    pub fn dims(sample_rate: f32) -> (f32, f64, f32, usize) {
+        let sample_rate = sane_rate(sample_rate);
+        let max_delay = ((CHORUS_BASE + CHORUS_SWING) * sample_rate).max(1.0);
+        (
+            sample_rate,
+            1.0 / sample_rate as f64,
+            max_delay,
+            max_delay.ceil() as usize + 2,
+        )
+    }
+
+    /// The LFO's starting phase for `channel` (0 for channel 0, a quarter turn for the
+    /// others).
+    pub fn initial_phase(channel: usize) -> f64 {
+        if channel == 0 {
+            0.0
+        } else {
+            0.25
         }
     }
 }
@@ -497,12 +532,22 @@ pub struct Compressor {
 impl Compressor {
     /// A compressor whose detector starts at level 0.
     pub fn new(sample_rate: f32) -> Compressor {
-        let sample_rate = sane_rate(sample_rate);
+        let (attack_coef, release_coef) = Compressor::coefs(sample_rate);
         Compressor {
-            attack_coef: approx::exp(-1.0 / (COMP_ATTACK * sample_rate)),
-            release_coef: approx::exp(-1.0 / (COMP_RELEASE * sample_rate)),
+            attack_coef,
+            release_coef,
             level: 0.0,
         }
+    }
+
+    /// The detector's attack and release coefficients at `sample_rate` (for the JIT's
+    /// twin).
+    pub fn coefs(sample_rate: f32) -> (f32, f32) {
+        let sample_rate = sane_rate(sample_rate);
+        (
+            approx::exp(-1.0 / (COMP_ATTACK * sample_rate)),
+            approx::exp(-1.0 / (COMP_RELEASE * sample_rate)),
+        )
     }
 }
 
