@@ -196,7 +196,7 @@ fn emit_pack(
     for k in 0..template.len() {
         let ops: [crate::ir::Op; 4] = std::array::from_fn(|l| graph.nodes[node_of(l, k)].op);
         let channels: [usize; 4] = std::array::from_fn(|l| padded[l].1);
-        let inits: Vec<StateInit> = state_for(ops[0], &ops, channels, sample_rate);
+        let inits: Vec<StateInit> = kernel::state(ops[0], &ops, channels, sample_rate);
         let mut vs = Vec::with_capacity(inits.len());
         let mut offs = Vec::with_capacity(inits.len());
         for init in inits {
@@ -358,18 +358,6 @@ fn emit_pack(
         }
     }
     Ok(())
-}
-
-/// The state of a node's lanes; kernels whose state depends on the channel (the
-/// stereo spread of reverb and chorus) get it.
-fn state_for(
-    op: crate::ir::Op,
-    lanes: &[crate::ir::Op; 4],
-    channels: [usize; 4],
-    sample_rate: f32,
-) -> Vec<StateInit> {
-    let _ = channels;
-    kernel::state(op, lanes, sample_rate)
 }
 
 /// A constant input as a vector, when every lane reads a constant.

@@ -90,12 +90,14 @@ impl EmitCtx<'_, '_> {
 }
 
 /// The loop-carried state of `op`, for lanes running `lanes` (the same operation,
-/// possibly with other parameters such as a noise seed; always 4 entries).
-pub fn state(op: Op, lanes: &[Op; 4], sample_rate: f32) -> Vec<StateInit> {
+/// possibly with other parameters such as a noise seed; always 4 entries) on the
+/// channels `channels` (the stereo spread of reverb and chorus depends on it: 0 is
+/// left or mono, 1 right).
+pub fn state(op: Op, lanes: &[Op; 4], channels: [usize; 4], sample_rate: f32) -> Vec<StateInit> {
     ops::osc::state(op, lanes, sample_rate)
         .or_else(|| ops::filter::state(op, lanes, sample_rate))
         .or_else(|| ops::env::state(op, lanes, sample_rate))
-        .or_else(|| ops::effects::state(op, lanes, sample_rate))
+        .or_else(|| ops::effects::state_for_channels(op, channels, sample_rate))
         .unwrap_or_default()
 }
 

@@ -51,7 +51,7 @@ impl SingleOp {
         let mut ctx = Context::new();
         ctx.func.signature = sig;
         ctx.func.name = UserFuncName::user(0, id.as_u32());
-        let inits = kernel::state(op, &lanes, sample_rate);
+        let inits = kernel::state(op, &lanes, [0; 4], sample_rate);
         let mem_bytes = kernel::memory_bytes(op, sample_rate);
         let frontend = module.target_config();
         let mut fctx = FunctionBuilderContext::new();
@@ -199,7 +199,7 @@ impl SingleOp {
 
 /// The initial state of an op, for tests that check their layout.
 pub fn initial_state(op: Op, lanes: [Op; 4], sample_rate: f32) -> Vec<StateInit> {
-    kernel::state(op, &lanes, sample_rate)
+    kernel::state(op, &lanes, [0; 4], sample_rate)
 }
 
 type MapFn = unsafe extern "C" fn(*const f32, *mut f32, i64);
