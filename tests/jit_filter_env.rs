@@ -54,7 +54,11 @@ fn saw(n: usize, f: f32) -> Vec<f32> {
 
 /// Runs the JIT over `sizes`, returning each lane's whole output.
 fn run_jit(op: Op, inputs: &[Lanes], sizes: &[usize]) -> Lanes {
-    let mut k = SingleOp::new(op, [op; 4], inputs.len(), SR).unwrap_or_else(|e| panic!("{e}"));
+    run_jit_at(op, inputs, sizes, SR)
+}
+
+fn run_jit_at(op: Op, inputs: &[Lanes], sizes: &[usize], sr: f32) -> Lanes {
+    let mut k = SingleOp::new(op, [op; 4], inputs.len(), sr).unwrap_or_else(|e| panic!("{e}"));
     let mut out: Lanes = std::array::from_fn(|_| Vec::new());
     let mut at = 0;
     for &n in sizes {
@@ -153,6 +157,49 @@ fn svf_ref(mode: SvfMode, inputs: &[Lanes]) -> Lanes {
     run_ref(inputs, &SIZES, |l, x, o| {
         filter::svf(&mut st[l], mode, x[0], x[1], x[2], o)
     })
+}
+
+/// Other sample rates, including ones where the cutoff's clamp bounds cross (below
+/// 20.4 Hz, 0.49 sr < 10 Hz) and invalid ones (the fallback rate).
+#[test]
+fn filters_match_at_other_sample_rates() {
+    let n = total(&SIZES);
+    let x = audio(n);
+    let q = qs(n);
+    let res = lanes(|l, _| [0.0, 0.5, 1.0, 1.2][l], n);
+    let [fixed, swept] = cutoffs(n);
+    for sr in [
+        8000.0,
+        96_000.0,
+        99.0,
+        100.0,
+        20.0,
+        1.0,
+        0.5,
+        -5.0,
+        f32::NAN,
+    ] {
+        for cut in [&fixed, &swept] {
+            for mode in MODES {
+                let inputs = [x.clone(), cut.clone(), q.clone()];
+                let mut st: Vec<Svf> = (0..4).map(|_| Svf::new(sr)).collect();
+                let want = run_ref(&inputs, &SIZES, |l, x, o| {
+                    filter::svf(&mut st[l], mode, x[0], x[1], x[2], o)
+                });
+                let jit = run_jit_at(Op::Svf(mode), &inputs, &SIZES, sr);
+                let (d, _) = compare(&format!("svf {mode:?} at {sr} Hz"), &jit, &want);
+                assert_eq!(d, 0);
+            }
+            let inputs = [x.clone(), cut.clone(), res.clone()];
+            let mut st: Vec<Moog> = (0..4).map(|_| Moog::new(sr)).collect();
+            let want = run_ref(&inputs, &SIZES, |l, x, o| {
+                filter::moog(&mut st[l], x[0], x[1], x[2], o)
+            });
+            let jit = run_jit_at(Op::Moog, &inputs, &SIZES, sr);
+            let (d, _) = compare(&format!("moog at {sr} Hz"), &jit, &want);
+            assert_eq!(d, 0);
+        }
+    }
 }
 
 fn moog_ref(inputs: &[Lanes]) -> Lanes {
@@ -511,4 +558,53 @@ fn initial_states_are_at_rest() {
         assert_eq!(s.len(), k);
         assert!(s.iter().all(|v| *v == StateInit::F64([0.0; 2])));
     }
+}
+
+/// Rough timing of the per-sample-cutoff lpf (synth_dense's heart): the JIT over
+/// four lanes against the dsp kernel over four channels, best of 7 rounds.
+/// `cargo test --release --test jit_filter_env -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn speed() {
+    let n = 512;
+    let x = audio(n);
+    let cut = lanes(
+        |l, i| 1000.0 + 800.0 * (i as f32 * 0.01 + l as f32).sin(),
+        n,
+    );
+    let q = lanes(|_, _| 0.707, n);
+    let refs: Vec<[&[f32]; 4]> = [&x, &cut, &q]
+        .iter()
+        .map(|ls| std::array::from_fn(|l| ls[l].as_slice()))
+        .collect();
+    let reps = 500;
+    let mut sink = 0.0f32;
+    let mut best = |f: &mut dyn FnMut() -> f32| {
+        (0..7)
+            .map(|_| {
+                let t = std::time::Instant::now();
+                for _ in 0..reps {
+                    sink += f();
+                }
+                t.elapsed().as_secs_f64() * 1e9 / (reps * n * 4) as f64
+            })
+            .fold(f64::INFINITY, f64::min)
+    };
+    let op = Op::Svf(SvfMode::Low);
+    let mut k = SingleOp::new(op, [op; 4], 3, SR).unwrap();
+    let jit = best(&mut || k.run(&refs, n)[0][7]);
+    // The harness's own cost (scalar loads and stores per lane): a 3-input clip.
+    let mut c = SingleOp::new(Op::Clip, [Op::Clip; 4], 3, SR).unwrap();
+    let harness = best(&mut || c.run(&refs, n)[0][7]);
+    let mut st: Vec<Svf> = (0..4).map(|_| Svf::new(SR)).collect();
+    let mut out = vec![0.0f32; n];
+    let dsp = best(&mut || {
+        for l in 0..4 {
+            filter::svf(&mut st[l], SvfMode::Low, &x[l], &cut[l], &q[l], &mut out);
+        }
+        out[7]
+    });
+    println!(
+        "lpf, modulated cutoff, ns per sample: jit {jit:.2} (of which harness {harness:.2}), dsp {dsp:.2} ({sink})"
+    );
 }

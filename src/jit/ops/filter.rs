@@ -84,7 +84,46 @@ fn prewarp(b: &mut FunctionBuilder<'_>, cutoff: Value, sample_rate: f32) -> Valu
     let fc = clamp(b, cutoff, MIN_CUTOFF, MAX_CUTOFF_RATIO * sample_rate);
     let sr = splat(b, sample_rate);
     let x = b.ins().fdiv(fc, sr);
-    approx::tan_pi(b, x)
+    if sample_rate >= IN_RANGE_SAMPLE_RATE {
+        tan_pi_in_range(b, x)
+    } else {
+        approx::tan_pi(b, x)
+    }
+}
+
+/// From this sample rate up, `clamp(cutoff) / sr` lies in [10/sr, 0.49·(1 + 2⁻²²)],
+/// inside (0, 0.499): [`tan_pi_in_range`] applies.
+const IN_RANGE_SAMPLE_RATE: f32 = 100.0;
+
+/// `approx::tan_pi(x)` for `0 < x < 0.499`, the same bits with the steps that are
+/// identities on that range left out: its clamp (`x` is inside), and both
+/// `sin_turns` range reductions: with `h = x/2` in (0, 0.2495), `sin_turns(h)` has
+/// `floor(h + 0.5) = 0`, so `r = h - 0 = h`, not folded (`|h| <= 0.25`);
+/// `sin_turns(h + 0.25)` has `floor(h + 0.75) = 0` and `r = h + 0.25 >= 0.25`,
+/// folded to `0.5 - r` (at exactly 0.25 the fold gives 0.25 too). What is left is
+/// the two odd polynomials and the division.
+fn tan_pi_in_range(b: &mut FunctionBuilder<'_>, x: Value) -> Value {
+    let half = splat(b, 0.5);
+    let h = b.ins().fmul(half, x);
+    let s = sin_poly(b, h);
+    let q = splat(b, 0.25);
+    let hq = b.ins().fadd(h, q);
+    let r = b.ins().fsub(half, hq);
+    let c = sin_poly(b, r);
+    b.ins().fdiv(s, c)
+}
+
+/// `sin_turns`' polynomial `r · (C0 + r² (C1 + … + r² C5))` on a reduced `r`.
+fn sin_poly(b: &mut FunctionBuilder<'_>, r: Value) -> Value {
+    let r2 = b.ins().fmul(r, r);
+    let c = crate::dsp::approx::SIN_C;
+    let mut acc = splat(b, c[c.len() - 1]);
+    for &k in c[..c.len() - 1].iter().rev() {
+        let t = b.ins().fmul(r2, acc);
+        let kk = splat(b, k);
+        acc = b.ins().fadd(kk, t);
+    }
+    b.ins().fmul(r, acc)
 }
 
 fn svf(cx: &mut EmitCtx<'_, '_>, mode: SvfMode, v0: Value, fc: Value, q: Value) -> Value {
@@ -183,4 +222,42 @@ fn moog(cx: &mut EmitCtx<'_, '_>, x: Value, fc: Value, r: Value) -> Value {
         cx.set(i, v);
     }
     u
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jit::single::MapFunction;
+
+    /// `tan_pi_in_range` is `approx::tan_pi` bit for bit on (0, 0.499), including
+    /// every value a clamped cutoff over the lowest rate it serves can give.
+    #[test]
+    fn tan_pi_in_range_is_tan_pi_there() {
+        let f = MapFunction::new(tan_pi_in_range).unwrap();
+        let mut xs: Vec<f32> = (1..400_000)
+            .map(|i| i as f32 * (0.499 / 400_000.0))
+            .collect();
+        xs.extend([
+            f32::MIN_POSITIVE,
+            1e-30,
+            1e-7,
+            0.25,
+            0.49,
+            0.498_999,
+            0.4989,
+        ]);
+        for sr in [IN_RANGE_SAMPLE_RATE, 44_100.0, 48_000.0, 96_000.0, f32::MAX] {
+            for fc in [MIN_CUTOFF, MAX_CUTOFF_RATIO * sr] {
+                xs.push(fc / sr);
+            }
+        }
+        while xs.len() % 4 != 0 {
+            xs.push(0.1);
+        }
+        let got = f.apply(&xs);
+        for (x, y) in xs.iter().zip(&got) {
+            let want = crate::dsp::approx::tan_pi(*x);
+            assert_eq!(y.to_bits(), want.to_bits(), "tan_pi({x}): {y} vs {want}");
+        }
+    }
 }
