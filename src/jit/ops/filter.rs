@@ -251,7 +251,7 @@ mod tests {
                 xs.push(fc / sr);
             }
         }
-        while xs.len() % 4 != 0 {
+        while !xs.len().is_multiple_of(4) {
             xs.push(0.1);
         }
         let got = f.apply(&xs);
