@@ -8,7 +8,10 @@
 //! compares and two selects: `x < hi ? x : hi` equals `x.min(hi)` once `x > lo`
 //! has excluded NaN, and avoids Cranelift's NaN-propagating `fmin` sequence.
 //! The reset of a non-finite state happens once per block, after the frame loop,
-//! lane by lane, as in the dsp kernel.
+//! lane by lane, as in the dsp kernel. At the usual sample rates the prewarp's
+//! `tan_pi` skips the steps that are identities for a clamped cutoff
+//! ([`tan_pi_in_range`], same bits); all of it is recomputed every sample, so a
+//! cutoff modulated at audio rate costs nothing more than a constant one.
 
 use cranelift_codegen::ir::condcodes::FloatCC;
 use cranelift_codegen::ir::{InstBuilder, Value};
