@@ -38,24 +38,35 @@
 //! sample: 0, negative and NaN mean one sample; `+inf` means a segment that never ends.
 //! `sustain` is clamped to 0..1 (NaN is 0).
 
-/// Which segment an envelope is in.
-const IDLE: u8 = 0;
-const ATTACK: u8 = 1;
-const DECAY: u8 = 2;
-const SUSTAIN: u8 = 3;
-const RELEASE: u8 = 4;
+/// Which segment an envelope is in (the JIT's twin keeps these numbers as f64).
+pub const IDLE: u8 = 0;
+pub const ATTACK: u8 = 1;
+pub const DECAY: u8 = 2;
+pub const SUSTAIN: u8 = 3;
+pub const RELEASE: u8 = 4;
 
 /// The attack of [`perc`], in seconds.
 pub const PERC_ATTACK: f32 = 0.001;
 
 /// `log2(0.001)`: [`perc`] decays by this many octaves of level (-60 dB) over `release`.
-const LOG2_MINUS_60_DB: f32 = -9.965_784;
+pub const LOG2_MINUS_60_DB: f32 = -9.965_784;
 
 /// A level within this fraction of a step of a segment's target has arrived.
-const ARRIVED: f64 = 1e-3;
+pub const ARRIVED: f64 = 1e-3;
 
 /// Below this level (-120 dB) a [`perc`] release is over and the envelope is idle.
-const PERC_FLOOR: f64 = 1e-6;
+pub const PERC_FLOOR: f64 = 1e-6;
+
+/// The sample rate an [`Env`] uses: `sample_rate` if it is a positive finite number,
+/// else 44100.
+pub(crate) fn env_sample_rate(sample_rate: f32) -> f64 {
+    let sample_rate = if sample_rate.is_finite() && sample_rate > 0.0 {
+        sample_rate
+    } else {
+        44100.0
+    };
+    sample_rate as f64
+}
 
 /// The state of one envelope: its current level and segment.
 #[derive(Clone, Debug)]
@@ -78,13 +89,8 @@ impl Env {
     /// An idle envelope at level 0. A sample rate that is not a positive finite number
     /// is taken as 44100.
     pub fn new(sample_rate: f32) -> Env {
-        let sample_rate = if sample_rate.is_finite() && sample_rate > 0.0 {
-            sample_rate
-        } else {
-            44100.0
-        };
         Env {
-            sample_rate: sample_rate as f64,
+            sample_rate: env_sample_rate(sample_rate),
             level: 0.0,
             stage: IDLE,
             release_from: 0.0,
@@ -104,8 +110,6 @@ impl Env {
         self.stage == IDLE
     }
 
-    /// A duration in seconds as a number of samples, at least 1 (NaN gives 1).
-    #[inline]
     /// One sample of the linear attack to 1 over `attack` seconds; on arrival the
     /// decay begins.
     fn attack_step(&mut self, attack: f32) {
@@ -117,6 +121,8 @@ impl Env {
         }
     }
 
+    /// A duration in seconds as a number of samples, at least 1 (NaN gives 1).
+    #[inline]
     fn samples(&self, seconds: f32) -> f64 {
         let n = seconds as f64 * self.sample_rate;
         if n > 1.0 {

@@ -68,15 +68,17 @@ pub enum SvfMode {
 }
 
 impl SvfMode {
-    /// The output mix `(c0, c1, c2)`: out = c0·v0 + c1·k·v1 + c2·v2, with v0 the
-    /// input, v1 the band and v2 the low output of the core, k = 1/Q.
+    /// The output from the core's signals: `v0` the input, `kv1` the band output
+    /// times k = 1/Q, `v2` the low output. Low = v2, High = v0 - k v1 - v2,
+    /// Band = k v1, Notch = v0 - k v1 (only the terms a mode uses are computed, so a
+    /// twin that specialises on the mode computes the same bits).
     #[inline]
-    fn mix(self) -> (f32, f32, f32) {
+    pub fn output(self, v0: f32, kv1: f32, v2: f32) -> f32 {
         match self {
-            SvfMode::Low => (0.0, 0.0, 1.0),
-            SvfMode::High => (1.0, -1.0, -1.0),
-            SvfMode::Band => (0.0, 1.0, 0.0),
-            SvfMode::Notch => (1.0, -1.0, 0.0),
+            SvfMode::Low => v2,
+            SvfMode::High => v0 - kv1 - v2,
+            SvfMode::Band => kv1,
+            SvfMode::Notch => v0 - kv1,
         }
     }
 }
@@ -129,7 +131,6 @@ impl Svf {
 /// clamped to [10, 0.49 sr], `q` to [0.05, 50]; NaN takes the lower bound.
 pub fn svf(s: &mut Svf, mode: SvfMode, input: &[f32], cutoff: &[f32], q: &[f32], out: &mut [f32]) {
     let sr = s.sample_rate;
-    let (c0, c1, c2) = mode.mix();
     let (mut ic1eq, mut ic2eq) = (s.ic1eq, s.ic2eq);
     let (mut last, mut coef) = (s.last, s.coef);
     for (((o, &v0), &fc), &q) in out.iter_mut().zip(input).zip(cutoff).zip(q) {
@@ -147,7 +148,7 @@ pub fn svf(s: &mut Svf, mode: SvfMode, input: &[f32], cutoff: &[f32], q: &[f32],
         let v2 = ic2eq + a2 * ic1eq + a3 * v3;
         ic1eq = 2.0 * v1 - ic1eq;
         ic2eq = 2.0 * v2 - ic2eq;
-        *o = c0 * v0 + c1 * k * v1 + c2 * v2;
+        *o = mode.output(v0, k * v1, v2);
     }
     s.last = last;
     s.coef = coef;
