@@ -62,12 +62,37 @@ pub struct Rational {
 }
 
 fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+    if a <= u64::MAX as u128 && b <= u64::MAX as u128 {
+        return gcd_u64(a as u64, b as u64) as u128;
+    }
     while b != 0 {
         let t = a % b;
         a = b;
         b = t;
     }
     a
+}
+
+/// Binary (Stein's) gcd: no division, much cheaper than Euclid's on `u128`.
+fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
+    if a == 0 {
+        return b;
+    }
+    if b == 0 {
+        return a;
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
 }
 
 impl Rational {
@@ -113,6 +138,26 @@ impl Rational {
         };
         if num == 0 {
             return Rational::ZERO;
+        }
+        let (num_abs, den_abs) = (num.unsigned_abs(), den as u128);
+        if num_abs <= u64::MAX as u128 && den_abs <= u64::MAX as u128 {
+            // Everything fits in 64 bits: reduce there (same result, cheaper).
+            let (n, d) = (num_abs as u64, den_abs as u64);
+            let g = if d == 1 { 1 } else { gcd_u64(n, d) };
+            let (n, d) = (n / g, d / g);
+            if n > i64::MAX as u64 || d > i64::MAX as u64 {
+                raise_overflow();
+                return if num > 0 {
+                    Rational::MAX
+                } else {
+                    Rational::MIN
+                };
+            }
+            let n = n as i64;
+            return Rational {
+                num: if num < 0 { -n } else { n },
+                den: d as i64,
+            };
         }
         let g = gcd_u128(num.unsigned_abs(), den.unsigned_abs()) as i128;
         if g > 1 {
@@ -334,6 +379,12 @@ impl From<i64> for Rational {
 impl Add for Rational {
     type Output = Rational;
     fn add(self, o: Rational) -> Rational {
+        if o.num == 0 {
+            return self;
+        }
+        if self.num == 0 {
+            return o;
+        }
         if self.den == o.den {
             return Rational::from_i128(self.num as i128 + o.num as i128, self.den as i128);
         }
@@ -365,6 +416,12 @@ impl Neg for Rational {
 impl Mul for Rational {
     type Output = Rational;
     fn mul(self, o: Rational) -> Rational {
+        if o == Rational::ONE {
+            return self;
+        }
+        if self == Rational::ONE {
+            return o;
+        }
         Rational::from_i128(
             self.num as i128 * o.num as i128,
             self.den as i128 * o.den as i128,
@@ -375,6 +432,9 @@ impl Mul for Rational {
 impl Div for Rational {
     type Output = Rational;
     fn div(self, o: Rational) -> Rational {
+        if o == Rational::ONE {
+            return self;
+        }
         Rational::from_i128(
             self.num as i128 * o.den as i128,
             self.den as i128 * o.num as i128,
@@ -390,6 +450,10 @@ impl PartialOrd for Rational {
 
 impl Ord for Rational {
     fn cmp(&self, o: &Self) -> Ordering {
+        if self.den == o.den {
+            // Denominators are positive.
+            return self.num.cmp(&o.num);
+        }
         (self.num as i128 * o.den as i128).cmp(&(o.num as i128 * self.den as i128))
     }
 }

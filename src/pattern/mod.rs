@@ -50,14 +50,23 @@ impl<T> Event<T> {
 type Query<T> = dyn Fn(Span, &mut Vec<Event<T>>) + Send + Sync;
 
 /// A pattern of values of type `T`.
+///
+/// `pure` marks a pattern known to be `Pattern::pure(v)`: one event per cycle holding
+/// `v` (Tidal 1.9.10's `pureValue` field). It is set by [`Pattern::pure`] and kept by
+/// the operations that map a pure pattern to another one exactly ([`Pattern::fmap`],
+/// [`Pattern::map_values`], [`app`] of two pure patterns, `fast 1`, `early 0`), and it
+/// lets [`patternify`] call the plain function directly (Tidal 1.9.10's
+/// `tParam f (pure a) p = f a p`).
 pub struct Pattern<T> {
     query: Arc<Query<T>>,
+    pure: Option<Arc<T>>,
 }
 
 impl<T> Clone for Pattern<T> {
     fn clone(&self) -> Self {
         Pattern {
             query: self.query.clone(),
+            pure: self.pure.clone(),
         }
     }
 }
@@ -76,7 +85,14 @@ impl<T: PatValue> Pattern<T> {
     pub fn new(query: impl Fn(Span, &mut Vec<Event<T>>) + Send + Sync + 'static) -> Self {
         Pattern {
             query: Arc::new(query),
+            pure: None,
         }
+    }
+
+    /// The value of a pattern known to be `Pattern::pure(value)` (Tidal's
+    /// `pureValue`); `None` when the pattern may be anything else.
+    pub fn pure_value(&self) -> Option<&T> {
+        self.pure.as_deref()
     }
 
     /// Appends the events active during `span` to `out`.
@@ -103,7 +119,8 @@ impl<T: PatValue> Pattern<T> {
 
     /// One event per cycle holding `value` (Tidal's `pure`).
     pub fn pure(value: T) -> Self {
-        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+        let marker = Arc::new(value.clone());
+        let mut pat = Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
             for piece in span.cycles() {
                 out.push(Event {
                     whole: Some(piece.whole_cycle()),
@@ -111,7 +128,9 @@ impl<T: PatValue> Pattern<T> {
                     value: value.clone(),
                 });
             }
-        })
+        });
+        pat.pure = Some(marker);
+        pat
     }
 
     /// A continuous pattern: the value for a query is `f` of the query's midpoint
@@ -165,7 +184,12 @@ impl<T: PatValue> Pattern<T> {
     }
 
     /// Applies `f` to every event's value.
+    ///
+    /// On a pure pattern `f` is applied once, here, and the result is pure.
     pub fn fmap<U: PatValue>(self, f: impl Fn(&T) -> U + Send + Sync + 'static) -> Pattern<U> {
+        if let Some(v) = self.pure_value() {
+            return Pattern::pure(f(v));
+        }
         Pattern::new(move |span: Span, out: &mut Vec<Event<U>>| {
             let mut inner = Vec::new();
             self.query_into(span, &mut inner);
@@ -179,6 +203,11 @@ impl<T: PatValue> Pattern<T> {
     /// Rewrites every event's value in place; cheaper than [`Pattern::fmap`] when the
     /// type stays the same.
     pub fn map_values(self, f: impl Fn(&mut T) + Send + Sync + 'static) -> Self {
+        if let Some(v) = self.pure_value() {
+            let mut v = v.clone();
+            f(&mut v);
+            return Pattern::pure(v);
+        }
         Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
             let start = out.len();
             self.query_into(span, out);
@@ -230,6 +259,9 @@ impl<T: PatValue> Pattern<T> {
         }
         if factor.is_negative() {
             return self.fast(-factor).rev();
+        }
+        if factor == Rational::ONE {
+            return self;
         }
         self.with_query_time(move |t| t * factor)
             .with_event_time(move |t| t / factor)
@@ -393,6 +425,21 @@ pub(crate) fn retain_from<T>(
     out.truncate(write);
 }
 
+/// Cuts the parts of `out[start..]` to `span` (Tidal's `innerJoin` munge: `subArc`
+/// twice), dropping the events that do not meet it, keeping order.
+fn clip_parts_from<T>(out: &mut Vec<Event<T>>, start: usize, span: Span) {
+    let mut write = start;
+    for read in start..out.len() {
+        let keep = out[read].part.sub_span(span).and_then(|p| p.sub_span(span));
+        if let Some(part) = keep {
+            out[read].part = part;
+            out.swap(write, read);
+            write += 1;
+        }
+    }
+    out.truncate(write);
+}
+
 /// Plays all the patterns at once.
 pub fn stack<T: PatValue>(pats: Vec<Pattern<T>>) -> Pattern<T> {
     match pats.len() {
@@ -498,22 +545,25 @@ impl<T: PatValue> Pattern<Pattern<T>> {
     /// Structure comes from the inner patterns, queried where the outer events are
     /// (Tidal's `innerJoin`): used for pattern-valued arguments.
     pub fn inner_join(self) -> Pattern<T> {
+        if let Some(inner) = self.pure.clone() {
+            // A constant outer pattern: its events over a span are the span's cycle
+            // pieces, each holding `inner`. Same events as below, without querying
+            // the outer pattern (and the inner pattern is built once, by `fmap`).
+            return Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+                for piece in span.cycles() {
+                    let start = out.len();
+                    inner.query_into(piece, out);
+                    clip_parts_from(out, start, span);
+                }
+            });
+        }
         Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
             let mut outer = Vec::new();
             self.query_into(span, &mut outer);
             for o in outer {
                 let start = out.len();
                 o.value.query_into(o.part, out);
-                let mut write = start;
-                for read in start..out.len() {
-                    let keep = out[read].part.sub_span(span).and_then(|p| p.sub_span(span));
-                    if let Some(part) = keep {
-                        out[read].part = part;
-                        out.swap(write, read);
-                        write += 1;
-                    }
-                }
-                out.truncate(write);
+                clip_parts_from(out, start, span);
             }
         })
     }
@@ -596,6 +646,11 @@ pub fn app<A: PatValue, B: PatValue, C: PatValue>(
     right: Pattern<B>,
     f: impl Fn(&A, &B) -> C + Send + Sync + 'static,
 ) -> Pattern<C> {
+    // Two constant patterns combine to a constant, whatever the structure: every
+    // structure gives one event per cycle piece with the cycle as its whole.
+    if let (Some(a), Some(b)) = (left.pure_value(), right.pure_value()) {
+        return Pattern::pure(f(a, b));
+    }
     let f = Arc::new(f);
     match structure {
         Structure::Left => app_left(left, right, move |a, b| f(a, b)),
@@ -618,6 +673,26 @@ fn app_left<A: PatValue, B: PatValue, C: PatValue>(
     right: Pattern<B>,
     f: impl Fn(&A, &B) -> C + Send + Sync + 'static,
 ) -> Pattern<C> {
+    if let Some(b) = right.pure.clone() {
+        // The right side is `pure b`: its events over a span are that span's cycle
+        // pieces, each holding `b` with its cycle as whole, so they are computed here
+        // instead of queried (the same events as the general case below).
+        return Pattern::new(move |span: Span, out: &mut Vec<Event<C>>| {
+            let mut lefts = Vec::new();
+            left.query_into(span, &mut lefts);
+            for l in &lefts {
+                for piece in l.whole_or_part().cycles() {
+                    if let Some(part) = l.part.sub_span(piece) {
+                        out.push(Event {
+                            whole: l.whole,
+                            part,
+                            value: f(&l.value, &b),
+                        });
+                    }
+                }
+            }
+        });
+    }
     Pattern::new(move |span: Span, out: &mut Vec<Event<C>>| {
         let mut lefts = Vec::new();
         left.query_into(span, &mut lefts);
@@ -711,8 +786,29 @@ fn app_both<A: PatValue, B: PatValue, C: PatValue>(
 }
 
 /// Applies a transform whose first argument is a pattern (Tidal's `tParam`): the
-/// argument pattern's events each select the transformed pattern, inner-joined.
+/// argument pattern's events each select the transformed pattern, inner-joined. A
+/// constant argument (see [`Pattern::pure_value`]) applies `f` directly, as Tidal
+/// 1.9.10's `tParam f (pure a) p = f a p`: the events are those of the inner join
+/// except that nothing is cut at cycle boundaries.
 pub fn patternify<A: PatValue, T: PatValue>(
+    arg: Pattern<A>,
+    pat: Pattern<T>,
+    f: impl Fn(&A, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> Pattern<T> {
+    // Tidal 1.9.10: `tParam f (pure a) p = f a p`. The inner join over a constant
+    // argument would only cut the events at cycle boundaries.
+    if let Some(a) = arg.pure_value() {
+        return f(a, pat);
+    }
+    arg.fmap(move |a| f(a, pat.clone())).inner_join()
+}
+
+/// Tidal's `innerJoin $ (\a -> f a p) <$> arg` written out, without the constant
+/// shortcut of [`patternify`]: for the functions Tidal defines with `innerJoin`
+/// rather than `tParam` (`every`, `chunk`, `inside`, `someCyclesBy`, and `tParam2`,
+/// `tParam3`, whose arguments are combined with `<*>`). Over a constant argument the
+/// events are still cut at cycle boundaries, but `f` is applied once, not per query.
+pub fn patternify_joined<A: PatValue, T: PatValue>(
     arg: Pattern<A>,
     pat: Pattern<T>,
     f: impl Fn(&A, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use super::{time_of, with_int_arg, with_time_arg, Transform};
 use crate::pattern::value::{Control, Controls, NumOp, Scalar, Value};
-use crate::pattern::{app, stack, Event, PatValue, Pattern, Structure};
+use crate::pattern::{app, patternify_joined, stack, Event, PatValue, Pattern, Structure};
 use crate::time::{Rational, Span};
 
 /// The most copies `stut`, `echo` and `stutWith` make; larger counts are capped.
@@ -39,7 +39,13 @@ pub fn sound_value(v: &Value) -> Value {
             let mut c = Controls::new();
             let mut pieces = w.split(':').filter(|p| !p.is_empty());
             if let Some(name) = pieces.next() {
-                c.set(Control::S, Scalar::Word(Arc::from(name)));
+                // A word without `:` is its own name: share it rather than copy it.
+                let name = if name.len() == w.len() {
+                    w.clone()
+                } else {
+                    Arc::from(name)
+                };
+                c.set(Control::S, Scalar::Word(name));
             }
             if let Some(x) = pieces
                 .next()
@@ -170,8 +176,7 @@ fn with_three_args(
         c,
         |(x, y): &(Value, Value), z: &Value| (x.clone(), y.clone(), z.clone()),
     );
-    abc.fmap(move |(x, y, z)| f(x, y, z, pat.clone()))
-        .inner_join()
+    patternify_joined(abc, pat, move |(x, y, z), p| f(x, y, z, p))
 }
 
 /// An integer argument as Tidal reads `Pattern Int`: floored.
@@ -254,14 +259,13 @@ pub fn stut_with<T: PatValue>(
     f: Transform<T>,
     p: Pattern<T>,
 ) -> Pattern<T> {
-    app(Structure::Left, count, time, |a: &Value, b: &Value| {
+    let args = app(Structure::Left, count, time, |a: &Value, b: &Value| {
         (a.clone(), b.clone())
-    })
-    .fmap(move |(c, t)| match (int_of(c), time_of(t)) {
-        (Some(c), Some(t)) => stut_with_n(c, t, f.clone(), p.clone()),
+    });
+    patternify_joined(args, p, move |(c, t), p| match (int_of(c), time_of(t)) {
+        (Some(c), Some(t)) => stut_with_n(c, t, f.clone(), p),
         _ => Pattern::silence(),
     })
-    .inner_join()
 }
 
 /// `echo` with plain numbers: Tidal's `_echoWith count time (|* gain feedback)`.
