@@ -73,13 +73,21 @@ fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
     a
 }
 
-/// Binary (Stein's) gcd: no division, much cheaper than Euclid's on `u128`.
-fn gcd_u64(mut a: u64, mut b: u64) -> u64 {
+/// Binary (Stein's) gcd: no division, much cheaper than Euclid's on `u128`. When one
+/// number is much larger, one remainder first brings it down to the other's size.
+fn gcd_u64(a: u64, b: u64) -> u64 {
+    let (mut a, mut b) = if a <= b { (a, b) } else { (b, a) };
     if a == 0 {
         return b;
     }
-    if b == 0 {
-        return a;
+    if a == 1 {
+        return 1;
+    }
+    if b >> 8 > a {
+        b %= a;
+        if b == 0 {
+            return a;
+        }
     }
     let shift = (a | b).trailing_zeros();
     a >>= a.trailing_zeros();
@@ -123,6 +131,26 @@ impl Rational {
 
     pub fn denom(self) -> i64 {
         self.den
+    }
+
+    /// Narrows an `i128` fraction already in lowest terms with a positive denominator,
+    /// saturating (and flagging) on overflow exactly as [`Rational::from_i128`] does.
+    fn from_reduced_i128(num: i128, den: i128) -> Rational {
+        if num == 0 {
+            return Rational::ZERO;
+        }
+        if num > i64::MAX as i128 || num < -(i64::MAX as i128) || den > i64::MAX as i128 {
+            raise_overflow();
+            return if num > 0 {
+                Rational::MAX
+            } else {
+                Rational::MIN
+            };
+        }
+        Rational {
+            num: num as i64,
+            den: den as i64,
+        }
     }
 
     /// Reduces an `i128` fraction and narrows it, saturating (and flagging) on overflow.
@@ -388,10 +416,23 @@ impl Add for Rational {
         if self.den == o.den {
             return Rational::from_i128(self.num as i128 + o.num as i128, self.den as i128);
         }
-        Rational::from_i128(
-            self.num as i128 * o.den as i128 + o.num as i128 * self.den as i128,
-            self.den as i128 * o.den as i128,
-        )
+        // Knuth's addition (TAOCP 4.5.1): with g = gcd(b, d), a/b + c/d is
+        // t / (b/g * d/g2) where t = a*(d/g) + c*(b/g) and g2 = gcd(t, g), already in
+        // lowest terms; g = 1 (an integer on either side, say) needs no other gcd.
+        let (b, d) = (self.den as i128, o.den as i128);
+        let g = gcd_u64(self.den as u64, o.den as u64) as i128;
+        if g == 1 {
+            return Rational::from_reduced_i128(
+                self.num as i128 * d + o.num as i128 * b,
+                b * d,
+            );
+        }
+        let t = self.num as i128 * (d / g) + o.num as i128 * (b / g);
+        if t == 0 {
+            return Rational::ZERO;
+        }
+        let g2 = gcd_u128(t.unsigned_abs(), g as u128) as i128;
+        Rational::from_reduced_i128(t / g2, (b / g) * (d / g2))
     }
 }
 
@@ -422,9 +463,16 @@ impl Mul for Rational {
         if self == Rational::ONE {
             return o;
         }
-        Rational::from_i128(
-            self.num as i128 * o.num as i128,
-            self.den as i128 * o.den as i128,
+        if self.num == 0 || o.num == 0 {
+            return Rational::ZERO;
+        }
+        // Cross-cancel first: both factors are in lowest terms, so the product of
+        // the cancelled parts is too.
+        let g1 = gcd_u64(self.num.unsigned_abs(), o.den as u64) as i64;
+        let g2 = gcd_u64(o.num.unsigned_abs(), self.den as u64) as i64;
+        Rational::from_reduced_i128(
+            (self.num / g1) as i128 * (o.num / g2) as i128,
+            (self.den / g2) as i128 * (o.den / g1) as i128,
         )
     }
 }
@@ -435,10 +483,24 @@ impl Div for Rational {
         if o == Rational::ONE {
             return self;
         }
-        Rational::from_i128(
-            self.num as i128 * o.den as i128,
-            self.den as i128 * o.num as i128,
-        )
+        if o.num == 0 {
+            // As `from_i128` with a zero denominator.
+            raise_overflow();
+            return Rational::ZERO;
+        }
+        if self.num == 0 {
+            return Rational::ZERO;
+        }
+        // (a/b) / (c/d) = (a*d) / (b*c), cross-cancelled as in `mul`.
+        let g1 = gcd_u64(self.num.unsigned_abs(), o.num.unsigned_abs()) as i64;
+        let g2 = gcd_u64(self.den as u64, o.den as u64) as i64;
+        let num = (self.num / g1) as i128 * (o.den / g2) as i128;
+        let den = (self.den / g2) as i128 * (o.num / g1) as i128;
+        if den < 0 {
+            Rational::from_reduced_i128(-num, -den)
+        } else {
+            Rational::from_reduced_i128(num, den)
+        }
     }
 }
 
@@ -621,6 +683,73 @@ mod tests {
         assert_eq!(fine, Ok(r(5, 6)));
         let div0 = overflow_guard(|| r(1, 2) / Rational::ZERO);
         assert_eq!(div0, Err(TimeOverflow));
+    }
+
+    /// The reduction the fast paths must agree with: the whole `i128` fraction
+    /// reduced by Euclid's gcd, then narrowed (saturating and flagging).
+    fn reference(num: i128, den: i128) -> Result<Rational, TimeOverflow> {
+        overflow_guard(|| {
+            if den == 0 {
+                raise_overflow();
+                return Rational::ZERO;
+            }
+            let (mut n, mut d) = if den < 0 { (-num, -den) } else { (num, den) };
+            if n == 0 {
+                return Rational::ZERO;
+            }
+            let (mut a, mut b) = (n.unsigned_abs(), d.unsigned_abs());
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            n /= a as i128;
+            d /= a as i128;
+            if n > i64::MAX as i128 || n < -(i64::MAX as i128) || d > i64::MAX as i128 {
+                raise_overflow();
+                return if n > 0 { Rational::MAX } else { Rational::MIN };
+            }
+            Rational {
+                num: n as i64,
+                den: d as i64,
+            }
+        })
+    }
+
+    #[test]
+    fn fast_arithmetic_agrees_with_plain_reduction() {
+        // Deterministic pseudo-random operands of every size, with the corner cases.
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let corner = [0i64, 1, -1, 2, 3, 8, 32, 44100, 11025, i64::MAX, -i64::MAX, 1 << 40];
+        let mut values = Vec::new();
+        for &n in &corner {
+            for &d in &corner {
+                if d != 0 {
+                    values.push(Rational::new(n, d));
+                }
+            }
+        }
+        for _ in 0..400 {
+            let bits_n = next() % 63;
+            let bits_d = next() % 63;
+            let n = (next() >> (63 - bits_n)) as i64 * if next() % 2 == 0 { 1 } else { -1 };
+            let d = ((next() >> (63 - bits_d)) as i64).max(1);
+            values.push(Rational::new(n, d));
+        }
+        for &x in &values {
+            for &y in values.iter().step_by(7) {
+                let (a, b, c, d) = (x.num as i128, x.den as i128, y.num as i128, y.den as i128);
+                assert_eq!(overflow_guard(|| x + y), reference(a * d + c * b, b * d), "{x} + {y}");
+                assert_eq!(overflow_guard(|| x - y), reference(a * d - c * b, b * d), "{x} - {y}");
+                assert_eq!(overflow_guard(|| x * y), reference(a * c, b * d), "{x} * {y}");
+                assert_eq!(overflow_guard(|| x / y), reference(a * d, b * c), "{x} / {y}");
+                assert_eq!(x.cmp(&y), (a * d).cmp(&(c * b)), "{x} cmp {y}");
+            }
+        }
     }
 
     #[test]

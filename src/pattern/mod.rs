@@ -393,6 +393,55 @@ impl<T: PatValue> Pattern<T> {
         self.fast_gap(Rational::ONE / d).late(begin.cycle_pos())
     }
 
+    /// `app(Structure::Left, self, Pattern::pure(b), f)` for a value-preserving `f`
+    /// (`# pan 1`, `|* gain 0.6`), computed in place: the same events in the same
+    /// order, without a second buffer.
+    pub fn app_left_pure<B: PatValue>(
+        self,
+        b: B,
+        f: impl Fn(&T, &B) -> T + Send + Sync + 'static,
+    ) -> Self {
+        if let Some(a) = self.pure_value() {
+            return Pattern::pure(f(a, &b));
+        }
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let start = out.len();
+            self.query_into(span, out);
+            // The pure side's events over an event's whole are the whole's cycle
+            // pieces; an event whose whole is inside one cycle keeps its part.
+            let in_one_cycle = |e: &Event<T>| {
+                let w = e.whole_or_part();
+                w.begin <= w.end && (w.end <= w.begin.next_sam() || w.begin == w.end)
+            };
+            if out[start..].iter().all(in_one_cycle) {
+                let mut write = start;
+                for read in start..out.len() {
+                    let e = &mut out[read];
+                    if let Some(part) = e.part.sub_span(e.whole_or_part()) {
+                        e.part = part;
+                        e.value = f(&e.value, &b);
+                        out.swap(write, read);
+                        write += 1;
+                    }
+                }
+                out.truncate(write);
+                return;
+            }
+            let lefts: Vec<Event<T>> = out.drain(start..).collect();
+            for l in &lefts {
+                for piece in l.whole_or_part().cycles() {
+                    if let Some(part) = l.part.sub_span(piece) {
+                        out.push(Event {
+                            whole: l.whole,
+                            part,
+                            value: f(&l.value, &b),
+                        });
+                    }
+                }
+            }
+        })
+    }
+
     /// Plays the first cycle of the pattern in every cycle.
     pub fn first_cycle_repeated(self) -> Self {
         Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {

@@ -66,7 +66,11 @@ pub fn sound_value(v: &Value) -> Value {
 
 /// `sound p` (`s p`): each word `"bd:3"` becomes `{s: bd, n: 3}`; rests stay rests.
 pub fn sound(p: Pattern<Value>) -> Pattern<Value> {
-    p.fmap(sound_value)
+    p.map_values(|v| {
+        if !matches!(v, Value::Controls(_)) {
+            *v = sound_value(v);
+        }
+    })
 }
 
 /// Alias of [`sound`].
@@ -114,6 +118,17 @@ pub fn union_op(
     l: Pattern<Value>,
     r: Pattern<Value>,
 ) -> Pattern<Value> {
+    // A constant on the side that gives no structure (`# pan 1`, `|* gain 0.6`):
+    // the same events, computed in place.
+    match (structure, l.pure_value().cloned(), r.pure_value().cloned()) {
+        (Structure::Left, None, Some(b)) => {
+            return l.app_left_pure(b, move |a: &Value, b: &Value| op.apply(a, b));
+        }
+        (Structure::Right, Some(a), None) => {
+            return r.app_left_pure(a, move |b: &Value, a: &Value| op.apply(a, b));
+        }
+        _ => {}
+    }
     app(structure, l, r, move |a: &Value, b: &Value| op.apply(a, b))
 }
 
