@@ -83,6 +83,10 @@ fn gcd_u64(a: u64, b: u64) -> u64 {
     if a == 1 {
         return 1;
     }
+    if a & (a - 1) == 0 {
+        // A power of two (a step count, a speed factor): shared factors of two.
+        return 1 << a.trailing_zeros().min(b.trailing_zeros());
+    }
     if b >> 8 > a {
         b %= a;
         if b == 0 {
@@ -343,12 +347,24 @@ impl Rational {
 
     /// The start of the next cycle (Tidal's `nextSam`).
     pub fn next_sam(self) -> Rational {
-        self.floor() + Rational::ONE
+        match self.floor_int().checked_add(1) {
+            Some(n) => Rational::from_int(n),
+            // As `floor() + ONE` would: saturate and flag.
+            None => {
+                raise_overflow();
+                Rational::MAX
+            }
+        }
     }
 
     /// The position inside its cycle, in `[0, 1)` (Tidal's `cyclePos`).
     pub fn cycle_pos(self) -> Rational {
-        self - self.sam()
+        // num - floor*den = num mod den, and gcd(num mod den, den) = gcd(num, den) = 1.
+        // A zero remainder means den = 1 (the fraction is reduced), so this is 0/1.
+        Rational {
+            num: self.num.rem_euclid(self.den),
+            den: self.den,
+        }
     }
 
     pub fn is_zero(self) -> bool {
@@ -419,20 +435,27 @@ impl Add for Rational {
         // Knuth's addition (TAOCP 4.5.1): with g = gcd(b, d), a/b + c/d is
         // t / (b/g * d/g2) where t = a*(d/g) + c*(b/g) and g2 = gcd(t, g), already in
         // lowest terms; g = 1 (an integer on either side, say) needs no other gcd.
-        let (b, d) = (self.den as i128, o.den as i128);
-        let g = gcd_u64(self.den as u64, o.den as u64) as i128;
+        let (b, d) = (self.den, o.den);
+        let g = gcd_u64(b as u64, d as u64) as i64;
         if g == 1 {
             return Rational::from_reduced_i128(
-                self.num as i128 * d + o.num as i128 * b,
-                b * d,
+                self.num as i128 * d as i128 + o.num as i128 * b as i128,
+                b as i128 * d as i128,
             );
         }
-        let t = self.num as i128 * (d / g) + o.num as i128 * (b / g);
+        // Denominators are positive, so these divisions stay in 64 bits.
+        let (b_g, d_g) = (b / g, d / g);
+        let t = self.num as i128 * d_g as i128 + o.num as i128 * b_g as i128;
         if t == 0 {
             return Rational::ZERO;
         }
-        let g2 = gcd_u128(t.unsigned_abs(), g as u128) as i128;
-        Rational::from_reduced_i128(t / g2, (b / g) * (d / g2))
+        let g2 = gcd_u128(t.unsigned_abs(), g as u128) as i64;
+        let num = if let Ok(t) = i64::try_from(t) {
+            (t / g2) as i128
+        } else {
+            t / g2 as i128
+        };
+        Rational::from_reduced_i128(num, b_g as i128 * (d / g2) as i128)
     }
 }
 
@@ -741,6 +764,10 @@ mod tests {
             values.push(Rational::new(n, d));
         }
         for &x in &values {
+            let (a, b) = (x.num as i128, x.den as i128);
+            let floor = a.div_euclid(b);
+            assert_eq!(overflow_guard(|| x.cycle_pos()), reference(a - floor * b, b), "{x}");
+            assert_eq!(overflow_guard(|| x.next_sam()), reference(floor + 1, 1), "{x}");
             for &y in values.iter().step_by(7) {
                 let (a, b, c, d) = (x.num as i128, x.den as i128, y.num as i128, y.den as i128);
                 assert_eq!(overflow_guard(|| x + y), reference(a * d + c * b, b * d), "{x} + {y}");

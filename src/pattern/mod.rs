@@ -340,7 +340,9 @@ impl<T: PatValue> Pattern<T> {
             for read in start..out.len() {
                 if let Some(part) = out[read].part.sub_span(span) {
                     out[read].part = part;
-                    out.swap(write, read);
+                    if write != read {
+                        out.swap(write, read);
+                    }
                     write += 1;
                 }
             }
@@ -393,16 +395,18 @@ impl<T: PatValue> Pattern<T> {
         self.fast_gap(Rational::ONE / d).late(begin.cycle_pos())
     }
 
-    /// `app(Structure::Left, self, Pattern::pure(b), f)` for a value-preserving `f`
-    /// (`# pan 1`, `|* gain 0.6`), computed in place: the same events in the same
-    /// order, without a second buffer.
+    /// `app(Structure::Left, self, Pattern::pure(b), g)` where `f(a, b)` does
+    /// `*a = g(a, b)` (`# pan 1`, `|* gain 0.6`), computed in place: the same events
+    /// in the same order, without a second buffer.
     pub fn app_left_pure<B: PatValue>(
         self,
         b: B,
-        f: impl Fn(&T, &B) -> T + Send + Sync + 'static,
+        f: impl Fn(&mut T, &B) + Send + Sync + 'static,
     ) -> Self {
         if let Some(a) = self.pure_value() {
-            return Pattern::pure(f(a, &b));
+            let mut a = a.clone();
+            f(&mut a, &b);
+            return Pattern::pure(a);
         }
         Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
             let start = out.len();
@@ -419,8 +423,10 @@ impl<T: PatValue> Pattern<T> {
                     let e = &mut out[read];
                     if let Some(part) = e.part.sub_span(e.whole_or_part()) {
                         e.part = part;
-                        e.value = f(&e.value, &b);
-                        out.swap(write, read);
+                        f(&mut e.value, &b);
+                        if write != read {
+                            out.swap(write, read);
+                        }
                         write += 1;
                     }
                 }
@@ -431,10 +437,12 @@ impl<T: PatValue> Pattern<T> {
             for l in &lefts {
                 for piece in l.whole_or_part().cycles() {
                     if let Some(part) = l.part.sub_span(piece) {
+                        let mut value = l.value.clone();
+                        f(&mut value, &b);
                         out.push(Event {
                             whole: l.whole,
                             part,
-                            value: f(&l.value, &b),
+                            value,
                         });
                     }
                 }
@@ -467,7 +475,9 @@ pub(crate) fn retain_from<T>(
     let mut write = start;
     for read in start..out.len() {
         if keep(&out[read]) {
-            out.swap(write, read);
+            if write != read {
+                out.swap(write, read);
+            }
             write += 1;
         }
     }
@@ -482,7 +492,9 @@ fn clip_parts_from<T>(out: &mut Vec<Event<T>>, start: usize, span: Span) {
         let keep = out[read].part.sub_span(span).and_then(|p| p.sub_span(span));
         if let Some(part) = keep {
             out[read].part = part;
-            out.swap(write, read);
+            if write != read {
+                out.swap(write, read);
+            }
             write += 1;
         }
     }

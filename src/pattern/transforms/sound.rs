@@ -122,10 +122,10 @@ pub fn union_op(
     // the same events, computed in place.
     match (structure, l.pure_value().cloned(), r.pure_value().cloned()) {
         (Structure::Left, None, Some(b)) => {
-            return l.app_left_pure(b, move |a: &Value, b: &Value| op.apply(a, b));
+            return l.app_left_pure(b, move |a: &mut Value, b: &Value| op.apply_in_place(a, b));
         }
         (Structure::Right, Some(a), None) => {
-            return r.app_left_pure(a, move |b: &Value, a: &Value| op.apply(a, b));
+            return r.app_left_pure(a, move |b: &mut Value, a: &Value| *b = op.apply(a, b));
         }
         _ => {}
     }
