@@ -747,7 +747,20 @@ mod tests {
             seed ^= seed << 17;
             seed
         };
-        let corner = [0i64, 1, -1, 2, 3, 8, 32, 44100, 11025, i64::MAX, -i64::MAX, 1 << 40];
+        let corner = [
+            0i64,
+            1,
+            -1,
+            2,
+            3,
+            8,
+            32,
+            44100,
+            11025,
+            i64::MAX,
+            -i64::MAX,
+            1 << 40,
+        ];
         let mut values = Vec::new();
         for &n in &corner {
             for &d in &corner {
@@ -766,14 +779,38 @@ mod tests {
         for &x in &values {
             let (a, b) = (x.num as i128, x.den as i128);
             let floor = a.div_euclid(b);
-            assert_eq!(overflow_guard(|| x.cycle_pos()), reference(a - floor * b, b), "{x}");
-            assert_eq!(overflow_guard(|| x.next_sam()), reference(floor + 1, 1), "{x}");
+            assert_eq!(
+                overflow_guard(|| x.cycle_pos()),
+                reference(a - floor * b, b),
+                "{x}"
+            );
+            assert_eq!(
+                overflow_guard(|| x.next_sam()),
+                reference(floor + 1, 1),
+                "{x}"
+            );
             for &y in values.iter().step_by(7) {
                 let (a, b, c, d) = (x.num as i128, x.den as i128, y.num as i128, y.den as i128);
-                assert_eq!(overflow_guard(|| x + y), reference(a * d + c * b, b * d), "{x} + {y}");
-                assert_eq!(overflow_guard(|| x - y), reference(a * d - c * b, b * d), "{x} - {y}");
-                assert_eq!(overflow_guard(|| x * y), reference(a * c, b * d), "{x} * {y}");
-                assert_eq!(overflow_guard(|| x / y), reference(a * d, b * c), "{x} / {y}");
+                assert_eq!(
+                    overflow_guard(|| x + y),
+                    reference(a * d + c * b, b * d),
+                    "{x} + {y}"
+                );
+                assert_eq!(
+                    overflow_guard(|| x - y),
+                    reference(a * d - c * b, b * d),
+                    "{x} - {y}"
+                );
+                assert_eq!(
+                    overflow_guard(|| x * y),
+                    reference(a * c, b * d),
+                    "{x} * {y}"
+                );
+                assert_eq!(
+                    overflow_guard(|| x / y),
+                    reference(a * d, b * c),
+                    "{x} / {y}"
+                );
                 assert_eq!(x.cmp(&y), (a * d).cmp(&(c * b)), "{x} cmp {y}");
             }
         }

@@ -294,7 +294,8 @@ impl<T: PatValue> Pattern<T> {
         Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
             let cycle = span.begin.sam();
             let next = span.begin.next_sam();
-            let reflect = |s: Span| Span::new(cycle + next - s.end, cycle + next - s.begin);
+            let mirror = cycle + next;
+            let reflect = |s: Span| Span::new(mirror - s.end, mirror - s.begin);
             let start = out.len();
             self.query_into(reflect(span), out);
             for e in &mut out[start..] {
@@ -327,7 +328,7 @@ impl<T: PatValue> Pattern<T> {
             }
             let unmunge = |s: Span| {
                 let sam = s.begin.sam();
-                Span::new(sam + (s.begin - sam) / r, sam + (s.end - sam) / r)
+                Span::new(sam + s.begin.cycle_pos() / r, sam + (s.end - sam) / r)
             };
             let start = out.len();
             self.query_into(inner, out);

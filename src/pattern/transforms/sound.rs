@@ -35,17 +35,15 @@ pub const MAX_SLICES: i64 = 65_536;
 /// kept as it is.
 pub fn sound_value(v: &Value) -> Value {
     match v {
+        // The common case, a plain sample name: shared, not copied.
+        Value::Word(w) if !w.is_empty() && !w.contains(':') => {
+            Value::Controls(Controls::single(Control::S, Scalar::Word(w.clone())))
+        }
         Value::Word(w) => {
             let mut c = Controls::new();
             let mut pieces = w.split(':').filter(|p| !p.is_empty());
             if let Some(name) = pieces.next() {
-                // A word without `:` is its own name: share it rather than copy it.
-                let name = if name.len() == w.len() {
-                    w.clone()
-                } else {
-                    Arc::from(name)
-                };
-                c.set(Control::S, Scalar::Word(name));
+                c.set(Control::S, Scalar::Word(Arc::from(name)));
             }
             if let Some(x) = pieces
                 .next()
