@@ -107,6 +107,24 @@ fn gcd_u64(a: u64, b: u64) -> u64 {
     }
 }
 
+/// `x / g` for a positive `g` that divides `x`: a shift when `g` is a power of two
+/// (exact, also for negative `x`, because nothing is shifted out).
+fn exact_div(x: i64, g: i64) -> i64 {
+    if g & (g - 1) == 0 {
+        x >> g.trailing_zeros()
+    } else {
+        x / g
+    }
+}
+
+fn exact_div_u64(x: u64, g: u64) -> u64 {
+    if g & (g - 1) == 0 {
+        x >> g.trailing_zeros()
+    } else {
+        x / g
+    }
+}
+
 impl Rational {
     pub const ZERO: Rational = Rational { num: 0, den: 1 };
     pub const ONE: Rational = Rational { num: 1, den: 1 };
@@ -176,7 +194,7 @@ impl Rational {
             // Everything fits in 64 bits: reduce there (same result, cheaper).
             let (n, d) = (num_abs as u64, den_abs as u64);
             let g = if d == 1 { 1 } else { gcd_u64(n, d) };
-            let (n, d) = (n / g, d / g);
+            let (n, d) = (exact_div_u64(n, g), exact_div_u64(d, g));
             if n > i64::MAX as u64 || d > i64::MAX as u64 {
                 raise_overflow();
                 return if num > 0 {
@@ -323,10 +341,13 @@ impl Rational {
 
     /// Largest integer not above this value.
     pub fn floor(self) -> Rational {
-        Rational::from_int(self.num.div_euclid(self.den))
+        Rational::from_int(self.floor_int())
     }
 
     pub fn floor_int(self) -> i64 {
+        if self.den == 1 {
+            return self.num;
+        }
         self.num.div_euclid(self.den)
     }
 
@@ -444,18 +465,18 @@ impl Add for Rational {
             );
         }
         // Denominators are positive, so these divisions stay in 64 bits.
-        let (b_g, d_g) = (b / g, d / g);
+        let (b_g, d_g) = (exact_div(b, g), exact_div(d, g));
         let t = self.num as i128 * d_g as i128 + o.num as i128 * b_g as i128;
         if t == 0 {
             return Rational::ZERO;
         }
         let g2 = gcd_u128(t.unsigned_abs(), g as u128) as i64;
         let num = if let Ok(t) = i64::try_from(t) {
-            (t / g2) as i128
+            exact_div(t, g2) as i128
         } else {
             t / g2 as i128
         };
-        Rational::from_reduced_i128(num, b_g as i128 * (d / g2) as i128)
+        Rational::from_reduced_i128(num, b_g as i128 * exact_div(d, g2) as i128)
     }
 }
 
@@ -494,8 +515,8 @@ impl Mul for Rational {
         let g1 = gcd_u64(self.num.unsigned_abs(), o.den as u64) as i64;
         let g2 = gcd_u64(o.num.unsigned_abs(), self.den as u64) as i64;
         Rational::from_reduced_i128(
-            (self.num / g1) as i128 * (o.num / g2) as i128,
-            (self.den / g2) as i128 * (o.den / g1) as i128,
+            exact_div(self.num, g1) as i128 * exact_div(o.num, g2) as i128,
+            exact_div(self.den, g2) as i128 * exact_div(o.den, g1) as i128,
         )
     }
 }
@@ -517,8 +538,8 @@ impl Div for Rational {
         // (a/b) / (c/d) = (a*d) / (b*c), cross-cancelled as in `mul`.
         let g1 = gcd_u64(self.num.unsigned_abs(), o.num.unsigned_abs()) as i64;
         let g2 = gcd_u64(self.den as u64, o.den as u64) as i64;
-        let num = (self.num / g1) as i128 * (o.den / g2) as i128;
-        let den = (self.den / g2) as i128 * (o.num / g1) as i128;
+        let num = exact_div(self.num, g1) as i128 * exact_div(o.den, g2) as i128;
+        let den = exact_div(self.den, g2) as i128 * exact_div(o.num, g1) as i128;
         if den < 0 {
             Rational::from_reduced_i128(-num, -den)
         } else {
@@ -582,7 +603,8 @@ impl Span {
 
     /// The whole cycle containing this span's beginning.
     pub fn whole_cycle(self) -> Span {
-        Span::new(self.begin.sam(), self.begin.next_sam())
+        let sam = self.begin.sam();
+        Span::new(sam, sam.next_sam())
     }
 
     /// Splits the span at cycle boundaries (Tidal's `arcCyclesZW`): a zero-width span

@@ -263,8 +263,15 @@ impl<T: PatValue> Pattern<T> {
         if factor == Rational::ONE {
             return self;
         }
-        self.with_query_time(move |t| t * factor)
-            .with_event_time(move |t| t / factor)
+        // `with_query_time(t * factor)` then `with_event_time(t / factor)`, in one layer.
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let start = out.len();
+            self.query_into(span.with_time(|t| t * factor), out);
+            for e in &mut out[start..] {
+                e.part = e.part.with_time(|t| t / factor);
+                e.whole = e.whole.map(|w| w.with_time(|t| t / factor));
+            }
+        })
     }
 
     /// Slows the pattern down by `factor` (Tidal's `_slow`).
@@ -280,8 +287,15 @@ impl<T: PatValue> Pattern<T> {
         if t.is_zero() {
             return self;
         }
-        self.with_query_time(move |x| x + t)
-            .with_event_time(move |x| x - t)
+        // `with_query_time(x + t)` then `with_event_time(x - t)`, in one layer.
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let start = out.len();
+            self.query_into(span.with_time(|x| x + t), out);
+            for e in &mut out[start..] {
+                e.part = e.part.with_time(|x| x - t);
+                e.whole = e.whole.map(|w| w.with_time(|x| x - t));
+            }
+        })
     }
 
     /// Shifts the pattern later by `t` cycles (Tidal's `rotR`, `~>`).
