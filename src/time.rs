@@ -62,12 +62,67 @@ pub struct Rational {
 }
 
 fn gcd_u128(mut a: u128, mut b: u128) -> u128 {
+    if a <= u64::MAX as u128 && b <= u64::MAX as u128 {
+        return gcd_u64(a as u64, b as u64) as u128;
+    }
     while b != 0 {
         let t = a % b;
         a = b;
         b = t;
     }
     a
+}
+
+/// Binary (Stein's) gcd: no division, much cheaper than Euclid's on `u128`. When one
+/// number is much larger, one remainder first brings it down to the other's size.
+fn gcd_u64(a: u64, b: u64) -> u64 {
+    let (mut a, mut b) = if a <= b { (a, b) } else { (b, a) };
+    if a == 0 {
+        return b;
+    }
+    if a == 1 {
+        return 1;
+    }
+    if a & (a - 1) == 0 {
+        // A power of two (a step count, a speed factor): shared factors of two.
+        return 1 << a.trailing_zeros().min(b.trailing_zeros());
+    }
+    if b >> 8 > a {
+        b %= a;
+        if b == 0 {
+            return a;
+        }
+    }
+    let shift = (a | b).trailing_zeros();
+    a >>= a.trailing_zeros();
+    loop {
+        b >>= b.trailing_zeros();
+        if a > b {
+            std::mem::swap(&mut a, &mut b);
+        }
+        b -= a;
+        if b == 0 {
+            return a << shift;
+        }
+    }
+}
+
+/// `x / g` for a positive `g` that divides `x`: a shift when `g` is a power of two
+/// (exact, also for negative `x`, because nothing is shifted out).
+fn exact_div(x: i64, g: i64) -> i64 {
+    if g & (g - 1) == 0 {
+        x >> g.trailing_zeros()
+    } else {
+        x / g
+    }
+}
+
+fn exact_div_u64(x: u64, g: u64) -> u64 {
+    if g & (g - 1) == 0 {
+        x >> g.trailing_zeros()
+    } else {
+        x / g
+    }
 }
 
 impl Rational {
@@ -100,6 +155,26 @@ impl Rational {
         self.den
     }
 
+    /// Narrows an `i128` fraction already in lowest terms with a positive denominator,
+    /// saturating (and flagging) on overflow exactly as [`Rational::from_i128`] does.
+    fn from_reduced_i128(num: i128, den: i128) -> Rational {
+        if num == 0 {
+            return Rational::ZERO;
+        }
+        if num > i64::MAX as i128 || num < -(i64::MAX as i128) || den > i64::MAX as i128 {
+            raise_overflow();
+            return if num > 0 {
+                Rational::MAX
+            } else {
+                Rational::MIN
+            };
+        }
+        Rational {
+            num: num as i64,
+            den: den as i64,
+        }
+    }
+
     /// Reduces an `i128` fraction and narrows it, saturating (and flagging) on overflow.
     fn from_i128(num: i128, den: i128) -> Rational {
         if den == 0 {
@@ -113,6 +188,26 @@ impl Rational {
         };
         if num == 0 {
             return Rational::ZERO;
+        }
+        let (num_abs, den_abs) = (num.unsigned_abs(), den as u128);
+        if num_abs <= u64::MAX as u128 && den_abs <= u64::MAX as u128 {
+            // Everything fits in 64 bits: reduce there (same result, cheaper).
+            let (n, d) = (num_abs as u64, den_abs as u64);
+            let g = if d == 1 { 1 } else { gcd_u64(n, d) };
+            let (n, d) = (exact_div_u64(n, g), exact_div_u64(d, g));
+            if n > i64::MAX as u64 || d > i64::MAX as u64 {
+                raise_overflow();
+                return if num > 0 {
+                    Rational::MAX
+                } else {
+                    Rational::MIN
+                };
+            }
+            let n = n as i64;
+            return Rational {
+                num: if num < 0 { -n } else { n },
+                den: d as i64,
+            };
         }
         let g = gcd_u128(num.unsigned_abs(), den.unsigned_abs()) as i128;
         if g > 1 {
@@ -246,10 +341,13 @@ impl Rational {
 
     /// Largest integer not above this value.
     pub fn floor(self) -> Rational {
-        Rational::from_int(self.num.div_euclid(self.den))
+        Rational::from_int(self.floor_int())
     }
 
     pub fn floor_int(self) -> i64 {
+        if self.den == 1 {
+            return self.num;
+        }
         self.num.div_euclid(self.den)
     }
 
@@ -270,12 +368,24 @@ impl Rational {
 
     /// The start of the next cycle (Tidal's `nextSam`).
     pub fn next_sam(self) -> Rational {
-        self.floor() + Rational::ONE
+        match self.floor_int().checked_add(1) {
+            Some(n) => Rational::from_int(n),
+            // As `floor() + ONE` would: saturate and flag.
+            None => {
+                raise_overflow();
+                Rational::MAX
+            }
+        }
     }
 
     /// The position inside its cycle, in `[0, 1)` (Tidal's `cyclePos`).
     pub fn cycle_pos(self) -> Rational {
-        self - self.sam()
+        // num - floor*den = num mod den, and gcd(num mod den, den) = gcd(num, den) = 1.
+        // A zero remainder means den = 1 (the fraction is reduced), so this is 0/1.
+        Rational {
+            num: self.num.rem_euclid(self.den),
+            den: self.den,
+        }
     }
 
     pub fn is_zero(self) -> bool {
@@ -334,13 +444,39 @@ impl From<i64> for Rational {
 impl Add for Rational {
     type Output = Rational;
     fn add(self, o: Rational) -> Rational {
+        if o.num == 0 {
+            return self;
+        }
+        if self.num == 0 {
+            return o;
+        }
         if self.den == o.den {
             return Rational::from_i128(self.num as i128 + o.num as i128, self.den as i128);
         }
-        Rational::from_i128(
-            self.num as i128 * o.den as i128 + o.num as i128 * self.den as i128,
-            self.den as i128 * o.den as i128,
-        )
+        // Knuth's addition (TAOCP 4.5.1): with g = gcd(b, d), a/b + c/d is
+        // t / (b/g * d/g2) where t = a*(d/g) + c*(b/g) and g2 = gcd(t, g), already in
+        // lowest terms; g = 1 (an integer on either side, say) needs no other gcd.
+        let (b, d) = (self.den, o.den);
+        let g = gcd_u64(b as u64, d as u64) as i64;
+        if g == 1 {
+            return Rational::from_reduced_i128(
+                self.num as i128 * d as i128 + o.num as i128 * b as i128,
+                b as i128 * d as i128,
+            );
+        }
+        // Denominators are positive, so these divisions stay in 64 bits.
+        let (b_g, d_g) = (exact_div(b, g), exact_div(d, g));
+        let t = self.num as i128 * d_g as i128 + o.num as i128 * b_g as i128;
+        if t == 0 {
+            return Rational::ZERO;
+        }
+        let g2 = gcd_u128(t.unsigned_abs(), g as u128) as i64;
+        let num = if let Ok(t) = i64::try_from(t) {
+            exact_div(t, g2) as i128
+        } else {
+            t / g2 as i128
+        };
+        Rational::from_reduced_i128(num, b_g as i128 * exact_div(d, g2) as i128)
     }
 }
 
@@ -365,9 +501,22 @@ impl Neg for Rational {
 impl Mul for Rational {
     type Output = Rational;
     fn mul(self, o: Rational) -> Rational {
-        Rational::from_i128(
-            self.num as i128 * o.num as i128,
-            self.den as i128 * o.den as i128,
+        if o == Rational::ONE {
+            return self;
+        }
+        if self == Rational::ONE {
+            return o;
+        }
+        if self.num == 0 || o.num == 0 {
+            return Rational::ZERO;
+        }
+        // Cross-cancel first: both factors are in lowest terms, so the product of
+        // the cancelled parts is too.
+        let g1 = gcd_u64(self.num.unsigned_abs(), o.den as u64) as i64;
+        let g2 = gcd_u64(o.num.unsigned_abs(), self.den as u64) as i64;
+        Rational::from_reduced_i128(
+            exact_div(self.num, g1) as i128 * exact_div(o.num, g2) as i128,
+            exact_div(self.den, g2) as i128 * exact_div(o.den, g1) as i128,
         )
     }
 }
@@ -375,10 +524,27 @@ impl Mul for Rational {
 impl Div for Rational {
     type Output = Rational;
     fn div(self, o: Rational) -> Rational {
-        Rational::from_i128(
-            self.num as i128 * o.den as i128,
-            self.den as i128 * o.num as i128,
-        )
+        if o == Rational::ONE {
+            return self;
+        }
+        if o.num == 0 {
+            // As `from_i128` with a zero denominator.
+            raise_overflow();
+            return Rational::ZERO;
+        }
+        if self.num == 0 {
+            return Rational::ZERO;
+        }
+        // (a/b) / (c/d) = (a*d) / (b*c), cross-cancelled as in `mul`.
+        let g1 = gcd_u64(self.num.unsigned_abs(), o.num.unsigned_abs()) as i64;
+        let g2 = gcd_u64(self.den as u64, o.den as u64) as i64;
+        let num = exact_div(self.num, g1) as i128 * exact_div(o.den, g2) as i128;
+        let den = exact_div(self.den, g2) as i128 * exact_div(o.num, g1) as i128;
+        if den < 0 {
+            Rational::from_reduced_i128(-num, -den)
+        } else {
+            Rational::from_reduced_i128(num, den)
+        }
     }
 }
 
@@ -390,6 +556,10 @@ impl PartialOrd for Rational {
 
 impl Ord for Rational {
     fn cmp(&self, o: &Self) -> Ordering {
+        if self.den == o.den {
+            // Denominators are positive.
+            return self.num.cmp(&o.num);
+        }
         (self.num as i128 * o.den as i128).cmp(&(o.num as i128 * self.den as i128))
     }
 }
@@ -433,7 +603,8 @@ impl Span {
 
     /// The whole cycle containing this span's beginning.
     pub fn whole_cycle(self) -> Span {
-        Span::new(self.begin.sam(), self.begin.next_sam())
+        let sam = self.begin.sam();
+        Span::new(sam, sam.next_sam())
     }
 
     /// Splits the span at cycle boundaries (Tidal's `arcCyclesZW`): a zero-width span
@@ -557,6 +728,114 @@ mod tests {
         assert_eq!(fine, Ok(r(5, 6)));
         let div0 = overflow_guard(|| r(1, 2) / Rational::ZERO);
         assert_eq!(div0, Err(TimeOverflow));
+    }
+
+    /// The reduction the fast paths must agree with: the whole `i128` fraction
+    /// reduced by Euclid's gcd, then narrowed (saturating and flagging).
+    fn reference(num: i128, den: i128) -> Result<Rational, TimeOverflow> {
+        overflow_guard(|| {
+            if den == 0 {
+                raise_overflow();
+                return Rational::ZERO;
+            }
+            let (mut n, mut d) = if den < 0 { (-num, -den) } else { (num, den) };
+            if n == 0 {
+                return Rational::ZERO;
+            }
+            let (mut a, mut b) = (n.unsigned_abs(), d.unsigned_abs());
+            while b != 0 {
+                (a, b) = (b, a % b);
+            }
+            n /= a as i128;
+            d /= a as i128;
+            if n > i64::MAX as i128 || n < -(i64::MAX as i128) || d > i64::MAX as i128 {
+                raise_overflow();
+                return if n > 0 { Rational::MAX } else { Rational::MIN };
+            }
+            Rational {
+                num: n as i64,
+                den: d as i64,
+            }
+        })
+    }
+
+    #[test]
+    fn fast_arithmetic_agrees_with_plain_reduction() {
+        // Deterministic pseudo-random operands of every size, with the corner cases.
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let corner = [
+            0i64,
+            1,
+            -1,
+            2,
+            3,
+            8,
+            32,
+            44100,
+            11025,
+            i64::MAX,
+            -i64::MAX,
+            1 << 40,
+        ];
+        let mut values = Vec::new();
+        for &n in &corner {
+            for &d in &corner {
+                if d != 0 {
+                    values.push(Rational::new(n, d));
+                }
+            }
+        }
+        for _ in 0..400 {
+            let bits_n = next() % 63;
+            let bits_d = next() % 63;
+            let n = (next() >> (63 - bits_n)) as i64 * if next() % 2 == 0 { 1 } else { -1 };
+            let d = ((next() >> (63 - bits_d)) as i64).max(1);
+            values.push(Rational::new(n, d));
+        }
+        for &x in &values {
+            let (a, b) = (x.num as i128, x.den as i128);
+            let floor = a.div_euclid(b);
+            assert_eq!(
+                overflow_guard(|| x.cycle_pos()),
+                reference(a - floor * b, b),
+                "{x}"
+            );
+            assert_eq!(
+                overflow_guard(|| x.next_sam()),
+                reference(floor + 1, 1),
+                "{x}"
+            );
+            for &y in values.iter().step_by(7) {
+                let (a, b, c, d) = (x.num as i128, x.den as i128, y.num as i128, y.den as i128);
+                assert_eq!(
+                    overflow_guard(|| x + y),
+                    reference(a * d + c * b, b * d),
+                    "{x} + {y}"
+                );
+                assert_eq!(
+                    overflow_guard(|| x - y),
+                    reference(a * d - c * b, b * d),
+                    "{x} - {y}"
+                );
+                assert_eq!(
+                    overflow_guard(|| x * y),
+                    reference(a * c, b * d),
+                    "{x} * {y}"
+                );
+                assert_eq!(
+                    overflow_guard(|| x / y),
+                    reference(a * d, b * c),
+                    "{x} / {y}"
+                );
+                assert_eq!(x.cmp(&y), (a * d).cmp(&(c * b)), "{x} cmp {y}");
+            }
+        }
     }
 
     #[test]

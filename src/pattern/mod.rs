@@ -50,14 +50,23 @@ impl<T> Event<T> {
 type Query<T> = dyn Fn(Span, &mut Vec<Event<T>>) + Send + Sync;
 
 /// A pattern of values of type `T`.
+///
+/// `pure` marks a pattern known to be `Pattern::pure(v)`: one event per cycle holding
+/// `v` (Tidal 1.9.10's `pureValue` field). It is set by [`Pattern::pure`] and kept by
+/// the operations that map a pure pattern to another one exactly ([`Pattern::fmap`],
+/// [`Pattern::map_values`], [`app`] of two pure patterns, `fast 1`, `early 0`), and it
+/// lets [`patternify`] call the plain function directly (Tidal 1.9.10's
+/// `tParam f (pure a) p = f a p`).
 pub struct Pattern<T> {
     query: Arc<Query<T>>,
+    pure: Option<Arc<T>>,
 }
 
 impl<T> Clone for Pattern<T> {
     fn clone(&self) -> Self {
         Pattern {
             query: self.query.clone(),
+            pure: self.pure.clone(),
         }
     }
 }
@@ -76,7 +85,14 @@ impl<T: PatValue> Pattern<T> {
     pub fn new(query: impl Fn(Span, &mut Vec<Event<T>>) + Send + Sync + 'static) -> Self {
         Pattern {
             query: Arc::new(query),
+            pure: None,
         }
+    }
+
+    /// The value of a pattern known to be `Pattern::pure(value)` (Tidal's
+    /// `pureValue`); `None` when the pattern may be anything else.
+    pub fn pure_value(&self) -> Option<&T> {
+        self.pure.as_deref()
     }
 
     /// Appends the events active during `span` to `out`.
@@ -103,7 +119,8 @@ impl<T: PatValue> Pattern<T> {
 
     /// One event per cycle holding `value` (Tidal's `pure`).
     pub fn pure(value: T) -> Self {
-        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+        let marker = Arc::new(value.clone());
+        let mut pat = Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
             for piece in span.cycles() {
                 out.push(Event {
                     whole: Some(piece.whole_cycle()),
@@ -111,7 +128,9 @@ impl<T: PatValue> Pattern<T> {
                     value: value.clone(),
                 });
             }
-        })
+        });
+        pat.pure = Some(marker);
+        pat
     }
 
     /// A continuous pattern: the value for a query is `f` of the query's midpoint
@@ -165,7 +184,12 @@ impl<T: PatValue> Pattern<T> {
     }
 
     /// Applies `f` to every event's value.
+    ///
+    /// On a pure pattern `f` is applied once, here, and the result is pure.
     pub fn fmap<U: PatValue>(self, f: impl Fn(&T) -> U + Send + Sync + 'static) -> Pattern<U> {
+        if let Some(v) = self.pure_value() {
+            return Pattern::pure(f(v));
+        }
         Pattern::new(move |span: Span, out: &mut Vec<Event<U>>| {
             let mut inner = Vec::new();
             self.query_into(span, &mut inner);
@@ -179,6 +203,11 @@ impl<T: PatValue> Pattern<T> {
     /// Rewrites every event's value in place; cheaper than [`Pattern::fmap`] when the
     /// type stays the same.
     pub fn map_values(self, f: impl Fn(&mut T) + Send + Sync + 'static) -> Self {
+        if let Some(v) = self.pure_value() {
+            let mut v = v.clone();
+            f(&mut v);
+            return Pattern::pure(v);
+        }
         Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
             let start = out.len();
             self.query_into(span, out);
@@ -231,8 +260,18 @@ impl<T: PatValue> Pattern<T> {
         if factor.is_negative() {
             return self.fast(-factor).rev();
         }
-        self.with_query_time(move |t| t * factor)
-            .with_event_time(move |t| t / factor)
+        if factor == Rational::ONE {
+            return self;
+        }
+        // `with_query_time(t * factor)` then `with_event_time(t / factor)`, in one layer.
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let start = out.len();
+            self.query_into(span.with_time(|t| t * factor), out);
+            for e in &mut out[start..] {
+                e.part = e.part.with_time(|t| t / factor);
+                e.whole = e.whole.map(|w| w.with_time(|t| t / factor));
+            }
+        })
     }
 
     /// Slows the pattern down by `factor` (Tidal's `_slow`).
@@ -248,8 +287,15 @@ impl<T: PatValue> Pattern<T> {
         if t.is_zero() {
             return self;
         }
-        self.with_query_time(move |x| x + t)
-            .with_event_time(move |x| x - t)
+        // `with_query_time(x + t)` then `with_event_time(x - t)`, in one layer.
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let start = out.len();
+            self.query_into(span.with_time(|x| x + t), out);
+            for e in &mut out[start..] {
+                e.part = e.part.with_time(|x| x - t);
+                e.whole = e.whole.map(|w| w.with_time(|x| x - t));
+            }
+        })
     }
 
     /// Shifts the pattern later by `t` cycles (Tidal's `rotR`, `~>`).
@@ -262,7 +308,8 @@ impl<T: PatValue> Pattern<T> {
         Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
             let cycle = span.begin.sam();
             let next = span.begin.next_sam();
-            let reflect = |s: Span| Span::new(cycle + next - s.end, cycle + next - s.begin);
+            let mirror = cycle + next;
+            let reflect = |s: Span| Span::new(mirror - s.end, mirror - s.begin);
             let start = out.len();
             self.query_into(reflect(span), out);
             for e in &mut out[start..] {
@@ -295,7 +342,7 @@ impl<T: PatValue> Pattern<T> {
             }
             let unmunge = |s: Span| {
                 let sam = s.begin.sam();
-                Span::new(sam + (s.begin - sam) / r, sam + (s.end - sam) / r)
+                Span::new(sam + s.begin.cycle_pos() / r, sam + (s.end - sam) / r)
             };
             let start = out.len();
             self.query_into(inner, out);
@@ -308,7 +355,9 @@ impl<T: PatValue> Pattern<T> {
             for read in start..out.len() {
                 if let Some(part) = out[read].part.sub_span(span) {
                     out[read].part = part;
-                    out.swap(write, read);
+                    if write != read {
+                        out.swap(write, read);
+                    }
                     write += 1;
                 }
             }
@@ -361,6 +410,61 @@ impl<T: PatValue> Pattern<T> {
         self.fast_gap(Rational::ONE / d).late(begin.cycle_pos())
     }
 
+    /// `app(Structure::Left, self, Pattern::pure(b), g)` where `f(a, b)` does
+    /// `*a = g(a, b)` (`# pan 1`, `|* gain 0.6`), computed in place: the same events
+    /// in the same order, without a second buffer.
+    pub fn app_left_pure<B: PatValue>(
+        self,
+        b: B,
+        f: impl Fn(&mut T, &B) + Send + Sync + 'static,
+    ) -> Self {
+        if let Some(a) = self.pure_value() {
+            let mut a = a.clone();
+            f(&mut a, &b);
+            return Pattern::pure(a);
+        }
+        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+            let start = out.len();
+            self.query_into(span, out);
+            // The pure side's events over an event's whole are the whole's cycle
+            // pieces; an event whose whole is inside one cycle keeps its part.
+            let in_one_cycle = |e: &Event<T>| {
+                let w = e.whole_or_part();
+                w.begin <= w.end && (w.end <= w.begin.next_sam() || w.begin == w.end)
+            };
+            if out[start..].iter().all(in_one_cycle) {
+                let mut write = start;
+                for read in start..out.len() {
+                    let e = &mut out[read];
+                    if let Some(part) = e.part.sub_span(e.whole_or_part()) {
+                        e.part = part;
+                        f(&mut e.value, &b);
+                        if write != read {
+                            out.swap(write, read);
+                        }
+                        write += 1;
+                    }
+                }
+                out.truncate(write);
+                return;
+            }
+            let lefts: Vec<Event<T>> = out.drain(start..).collect();
+            for l in &lefts {
+                for piece in l.whole_or_part().cycles() {
+                    if let Some(part) = l.part.sub_span(piece) {
+                        let mut value = l.value.clone();
+                        f(&mut value, &b);
+                        out.push(Event {
+                            whole: l.whole,
+                            part,
+                            value,
+                        });
+                    }
+                }
+            }
+        })
+    }
+
     /// Plays the first cycle of the pattern in every cycle.
     pub fn first_cycle_repeated(self) -> Self {
         Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
@@ -386,7 +490,26 @@ pub(crate) fn retain_from<T>(
     let mut write = start;
     for read in start..out.len() {
         if keep(&out[read]) {
-            out.swap(write, read);
+            if write != read {
+                out.swap(write, read);
+            }
+            write += 1;
+        }
+    }
+    out.truncate(write);
+}
+
+/// Cuts the parts of `out[start..]` to `span` (Tidal's `innerJoin` munge: `subArc`
+/// twice), dropping the events that do not meet it, keeping order.
+fn clip_parts_from<T>(out: &mut Vec<Event<T>>, start: usize, span: Span) {
+    let mut write = start;
+    for read in start..out.len() {
+        let keep = out[read].part.sub_span(span).and_then(|p| p.sub_span(span));
+        if let Some(part) = keep {
+            out[read].part = part;
+            if write != read {
+                out.swap(write, read);
+            }
             write += 1;
         }
     }
@@ -498,22 +621,25 @@ impl<T: PatValue> Pattern<Pattern<T>> {
     /// Structure comes from the inner patterns, queried where the outer events are
     /// (Tidal's `innerJoin`): used for pattern-valued arguments.
     pub fn inner_join(self) -> Pattern<T> {
+        if let Some(inner) = self.pure.clone() {
+            // A constant outer pattern: its events over a span are the span's cycle
+            // pieces, each holding `inner`. Same events as below, without querying
+            // the outer pattern (and the inner pattern is built once, by `fmap`).
+            return Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+                for piece in span.cycles() {
+                    let start = out.len();
+                    inner.query_into(piece, out);
+                    clip_parts_from(out, start, span);
+                }
+            });
+        }
         Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
             let mut outer = Vec::new();
             self.query_into(span, &mut outer);
             for o in outer {
                 let start = out.len();
                 o.value.query_into(o.part, out);
-                let mut write = start;
-                for read in start..out.len() {
-                    let keep = out[read].part.sub_span(span).and_then(|p| p.sub_span(span));
-                    if let Some(part) = keep {
-                        out[read].part = part;
-                        out.swap(write, read);
-                        write += 1;
-                    }
-                }
-                out.truncate(write);
+                clip_parts_from(out, start, span);
             }
         })
     }
@@ -596,6 +722,11 @@ pub fn app<A: PatValue, B: PatValue, C: PatValue>(
     right: Pattern<B>,
     f: impl Fn(&A, &B) -> C + Send + Sync + 'static,
 ) -> Pattern<C> {
+    // Two constant patterns combine to a constant, whatever the structure: every
+    // structure gives one event per cycle piece with the cycle as its whole.
+    if let (Some(a), Some(b)) = (left.pure_value(), right.pure_value()) {
+        return Pattern::pure(f(a, b));
+    }
     let f = Arc::new(f);
     match structure {
         Structure::Left => app_left(left, right, move |a, b| f(a, b)),
@@ -618,6 +749,26 @@ fn app_left<A: PatValue, B: PatValue, C: PatValue>(
     right: Pattern<B>,
     f: impl Fn(&A, &B) -> C + Send + Sync + 'static,
 ) -> Pattern<C> {
+    if let Some(b) = right.pure.clone() {
+        // The right side is `pure b`: its events over a span are that span's cycle
+        // pieces, each holding `b` with its cycle as whole, so they are computed here
+        // instead of queried (the same events as the general case below).
+        return Pattern::new(move |span: Span, out: &mut Vec<Event<C>>| {
+            let mut lefts = Vec::new();
+            left.query_into(span, &mut lefts);
+            for l in &lefts {
+                for piece in l.whole_or_part().cycles() {
+                    if let Some(part) = l.part.sub_span(piece) {
+                        out.push(Event {
+                            whole: l.whole,
+                            part,
+                            value: f(&l.value, &b),
+                        });
+                    }
+                }
+            }
+        });
+    }
     Pattern::new(move |span: Span, out: &mut Vec<Event<C>>| {
         let mut lefts = Vec::new();
         left.query_into(span, &mut lefts);
@@ -711,8 +862,29 @@ fn app_both<A: PatValue, B: PatValue, C: PatValue>(
 }
 
 /// Applies a transform whose first argument is a pattern (Tidal's `tParam`): the
-/// argument pattern's events each select the transformed pattern, inner-joined.
+/// argument pattern's events each select the transformed pattern, inner-joined. A
+/// constant argument (see [`Pattern::pure_value`]) applies `f` directly, as Tidal
+/// 1.9.10's `tParam f (pure a) p = f a p`: the events are those of the inner join
+/// except that nothing is cut at cycle boundaries.
 pub fn patternify<A: PatValue, T: PatValue>(
+    arg: Pattern<A>,
+    pat: Pattern<T>,
+    f: impl Fn(&A, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> Pattern<T> {
+    // Tidal 1.9.10: `tParam f (pure a) p = f a p`. The inner join over a constant
+    // argument would only cut the events at cycle boundaries.
+    if let Some(a) = arg.pure_value() {
+        return f(a, pat);
+    }
+    arg.fmap(move |a| f(a, pat.clone())).inner_join()
+}
+
+/// Tidal's `innerJoin $ (\a -> f a p) <$> arg` written out, without the constant
+/// shortcut of [`patternify`]: for the functions Tidal defines with `innerJoin`
+/// rather than `tParam` (`every`, `chunk`, `inside`, `someCyclesBy`, and `tParam2`,
+/// `tParam3`, whose arguments are combined with `<*>`). Over a constant argument the
+/// events are still cut at cycle boundaries, but `f` is applied once, not per query.
+pub fn patternify_joined<A: PatValue, T: PatValue>(
     arg: Pattern<A>,
     pat: Pattern<T>,
     f: impl Fn(&A, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,

@@ -185,6 +185,21 @@ impl Controls {
         }
         out
     }
+
+    /// `*self = self.union_with(other, op)`, without copying the untouched keys.
+    pub fn union_with_in_place(
+        &mut self,
+        other: &Controls,
+        op: impl Fn(&Scalar, &Scalar) -> Scalar,
+    ) {
+        for (slot, theirs) in self.values.iter_mut().zip(other.values.iter()) {
+            match (slot.as_ref(), theirs) {
+                (Some(mine), Some(theirs)) => *slot = Some(op(mine, theirs)),
+                (None, Some(theirs)) => *slot = Some(theirs.clone()),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The arithmetic operators that patterns lift over their values.
@@ -262,6 +277,21 @@ impl NumOp {
     /// Applies the operator to two event values: scalars combine as in
     /// [`NumOp::apply_scalar`], control maps combine key by key, and a scalar meeting
     /// a map keeps the left side.
+    /// `*a = self.apply(a, b)`, updating a control map in place.
+    pub fn apply_in_place(self, a: &mut Value, b: &Value) {
+        match (&mut *a, b) {
+            (Value::Controls(x), Value::Controls(y)) => {
+                x.union_with_in_place(y, |p, q| self.apply_scalar(p, q));
+            }
+            (Value::Controls(_), _) | (_, Value::Controls(_)) => {
+                if self == NumOp::Right {
+                    *a = b.clone();
+                }
+            }
+            _ => *a = self.apply(a, b),
+        }
+    }
+
     pub fn apply(self, a: &Value, b: &Value) -> Value {
         match (a, b) {
             (Value::Controls(x), Value::Controls(y)) => {

@@ -24,7 +24,7 @@
 
 use std::cmp::Ordering;
 
-use super::{with_f64_arg, with_int_arg, Transform};
+use super::{with_f64_arg, with_f64_arg_joined, with_int_arg, Transform};
 use crate::pattern::random::{self, time_to_rand, time_to_rands};
 use crate::pattern::value::Value;
 use crate::pattern::{app, stack, Event, PatValue, Pattern, Structure};
@@ -141,7 +141,8 @@ pub fn some_cycles_by<T: PatValue>(
     f: Transform<T>,
     pat: Pattern<T>,
 ) -> Pattern<T> {
-    with_f64_arg(amount, pat, move |x, p| some_cycles_by_n(x, f.clone(), p))
+    // Tidal: `somecyclesBy pd f pat = innerJoin $ (\d -> _somecyclesBy d f pat) <$> pd`.
+    with_f64_arg_joined(amount, pat, move |x, p| some_cycles_by_n(x, f.clone(), p))
 }
 
 /// `someCycles = someCyclesBy 0.5`.

@@ -4,7 +4,10 @@
 //! order and the pattern last. A numeric argument that Tidal accepts as a pattern is a
 //! `Pattern<Value>` here and is applied with [`with_time_arg`], [`with_f64_arg`] or
 //! [`with_int_arg`] (Tidal's `tParam`: the argument's events select the transformed
-//! pattern, inner-joined). Functions named with a leading underscore in Tidal
+//! pattern, inner-joined; a constant argument applies the function directly, as Tidal
+//! 1.9.10). Where Tidal writes the `innerJoin` out instead of using `tParam`
+//! (`every`, `chunk`, `inside`, `someCyclesBy`), the `_joined` variants keep the join
+//! even for a constant argument. Functions named with a leading underscore in Tidal
 //! (`_fast`) are the methods on [`Pattern`] or take plain numbers here.
 //!
 //! - [`timing`][]: speed, shifting, reversal, cycle-wise conditionals and structure
@@ -18,7 +21,7 @@ pub mod sound;
 pub mod timing;
 
 use super::value::Value;
-use super::{patternify, PatValue, Pattern};
+use super::{patternify, patternify_joined, PatValue, Pattern};
 use crate::time::Rational;
 
 /// A numeric value as exact time: floats that came from decimal text or simple
@@ -34,10 +37,25 @@ pub fn with_time_arg<T: PatValue>(
     pat: Pattern<T>,
     f: impl Fn(Rational, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
 ) -> Pattern<T> {
-    patternify(arg, pat, move |v, p| match time_of(v) {
+    patternify(arg, pat, time_fn(f))
+}
+
+/// [`with_time_arg`] without the constant shortcut (Tidal's written-out `innerJoin`).
+pub fn with_time_arg_joined<T: PatValue>(
+    arg: Pattern<Value>,
+    pat: Pattern<T>,
+    f: impl Fn(Rational, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> Pattern<T> {
+    patternify_joined(arg, pat, time_fn(f))
+}
+
+fn time_fn<T: PatValue>(
+    f: impl Fn(Rational, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> impl Fn(&Value, Pattern<T>) -> Pattern<T> + Send + Sync + 'static {
+    move |v, p| match time_of(v) {
         Some(t) => f(t, p),
         None => Pattern::silence(),
-    })
+    }
 }
 
 /// Applies `f` with a float-valued pattern argument.
@@ -46,12 +64,25 @@ pub fn with_f64_arg<T: PatValue>(
     pat: Pattern<T>,
     f: impl Fn(f64, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
 ) -> Pattern<T> {
-    patternify(arg, pat, move |v, p| {
-        match v.as_f64().filter(|x| x.is_finite()) {
-            Some(x) => f(x, p),
-            None => Pattern::silence(),
-        }
-    })
+    patternify(arg, pat, f64_fn(f))
+}
+
+/// [`with_f64_arg`] without the constant shortcut (Tidal's written-out `innerJoin`).
+pub fn with_f64_arg_joined<T: PatValue>(
+    arg: Pattern<Value>,
+    pat: Pattern<T>,
+    f: impl Fn(f64, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> Pattern<T> {
+    patternify_joined(arg, pat, f64_fn(f))
+}
+
+fn f64_fn<T: PatValue>(
+    f: impl Fn(f64, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> impl Fn(&Value, Pattern<T>) -> Pattern<T> + Send + Sync + 'static {
+    move |v, p| match v.as_f64().filter(|x| x.is_finite()) {
+        Some(x) => f(x, p),
+        None => Pattern::silence(),
+    }
 }
 
 /// Applies `f` with an integer-valued pattern argument (Tidal's `Pattern Int`: the
@@ -61,12 +92,25 @@ pub fn with_int_arg<T: PatValue>(
     pat: Pattern<T>,
     f: impl Fn(i64, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
 ) -> Pattern<T> {
-    patternify(arg, pat, move |v, p| {
-        match v.as_f64().filter(|x| x.is_finite()) {
-            Some(x) => f(x.floor().clamp(-1e15, 1e15) as i64, p),
-            None => Pattern::silence(),
-        }
-    })
+    patternify(arg, pat, int_fn(f))
+}
+
+/// [`with_int_arg`] without the constant shortcut (Tidal's written-out `innerJoin`).
+pub fn with_int_arg_joined<T: PatValue>(
+    arg: Pattern<Value>,
+    pat: Pattern<T>,
+    f: impl Fn(i64, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> Pattern<T> {
+    patternify_joined(arg, pat, int_fn(f))
+}
+
+fn int_fn<T: PatValue>(
+    f: impl Fn(i64, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> impl Fn(&Value, Pattern<T>) -> Pattern<T> + Send + Sync + 'static {
+    move |v, p| match v.as_f64().filter(|x| x.is_finite()) {
+        Some(x) => f(x.floor().clamp(-1e15, 1e15) as i64, p),
+        None => Pattern::silence(),
+    }
 }
 
 /// A pattern transformation passed as an argument (`every 3 rev`, `jux (fast 2)`).

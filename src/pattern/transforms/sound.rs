@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use super::{time_of, with_int_arg, with_time_arg, Transform};
 use crate::pattern::value::{Control, Controls, NumOp, Scalar, Value};
-use crate::pattern::{app, stack, Event, PatValue, Pattern, Structure};
+use crate::pattern::{app, patternify_joined, stack, Event, PatValue, Pattern, Structure};
 use crate::time::{Rational, Span};
 
 /// The most copies `stut`, `echo` and `stutWith` make; larger counts are capped.
@@ -35,6 +35,10 @@ pub const MAX_SLICES: i64 = 65_536;
 /// kept as it is.
 pub fn sound_value(v: &Value) -> Value {
     match v {
+        // The common case, a plain sample name: shared, not copied.
+        Value::Word(w) if !w.is_empty() && !w.contains(':') => {
+            Value::Controls(Controls::single(Control::S, Scalar::Word(w.clone())))
+        }
         Value::Word(w) => {
             let mut c = Controls::new();
             let mut pieces = w.split(':').filter(|p| !p.is_empty());
@@ -60,7 +64,11 @@ pub fn sound_value(v: &Value) -> Value {
 
 /// `sound p` (`s p`): each word `"bd:3"` becomes `{s: bd, n: 3}`; rests stay rests.
 pub fn sound(p: Pattern<Value>) -> Pattern<Value> {
-    p.fmap(sound_value)
+    p.map_values(|v| {
+        if !matches!(v, Value::Controls(_)) {
+            *v = sound_value(v);
+        }
+    })
 }
 
 /// Alias of [`sound`].
@@ -108,6 +116,17 @@ pub fn union_op(
     l: Pattern<Value>,
     r: Pattern<Value>,
 ) -> Pattern<Value> {
+    // A constant on the side that gives no structure (`# pan 1`, `|* gain 0.6`):
+    // the same events, computed in place.
+    match (structure, l.pure_value().cloned(), r.pure_value().cloned()) {
+        (Structure::Left, None, Some(b)) => {
+            return l.app_left_pure(b, move |a: &mut Value, b: &Value| op.apply_in_place(a, b));
+        }
+        (Structure::Right, Some(a), None) => {
+            return r.app_left_pure(a, move |b: &mut Value, a: &Value| *b = op.apply(a, b));
+        }
+        _ => {}
+    }
     app(structure, l, r, move |a: &Value, b: &Value| op.apply(a, b))
 }
 
@@ -170,8 +189,7 @@ fn with_three_args(
         c,
         |(x, y): &(Value, Value), z: &Value| (x.clone(), y.clone(), z.clone()),
     );
-    abc.fmap(move |(x, y, z)| f(x, y, z, pat.clone()))
-        .inner_join()
+    patternify_joined(abc, pat, move |(x, y, z), p| f(x, y, z, p))
 }
 
 /// An integer argument as Tidal reads `Pattern Int`: floored.
@@ -254,14 +272,13 @@ pub fn stut_with<T: PatValue>(
     f: Transform<T>,
     p: Pattern<T>,
 ) -> Pattern<T> {
-    app(Structure::Left, count, time, |a: &Value, b: &Value| {
+    let args = app(Structure::Left, count, time, |a: &Value, b: &Value| {
         (a.clone(), b.clone())
-    })
-    .fmap(move |(c, t)| match (int_of(c), time_of(t)) {
-        (Some(c), Some(t)) => stut_with_n(c, t, f.clone(), p.clone()),
+    });
+    patternify_joined(args, p, move |(c, t), p| match (int_of(c), time_of(t)) {
+        (Some(c), Some(t)) => stut_with_n(c, t, f.clone(), p),
         _ => Pattern::silence(),
     })
-    .inner_join()
 }
 
 /// `echo` with plain numbers: Tidal's `_echoWith count time (|* gain feedback)`.

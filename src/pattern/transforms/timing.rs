@@ -13,7 +13,9 @@
 
 use std::sync::Arc;
 
-use super::{time_of, with_int_arg, with_time_arg, Transform};
+use super::{
+    time_of, with_int_arg, with_int_arg_joined, with_time_arg, with_time_arg_joined, Transform,
+};
 use crate::pattern::euclid::bjorklund;
 use crate::pattern::value::{NumOp, Scalar, Value};
 use crate::pattern::{app, random, slowcat, stack, Event, PatValue, Pattern, Structure};
@@ -44,17 +46,28 @@ fn with_sane_time_arg<T: PatValue>(
     pat: Pattern<T>,
     f: impl Fn(Rational, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
 ) -> Pattern<T> {
-    with_time_arg(
-        arg,
-        pat,
-        move |t, p| {
-            if sane(t) {
-                f(t, p)
-            } else {
-                Pattern::silence()
-            }
-        },
-    )
+    with_time_arg(arg, pat, sane_fn(f))
+}
+
+/// [`with_time_arg_joined`] where an argument that is not [`sane`] gives silence.
+fn with_sane_time_arg_joined<T: PatValue>(
+    arg: Pattern<Value>,
+    pat: Pattern<T>,
+    f: impl Fn(Rational, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> Pattern<T> {
+    with_time_arg_joined(arg, pat, sane_fn(f))
+}
+
+fn sane_fn<T: PatValue>(
+    f: impl Fn(Rational, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
+) -> impl Fn(Rational, Pattern<T>) -> Pattern<T> + Send + Sync + 'static {
+    move |t, p| {
+        if sane(t) {
+            f(t, p)
+        } else {
+            Pattern::silence()
+        }
+    }
 }
 
 /// Wraps a closure as a [`Transform`].
@@ -82,7 +95,7 @@ fn with_int_args2<T: PatValue>(
     let args = app(Structure::Both, a, b, |x: &Value, y: &Value| {
         (int_of(x), int_of(y))
     });
-    crate::pattern::patternify(args, pat, move |(x, y), p| match (x, y) {
+    crate::pattern::patternify_joined(args, pat, move |(x, y), p| match (x, y) {
         (Some(x), Some(y)) => f(*x, *y, p),
         _ => Pattern::silence(),
     })
@@ -105,7 +118,7 @@ fn with_int_args3<T: PatValue>(
         c,
         |xy: &(Option<i64>, Option<i64>), z: &Value| (xy.0, xy.1, int_of(z)),
     );
-    crate::pattern::patternify(args, pat, move |(x, y, z), p| match (x, y, z) {
+    crate::pattern::patternify_joined(args, pat, move |(x, y, z), p| match (x, y, z) {
         (Some(x), Some(y), Some(z)) => f(*x, *y, *z, p),
         _ => Pattern::silence(),
     })
@@ -121,7 +134,7 @@ fn with_time_args2<T: PatValue>(
     let args = app(Structure::Both, a, b, |x: &Value, y: &Value| {
         (time_of(x), time_of(y))
     });
-    crate::pattern::patternify(args, pat, move |(x, y), p| match (x, y) {
+    crate::pattern::patternify_joined(args, pat, move |(x, y), p| match (x, y) {
         (Some(x), Some(y)) if sane(*x) && sane(*y) => f(*x, *y, p),
         _ => Pattern::silence(),
     })
@@ -269,7 +282,8 @@ pub fn every_n<T: PatValue>(n: i64, f: Transform<T>, pat: Pattern<T>) -> Pattern
 
 /// Applies `f` every `n`th cycle, starting with cycle 0 (Tidal's `every`).
 pub fn every<T: PatValue>(n: Pattern<Value>, f: Transform<T>, pat: Pattern<T>) -> Pattern<T> {
-    with_int_arg(n, pat, move |n, p| every_n(n, f.clone(), p))
+    // Tidal: `every tp f p = innerJoin $ (\t -> _every t f p) <$> tp`.
+    with_int_arg_joined(n, pat, move |n, p| every_n(n, f.clone(), p))
 }
 
 /// Applies `f` in the cycles `c` where `c mod a >= b` (Tidal's `whenmod`, e.g.
@@ -393,12 +407,13 @@ pub fn chunk_back_n<T: PatValue>(n: i64, f: Transform<T>, pat: Pattern<T>) -> Pa
 
 /// Applies `f` to one of `n` parts per cycle, left to right (Tidal's `chunk`).
 pub fn chunk<T: PatValue>(n: Pattern<Value>, f: Transform<T>, pat: Pattern<T>) -> Pattern<T> {
-    with_int_arg(n, pat, move |n, p| chunk_n(n, f.clone(), p))
+    // Tidal: `chunk npat f p = innerJoin $ (\n -> _chunk n f p) <$> npat`.
+    with_int_arg_joined(n, pat, move |n, p| chunk_n(n, f.clone(), p))
 }
 
 /// Tidal's `chunk'`: one of `n` parts per cycle, starting from the last.
 pub fn chunk_back<T: PatValue>(n: Pattern<Value>, f: Transform<T>, pat: Pattern<T>) -> Pattern<T> {
-    with_int_arg(n, pat, move |n, p| chunk_back_n(n, f.clone(), p))
+    with_int_arg_joined(n, pat, move |n, p| chunk_back_n(n, f.clone(), p))
 }
 
 // ---------------------------------------------------------------------------
@@ -579,12 +594,13 @@ pub fn inside_t<T: PatValue>(n: Rational, f: &Transform<T>, pat: Pattern<T>) -> 
 /// Applies `f` inside each `1/n` of a cycle (Tidal's `inside`):
 /// `inside 2 rev "0 1 2 3"` is `"1 0 3 2"`.
 pub fn inside<T: PatValue>(n: Pattern<Value>, f: Transform<T>, pat: Pattern<T>) -> Pattern<T> {
-    with_sane_time_arg(n, pat, move |n, p| inside_t(n, &f, p))
+    // Tidal: `inside np f p = innerJoin $ (\n -> _inside n f p) <$> np`.
+    with_sane_time_arg_joined(n, pat, move |n, p| inside_t(n, &f, p))
 }
 
 /// Applies `f` over `n` cycles at once (Tidal's `outside`, `inside (1/n)`).
 pub fn outside<T: PatValue>(n: Pattern<Value>, f: Transform<T>, pat: Pattern<T>) -> Pattern<T> {
-    with_sane_time_arg(n, pat, move |n, p| {
+    with_sane_time_arg_joined(n, pat, move |n, p| {
         if n.is_zero() {
             return Pattern::silence();
         }
