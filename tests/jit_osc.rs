@@ -151,6 +151,15 @@ fn freq_sets() -> Vec<(&'static str, [Vec<f32>; 4])> {
             ],
         ),
         (
+            "low",
+            [
+                constant(55.0),
+                constant(82.4069),
+                constant(130.8128),
+                constant(207.6523),
+            ],
+        ),
+        (
             "swept",
             [
                 sweep(20.0, 22_000.0),
@@ -233,7 +242,7 @@ fn noise_and_pink_match_with_a_seed_per_lane() {
 /// The state carries across calls: one long block gives what the mixed blocks give.
 #[test]
 fn state_carries_across_blocks() {
-    let freqs = freq_sets().swap_remove(1).1;
+    let freqs = freq_sets().swap_remove(2).1;
     let widths: [Vec<f32>; 4] = std::array::from_fn(|l| constant(0.2 + 0.2 * l as f32));
     for op in [Op::Sine, Op::Saw, Op::Square, Op::Tri, Op::Impulse] {
         let ins = if op == Op::Square {
@@ -289,4 +298,59 @@ fn saw_speed() {
         "64 saws x {rounds} blocks of {n}: jit {t_jit:?}, dsp {t_dsp:?}, ratio {:.2} ({sink})",
         t_dsp.as_secs_f64() / t_jit.as_secs_f64()
     );
+}
+
+/// Random frequencies (every sample, over ±30 kHz) and widths, for a long run: the
+/// rounding arguments behind the emitters' shortcuts (see `jit::ops::osc`) hold at
+/// every phase the oscillators reach.
+#[test]
+fn random_modulation_matches() {
+    let n = 60_000;
+    let mut seed = 0x2545_f491u32;
+    let mut rnd = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed as f32 / u32::MAX as f32
+    };
+    let freqs: [Vec<f32>; 4] = std::array::from_fn(|l| {
+        (0..n)
+            .map(|_| {
+                let r = rnd();
+                match l {
+                    0 => (r - 0.5) * 60_000.0,
+                    1 => 20_000.0 * r * r,
+                    2 => 11_000.0 + 1_000.0 * r,
+                    _ => 20.0 + 200.0 * r,
+                }
+            })
+            .collect()
+    });
+    let widths: [Vec<f32>; 4] = std::array::from_fn(|_| (0..n).map(|_| rnd()).collect());
+    let blocks: Vec<usize> = [512usize, 77, 3, 1000]
+        .iter()
+        .cycle()
+        .scan(0, |done, &b| {
+            let b = b.min(n - *done);
+            *done += b;
+            (b > 0).then_some(b)
+        })
+        .collect();
+    for op in [Op::Saw, Op::Square, Op::Tri, Op::Sine, Op::Impulse] {
+        let ins = if op == Op::Square {
+            vec![freqs.clone(), widths.clone()]
+        } else {
+            vec![freqs.clone()]
+        };
+        let (got, want) = run_both(lanes_of(op), &ins, &blocks);
+        for l in 0..4 {
+            for (i, (g, w)) in got[l].iter().zip(&want[l]).enumerate() {
+                assert_eq!(
+                    g.to_bits(),
+                    w.to_bits(),
+                    "{op:?} lane {l} frame {i}: {g} vs {w}"
+                );
+            }
+        }
+    }
 }

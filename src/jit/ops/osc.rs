@@ -20,15 +20,23 @@
 //!   `inv >= 2`), so only the residual's second piece `(2-x)⁴/24` (or `(2-x)⁵/120`)
 //!   is evaluated for it: the pair is sorted with one compare and two selects, the
 //!   smaller gets the full two-piece residual, the larger the one piece, and they
-//!   are put back in place with two more selects. That is the saw's whole
-//!   band-limiting: no branch, about two thirds of the work of two full residuals.
+//!   are put back in place with two more selects.
+//!
+//! No lane branches. One branch is taken on the four lanes together: the residuals
+//! are nonzero only within two samples of a discontinuity, and when no lane is that
+//! close (nearly always at audio pitches: 4 samples per period) every residual is
+//! +0 and the sample is the naive waveform bit for bit, so the residual code sits in
+//! a cold block entered only when some lane needs it (`unless_near`). The emitters
+//! of `saw`, `square` and `tri` therefore leave the builder in a new block (the
+//! merge block); values from before the call remain usable after it.
 //!
 //! State: the phase (f32x4) for the periodic waveforms, plus the pending impulse
 //! for `impulse`; the xorshift state (i32x4) for `noise`; that and the seven filter
 //! states (f32x4 each) for `pink`.
 
 use cranelift_codegen::ir::condcodes::FloatCC;
-use cranelift_codegen::ir::{InstBuilder, Value};
+use cranelift_codegen::ir::types::F32X4;
+use cranelift_codegen::ir::{BlockArg, InstBuilder, Value};
 use cranelift_frontend::FunctionBuilder;
 
 use crate::dsp::osc as dsp;
@@ -295,22 +303,66 @@ fn pair(
     (rx, ry)
 }
 
-/// The distances `(a, |b|)` to a discontinuity at phase `c` (`dsp::osc::distances`),
-/// given `d = t - c` in (-1, 1).
-fn distances(b: &mut FunctionBuilder<'_>, d: Value, inv: Value) -> (Value, Value) {
-    let zero = splat(b, 0.0);
+/// The distances from `d = t - c` (in (-1, 1)) to a discontinuity at phase `c`, as
+/// an unordered pair: `(|d|·inv, (1 - |d|)·inv)`. `dsp::osc::distances` gives
+/// `(a, |b|)` = this pair when `d >= 0`, the swapped pair when `d < 0`.
+fn pair_of_distances(b: &mut FunctionBuilder<'_>, d: Value, inv: Value) -> (Value, Value) {
     let one = splat(b, 1.0);
     let e = b.ins().fabs(d);
     let rest = b.ins().fsub(one, e);
     let x = b.ins().fmul(e, inv);
     let y = b.ins().fmul(rest, inv);
+    (x, y)
+}
+
+/// `(a, |b|)` of `dsp::osc::distances` from the pair of [`pair_of_distances`].
+fn in_order(b: &mut FunctionBuilder<'_>, d: Value, x: Value, y: Value) -> (Value, Value) {
+    let zero = splat(b, 0.0);
     let after = fcmp(b, FloatCC::GreaterThanOrEqual, d, zero);
     let a = select(b, after, x, y);
     let bb = select(b, after, y, x);
     (a, bb)
 }
 
-/// `dsp::osc::saw`'s sample.
+/// `fast` if no lane has `near` set, else the value `slow` emits: a branch on the
+/// four lanes together (never per lane), around code that would give `fast` bit for
+/// bit in every lane without `near`. The builder continues in the merge block.
+fn unless_near(
+    b: &mut FunctionBuilder<'_>,
+    near: Value,
+    fast: Value,
+    slow: impl FnOnce(&mut FunctionBuilder<'_>) -> Value,
+) -> Value {
+    let any = b.ins().vany_true(near);
+    let slow_block = b.create_block();
+    let merge = b.create_block();
+    let out = b.append_block_param(merge, F32X4);
+    b.ins()
+        .brif(any, slow_block, &[], merge, &[BlockArg::Value(fast)]);
+    b.seal_block(slow_block);
+    b.set_cold_block(slow_block);
+    b.switch_to_block(slow_block);
+    let v = slow(b);
+    b.ins().jump(merge, &[BlockArg::Value(v)]);
+    b.seal_block(merge);
+    b.switch_to_block(merge);
+    out
+}
+
+/// `x < 2` or `y < 2`: a residual (support (-2, 2)) of one of them is not 0.
+fn near2(b: &mut FunctionBuilder<'_>, xs: &[Value]) -> Value {
+    let two = splat(b, 2.0);
+    let mut m = approx::lt(b, xs[0], two);
+    for &x in &xs[1..] {
+        let n = approx::lt(b, x, two);
+        m = b.ins().bor(m, n);
+    }
+    m
+}
+
+/// `dsp::osc::saw`'s sample. Where no lane is within two samples of the jump, both
+/// residuals are 0 and the sample is the naive `2t - 1` (`- 2·(+0)` changes no bit),
+/// so the residuals are only computed when some lane needs them.
 fn saw(b: &mut FunctionBuilder<'_>, t: Value, dt: Value) -> Value {
     let adt = b.ins().fabs(dt);
     let inv = inverse(b, adt);
@@ -319,16 +371,20 @@ fn saw(b: &mut FunctionBuilder<'_>, t: Value, dt: Value) -> Value {
     let a = b.ins().fmul(t, inv);
     let rest = b.ins().fsub(one, t);
     let bb = b.ins().fmul(rest, inv);
-    let (ra, rb) = pair(b, a, bb, blep_mag, blep_tail);
-    // blep(a) + blep(b) = -R(a) + R(|b|)
-    let s = b.ins().fsub(rb, ra);
     let t2 = b.ins().fmul(two, t);
     let naive = b.ins().fsub(t2, one);
-    let s2 = b.ins().fmul(two, s);
-    b.ins().fsub(naive, s2)
+    let near = near2(b, &[a, bb]);
+    unless_near(b, near, naive, |b| {
+        let (ra, rb) = pair(b, a, bb, blep_mag, blep_tail);
+        // blep(a) + blep(b) = -R(a) + R(|b|)
+        let s = b.ins().fsub(rb, ra);
+        let two = splat(b, 2.0);
+        let s2 = b.ins().fmul(two, s);
+        b.ins().fsub(naive, s2)
+    })
 }
 
-/// `dsp::osc::square`'s sample.
+/// `dsp::osc::square`'s sample (the naive ±1 where no lane is near a jump).
 fn square(b: &mut FunctionBuilder<'_>, t: Value, dt: Value, w: Value) -> Value {
     let lo = splat(b, 0.01);
     let hi = splat(b, 0.99);
@@ -344,25 +400,29 @@ fn square(b: &mut FunctionBuilder<'_>, t: Value, dt: Value, w: Value) -> Value {
     let inv = inverse(b, adt);
     let one = splat(b, 1.0);
     let mone = splat(b, -1.0);
-    let two = splat(b, 2.0);
     let high = approx::lt(b, t, w);
     let naive = select(b, high, one, mone);
     let a0 = b.ins().fmul(t, inv);
     let rest = b.ins().fsub(one, t);
     let b0 = b.ins().fmul(rest, inv);
-    let (ra0, rb0) = pair(b, a0, b0, blep_mag, blep_tail);
     let d = b.ins().fsub(t, w);
-    let (aw, bw) = distances(b, d, inv);
-    let (raw, rbw) = pair(b, aw, bw, blep_mag, blep_tail);
-    // blep(a0) + blep(b0) - blep(aw) - blep(bw), with blep(a) = -R(a), blep(b) = R(|b|)
-    let s = b.ins().fsub(rb0, ra0);
-    let s = b.ins().fadd(s, raw);
-    let s = b.ins().fsub(s, rbw);
-    let s2 = b.ins().fmul(two, s);
-    b.ins().fadd(naive, s2)
+    let (x, y) = pair_of_distances(b, d, inv);
+    let near = near2(b, &[a0, b0, x, y]);
+    unless_near(b, near, naive, |b| {
+        let (aw, bw) = in_order(b, d, x, y);
+        let (ra0, rb0) = pair(b, a0, b0, blep_mag, blep_tail);
+        let (raw, rbw) = pair(b, aw, bw, blep_mag, blep_tail);
+        // blep(a0) + blep(b0) - blep(aw) - blep(bw), with blep(a) = -R(a), blep(b) = R(|b|)
+        let s = b.ins().fsub(rb0, ra0);
+        let s = b.ins().fadd(s, raw);
+        let s = b.ins().fsub(s, rbw);
+        let two = splat(b, 2.0);
+        let s2 = b.ins().fmul(two, s);
+        b.ins().fadd(naive, s2)
+    })
 }
 
-/// `dsp::osc::tri`'s sample.
+/// `dsp::osc::tri`'s sample (the naive triangle where no lane is near a corner).
 fn tri(b: &mut FunctionBuilder<'_>, t: Value, dt: Value) -> Value {
     let adt = b.ins().fabs(dt);
     let inv = inverse(b, adt);
@@ -371,7 +431,6 @@ fn tri(b: &mut FunctionBuilder<'_>, t: Value, dt: Value) -> Value {
     let tq = splat(b, 0.75);
     let half = splat(b, 0.5);
     let four = splat(b, 4.0);
-    let eight = splat(b, 8.0);
     let u = b.ins().fadd(t, q);
     let over = fcmp(b, FloatCC::GreaterThanOrEqual, u, one);
     let u1 = b.ins().fsub(u, one);
@@ -380,22 +439,24 @@ fn tri(b: &mut FunctionBuilder<'_>, t: Value, dt: Value) -> Value {
     let c = b.ins().fabs(c);
     let c = b.ins().fmul(four, c);
     let naive = b.ins().fsub(one, c);
-    // The pair at 3/4 is summed, so its order does not matter.
     let d3 = b.ins().fsub(t, tq);
-    let e3 = b.ins().fabs(d3);
-    let r3 = b.ins().fsub(one, e3);
-    let x3 = b.ins().fmul(e3, inv);
-    let y3 = b.ins().fmul(r3, inv);
-    let (bx3, by3) = pair(b, x3, y3, blamp_mag, blamp_tail);
+    let (x3, y3) = pair_of_distances(b, d3, inv);
     let d1 = b.ins().fsub(t, q);
-    let (a1, b1) = distances(b, d1, inv);
-    let (ba1, bb1) = pair(b, a1, b1, blamp_mag, blamp_tail);
-    let corners = b.ins().fadd(bx3, by3);
-    let corners = b.ins().fsub(corners, ba1);
-    let corners = b.ins().fsub(corners, bb1);
-    let k = b.ins().fmul(eight, adt);
-    let k = b.ins().fmul(k, corners);
-    b.ins().fadd(naive, k)
+    let (x1, y1) = pair_of_distances(b, d1, inv);
+    let near = near2(b, &[x3, y3, x1, y1]);
+    unless_near(b, near, naive, |b| {
+        // The pair at 3/4 is summed, so its order does not matter.
+        let (bx3, by3) = pair(b, x3, y3, blamp_mag, blamp_tail);
+        let (a1, b1) = in_order(b, d1, x1, y1);
+        let (ba1, bb1) = pair(b, a1, b1, blamp_mag, blamp_tail);
+        let corners = b.ins().fadd(bx3, by3);
+        let corners = b.ins().fsub(corners, ba1);
+        let corners = b.ins().fsub(corners, bb1);
+        let eight = splat(b, 8.0);
+        let k = b.ins().fmul(eight, adt);
+        let k = b.ins().fmul(k, corners);
+        b.ins().fadd(naive, k)
+    })
 }
 
 /// One step of `dsp::osc::Noise`: the new xorshift32 state and the sample.
