@@ -73,6 +73,12 @@ impl Osc {
     pub fn sample_rate(&self) -> f32 {
         self.sample_rate
     }
+
+    /// The next [`impulse`] sample (1.0 after a wrap and when fresh, else 0.0): the
+    /// JIT's twin starts from it.
+    pub(crate) fn wrapped(&self) -> f32 {
+        self.wrapped
+    }
 }
 
 /// The phase increment for `freq` Hz: `freq / sample_rate` clamped to [-0.5, 0.5];
@@ -303,6 +309,11 @@ impl Noise {
         }
     }
 
+    /// The generator's state (the JIT's twin starts from it).
+    pub(crate) fn bits(&self) -> u32 {
+        self.state
+    }
+
     /// The next sample: steps xorshift32, then puts the top 23 bits of the state into
     /// the mantissa of a float in [2, 4) and subtracts 3, giving a uniform value in
     /// [-1, 1) on a grid of 2^-22 (mean 0, variance 1/3).
@@ -339,11 +350,17 @@ impl Pink {
             b: [0.0; 7],
         }
     }
+
+    /// The white generator's state and the seven filter states (the JIT's twin
+    /// starts from them).
+    pub(crate) fn parts(&self) -> (u32, [f32; 7]) {
+        (self.white.bits(), self.b)
+    }
 }
 
 /// Output scale of [`pink`]: brings the filtered uniform [-1, 1) white noise to an
 /// RMS of about 0.2, with peaks of about ±0.8 over a few seconds (rarely beyond ±1).
-const PINK_SCALE: f32 = 0.11;
+pub(crate) const PINK_SCALE: f32 = 0.11;
 
 /// Pink noise (-3 dB per octave): Paul Kellet's "refined" filter (the music-dsp
 /// archive, 1999): six parallel one-pole low-passes plus a direct and a one-sample
