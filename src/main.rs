@@ -53,8 +53,9 @@ enum Command {
         /// The WAV file to write.
         #[arg(short, long)]
         output: PathBuf,
-        /// The engine: `jit` (native code) or `interp` (the reference interpreter).
-        #[arg(long, value_enum, default_value = "interp")]
+        /// The engine: `jit` (native code, the default) or `interp` (the reference
+        /// interpreter).
+        #[arg(long, value_enum, default_value = "jit")]
         engine: EngineArg,
         #[command(flatten)]
         audio: AudioArgs,

@@ -2,8 +2,8 @@
 //! mini-notation go through parsing, checking, evaluation and a query, and each either
 //! works or yields diagnostics that carry a position inside the input.
 //!
-//! Patches that compile are also rendered for a few blocks through the runtime and
-//! the interpreter, and the master must stay finite.
+//! Patches that compile are also rendered for a few blocks through the runtime with
+//! the JIT and with the interpreter, and the master must stay finite.
 //!
 //! The test run does a few thousand cases; `PHONON_FUZZ_CASES=1000000` runs the long
 //! version.
@@ -44,16 +44,29 @@ fn exercise_render(source: &str) {
     let Ok(graph) = phonon::compile(source) else {
         return;
     };
-    let graph = Arc::new(graph);
     let config = phonon::runtime::Config {
         voices: 64,
         block: 128,
         ..phonon::runtime::Config::default()
     };
     let bank = BANK.with(|b| b.clone());
+    // Through the JIT, after the passes...
+    let plan = phonon::passes::optimize(&graph);
+    let jit = phonon::jit::engine::JitEngine::new(&plan, &config, Default::default())
+        .unwrap_or_else(|e| panic!("{source}: {e}"));
+    let rt = phonon::runtime::Runtime::new(Arc::new(plan.graph), jit, bank.clone(), config);
+    render_blocks(rt, source);
+    // ...and through the interpreter.
+    let graph = Arc::new(graph);
     let interp = phonon::interp::Interpreter::new(graph.clone(), &config);
-    let mut rt = phonon::runtime::Runtime::new(graph, interp, bank, config);
+    render_blocks(
+        phonon::runtime::Runtime::new(graph, interp, bank, config),
+        source,
+    );
     RENDERED.with(|n| n.set(n.get() + 1));
+}
+
+fn render_blocks<E: phonon::runtime::Engine>(mut rt: phonon::runtime::Runtime<E>, source: &str) {
     let (mut l, mut r) = (vec![0.0f32; 128], vec![0.0f32; 128]);
     for _ in 0..4 {
         if rt.process(&mut l, &mut r).is_err() {

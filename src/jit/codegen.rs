@@ -195,7 +195,13 @@ fn emit_pack(
     let mut mems: Vec<Option<(usize, usize)>> = Vec::with_capacity(template.len());
     for k in 0..template.len() {
         let ops: [crate::ir::Op; 4] = std::array::from_fn(|l| graph.nodes[node_of(l, k)].op);
-        let channels: [usize; 4] = std::array::from_fn(|l| padded[l].1);
+        // A mono node in a stereo region runs as channel 0 in every lane (the
+        // interpreter's one instance), whatever instance the lane is.
+        let channels: [usize; 4] = std::array::from_fn(|l| {
+            padded[l]
+                .1
+                .min(graph.nodes[node_of(l, k)].channels.saturating_sub(1))
+        });
         let inits: Vec<StateInit> = kernel::state(ops[0], &ops, channels, sample_rate);
         let mut vs = Vec::with_capacity(inits.len());
         let mut offs = Vec::with_capacity(inits.len());
