@@ -105,8 +105,14 @@ pub fn compile(
                 mem: params[2],
                 frames: params[3],
             };
-            for p in packs {
-                emit_pack(&mut b, plan, p, buffers, sample_rate, &args, &mut layout)?;
+            for group in pair_packs(plan, &packs) {
+                let code: Vec<PackCode> = group
+                    .iter()
+                    .map(|p| {
+                        prepare_pack(&mut b, plan, *p, buffers, sample_rate, &args, &mut layout)
+                    })
+                    .collect();
+                emit_loop(&mut b, &code, sample_rate, &args)?;
             }
             b.ins().return_(&[]);
             b.seal_all_blocks();
@@ -146,6 +152,61 @@ pub fn compile(
     })
 }
 
+/// The most loop-carried vectors a pack may keep for two packs to share a loop (past
+/// that, two packs' state no longer fits the registers and pairing spills).
+const PAIR_STATE_LIMIT: usize = 6;
+
+/// Packs sharing one loop at most.
+const PACKS_PER_LOOP: usize = 2;
+
+/// Groups a stage's packs into loops: two consecutive packs of the same shape, small
+/// state and no delay lines share one loop; any other pack has its own.
+fn pair_packs(plan: &Plan, packs: &[usize]) -> Vec<Vec<usize>> {
+    let pairable = |p: usize| -> bool {
+        let Some((r, _)) = plan.packs[p].lanes.first() else {
+            return false;
+        };
+        let region = &plan.regions[*r];
+        let ops: Vec<crate::ir::Op> = region
+            .nodes
+            .iter()
+            .map(|id| plan.graph.nodes[*id].op)
+            .collect();
+        let lanes = |op: crate::ir::Op| [op; 4];
+        let vars: usize = ops
+            .iter()
+            .map(|op| kernel::state(*op, &lanes(*op), [0; 4], 44_100.0).len())
+            .sum();
+        let memory = ops.iter().any(|op| kernel::memory_bytes(*op, 44_100.0) > 0);
+        vars <= PAIR_STATE_LIMIT && !memory
+    };
+    let same_shape = |a: usize, b: usize| -> bool {
+        match (plan.packs[a].lanes.first(), plan.packs[b].lanes.first()) {
+            (Some((ra, _)), Some((rb, _))) => crate::passes::vectorize::same_shape(
+                &plan.graph,
+                &plan.regions[*ra],
+                &plan.regions[*rb],
+            ),
+            _ => false,
+        }
+    };
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for &p in packs {
+        match groups.last_mut() {
+            Some(g)
+                if g.len() < PACKS_PER_LOOP
+                    && pairable(p)
+                    && pairable(g[0])
+                    && same_shape(g[0], p) =>
+            {
+                g.push(p)
+            }
+            _ => groups.push(vec![p]),
+        }
+    }
+    groups
+}
+
 struct StageArgs {
     bufs: Value,
     state: Value,
@@ -170,7 +231,22 @@ enum Source {
     Const(f32),
 }
 
-fn emit_pack(
+/// Everything a pack's loop body needs, made before the loop: its state variables,
+/// where each input comes from, constant vectors, buffer addresses.
+struct PackCode {
+    ops: Vec<crate::ir::Op>,
+    vars: Vec<Vec<Variable>>,
+    var_offsets: Vec<Vec<usize>>,
+    sources: Vec<Vec<[Source; 4]>>,
+    consts: Vec<Vec<Option<Value>>>,
+    bases: Vec<Vec<[Option<Value>; 4]>>,
+    out_bases: Vec<Vec<Option<Value>>>,
+    mem_bases: Vec<Option<(Value, i64)>>,
+}
+
+/// Loads a pack's state and makes its constants and addresses (in the current block,
+/// before the loop).
+fn prepare_pack(
     b: &mut FunctionBuilder<'_>,
     plan: &Plan,
     pack: usize,
@@ -178,7 +254,7 @@ fn emit_pack(
     sample_rate: f32,
     args: &StageArgs,
     layout: &mut Layout,
-) -> Result<(), JitError> {
+) -> PackCode {
     let graph = &plan.graph;
     let lanes = &plan.packs[pack].lanes;
     let real = lanes.len();
@@ -300,8 +376,30 @@ fn emit_pack(
         .iter()
         .map(|m| m.map(|(off, bytes)| (b.ins().iadd_imm_s(args.mem, off as i64), bytes as i64)))
         .collect();
+    PackCode {
+        ops: template.iter().map(|id| graph.nodes[*id].op).collect(),
+        vars,
+        var_offsets,
+        sources,
+        consts,
+        bases,
+        out_bases,
+        mem_bases,
+    }
+}
 
-    // The frame loop.
+/// Emits one loop over the frames computing every pack of `packs` (packs of the same
+/// shape, node by node interleaved: two independent chains in one loop give the
+/// processor independent work while each waits on its own recurrences), then stores
+/// their state.
+fn emit_loop(
+    b: &mut FunctionBuilder<'_>,
+    packs: &[PackCode],
+    sample_rate: f32,
+    args: &StageArgs,
+) -> Result<(), JitError> {
+    let flags = mem_flags();
+    let nodes = packs.first().map_or(0, |p| p.ops.len());
     let i_var = b.declare_var(I64);
     let zero = b.ins().iconst(I64, 0);
     b.def_var(i_var, zero);
@@ -316,51 +414,54 @@ fn emit_pack(
     b.switch_to_block(body);
     let i = b.use_var(i_var);
     let byte = b.ins().ishl_imm_u(i, 2);
-    let mut values: Vec<Value> = Vec::with_capacity(template.len());
-    for k in 0..template.len() {
-        let mut inputs = Vec::with_capacity(sources[k].len());
-        for (j, src) in sources[k].iter().enumerate() {
-            let v = match (src[0], consts[k][j]) {
-                (_, Some(c)) => c,
-                (Source::Inner(p), _) if src.iter().all(|s| *s == Source::Inner(p)) => values[p],
-                _ => gather(b, src, &bases[k][j], &values, byte),
-            };
-            inputs.push(v);
-        }
-        let op = graph.nodes[template[k]].op;
-        let mut cx = EmitCtx {
-            b,
-            state: &vars[k],
-            mem: mem_bases[k],
-            sample_rate,
-        };
-        let v = kernel::emit(&mut cx, op, &inputs)
-            .ok_or_else(|| JitError::Unsupported(op.name().to_string()))?;
-        for (l, base) in out_bases[k].iter().enumerate() {
-            if let Some(base) = base {
-                let x = b.ins().extractlane(v, l as u8);
-                let addr = b.ins().iadd(*base, byte);
-                b.ins().store(flags, x, addr, 0);
+    let mut values: Vec<Vec<Value>> = vec![Vec::with_capacity(nodes); packs.len()];
+    for k in 0..nodes {
+        for (pc, vals) in packs.iter().zip(values.iter_mut()) {
+            let mut inputs = Vec::with_capacity(pc.sources[k].len());
+            for (j, src) in pc.sources[k].iter().enumerate() {
+                let v = match (src[0], pc.consts[k][j]) {
+                    (_, Some(c)) => c,
+                    (Source::Inner(p), _) if src.iter().all(|s| *s == Source::Inner(p)) => vals[p],
+                    _ => gather(b, src, &pc.bases[k][j], vals, byte),
+                };
+                inputs.push(v);
             }
+            let op = pc.ops[k];
+            let mut cx = EmitCtx {
+                b,
+                state: &pc.vars[k],
+                mem: pc.mem_bases[k],
+                sample_rate,
+            };
+            let v = kernel::emit(&mut cx, op, &inputs)
+                .ok_or_else(|| JitError::Unsupported(op.name().to_string()))?;
+            for (l, base) in pc.out_bases[k].iter().enumerate() {
+                if let Some(base) = base {
+                    let x = b.ins().extractlane(v, l as u8);
+                    let addr = b.ins().iadd(*base, byte);
+                    b.ins().store(flags, x, addr, 0);
+                }
+            }
+            vals.push(v);
         }
-        values.push(v);
     }
     let next = b.ins().iadd_imm_s(i, 1);
     b.def_var(i_var, next);
     b.ins().jump(head, &[]);
     b.switch_to_block(exit);
-    for k in 0..template.len() {
-        let op = graph.nodes[template[k]].op;
-        let mut cx = EmitCtx {
-            b,
-            state: &vars[k],
-            mem: mem_bases[k],
-            sample_rate,
-        };
-        kernel::end_of_block(&mut cx, op);
-        for (v, off) in vars[k].iter().zip(&var_offsets[k]) {
-            let x = b.use_var(*v);
-            b.ins().store(flags, x, args.state, *off as i32);
+    for pc in packs {
+        for k in 0..pc.ops.len() {
+            let mut cx = EmitCtx {
+                b,
+                state: &pc.vars[k],
+                mem: pc.mem_bases[k],
+                sample_rate,
+            };
+            kernel::end_of_block(&mut cx, pc.ops[k]);
+            for (v, off) in pc.vars[k].iter().zip(&pc.var_offsets[k]) {
+                let x = b.use_var(*v);
+                b.ins().store(flags, x, args.state, *off as i32);
+            }
         }
     }
     Ok(())

@@ -68,6 +68,11 @@ fn shape(graph: &Graph, region: &Region) -> Vec<ShapeNode> {
         .collect()
 }
 
+/// Whether two regions have the same shape (their instances could share a pack).
+pub fn same_shape(graph: &Graph, a: &Region, b: &Region) -> bool {
+    shape(graph, a) == shape(graph, b)
+}
+
 /// Packs the instances of `regions` that share a shape and a stage (`stage[r]` is
 /// region r's stage), four to a pack, in region order.
 pub fn pack(graph: &Graph, regions: &[Region], stage: &[usize]) -> Vec<Pack> {
