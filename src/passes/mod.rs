@@ -168,6 +168,15 @@ impl Plan {
                 }
             }
         }
+        let _ = writeln!(
+            out,
+            "master #{}: {} outputs summed by the runtime (Rust), mono ones to both channels",
+            self.graph.master,
+            self.graph
+                .nodes
+                .get(self.graph.master)
+                .map_or(0, |n| n.inputs.len())
+        );
         out
     }
 }
