@@ -200,6 +200,8 @@ fn random_well_typed_patches_agree() {
         .unwrap_or(150);
     let mut g = Gen(0x9e37_79b9_7f4a_7c15);
     let mut checked = 0;
+    let mut largest = 0.0f32;
+    let mut audible = 0;
     for case in 0..cases {
         let outputs = 1 + g.below(3);
         let mut src = format!("tempo: {}\n", g.pick(&["0.5", "1", "0.7"]));
@@ -215,8 +217,17 @@ fn random_well_typed_patches_agree() {
             within_tolerance(worst, peak),
             "case {case}: {worst:e} (peak {peak})\n{src}"
         );
+        largest = largest.max(worst / peak.max(1.0));
         checked += 1;
+        if peak > 0.01 {
+            audible += 1;
+        }
     }
+    assert!(
+        audible * 2 > checked,
+        "only {audible} of {checked} patches made sound"
+    );
+    eprintln!("{checked} random patches: largest difference {largest:e} of full scale");
     assert!(
         checked * 2 > cases,
         "only {checked} of {cases} generated patches compiled"
