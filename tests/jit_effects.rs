@@ -2,16 +2,10 @@
 //! lanes with different, per-sample modulated parameters, over many blocks of mixed
 //! sizes, compared with the `dsp` kernels run lane by lane over the same blocks.
 
-use cranelift_codegen::ir::types::{F32, I64};
-use cranelift_codegen::ir::{AbiParam, InstBuilder, UserFuncName};
-use cranelift_codegen::Context;
-use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
-use cranelift_module::{Linkage, Module};
-
 use phonon::dsp::effects as fx;
 use phonon::interp::MAX_DELAY_SECONDS;
 use phonon::ir::Op;
-use phonon::jit::kernel::{self, EmitCtx, StateInit};
+use phonon::jit::kernel::StateInit;
 use phonon::jit::ops::effects::state_for_channels;
 use phonon::jit::single::SingleOp;
 
@@ -108,7 +102,7 @@ impl Reference {
     }
 }
 
-/// A block runner: either the library's harness or the channel-aware one below.
+/// A block runner (the library's harness).
 trait Runner {
     fn run(&mut self, inputs: &[[&[f32]; 4]], frames: usize) -> [Vec<f32>; 4];
 }
@@ -469,168 +463,6 @@ fn memory_and_state_layouts() {
     assert!(state_for_channels(Op::Saw, [0; 4], sr).is_none());
 }
 
-// ---------------------------------------------------------------------------------
-// Lanes on different channels: `SingleOp` always starts from `kernel::state` (every
-// lane on channel 0), so this harness compiles the same loop with the state of
-// `state_for_channels`.
-
-type KernelFn = unsafe extern "C" fn(*const *const f32, *const *mut f32, *mut u8, *mut u8, i64);
-
-struct ChannelOp {
-    _module: cranelift_jit::JITModule,
-    func: KernelFn,
-    state: Vec<u128>,
-    memory: Vec<u128>,
-}
-
-impl ChannelOp {
-    fn new(op: Op, channels: [usize; 4], inputs: usize, sample_rate: f32) -> ChannelOp {
-        let mut module = phonon::jit::new_module(true).unwrap();
-        let ptr = module.target_config().pointer_type();
-        let mut sig = module.make_signature();
-        for _ in 0..4 {
-            sig.params.push(AbiParam::new(ptr));
-        }
-        sig.params.push(AbiParam::new(I64));
-        let id = module
-            .declare_function("channels", Linkage::Local, &sig)
-            .unwrap();
-        let mut ctx = Context::new();
-        ctx.func.signature = sig;
-        ctx.func.name = UserFuncName::user(0, id.as_u32());
-        let inits = state_for_channels(op, channels, sample_rate).unwrap();
-        let mem_bytes = kernel::memory_bytes(op, sample_rate);
-        let frontend = module.target_config();
-        let mut fctx = FunctionBuilderContext::new();
-        {
-            let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-            let entry = b.create_block();
-            b.append_block_params_for_function_params(entry);
-            b.switch_to_block(entry);
-            let params = b.block_params(entry).to_vec();
-            let (ins_p, outs_p, state_p, mem_p, frames) =
-                (params[0], params[1], params[2], params[3], params[4]);
-            let flags = cranelift_codegen::ir::MemFlagsData::new().with_notrap();
-            let vars: Vec<Variable> = inits
-                .iter()
-                .enumerate()
-                .map(|(k, init)| {
-                    let v = b.declare_var(init.ty());
-                    let x = b.ins().load(init.ty(), flags, state_p, (k * 16) as i32);
-                    b.def_var(v, x);
-                    v
-                })
-                .collect();
-            let i_var = b.declare_var(I64);
-            let zero = b.ins().iconst(I64, 0);
-            b.def_var(i_var, zero);
-            let head = b.create_block();
-            let body = b.create_block();
-            let exit = b.create_block();
-            b.ins().jump(head, &[]);
-            b.switch_to_block(head);
-            let i = b.use_var(i_var);
-            let more = b.ins().icmp(
-                cranelift_codegen::ir::condcodes::IntCC::SignedLessThan,
-                i,
-                frames,
-            );
-            b.ins().brif(more, body, &[], exit, &[]);
-            b.switch_to_block(body);
-            let i = b.use_var(i_var);
-            let byte = b.ins().ishl_imm_u(i, 2);
-            let mut values = Vec::with_capacity(inputs);
-            for k in 0..inputs {
-                let mut v = phonon::jit::approx::splat(&mut b, 0.0);
-                for lane in 0..4u8 {
-                    let p = b
-                        .ins()
-                        .load(ptr, flags, ins_p, ((k * 4 + lane as usize) * 8) as i32);
-                    let addr = b.ins().iadd(p, byte);
-                    let x = b.ins().load(F32, flags, addr, 0);
-                    v = b.ins().insertlane(v, x, lane);
-                }
-                values.push(v);
-            }
-            let mem = (mem_bytes > 0).then_some((mem_p, mem_bytes as i64));
-            let mut cx = EmitCtx {
-                b: &mut b,
-                state: &vars,
-                mem,
-                sample_rate,
-            };
-            let out = kernel::emit(&mut cx, op, &values).unwrap();
-            for lane in 0..4u8 {
-                let x = b.ins().extractlane(out, lane);
-                let p = b.ins().load(ptr, flags, outs_p, (lane as usize * 8) as i32);
-                let addr = b.ins().iadd(p, byte);
-                b.ins().store(flags, x, addr, 0);
-            }
-            let next = b.ins().iadd_imm_s(i, 1);
-            b.def_var(i_var, next);
-            b.ins().jump(head, &[]);
-            b.switch_to_block(exit);
-            let mut cx = EmitCtx {
-                b: &mut b,
-                state: &vars,
-                mem,
-                sample_rate,
-            };
-            kernel::end_of_block(&mut cx, op);
-            for (k, v) in vars.iter().enumerate() {
-                let x = b.use_var(*v);
-                b.ins().store(flags, x, state_p, (k * 16) as i32);
-            }
-            b.ins().return_(&[]);
-            b.seal_all_blocks();
-            b.finalize(frontend);
-        }
-        module.define_function(id, &mut ctx).unwrap();
-        module.clear_context(&mut ctx);
-        module.finalize_definitions().unwrap();
-        let code = module.get_finalized_function(id);
-        // SAFETY: the function was declared with exactly this signature above.
-        let func = unsafe { std::mem::transmute::<*const u8, KernelFn>(code) };
-        ChannelOp {
-            _module: module,
-            func,
-            state: inits
-                .iter()
-                .map(|init| u128::from_le_bytes(init.bytes()))
-                .collect(),
-            memory: vec![0u128; mem_bytes * 4 / 16],
-        }
-    }
-}
-
-impl Runner for ChannelOp {
-    fn run(&mut self, inputs: &[[&[f32]; 4]], frames: usize) -> [Vec<f32>; 4] {
-        let mut out: [Vec<f32>; 4] = std::array::from_fn(|_| vec![0.0f32; frames]);
-        let in_ptrs: Vec<*const f32> = inputs
-            .iter()
-            .flat_map(|lanes| {
-                lanes.iter().map(|s| {
-                    assert!(s.len() >= frames);
-                    s.as_ptr()
-                })
-            })
-            .collect();
-        let out_ptrs: Vec<*mut f32> = out.iter_mut().map(|v| v.as_mut_ptr()).collect();
-        // SAFETY: every pointer covers `frames` samples; the state and memory blocks
-        // are the sizes the kernel asked for.
-        unsafe {
-            (self.func)(
-                in_ptrs.as_ptr(),
-                out_ptrs.as_ptr(),
-                self.state.as_mut_ptr().cast::<u8>(),
-                self.memory.as_mut_ptr().cast::<u8>(),
-                frames as i64,
-            )
-        };
-        out
-    }
-}
-
 #[test]
 fn reverb_and_chorus_lanes_on_either_channel_match_dsp() {
     let n = total();
@@ -661,7 +493,8 @@ fn reverb_and_chorus_lanes_on_either_channel_match_dsp() {
             constant(0.5, n),
         ];
         let inputs = vec![x, a, b, mix];
-        let mut jit = ChannelOp::new(Op::Reverb, channels, 4, sr);
+        let mut jit =
+            SingleOp::with_channels(Op::Reverb, [Op::Reverb; 4], channels, 4, sr).unwrap();
         let d = compare(&mut jit, Op::Reverb, sr, channels, &inputs);
         report(&format!("reverb channels {channels:?} @{sr}"), &d);
         bit_exact("reverb channels", &d);
@@ -672,7 +505,8 @@ fn reverb_and_chorus_lanes_on_either_channel_match_dsp() {
             inputs[2].clone(),
             inputs[3].clone(),
         ];
-        let mut jit = ChannelOp::new(Op::Chorus, channels, 4, sr);
+        let mut jit =
+            SingleOp::with_channels(Op::Chorus, [Op::Chorus; 4], channels, 4, sr).unwrap();
         let d = compare(&mut jit, Op::Chorus, sr, channels, &inputs);
         report(&format!("chorus channels {channels:?} @{sr}"), &d);
         bit_exact("chorus channels", &d);
@@ -687,7 +521,8 @@ fn channels_change_the_output() {
     let x: [Vec<f32>; 4] = std::array::from_fn(|_| noise(50, n));
     let c = |v: f32| -> [Vec<f32>; 4] { std::array::from_fn(|_| constant(v, n)) };
     let inputs = [x, c(0.8), c(0.3), c(1.0)];
-    let mut jit = ChannelOp::new(Op::Reverb, [0, 1, 0, 1], 4, 44_100.0);
+    let mut jit =
+        SingleOp::with_channels(Op::Reverb, [Op::Reverb; 4], [0, 1, 0, 1], 4, 44_100.0).unwrap();
     let refs: Vec<[&[f32]; 4]> = inputs
         .iter()
         .map(|lanes| std::array::from_fn(|l| lanes[l].as_slice()))

@@ -38,6 +38,18 @@ impl SingleOp {
         inputs: usize,
         sample_rate: f32,
     ) -> Result<SingleOp, JitError> {
+        SingleOp::with_channels(op, lanes, [0; 4], inputs, sample_rate)
+    }
+
+    /// As [`SingleOp::new`], with lane `l` running channel `channels[l]` of its node
+    /// (the stereo spread of reverb and chorus depends on it).
+    pub fn with_channels(
+        op: Op,
+        lanes: [Op; 4],
+        channels: [usize; 4],
+        inputs: usize,
+        sample_rate: f32,
+    ) -> Result<SingleOp, JitError> {
         let mut module = new_module(true)?;
         let ptr = module.target_config().pointer_type();
         let mut sig = module.make_signature();
@@ -51,7 +63,7 @@ impl SingleOp {
         let mut ctx = Context::new();
         ctx.func.signature = sig;
         ctx.func.name = UserFuncName::user(0, id.as_u32());
-        let inits = kernel::state(op, &lanes, [0; 4], sample_rate);
+        let inits = kernel::state(op, &lanes, channels, sample_rate);
         let mem_bytes = kernel::memory_bytes(op, sample_rate);
         let frontend = module.target_config();
         let mut fctx = FunctionBuilderContext::new();
