@@ -409,8 +409,16 @@ fn emit_loop(
     b.ins().jump(head, &[]);
     b.switch_to_block(head);
     let i = b.use_var(i_var);
-    let more = b.ins().icmp(IntCC::SignedLessThan, i, args.frames);
-    b.ins().brif(more, body, &[], exit, &[]);
+    // The exit is the branch's first target on purpose: Cranelift 0.135's egraph
+    // elaborates the header's dominator-tree children in reverse post-order, and
+    // with `brif more, body, exit` the exit came first, popped the loop off its
+    // loop stack, and the body was elaborated with loop-invariant code motion off
+    // (every invariant, e.g. `freq / sr`, `1/|dt|`, `1/q` and their clamps, was
+    // recomputed every frame). This order keeps the body first.
+    let done = b
+        .ins()
+        .icmp(IntCC::SignedGreaterThanOrEqual, i, args.frames);
+    b.ins().brif(done, exit, &[], body, &[]);
     b.switch_to_block(body);
     let i = b.use_var(i_var);
     let byte = b.ins().ishl_imm_u(i, 2);
