@@ -11,7 +11,6 @@
 
 use std::time::{Duration, Instant};
 
-use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::{F32, I64};
 use cranelift_codegen::ir::{AbiParam, InstBuilder, UserFuncName, Value};
 use cranelift_codegen::Context;
@@ -20,7 +19,7 @@ use cranelift_jit::JITModule;
 use cranelift_module::{FuncId, Linkage, Module};
 
 use super::kernel::{self, EmitCtx, StateInit};
-use super::{approx, mem_flags, JitError};
+use super::{approx, mem_flags, FrameLoop, JitError};
 use crate::ir::{Graph, NodeId, Operand};
 use crate::passes::{Item, Plan};
 use crate::runtime::Buffers;
@@ -400,28 +399,7 @@ fn emit_loop(
 ) -> Result<(), JitError> {
     let flags = mem_flags();
     let nodes = packs.first().map_or(0, |p| p.ops.len());
-    let i_var = b.declare_var(I64);
-    let zero = b.ins().iconst(I64, 0);
-    b.def_var(i_var, zero);
-    let head = b.create_block();
-    let body = b.create_block();
-    let exit = b.create_block();
-    b.ins().jump(head, &[]);
-    b.switch_to_block(head);
-    let i = b.use_var(i_var);
-    // The exit is the branch's first target on purpose: Cranelift 0.135's egraph
-    // elaborates the header's dominator-tree children in reverse post-order, and
-    // with `brif more, body, exit` the exit came first, popped the loop off its
-    // loop stack, and the body was elaborated with loop-invariant code motion off
-    // (every invariant, e.g. `freq / sr`, `1/|dt|`, `1/q` and their clamps, was
-    // recomputed every frame). This order keeps the body first.
-    let done = b
-        .ins()
-        .icmp(IntCC::SignedGreaterThanOrEqual, i, args.frames);
-    b.ins().brif(done, exit, &[], body, &[]);
-    b.switch_to_block(body);
-    let i = b.use_var(i_var);
-    let byte = b.ins().ishl_imm_u(i, 2);
+    let (frame_loop, byte) = FrameLoop::open(b, args.frames);
     let mut values: Vec<Vec<Value>> = vec![Vec::with_capacity(nodes); packs.len()];
     for k in 0..nodes {
         for (pc, vals) in packs.iter().zip(values.iter_mut()) {
@@ -453,10 +431,7 @@ fn emit_loop(
             vals.push(v);
         }
     }
-    let next = b.ins().iadd_imm_s(i, 1);
-    b.def_var(i_var, next);
-    b.ins().jump(head, &[]);
-    b.switch_to_block(exit);
+    frame_loop.close(b, 1);
     for pc in packs {
         for k in 0..pc.ops.len() {
             let mut cx = EmitCtx {

@@ -80,3 +80,53 @@ pub fn new_module(verify: bool) -> Result<JITModule, JitError> {
 pub(crate) fn mem_flags() -> MemFlagsData {
     MemFlagsData::new().with_notrap()
 }
+
+/// A counted loop over the frames of a block, in the shape Cranelift optimises: the
+/// header branches to the exit first. (Cranelift 0.135's egraph elaborates the
+/// header's dominator-tree children in reverse post-order; with the body as the
+/// first target the exit came first, popped the loop off its loop stack, and the
+/// body lost loop-invariant code motion: every invariant such as `freq / sr` was
+/// recomputed each frame.)
+pub(crate) struct FrameLoop {
+    index: cranelift_frontend::Variable,
+    head: cranelift_codegen::ir::Block,
+    exit: cranelift_codegen::ir::Block,
+}
+
+impl FrameLoop {
+    /// Opens the loop `i = 0; while i < end` and switches to its body; returns the
+    /// loop and the byte offset of frame `i` in an f32 buffer (`4 i`).
+    pub(crate) fn open(
+        b: &mut cranelift_frontend::FunctionBuilder<'_>,
+        end: cranelift_codegen::ir::Value,
+    ) -> (FrameLoop, cranelift_codegen::ir::Value) {
+        use cranelift_codegen::ir::condcodes::IntCC;
+        use cranelift_codegen::ir::types::I64;
+        use cranelift_codegen::ir::InstBuilder;
+        let index = b.declare_var(I64);
+        let zero = b.ins().iconst(I64, 0);
+        b.def_var(index, zero);
+        let head = b.create_block();
+        let body = b.create_block();
+        let exit = b.create_block();
+        b.ins().jump(head, &[]);
+        b.switch_to_block(head);
+        let i = b.use_var(index);
+        let done = b.ins().icmp(IntCC::SignedGreaterThanOrEqual, i, end);
+        b.ins().brif(done, exit, &[], body, &[]);
+        b.switch_to_block(body);
+        let i = b.use_var(index);
+        let byte = b.ins().ishl_imm_u(i, 2);
+        (FrameLoop { index, head, exit }, byte)
+    }
+
+    /// Closes the body (`i += step`, back to the header) and switches to the exit.
+    pub(crate) fn close(self, b: &mut cranelift_frontend::FunctionBuilder<'_>, step: i64) {
+        use cranelift_codegen::ir::InstBuilder;
+        let i = b.use_var(self.index);
+        let next = b.ins().iadd_imm_s(i, step);
+        b.def_var(self.index, next);
+        b.ins().jump(self.head, &[]);
+        b.switch_to_block(self.exit);
+    }
+}

@@ -12,7 +12,7 @@ use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use cranelift_module::{Linkage, Module};
 
 use super::kernel::{self, EmitCtx, StateInit};
-use super::{new_module, JitError};
+use super::{new_module, FrameLoop, JitError};
 use crate::ir::Op;
 
 type KernelFn = unsafe extern "C" fn(*const *const f32, *const *mut f32, *mut u8, *mut u8, i64);
@@ -87,24 +87,7 @@ impl SingleOp {
                     v
                 })
                 .collect();
-            let i_var = b.declare_var(I64);
-            let zero = b.ins().iconst(I64, 0);
-            b.def_var(i_var, zero);
-            let head = b.create_block();
-            let body = b.create_block();
-            let exit = b.create_block();
-            b.ins().jump(head, &[]);
-            b.switch_to_block(head);
-            let i = b.use_var(i_var);
-            let more = b.ins().icmp(
-                cranelift_codegen::ir::condcodes::IntCC::SignedLessThan,
-                i,
-                frames,
-            );
-            b.ins().brif(more, body, &[], exit, &[]);
-            b.switch_to_block(body);
-            let i = b.use_var(i_var);
-            let byte = b.ins().ishl_imm_u(i, 2);
+            let (frame_loop, byte) = FrameLoop::open(&mut b, frames);
             let mut values = Vec::with_capacity(inputs);
             for k in 0..inputs {
                 let mut v = super::approx::splat(&mut b, 0.0);
@@ -133,10 +116,7 @@ impl SingleOp {
                 let addr = b.ins().iadd(p, byte);
                 b.ins().store(flags, x, addr, 0);
             }
-            let next = b.ins().iadd_imm_s(i, 1);
-            b.def_var(i_var, next);
-            b.ins().jump(head, &[]);
-            b.switch_to_block(exit);
+            frame_loop.close(&mut b, 1);
             let mut cx = EmitCtx {
                 b: &mut b,
                 state: &vars,
@@ -252,24 +232,7 @@ impl MapFunction {
             let params = b.block_params(entry).to_vec();
             let (src, dst, n) = (params[0], params[1], params[2]);
             let flags = super::mem_flags();
-            let i_var = b.declare_var(I64);
-            let zero = b.ins().iconst(I64, 0);
-            b.def_var(i_var, zero);
-            let head = b.create_block();
-            let body = b.create_block();
-            let exit = b.create_block();
-            b.ins().jump(head, &[]);
-            b.switch_to_block(head);
-            let i = b.use_var(i_var);
-            let more = b.ins().icmp(
-                cranelift_codegen::ir::condcodes::IntCC::SignedLessThan,
-                i,
-                n,
-            );
-            b.ins().brif(more, body, &[], exit, &[]);
-            b.switch_to_block(body);
-            let i = b.use_var(i_var);
-            let byte = b.ins().ishl_imm_u(i, 2);
+            let (frame_loop, byte) = FrameLoop::open(&mut b, n);
             let a = b.ins().iadd(src, byte);
             let x = b
                 .ins()
@@ -277,10 +240,7 @@ impl MapFunction {
             let y = f(&mut b, x);
             let d = b.ins().iadd(dst, byte);
             b.ins().store(flags, y, d, 0);
-            let next = b.ins().iadd_imm_s(i, 4);
-            b.def_var(i_var, next);
-            b.ins().jump(head, &[]);
-            b.switch_to_block(exit);
+            frame_loop.close(&mut b, 4);
             b.ins().return_(&[]);
             b.seal_all_blocks();
             b.finalize(frontend);
