@@ -482,4 +482,5 @@ fn ir_passes_shows_each_pass_and_the_plan() {
         t.contains("stage 0") && t.contains("pack 0: native") && t.contains("runtime call"),
         "{t}"
     );
+    assert!(t.contains("## JIT loops") && t.contains("master #"), "{t}");
 }

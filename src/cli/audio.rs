@@ -32,6 +32,28 @@ pub fn ir_command(path: &std::path::Path, passes: bool) -> ExitCode {
     out.push_str(&phonon::ir::dump(&live, &source, &name));
     out.push_str("\n## fused, staged and packed\n");
     out.push_str(&plan.describe(Config::default().block));
+    out.push_str("\n## JIT loops (packs sharing a loop run two vectors per step)\n");
+    for (s, items) in plan.stages.iter().enumerate() {
+        let packs: Vec<usize> = items
+            .iter()
+            .filter_map(|i| match i {
+                phonon::passes::Item::Pack(p) => Some(*p),
+                phonon::passes::Item::Voices(_) => None,
+            })
+            .collect();
+        let loops: Vec<String> = phonon::jit::codegen::pair_packs(&plan, &packs)
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|p| format!("pack {p}"))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            })
+            .collect();
+        if !loops.is_empty() {
+            out.push_str(&format!("stage {s}: {}\n", loops.join("; ")));
+        }
+    }
     write_stdout(&out);
     ExitCode::SUCCESS
 }

@@ -160,7 +160,7 @@ const PACKS_PER_LOOP: usize = 2;
 
 /// Groups a stage's packs into loops: two consecutive packs of the same shape, small
 /// state and no delay lines share one loop; any other pack has its own.
-fn pair_packs(plan: &Plan, packs: &[usize]) -> Vec<Vec<usize>> {
+pub fn pair_packs(plan: &Plan, packs: &[usize]) -> Vec<Vec<usize>> {
     let pairable = |p: usize| -> bool {
         let Some((r, _)) = plan.packs[p].lanes.first() else {
             return false;
