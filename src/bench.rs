@@ -31,6 +31,14 @@ pub struct EngineReport {
 #[derive(Clone, Debug)]
 pub struct BenchReport {
     pub jit: Option<EngineReport>,
+    /// The JIT on `threads` threads (when `config.threads` > 1), measured alongside
+    /// the single-threaded JIT, block by block.
+    pub jit_threads: Option<EngineReport>,
+    pub threads: usize,
+    /// The measured hand-off of the pool (two empty items through
+    /// `parallel::run_items` from the calling thread, and a `rayon::join` of two
+    /// empty closures on a pool thread), when `threads` > 1.
+    pub handoff: Option<(Duration, Duration)>,
     pub interp: Option<EngineReport>,
     /// Mean voices sounding over the measured blocks.
     pub voices_mean: f64,
@@ -53,7 +61,9 @@ pub enum BenchError {
 /// Blocks run before measuring, so that voices and caches reach a steady state.
 pub const WARM_UP_BLOCKS: usize = 50;
 
-/// Runs `blocks` blocks of `source` through the chosen engines.
+/// Runs `blocks` blocks of `source` through the chosen engines. With more than one
+/// thread in `config.threads`, the JIT runs twice, on one thread and on `threads`,
+/// their blocks alternating with the interpreter's.
 pub fn bench(
     source: &str,
     engines: Engines,
@@ -61,7 +71,13 @@ pub fn bench(
     config: Config,
     bank: Arc<SampleBank>,
 ) -> Result<BenchReport, BenchError> {
+    let threads = config.threads.max(1);
+    let config = Config {
+        threads: 1,
+        ..config
+    };
     let mut jit: Option<(Runtime<JitEngine>, Duration)> = None;
+    let mut jit_threads: Option<(Runtime<JitEngine>, Duration)> = None;
     let mut interp: Option<(Runtime<Interpreter>, Duration)> = None;
     if engines != Engines::Interp {
         let t0 = Instant::now();
@@ -69,6 +85,14 @@ pub fn bench(
             compile_source(source, &config, JitOptions::default()).map_err(BenchError::Compile)?;
         let compile = t0.elapsed();
         jit = Some((Runtime::new(graph, engine, bank.clone(), config), compile));
+        if threads > 1 {
+            let t0 = Instant::now();
+            let (graph, engine) = compile_source(source, &config, JitOptions::default())
+                .map_err(BenchError::Compile)?;
+            let compile = t0.elapsed();
+            let config = Config { threads, ..config };
+            jit_threads = Some((Runtime::new(graph, engine, bank.clone(), config), compile));
+        }
     }
     if engines != Engines::Jit {
         let t0 = Instant::now();
@@ -83,6 +107,7 @@ pub fn bench(
     let (mut left, mut right) = (vec![0.0f32; n], vec![0.0f32; n]);
     let mut jit_times = Vec::with_capacity(blocks);
     let mut interp_times = Vec::with_capacity(blocks);
+    let mut threads_times = Vec::with_capacity(blocks);
     let mut voices_sum = 0usize;
     for k in 0..WARM_UP_BLOCKS + blocks {
         let measuring = k >= WARM_UP_BLOCKS;
@@ -91,6 +116,12 @@ pub fn bench(
             if measuring {
                 jit_times.push(d);
                 voices_sum += rt.voices_active();
+            }
+        }
+        if let Some((rt, _)) = jit_threads.as_mut() {
+            let d = time_block(rt, &mut left, &mut right)?;
+            if measuring {
+                threads_times.push(d);
             }
         }
         if let Some((rt, _)) = interp.as_mut() {
@@ -110,6 +141,8 @@ pub fn bench(
     };
     let jit = jit.map(|(_, c)| report(&jit_times, c));
     let interp = interp.map(|(_, c)| report(&interp_times, c));
+    let jit_threads = jit_threads.map(|(_, c)| report(&threads_times, c));
+    let handoff = crate::parallel::pool(threads).map(|p| crate::parallel::measure_handoff(&p, 200));
     let voices_mean = voices_sum as f64 / blocks.max(1) as f64;
     let measured = jit.as_ref().or(interp.as_ref());
     let ns_per_voice_frame = measured
@@ -117,6 +150,9 @@ pub fn bench(
         .map(|r| r.times.mean_ms * 1e6 / (voices_mean * n as f64));
     Ok(BenchReport {
         jit,
+        jit_threads,
+        threads,
+        handoff,
         interp,
         voices_mean,
         ns_per_voice_frame,
@@ -156,6 +192,19 @@ impl BenchReport {
         if let Some(i) = &self.interp {
             obj.insert("interp".into(), engine(i));
         }
+        if let Some(t) = &self.jit_threads {
+            obj.insert("jit_threads".into(), engine(t));
+            obj.insert("threads".into(), serde_json::json!(self.threads));
+        }
+        if let Some((handoff, join)) = self.handoff {
+            obj.insert(
+                "handoff_us".into(),
+                serde_json::json!({
+                    "run_items": handoff.as_secs_f64() * 1e6,
+                    "join": join.as_secs_f64() * 1e6,
+                }),
+            );
+        }
         obj.insert("voices_mean".into(), serde_json::json!(self.voices_mean));
         obj.insert(
             "ns_per_voice_frame".into(),
@@ -174,7 +223,12 @@ impl BenchReport {
             WARM_UP_BLOCKS,
             self.block as f64 / f64::from(self.sample_rate) * 1e3
         );
-        for (name, r) in [("jit", &self.jit), ("interp", &self.interp)] {
+        let threaded = format!("jit×{}", self.threads);
+        for (name, r) in [
+            ("jit", &self.jit),
+            (threaded.as_str(), &self.jit_threads),
+            ("interp", &self.interp),
+        ] {
             if let Some(r) = r {
                 out.push_str(&format!(
                     "{name:<7} mean {:.4} ms  p50 {:.4}  p99 {:.4}  max {:.4}  compile {:.2} ms  headroom {:.1}x\n",
@@ -196,6 +250,23 @@ impl BenchReport {
                 "jit is {:.2}x the interpreter's speed (mean), {:.2}x at p99\n",
                 i.times.mean_ms / j.times.mean_ms.max(1e-9),
                 i.times.p99_ms / j.times.p99_ms.max(1e-9)
+            ));
+        }
+        if let (Some(j), Some(t)) = (&self.jit, &self.jit_threads) {
+            out.push_str(&format!(
+                "jit on {} threads is {:.2}x the one-thread jit (mean), {:.2}x at p99, {:.2}x at max\n",
+                self.threads,
+                j.times.mean_ms / t.times.mean_ms.max(1e-9),
+                j.times.p99_ms / t.times.p99_ms.max(1e-9),
+                j.times.max_ms / t.times.max_ms.max(1e-9)
+            ));
+        }
+        if let Some((handoff, join)) = self.handoff {
+            out.push_str(&format!(
+                "hand-off measured here (median): two empty items from this thread {:.1} µs, rayon::join of two empty closures in the pool {:.1} µs; the cost model assumes {:.0} µs\n",
+                handoff.as_secs_f64() * 1e6,
+                join.as_secs_f64() * 1e6,
+                crate::parallel::HANDOFF_NS / 1000.0
             ));
         }
         match self.ns_per_voice_frame {

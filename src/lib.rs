@@ -20,6 +20,7 @@ pub mod interp;
 pub mod ir;
 pub mod jit;
 pub mod mini;
+pub mod parallel;
 pub mod passes;
 pub mod pattern;
 pub mod query;

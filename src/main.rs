@@ -101,6 +101,10 @@ enum Command {
         /// Frames per block.
         #[arg(long, default_value_t = 512, value_parser = parse_block)]
         block: usize,
+        /// Threads for the JIT: with more than 1, the JIT runs both on one thread and
+        /// on this many, block by block, and both are reported.
+        #[arg(long, default_value_t = 1, value_parser = parse_threads)]
+        threads: usize,
     },
     /// Print the signal graph of a patch: one node per line with its operation,
     /// inputs, constant parameters, state, channels, kind and the source it came
@@ -138,6 +142,10 @@ struct AudioArgs {
     /// Frames per block.
     #[arg(long, default_value_t = 512, value_parser = parse_block)]
     block: usize,
+    /// Threads running each block (the JIT's independent stage items and the
+    /// pattern queries); 1 runs everything on one thread.
+    #[arg(long, default_value_t = 1, value_parser = parse_threads)]
+    threads: usize,
     /// Bits per sample: 32 (float) or 16 (integer).
     #[arg(long, default_value = "32", value_parser = ["32", "16"])]
     bits: String,
@@ -168,6 +176,7 @@ impl AudioArgs {
             samples: self.samples,
             rate: self.rate,
             block: self.block,
+            threads: self.threads,
             format,
         }
     }
@@ -201,6 +210,13 @@ fn parse_block(text: &str) -> Result<usize, String> {
         _ => Err(format!(
             "`{text}` is not a block size from 1 to 16384 frames"
         )),
+    }
+}
+
+fn parse_threads(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(n) if (1..=64).contains(&n) => Ok(n),
+        _ => Err(format!("`{text}` is not a thread count from 1 to 64")),
     }
 }
 
@@ -252,6 +268,7 @@ fn main() -> ExitCode {
             samples,
             rate,
             block,
+            threads,
         } => cli::jit::bench_command(cli::jit::BenchArgs {
             patch,
             engines: match engine {
@@ -264,6 +281,7 @@ fn main() -> ExitCode {
             samples,
             rate,
             block,
+            threads,
         }),
         Command::Ir { patch, passes } => cli::audio::ir_command(&patch, passes),
     }

@@ -66,6 +66,7 @@ pub struct RenderArgs {
     pub samples: Option<PathBuf>,
     pub rate: u32,
     pub block: usize,
+    pub threads: usize,
     pub format: SampleFormat,
 }
 
@@ -81,6 +82,7 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
     let config = Config {
         sample_rate: args.rate,
         block: args.block,
+        threads: args.threads,
         ..Config::default()
     };
     let frames = args.length.frames(graph.cps, args.rate);

@@ -90,6 +90,7 @@ pub struct BenchArgs {
     pub samples: Option<PathBuf>,
     pub rate: u32,
     pub block: usize,
+    pub threads: usize,
 }
 
 pub fn bench_command(args: BenchArgs) -> ExitCode {
@@ -104,6 +105,7 @@ pub fn bench_command(args: BenchArgs) -> ExitCode {
     let config = Config {
         sample_rate: args.rate,
         block: args.block,
+        threads: args.threads,
         ..Config::default()
     };
     match bench(&source, args.engines, args.blocks, config, bank) {

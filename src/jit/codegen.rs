@@ -1,7 +1,8 @@
-//! From a [`Plan`] to native code: one function per stage, holding one loop over the
-//! frames of the block per pack of that stage.
+//! From a [`Plan`] to native code: one function per loop group of a stage (the groups
+//! [`pair_packs`] makes: one pack, or two packs sharing a loop), so that the groups of
+//! a stage, which are independent, can run on different threads.
 //!
-//! A stage function is `fn(buffers: *mut f32, state: *mut u8, memory: *mut u8,
+//! A group function is `fn(buffers: *mut f32, state: *mut u8, memory: *mut u8,
 //! frames: i64)`. Buffers are addressed by the runtime arena's fixed offsets (the
 //! block size is part of the program). In a pack's loop, each frame computes every
 //! node of the region for the four lanes: values computed inside the region stay in
@@ -24,7 +25,7 @@ use crate::ir::{Graph, NodeId, Operand};
 use crate::passes::{Item, Plan};
 use crate::runtime::Buffers;
 
-/// The native signature of a stage.
+/// The native signature of a group function.
 pub type StageFn = unsafe extern "C" fn(*mut f32, *mut u8, *mut u8, i64);
 
 /// Time spent compiling, by phase.
@@ -41,14 +42,22 @@ pub struct CodegenTimings {
 /// The compiled stages, with the state and memory blocks they use.
 pub struct Compiled {
     pub module: JITModule,
-    /// One function per stage that has packs (None for a stage of runtime calls only).
-    pub functions: Vec<Option<StageFn>>,
+    /// For every stage, one function per loop group, with the packs it computes (empty
+    /// for a stage of runtime calls only).
+    pub functions: Vec<Vec<GroupFn>>,
     /// Initial contents of the state block (16 bytes per variable).
     pub state: Vec<u128>,
     /// Size of the memory block, in 16-byte units.
     pub memory_units: usize,
     pub clif: Vec<String>,
     pub timings: CodegenTimings,
+}
+
+/// One compiled loop group: its function and the packs it computes.
+#[derive(Clone, Debug)]
+pub struct GroupFn {
+    pub function: StageFn,
+    pub packs: Vec<usize>,
 }
 
 /// Compiles every stage of `plan` for buffers laid out as `buffers`.
@@ -64,7 +73,7 @@ pub fn compile(
     let frontend = module.target_config();
     let mut layout = Layout::default();
     let mut functions = Vec::with_capacity(plan.stages.len());
-    let mut ids: Vec<Option<FuncId>> = Vec::with_capacity(plan.stages.len());
+    let mut ids: Vec<Vec<(FuncId, Vec<usize>)>> = Vec::with_capacity(plan.stages.len());
     let mut clif = Vec::new();
     let mut timings = CodegenTimings::default();
     let mut fctx = FunctionBuilderContext::new();
@@ -77,34 +86,31 @@ pub fn compile(
                 Item::Voices(_) => None,
             })
             .collect();
-        if packs.is_empty() {
-            ids.push(None);
-            continue;
-        }
-        let t0 = Instant::now();
-        let mut sig = module.make_signature();
-        for _ in 0..3 {
-            sig.params.push(AbiParam::new(ptr));
-        }
-        sig.params.push(AbiParam::new(I64));
-        let id = module
-            .declare_function(&format!("stage{s}"), Linkage::Local, &sig)
-            .map_err(JitError::from_module)?;
-        ctx.func.signature = sig;
-        ctx.func.name = UserFuncName::user(0, id.as_u32());
-        {
-            let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-            let entry = b.create_block();
-            b.append_block_params_for_function_params(entry);
-            b.switch_to_block(entry);
-            let params = b.block_params(entry).to_vec();
-            let args = StageArgs {
-                bufs: params[0],
-                state: params[1],
-                mem: params[2],
-                frames: params[3],
-            };
-            for group in pair_packs(plan, &packs) {
+        let mut stage_ids = Vec::new();
+        for (g, group) in pair_packs(plan, &packs).into_iter().enumerate() {
+            let t0 = Instant::now();
+            let mut sig = module.make_signature();
+            for _ in 0..3 {
+                sig.params.push(AbiParam::new(ptr));
+            }
+            sig.params.push(AbiParam::new(I64));
+            let id = module
+                .declare_function(&format!("stage{s}_group{g}"), Linkage::Local, &sig)
+                .map_err(JitError::from_module)?;
+            ctx.func.signature = sig;
+            ctx.func.name = UserFuncName::user(0, id.as_u32());
+            {
+                let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+                let entry = b.create_block();
+                b.append_block_params_for_function_params(entry);
+                b.switch_to_block(entry);
+                let params = b.block_params(entry).to_vec();
+                let args = StageArgs {
+                    bufs: params[0],
+                    state: params[1],
+                    mem: params[2],
+                    frames: params[3],
+                };
                 let code: Vec<PackCode> = group
                     .iter()
                     .map(|p| {
@@ -112,33 +118,41 @@ pub fn compile(
                     })
                     .collect();
                 emit_loop(&mut b, &code, sample_rate, &args)?;
+                b.ins().return_(&[]);
+                b.seal_all_blocks();
+                b.finalize(frontend);
             }
-            b.ins().return_(&[]);
-            b.seal_all_blocks();
-            b.finalize(frontend);
+            if keep_clif {
+                clif.push(format!("; stage {s}, group {g}\n{}", ctx.func.display()));
+            }
+            timings.build += t0.elapsed();
+            let t1 = Instant::now();
+            module
+                .define_function(id, &mut ctx)
+                .map_err(|e| JitError::Compile(format!("stage {s}, group {g}: {e:?}")))?;
+            timings.compile += t1.elapsed();
+            module.clear_context(&mut ctx);
+            stage_ids.push((id, group));
         }
-        if keep_clif {
-            clif.push(format!("; stage {s}\n{}", ctx.func.display()));
-        }
-        timings.build += t0.elapsed();
-        let t1 = Instant::now();
-        module
-            .define_function(id, &mut ctx)
-            .map_err(|e| JitError::Compile(format!("stage {s}: {e:?}")))?;
-        timings.compile += t1.elapsed();
-        module.clear_context(&mut ctx);
-        ids.push(Some(id));
+        ids.push(stage_ids);
     }
     let t2 = Instant::now();
     module
         .finalize_definitions()
         .map_err(JitError::from_module)?;
-    for id in &ids {
-        functions.push(id.map(|id| {
-            let code = module.get_finalized_function(id);
-            // SAFETY: every stage function was declared with the `StageFn` signature.
-            unsafe { std::mem::transmute::<*const u8, StageFn>(code) }
-        }));
+    for stage in ids {
+        functions.push(
+            stage
+                .into_iter()
+                .map(|(id, packs)| {
+                    let code = module.get_finalized_function(id);
+                    // SAFETY: every group function was declared with the `StageFn`
+                    // signature.
+                    let function = unsafe { std::mem::transmute::<*const u8, StageFn>(code) };
+                    GroupFn { function, packs }
+                })
+                .collect(),
+        );
     }
     timings.finalize = t2.elapsed();
     Ok(Compiled {

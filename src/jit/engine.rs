@@ -1,16 +1,34 @@
 //! The JIT engine: runs a compiled plan's stages block by block.
 //!
-//! Each stage is a native function over the runtime's buffer arena (its packs), then
-//! the stage's runtime calls (the `voices` nodes, in Rust); the master sums the
-//! outputs at the end, as in the interpreter.
+//! Each stage is a set of independent items: native functions over the runtime's
+//! buffer arena (one per loop group of packs) and runtime calls (the `voices` nodes,
+//! in Rust); the master sums the outputs at the end, as in the interpreter. With a
+//! rayon pool (`Config::threads` > 1) a stage whose estimated work pays for the
+//! hand-off ([`crate::parallel`]) runs its items as rayon tasks; otherwise they run
+//! in order on the calling thread. Either way each item computes exactly what it
+//! computes alone, so the output is bit-identical.
+//!
+//! Why the items of a stage may run at the same time (the safety argument for the
+//! shared raw pointers): within a stage nothing depends on anything else (stages are
+//! the levels of the dependency DAG). A group function reads the buffers of nodes
+//! computed in earlier stages or by the feed (none of which is written during the
+//! stage) and writes only its own regions' output buffers (each node belongs to one
+//! region, each region to one pack, each pack to one group); its state variables and
+//! delay lines were laid out for its packs alone (disjoint 16-byte slots of the
+//! state block, disjoint ranges of the memory block). A voices call likewise reads
+//! earlier buffers, writes only its own node's buffer and mutates only its own
+//! sound's slot of the `SoundPlayer` (a stage runs in parallel only if its voice
+//! calls play different sounds).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use super::codegen::{self, CodegenTimings, StageFn};
 use super::JitError;
-use crate::ir::{Graph, NodeId, Operand};
+use crate::ir::{Graph, Operand};
+use crate::parallel::SendPtr;
 use crate::passes::{Item, Plan};
+use crate::runtime::sounds::SoundSlot;
 use crate::runtime::{BlockContext, Buffers, Config, Engine, SoundPlayer};
 
 /// How long each phase of compiling took.
@@ -40,20 +58,51 @@ pub struct JitOptions {
 
 pub struct JitEngine {
     graph: Arc<Graph>,
-    stages: Vec<(Option<StageFn>, Vec<NodeId>)>,
+    stages: Vec<Stage>,
     state: Vec<u128>,
     memory: Vec<u128>,
+    /// Samples in the buffer arena the functions were compiled for.
+    arena_len: usize,
     /// Keeps the code alive as long as the engine.
     _module: cranelift_jit::JITModule,
     clif: Vec<String>,
     timings: CompileTimings,
     /// A block-long buffer for every constant input of a `voices` node (a sampled
-    /// control whose signal the passes folded to a constant), by node and input.
-    voice_consts: Vec<(NodeId, usize, Vec<f32>)>,
+    /// control whose signal the passes folded to a constant).
+    voice_consts: Vec<Vec<f32>>,
+}
+
+/// One stage: its loop groups and voice calls, and what the cost model knows of it.
+struct Stage {
+    /// Group functions with their estimated nanoseconds per frame.
+    groups: Vec<(StageFn, f64)>,
+    voices: Vec<VoiceCall>,
+    /// Whether the voice calls play different sounds (else never in parallel).
+    distinct_sounds: bool,
+}
+
+/// Where a sampled control of a voices call comes from.
+#[derive(Clone, Copy)]
+enum VoiceInput {
+    /// A node's first channel, at this offset in the arena.
+    Buffer(usize),
+    /// `voice_consts[k]`.
+    Const(usize),
+}
+
+/// A `voices` node, with its buffers resolved to arena offsets.
+struct VoiceCall {
+    sound: usize,
+    inputs: Vec<VoiceInput>,
+    /// The node's output (two channels), at this offset in the arena.
+    out: usize,
+    /// Samples of the node's output buffer.
+    out_len: usize,
 }
 
 // SAFETY: the engine owns its code (the module) and its state and memory blocks;
-// nothing in it is shared with another thread.
+// nothing in it is shared with another thread except while `run` runs a stage's
+// items in parallel, under the argument in the module documentation.
 unsafe impl Send for JitEngine {}
 
 impl JitEngine {
@@ -67,35 +116,62 @@ impl JitEngine {
             options.verify,
             options.keep_clif,
         )?;
-        let stages = plan
-            .stages
-            .iter()
-            .zip(compiled.functions)
-            .map(|(items, f)| {
-                let voices = items
+        let block = config.block.max(1);
+        let mut voice_consts = Vec::new();
+        let mut stages = Vec::with_capacity(plan.stages.len());
+        for (items, groups) in plan.stages.iter().zip(compiled.functions) {
+            let groups = groups
+                .iter()
+                .map(|g| {
+                    let ns: f64 = g.packs.iter().map(|p| plan.pack_cost(*p)).sum();
+                    (g.function, ns)
+                })
+                .collect();
+            let mut voices: Vec<VoiceCall> = Vec::new();
+            for item in items {
+                let Item::Voices(id) = item else { continue };
+                let Some(node) = plan.graph.nodes.get(*id) else {
+                    continue;
+                };
+                let crate::ir::Op::Voices { sound } = node.op else {
+                    continue;
+                };
+                let inputs = node
+                    .inputs
                     .iter()
-                    .filter_map(|i| match i {
-                        Item::Voices(id) => Some(*id),
-                        Item::Pack(_) => None,
+                    .take(MAX_SAMPLED)
+                    .map(|op| match op {
+                        Operand::Node(j) => VoiceInput::Buffer(buffers.offset(*j)),
+                        Operand::Const(c) => {
+                            voice_consts.push(vec![*c; block]);
+                            VoiceInput::Const(voice_consts.len() - 1)
+                        }
                     })
                     .collect();
-                (f, voices)
-            })
-            .collect();
-        let mut voice_consts = Vec::new();
-        for (id, node) in plan.graph.nodes.iter().enumerate() {
-            if matches!(node.op, crate::ir::Op::Voices { .. }) {
-                for (k, op) in node.inputs.iter().enumerate() {
-                    if let Operand::Const(c) = op {
-                        voice_consts.push((id, k, vec![*c; config.block.max(1)]));
-                    }
-                }
+                voices.push(VoiceCall {
+                    sound,
+                    inputs,
+                    out: buffers.offset(*id),
+                    out_len: node.channels * block,
+                });
             }
+            let mut sounds: Vec<usize> = voices.iter().map(|v| v.sound).collect();
+            sounds.sort_unstable();
+            sounds.dedup();
+            let distinct_sounds = sounds.len() == voices.len();
+            let mut groups: Vec<(StageFn, f64)> = groups;
+            groups.sort_by(|a, b| b.1.total_cmp(&a.1));
+            stages.push(Stage {
+                groups,
+                voices,
+                distinct_sounds,
+            });
         }
         Ok(JitEngine {
             voice_consts,
             graph: Arc::new(plan.graph.clone()),
             stages,
+            arena_len: buffers.len(),
             state: compiled.state,
             memory: vec![0u128; compiled.memory_units],
             _module: compiled.module,
@@ -159,73 +235,142 @@ impl Engine for JitEngine {
     fn run(&mut self, ctx: &BlockContext<'_>, buffers: &mut Buffers, sounds: &mut SoundPlayer) {
         let n = ctx.frames;
         let block = buffers.block();
-        for (func, voices) in &self.stages {
-            if let Some(f) = func {
-                // SAFETY: the function was compiled for this graph's buffer layout and
-                // block size (the runtime was built from the same graph and config),
-                // with the state and memory blocks allocated from the same plan; it
-                // touches frames 0..n < block of the buffers it was given offsets for.
-                unsafe {
-                    f(
-                        buffers.as_mut_ptr(),
-                        self.state.as_mut_ptr().cast::<u8>(),
-                        self.memory.as_mut_ptr().cast::<u8>(),
-                        n as i64,
-                    )
-                };
-            }
-            for &v in voices {
-                run_voices(
-                    &self.graph,
-                    v,
-                    &self.voice_consts,
-                    buffers,
-                    sounds,
-                    block,
-                    n,
-                );
+        if buffers.len() != self.arena_len || n > block {
+            // Not the layout the code was compiled for: nothing can run safely.
+            return;
+        }
+        let arena = SendPtr(buffers.as_mut_ptr());
+        let state = SendPtr(self.state.as_mut_ptr().cast::<u8>());
+        let memory = SendPtr(self.memory.as_mut_ptr().cast::<u8>());
+        let (bank, slots) = sounds.slots_mut();
+        let slot_count = slots.len();
+        let slots = SendPtr(slots.as_mut_ptr());
+        let consts = &self.voice_consts;
+        let arena_len = self.arena_len;
+        for stage in &self.stages {
+            let run_group = |f: StageFn| {
+                // SAFETY: the function was compiled for this buffer layout (checked
+                // above: same arena size, from the same graph and config) and block
+                // size, with the state and memory blocks allocated from the same
+                // plan; it touches frames 0..n <= block of the buffers it was given
+                // offsets for. Run alongside other items of its stage, it touches
+                // only its own outputs, state and memory (module documentation).
+                unsafe { f(arena.get(), state.get(), memory.get(), n as i64) };
+            };
+            let run_call = |call: &VoiceCall| {
+                if call.sound >= slot_count {
+                    return;
+                }
+                // SAFETY: `call.sound` < the slots' length; in a parallel stage the
+                // calls play distinct sounds, so no two tasks hold the same slot.
+                let slot = unsafe { &mut *slots.get().add(call.sound) };
+                // SAFETY: the arena is `arena_len` samples (checked above); the call
+                // reads earlier nodes' buffers and writes its own (disjoint from every
+                // other item's writes in this stage).
+                unsafe { run_voices(call, arena, arena_len, consts, slot, bank, block, n) };
+            };
+            let items = stage.groups.len() + stage.voices.len();
+            let pool = ctx.pool.filter(|_| {
+                items > 1 && stage.distinct_sounds && {
+                    let (total, max) = stage_estimate(stage, slots, slot_count, n);
+                    crate::parallel::pays(total, max)
+                }
+            });
+            if let Some(pool) = pool {
+                // Voice calls first (their cost varies), then the groups, costliest
+                // first, so that the last items taken are the small ones.
+                crate::parallel::run_items(pool, items, &|i| match stage.voices.get(i) {
+                    Some(call) => run_call(call),
+                    None => {
+                        if let Some((f, _)) = stage.groups.get(i - stage.voices.len()) {
+                            run_group(*f)
+                        }
+                    }
+                });
+            } else {
+                for (f, _) in &stage.groups {
+                    run_group(*f);
+                }
+                for call in &stage.voices {
+                    run_call(call);
+                }
             }
         }
         run_master(&self.graph, buffers, block, n);
     }
 }
 
+/// A stage's estimated work for `n` frames (total and largest item, nanoseconds):
+/// its packs' costs, and its voice calls' sounding and starting voices.
+fn stage_estimate(
+    stage: &Stage,
+    slots: SendPtr<SoundSlot>,
+    slot_count: usize,
+    n: usize,
+) -> (f64, f64) {
+    let mut total = 0.0;
+    let mut max: f64 = 0.0;
+    for (_, ns) in &stage.groups {
+        let w = ns * n as f64;
+        total += w;
+        max = max.max(w);
+    }
+    for call in &stage.voices {
+        if call.sound >= slot_count {
+            continue;
+        }
+        // SAFETY: read-only look at a slot before any task of this stage runs.
+        let slot = unsafe { &*slots.get().add(call.sound) };
+        let voices = (slot.active() + slot.pending_len()) as f64;
+        let w = voices * crate::parallel::VOICE_NS_PER_FRAME * n as f64;
+        total += w;
+        max = max.max(w);
+    }
+    (total, max)
+}
+
 /// The most signals a sound samples.
 const MAX_SAMPLED: usize = 16;
 
-fn run_voices(
-    graph: &Graph,
-    id: NodeId,
-    consts: &[(NodeId, usize, Vec<f32>)],
-    buffers: &mut Buffers,
-    sounds: &mut SoundPlayer,
+/// Runs one voices call over raw arena pointers.
+///
+/// # Safety
+/// `arena` points to `arena_len` samples; no other thread writes the buffers this
+/// call reads or touches the buffer it writes while it runs.
+#[allow(clippy::too_many_arguments)]
+unsafe fn run_voices(
+    call: &VoiceCall,
+    arena: SendPtr<f32>,
+    arena_len: usize,
+    consts: &[Vec<f32>],
+    slot: &mut SoundSlot,
+    bank: &crate::samples::SampleBank,
     block: usize,
     n: usize,
 ) {
-    let Some(node) = graph.nodes.get(id) else {
-        return;
-    };
-    let crate::ir::Op::Voices { sound } = node.op else {
-        return;
-    };
-    let (before, out) = buffers.split_at(id);
     let mut sampled: [&[f32]; MAX_SAMPLED] = [&[]; MAX_SAMPLED];
-    let count = node.inputs.len().min(MAX_SAMPLED);
-    for (k, slot) in sampled.iter_mut().enumerate().take(count) {
-        *slot = match node.inputs[k] {
-            Operand::Node(j) => before.channel(j, 0),
-            Operand::Const(_) => consts
-                .iter()
-                .find(|(node, input, _)| *node == id && *input == k)
-                .map_or(&[][..], |(_, _, buf)| buf.as_slice()),
+    let count = call.inputs.len().min(MAX_SAMPLED);
+    for (slot_in, input) in sampled.iter_mut().zip(&call.inputs) {
+        *slot_in = match *input {
+            VoiceInput::Buffer(off) if off + block <= arena_len => {
+                // SAFETY: in bounds (checked); read only while the stage runs.
+                unsafe { std::slice::from_raw_parts(arena.get().add(off), block) }
+            }
+            VoiceInput::Buffer(_) => &[],
+            VoiceInput::Const(k) => consts.get(k).map_or(&[][..], |b| b.as_slice()),
         };
     }
+    if call.out + call.out_len > arena_len {
+        return;
+    }
+    // SAFETY: in bounds (checked); this node's own buffer, written by no other item.
+    let out = unsafe { std::slice::from_raw_parts_mut(arena.get().add(call.out), call.out_len) };
     out.fill(0.0);
     if out.len() < block + n {
         return;
     }
     let (left, right) = out.split_at_mut(block);
-    sounds.render(sound, &sampled[..count], &mut left[..n], &mut right[..n]);
+    slot.render(bank, &sampled[..count], &mut left[..n], &mut right[..n]);
 }
 
 fn run_master(graph: &Graph, buffers: &mut Buffers, block: usize, n: usize) {

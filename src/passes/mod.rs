@@ -101,6 +101,37 @@ impl Plan {
         })
     }
 
+    /// Whether a stage's items would run in parallel (with more than one thread):
+    /// its loop groups' estimated costs against the hand-off. Voice calls are decided
+    /// again every block from the voices sounding, so they only count as items here.
+    pub fn parallel_decision(&self, items: &[Item], block: usize) -> String {
+        let packs: Vec<usize> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Pack(p) => Some(*p),
+                Item::Voices(_) => None,
+            })
+            .collect();
+        let voices = items.len() - packs.len();
+        let groups = crate::jit::codegen::pair_packs(self, &packs);
+        let costs: Vec<f64> = groups
+            .iter()
+            .map(|g| g.iter().map(|p| self.pack_cost(*p)).sum::<f64>() * block as f64)
+            .collect();
+        let total: f64 = costs.iter().fold(0.0, |a, b| a + b);
+        let max = costs.iter().copied().fold(0.0, f64::max);
+        if voices == 0 {
+            return crate::parallel::describe(total, max, groups.len());
+        }
+        format!(
+            "parallel: decided every block ({} loop groups est. {:.1} µs + {voices} voice calls at {} ns per sounding voice-frame, vs hand-off {:.0} µs)",
+            groups.len(),
+            total / 1000.0,
+            crate::parallel::VOICE_NS_PER_FRAME,
+            crate::parallel::HANDOFF_NS / 1000.0
+        )
+    }
+
     /// The plan as text: every stage, its packs (their regions' operations and lane
     /// packing, estimated cost per block) and runtime calls.
     pub fn describe(&self, block: usize) -> String {
@@ -127,8 +158,9 @@ impl Plan {
                 .sum();
             let _ = writeln!(
                 out,
-                "stage {s}: {} items, estimated {cost:.1} µs of kernels per block",
-                items.len()
+                "stage {s}: {} items, estimated {cost:.1} µs of kernels per block; {}",
+                items.len(),
+                self.parallel_decision(items, block)
             );
             for item in items {
                 match item {

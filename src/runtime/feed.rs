@@ -3,9 +3,10 @@
 //! the nodes it feeds, and the voice starts of the sounds, at exact frames.
 
 use super::clock::Clock;
-use super::sounds::{PendingStart, SoundPlayer};
+use super::sounds::{PendingStart, SoundPlayer, SoundSlot};
 use super::Buffers;
 use crate::ir::{Graph, NodeId, Op};
+use crate::parallel::SendPtr;
 use crate::pattern::value::{parse_note_name, Value};
 use crate::pattern::{sort_events, Event};
 use crate::time::{overflow_guard, Span, TimeOverflow};
@@ -16,7 +17,25 @@ pub struct Feeder {
     fed: Vec<Vec<(NodeId, Op)>>,
     /// The value each node last held (stepped nodes only; indexed by node).
     held: Vec<f32>,
+    /// One scratch per pattern, so that the queries can run on different threads.
+    patterns: Vec<Scratch>,
+    /// One scratch per sound.
+    sounds: Vec<Scratch>,
+}
+
+/// A pattern's (or sound's) events of this block, and how its query went.
+struct Scratch {
     events: Vec<Event<Value>>,
+    error: Option<TimeOverflow>,
+}
+
+impl Scratch {
+    fn new() -> Scratch {
+        Scratch {
+            events: Vec::with_capacity(256),
+            error: None,
+        }
+    }
 }
 
 /// The pattern (or sound) whose query overflowed exact time.
@@ -41,11 +60,29 @@ impl Feeder {
         Feeder {
             fed,
             held: vec![0.0; graph.nodes.len()],
-            events: Vec::with_capacity(4096),
+            patterns: (0..graph.patterns.len()).map(|_| Scratch::new()).collect(),
+            sounds: (0..graph.sounds.len()).map(|_| Scratch::new()).collect(),
         }
     }
 
-    /// Queries every pattern and sound for frames `[start, start+frames)`.
+    /// The estimated cost of this block's queries from the last block's events (the
+    /// total and the largest one query), in nanoseconds.
+    pub fn estimate(&self) -> (f64, f64) {
+        let mut total = 0.0;
+        let mut max: f64 = 0.0;
+        for s in self.patterns.iter().chain(&self.sounds) {
+            let ns = s.events.len() as f64 * crate::parallel::EVENT_NS;
+            total += ns;
+            max = max.max(ns);
+        }
+        (total, max)
+    }
+
+    /// Queries every pattern and sound for frames `[start, start+frames)`. With a
+    /// `pool`, the queries (each into its own scratch, each sound's starts into its
+    /// own slot) run on the pool and the calling thread when the estimate says it
+    /// pays; the result is the same either way.
+    #[allow(clippy::too_many_arguments)]
     pub fn feed(
         &mut self,
         graph: &Graph,
@@ -54,16 +91,81 @@ impl Feeder {
         frames: usize,
         buffers: &mut Buffers,
         sounds: &mut SoundPlayer,
+        pool: Option<&rayon::ThreadPool>,
     ) -> Result<(), FeedError> {
         let arc = clock.block_arc(start, frames);
         let first = start as i64;
-        for (index, source) in graph.patterns.iter().enumerate() {
-            let nodes = self.fed.get(index).map_or(&[][..], |v| v.as_slice());
-            if nodes.is_empty() {
-                continue;
+        let (_, slots) = sounds.slots_mut();
+        let fed = &self.fed;
+        let query_pattern = |(index, scratch): (usize, &mut Scratch)| {
+            scratch.events.clear();
+            scratch.error = None;
+            if fed.get(index).is_some_and(|v| !v.is_empty()) {
+                if let Some(source) = graph.patterns.get(index) {
+                    scratch.error = query(&source.pattern, arc, &mut scratch.events).err();
+                }
             }
-            query(&source.pattern, arc, &mut self.events)
-                .map_err(|e| FeedError::Pattern(index, e))?;
+        };
+        let query_sound = |((index, scratch), slot): ((usize, &mut Scratch), &mut SoundSlot)| {
+            let pending = slot.pending_mut();
+            pending.clear();
+            scratch.events.clear();
+            scratch.error = None;
+            if let Some(sound) = graph.sounds.get(index) {
+                match query(&sound.pattern, arc, &mut scratch.events) {
+                    Ok(()) => collect_starts(&scratch.events, clock, first, frames, pending),
+                    Err(e) => scratch.error = Some(e),
+                }
+            }
+        };
+        let (total, max) = self.estimate();
+        let items = self.patterns.len() + self.sounds.len();
+        match pool {
+            Some(pool) if items > 1 && crate::parallel::pays(total, max) => {
+                let np = self.patterns.len();
+                let ns = self.sounds.len().min(slots.len());
+                let patterns = SendPtr(self.patterns.as_mut_ptr());
+                let scratch = SendPtr(self.sounds.as_mut_ptr());
+                let slots = SendPtr(slots.as_mut_ptr());
+                crate::parallel::run_items(pool, np + ns, &|i| {
+                    if i < np {
+                        // SAFETY: i < the patterns' length, and each index runs once:
+                        // no two threads hold the same scratch.
+                        query_pattern((i, unsafe { &mut *patterns.get().add(i) }));
+                    } else {
+                        let k = i - np;
+                        // SAFETY: k < both lengths; each index runs once, so each
+                        // sound's scratch and slot are held by one thread.
+                        let (sc, slot) =
+                            unsafe { (&mut *scratch.get().add(k), &mut *slots.get().add(k)) };
+                        query_sound(((k, sc), slot));
+                    }
+                });
+            }
+            _ => {
+                self.patterns.iter_mut().enumerate().for_each(query_pattern);
+                self.sounds
+                    .iter_mut()
+                    .enumerate()
+                    .zip(slots.iter_mut())
+                    .for_each(query_sound);
+            }
+        }
+        // The first failure in graph order, as a sequential run would report it.
+        for (index, s) in self.patterns.iter().enumerate() {
+            if let Some(e) = s.error {
+                return Err(FeedError::Pattern(index, e));
+            }
+        }
+        for (index, s) in self.sounds.iter().enumerate() {
+            if let Some(e) = s.error {
+                return Err(FeedError::Sound(index, e));
+            }
+        }
+        for (index, nodes) in self.fed.iter().enumerate() {
+            let Some(events) = self.patterns.get(index).map(|s| &s.events) else {
+                continue;
+            };
             for &(node, op) in nodes {
                 let buf = buffers.node_mut(node);
                 let len = frames.min(buf.len());
@@ -71,49 +173,52 @@ impl Feeder {
                 match op {
                     Op::Stepped { .. } => {
                         let held = self.held.get(node).copied().unwrap_or(0.0);
-                        let last = fill_stepped(&self.events, clock, first, held, buf);
+                        let last = fill_stepped(events, clock, first, held, buf);
                         if let Some(h) = self.held.get_mut(node) {
                             *h = last;
                         }
                     }
-                    Op::Trigger { .. } => fill_triggers(&self.events, clock, first, buf),
-                    Op::Gate { .. } => fill_gates(&self.events, clock, first, buf),
+                    Op::Trigger { .. } => fill_triggers(events, clock, first, buf),
+                    Op::Gate { .. } => fill_gates(events, clock, first, buf),
                     _ => {}
                 }
             }
         }
-        sounds.clear_pending();
-        for (index, sound) in graph.sounds.iter().enumerate() {
-            query(&sound.pattern, arc, &mut self.events).map_err(|e| FeedError::Sound(index, e))?;
-            for ev in &self.events {
-                let Some(whole) = ev.whole.filter(|_| ev.has_onset()) else {
-                    continue;
-                };
-                let offset = clock.frame_of(whole.begin) - first;
-                let Ok(offset) = usize::try_from(offset) else {
-                    continue;
-                };
-                if offset >= frames {
-                    continue;
-                }
-                let controls = match &ev.value {
-                    Value::Controls(c) => c.clone(),
-                    other => match crate::pattern::transforms::sound::sound_value(other) {
-                        Value::Controls(c) => c,
-                        _ => continue,
-                    },
-                };
-                sounds.add_start(
-                    index,
-                    PendingStart {
-                        offset,
-                        event_frames: clock.frames_in(whole.duration()),
-                        controls,
-                    },
-                );
-            }
-        }
         Ok(())
+    }
+}
+
+/// A sound's events with an onset in this block as pending voice starts.
+fn collect_starts(
+    events: &[Event<Value>],
+    clock: &Clock,
+    first: i64,
+    frames: usize,
+    pending: &mut Vec<PendingStart>,
+) {
+    for ev in events {
+        let Some(whole) = ev.whole.filter(|_| ev.has_onset()) else {
+            continue;
+        };
+        let offset = clock.frame_of(whole.begin) - first;
+        let Ok(offset) = usize::try_from(offset) else {
+            continue;
+        };
+        if offset >= frames {
+            continue;
+        }
+        let controls = match &ev.value {
+            Value::Controls(c) => c.clone(),
+            other => match crate::pattern::transforms::sound::sound_value(other) {
+                Value::Controls(c) => c,
+                _ => continue,
+            },
+        };
+        pending.push(PendingStart {
+            offset,
+            event_frames: clock.frames_in(whole.duration()),
+            controls,
+        });
     }
 }
 

@@ -33,6 +33,10 @@ pub struct Config {
     pub block: usize,
     /// Voices per sound.
     pub voices: usize,
+    /// Threads running a block: 1 runs everything on the calling thread; more builds
+    /// one rayon pool per runtime that runs the independent items of a stage (and the
+    /// block's pattern queries) in parallel where the cost model says it pays.
+    pub threads: usize,
 }
 
 impl Default for Config {
@@ -41,6 +45,7 @@ impl Default for Config {
             sample_rate: 44_100,
             block: 512,
             voices: crate::voices::VoicePool::DEFAULT_CAPACITY,
+            threads: 1,
         }
     }
 }
@@ -53,13 +58,16 @@ pub struct BlockContext<'a> {
     pub frames: usize,
     /// The cycle position of every frame of the block.
     pub positions: &'a [f64],
+    /// The runtime's rayon pool (`Config::threads` > 1): the engine may run the
+    /// independent items of a stage on it and the calling thread (same result).
+    pub pool: Option<&'a rayon::ThreadPool>,
 }
 
 /// Something that runs a graph's nodes over one block: the interpreter, or the JIT.
 /// The runtime has already filled the fed nodes' buffers; the engine computes every
 /// other node in order, calling `sounds` for `Voices` nodes, and leaves the stereo
 /// master in the master node's buffer.
-pub trait Engine {
+pub trait Engine: Send {
     fn name(&self) -> &'static str;
     fn run(&mut self, ctx: &BlockContext<'_>, buffers: &mut Buffers, sounds: &mut SoundPlayer);
 }
@@ -105,6 +113,8 @@ pub struct Runtime<E: Engine> {
     frame: u64,
     nonfinite: Option<NonFinite>,
     nonfinite_samples: u64,
+    /// The rayon pool (`config.threads` > 1), built once with the runtime.
+    pool: Option<Arc<rayon::ThreadPool>>,
 }
 
 impl<E: Engine> Runtime<E> {
@@ -140,6 +150,7 @@ impl<E: Engine> Runtime<E> {
             frame: 0,
             nonfinite: None,
             nonfinite_samples: 0,
+            pool: crate::parallel::pool(config.threads),
             graph,
         }
     }
@@ -184,6 +195,7 @@ impl<E: Engine> Runtime<E> {
     /// Produces the next `left.len()` frames (at most one block; extra frames of a
     /// longer buffer are left untouched) into `left` and `right`.
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) -> Result<(), RuntimeError> {
+        let pool = self.pool.as_deref();
         let frames = left.len().min(right.len()).min(self.config.block);
         let start = self.frame;
         self.clock.positions(start, &mut self.positions[..frames]);
@@ -195,6 +207,7 @@ impl<E: Engine> Runtime<E> {
                 frames,
                 &mut self.buffers,
                 &mut self.sounds,
+                pool,
             )
             .map_err(|e| {
                 let span = match e {
@@ -207,6 +220,7 @@ impl<E: Engine> Runtime<E> {
             start,
             frames,
             positions: &self.positions[..frames],
+            pool,
         };
         self.engine.run(&ctx, &mut self.buffers, &mut self.sounds);
         self.copy_master(&mut left[..frames], &mut right[..frames]);

@@ -18,14 +18,21 @@ pub struct PendingStart {
     pub controls: Controls,
 }
 
-/// Voice pools and pending starts, one per sound of the graph.
-pub struct SoundPlayer {
-    bank: Arc<SampleBank>,
-    pools: Vec<VoicePool>,
-    pending: Vec<Vec<PendingStart>>,
-    sampled: Vec<Vec<SampledControl>>,
+/// One sound's voice pool, its pending starts and what went wrong starting them: a
+/// slot can be borrowed mutably on its own, so the `voices` calls of one stage (each
+/// its own sound) can run on different threads.
+pub struct SoundSlot {
+    pool: VoicePool,
+    pending: Vec<PendingStart>,
+    sampled: Vec<SampledControl>,
     unknown: BTreeSet<String>,
     without_name: bool,
+}
+
+/// Voice pools and pending starts, one slot per sound of the graph.
+pub struct SoundPlayer {
+    bank: Arc<SampleBank>,
+    slots: Vec<SoundSlot>,
 }
 
 impl SoundPlayer {
@@ -37,45 +44,102 @@ impl SoundPlayer {
         voices: usize,
         sample_rate: u32,
     ) -> SoundPlayer {
-        let n = sampled.len();
         SoundPlayer {
             bank,
-            pools: (0..n)
-                .map(|_| VoicePool::new(voices, sample_rate))
+            slots: sampled
+                .into_iter()
+                .map(|sampled| SoundSlot {
+                    pool: VoicePool::new(voices, sample_rate),
+                    pending: Vec::with_capacity(1024),
+                    sampled,
+                    unknown: BTreeSet::new(),
+                    without_name: false,
+                })
                 .collect(),
-            pending: (0..n).map(|_| Vec::with_capacity(1024)).collect(),
-            sampled,
-            unknown: BTreeSet::new(),
-            without_name: false,
         }
     }
 
     /// Forgets this block's starts (before the runtime collects the next ones).
     pub fn clear_pending(&mut self) {
-        for p in &mut self.pending {
-            p.clear();
+        for s in &mut self.slots {
+            s.pending.clear();
         }
     }
 
     /// Queues an onset for sound `sound`.
     pub fn add_start(&mut self, sound: usize, start: PendingStart) {
-        if let Some(p) = self.pending.get_mut(sound) {
-            p.push(start);
+        if let Some(s) = self.slots.get_mut(sound) {
+            s.pending.push(start);
         }
+    }
+
+    /// The sample bank and every sound's slot, each borrowable on its own.
+    pub fn slots_mut(&mut self) -> (&SampleBank, &mut [SoundSlot]) {
+        (&self.bank, &mut self.slots)
     }
 
     /// Starts this block's voices of sound `sound` (reading each sampled control from
     /// `inputs` at the onset frame) and adds the block's voices into `left`/`right`.
     pub fn render(&mut self, sound: usize, inputs: &[&[f32]], left: &mut [f32], right: &mut [f32]) {
-        let (Some(pool), Some(pending), Some(sampled)) = (
-            self.pools.get_mut(sound),
-            self.pending.get_mut(sound),
-            self.sampled.get(sound),
-        ) else {
-            return;
-        };
-        for start in pending.iter_mut() {
-            for (k, control) in sampled.iter().enumerate() {
+        if let Some(slot) = self.slots.get_mut(sound) {
+            slot.render(&self.bank, inputs, left, right);
+        }
+    }
+
+    /// The onsets of sound `sound` in the last block (with the controls they had
+    /// before sampling signals).
+    pub fn starts(&self, sound: usize) -> &[PendingStart] {
+        self.slots.get(sound).map_or(&[], |s| s.pending.as_slice())
+    }
+
+    /// Voices sounding, over all sounds.
+    pub fn active(&self) -> usize {
+        self.slots.iter().map(|s| s.pool.active()).sum()
+    }
+
+    /// Sample names that events asked for and the bank does not have (over all
+    /// sounds, sorted, each once).
+    pub fn unknown_names(&self) -> impl Iterator<Item = &str> {
+        self.slots
+            .iter()
+            .flat_map(|s| s.unknown.iter().map(|n| n.as_str()))
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
+    }
+
+    /// Whether some sound event had no `s` at all.
+    pub fn had_events_without_name(&self) -> bool {
+        self.slots.iter().any(|s| s.without_name)
+    }
+}
+
+impl SoundSlot {
+    /// This block's pending starts (the feed fills them).
+    pub fn pending_mut(&mut self) -> &mut Vec<PendingStart> {
+        &mut self.pending
+    }
+
+    /// Starts waiting for this block's render.
+    pub fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// Voices sounding in this sound's pool.
+    pub fn active(&self) -> usize {
+        self.pool.active()
+    }
+
+    /// Starts this block's voices (reading each sampled control from `inputs` at the
+    /// onset frame) and adds the block's voices into `left`/`right`.
+    pub fn render(
+        &mut self,
+        bank: &SampleBank,
+        inputs: &[&[f32]],
+        left: &mut [f32],
+        right: &mut [f32],
+    ) {
+        for start in self.pending.iter_mut() {
+            for (k, control) in self.sampled.iter().enumerate() {
                 let value = inputs
                     .get(k)
                     .and_then(|buf: &&[f32]| buf.get(start.offset).copied())
@@ -84,13 +148,9 @@ impl SoundPlayer {
                     .controls
                     .set(control.control, Scalar::Num(f64::from(value)));
             }
-            match VoiceStart::from_controls(
-                &start.controls,
-                start.offset,
-                start.event_frames,
-                &self.bank,
-            ) {
-                Ok(v) => pool.start(v),
+            match VoiceStart::from_controls(&start.controls, start.offset, start.event_frames, bank)
+            {
+                Ok(v) => self.pool.start(v),
                 Err(StartError::UnknownSample(name)) => {
                     if !self.unknown.contains(&name) {
                         self.unknown.insert(name);
@@ -99,27 +159,6 @@ impl SoundPlayer {
                 Err(StartError::NoSound) => self.without_name = true,
             }
         }
-        pool.render(&self.bank, left, right);
-    }
-
-    /// The onsets of sound `sound` in the last block (with the controls they had
-    /// before sampling signals).
-    pub fn starts(&self, sound: usize) -> &[PendingStart] {
-        self.pending.get(sound).map_or(&[], |p| p.as_slice())
-    }
-
-    /// Voices sounding, over all sounds.
-    pub fn active(&self) -> usize {
-        self.pools.iter().map(|p| p.active()).sum()
-    }
-
-    /// Sample names that events asked for and the bank does not have.
-    pub fn unknown_names(&self) -> impl Iterator<Item = &str> {
-        self.unknown.iter().map(|s| s.as_str())
-    }
-
-    /// Whether some sound event had no `s` at all.
-    pub fn had_events_without_name(&self) -> bool {
-        self.without_name
+        self.pool.render(bank, left, right);
     }
 }
