@@ -12,8 +12,7 @@ use crate::dsp::{approx, effects, env, filter, osc};
 use crate::ir::{Graph, Node, Op, Operand};
 use crate::runtime::{BlockContext, Buffers, Config, Engine, Inputs, SoundPlayer};
 
-/// The most signals a sound samples (one per control).
-const MAX_SAMPLED: usize = 16;
+use crate::runtime::sounds::MAX_SAMPLED;
 
 /// Per-node state, one instance per channel where the kernel has state.
 enum State {
@@ -136,7 +135,7 @@ impl Engine for Interpreter {
                 continue;
             }
             if node.op == Op::Master {
-                run_master(&ins, out, block, n);
+                crate::runtime::mix_master(&node.inputs, ins.before, out, block, n);
                 continue;
             }
             for c in 0..node.channels {
@@ -191,20 +190,6 @@ fn run_voices(
     }
     let (left, right) = out.split_at_mut(block);
     sounds.render(sound, &sampled[..count], &mut left[..n], &mut right[..n]);
-}
-
-fn run_master(ins: &InputView<'_>, out: &mut [f32], block: usize, n: usize) {
-    out.fill(0.0);
-    for c in 0..2 {
-        let Some(o) = out.get_mut(c * block..c * block + n) else {
-            continue;
-        };
-        for k in 0..ins.len() {
-            for (y, x) in o.iter_mut().zip(ins.get(k, c)) {
-                *y += *x;
-            }
-        }
-    }
 }
 
 /// Applies `f` to each frame of inputs `a` and `b`.

@@ -28,7 +28,7 @@ use super::JitError;
 use crate::ir::{Graph, Operand};
 use crate::parallel::SendPtr;
 use crate::passes::{Item, Plan};
-use crate::runtime::sounds::SoundSlot;
+use crate::runtime::sounds::{SoundSlot, MAX_SAMPLED};
 use crate::runtime::{BlockContext, Buffers, Config, Engine, SoundPlayer};
 
 /// How long each phase of compiling took.
@@ -329,9 +329,6 @@ fn stage_estimate(
     (total, max)
 }
 
-/// The most signals a sound samples.
-const MAX_SAMPLED: usize = 16;
-
 /// Runs one voices call over raw arena pointers.
 ///
 /// # Safety
@@ -374,29 +371,9 @@ unsafe fn run_voices(
 }
 
 fn run_master(graph: &Graph, buffers: &mut Buffers, block: usize, n: usize) {
-    let id = graph.master;
-    let Some(node) = graph.nodes.get(id) else {
+    let Some(node) = graph.nodes.get(graph.master) else {
         return;
     };
-    let (before, out) = buffers.split_at(id);
-    out.fill(0.0);
-    for c in 0..2 {
-        let Some(o) = out.get_mut(c * block..c * block + n) else {
-            continue;
-        };
-        for op in &node.inputs {
-            match op {
-                Operand::Node(j) => {
-                    for (y, x) in o.iter_mut().zip(before.channel(*j, c)) {
-                        *y += *x;
-                    }
-                }
-                Operand::Const(k) => {
-                    for y in o.iter_mut() {
-                        *y += *k;
-                    }
-                }
-            }
-        }
-    }
+    let (before, out) = buffers.split_at(graph.master);
+    crate::runtime::mix_master(&node.inputs, before, out, block, n);
 }

@@ -133,14 +133,7 @@ impl SingleOp {
             b.finalize(frontend);
         }
         let clif = ctx.func.display().to_string();
-        module
-            .define_function(id, &mut ctx)
-            .map_err(|e| JitError::Compile(format!("{e:?}\n{clif}")))?;
-        module.clear_context(&mut ctx);
-        module
-            .finalize_definitions()
-            .map_err(JitError::from_module)?;
-        let code = module.get_finalized_function(id);
+        let code = define_one(&mut module, id, &mut ctx, &clif)?;
         // SAFETY: the function was declared with exactly this signature above.
         let func = unsafe { std::mem::transmute::<*const u8, KernelFn>(code) };
         let state = inits
@@ -194,6 +187,24 @@ pub fn initial_state(op: Op, lanes: [Op; 4], sample_rate: f32) -> Vec<StateInit>
     kernel::state(op, &lanes, [0; 4], sample_rate)
 }
 
+/// Compiles the one function of a harness module and makes it executable; `clif`
+/// (its text) goes into the error if Cranelift rejects it.
+fn define_one(
+    module: &mut cranelift_jit::JITModule,
+    id: cranelift_module::FuncId,
+    ctx: &mut Context,
+    clif: &str,
+) -> Result<*const u8, JitError> {
+    module
+        .define_function(id, ctx)
+        .map_err(|e| JitError::Compile(format!("{e:?}\n{clif}")))?;
+    module.clear_context(ctx);
+    module
+        .finalize_definitions()
+        .map_err(JitError::from_module)?;
+    Ok(module.get_finalized_function(id))
+}
+
 type MapFn = unsafe extern "C" fn(*const f32, *mut f32, i64);
 
 /// A function applying `f` (an emitter of one `f32x4` from one `f32x4`) to a slice,
@@ -245,14 +256,7 @@ impl MapFunction {
             b.seal_all_blocks();
             b.finalize(frontend);
         }
-        module
-            .define_function(id, &mut ctx)
-            .map_err(|e| JitError::Compile(format!("{e:?}")))?;
-        module.clear_context(&mut ctx);
-        module
-            .finalize_definitions()
-            .map_err(JitError::from_module)?;
-        let code = module.get_finalized_function(id);
+        let code = define_one(&mut module, id, &mut ctx, "")?;
         // SAFETY: declared with this signature above.
         let func = unsafe { std::mem::transmute::<*const u8, MapFn>(code) };
         Ok(MapFunction {

@@ -275,3 +275,29 @@ impl<E: Engine> Runtime<E> {
 fn left_len(buffers: &Buffers) -> usize {
     buffers.block()
 }
+
+/// The master node's work, the same for every engine: sums `inputs` (the outputs, in
+/// order; a mono one into both channels, a constant added as it is) into the stereo
+/// `out` (`2 × block` samples) over the first `n` frames, reading from `before`.
+pub fn mix_master(inputs: &[Operand], before: Inputs<'_>, out: &mut [f32], block: usize, n: usize) {
+    out.fill(0.0);
+    for c in 0..2 {
+        let Some(o) = out.get_mut(c * block..c * block + n) else {
+            continue;
+        };
+        for op in inputs {
+            match op {
+                Operand::Node(j) => {
+                    for (y, x) in o.iter_mut().zip(before.channel(*j, c)) {
+                        *y += *x;
+                    }
+                }
+                Operand::Const(k) => {
+                    for y in o.iter_mut() {
+                        *y += *k;
+                    }
+                }
+            }
+        }
+    }
+}

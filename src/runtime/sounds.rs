@@ -9,6 +9,9 @@ use crate::pattern::value::{Controls, Scalar};
 use crate::samples::SampleBank;
 use crate::voices::{StartError, VoicePool, VoiceStart};
 
+/// The most signals one sound samples (one per control, with room to spare).
+pub const MAX_SAMPLED: usize = 16;
+
 /// An event onset waiting for its `Voices` node to run: the signals that its
 /// controls sample are only known once the node's inputs have been computed.
 #[derive(Clone, Debug)]
