@@ -10,13 +10,18 @@
 
 use crate::time::{Rational, Span};
 
-/// The mapping between frames and cycles for one tempo and sample rate.
+/// The mapping between frames and cycles for one tempo and sample rate, from an
+/// origin: frame `origin_frame` is at cycle `origin_cycle` (frame 0 at cycle 0 for a
+/// clock that starts with the patch; a live reload that changes the tempo continues
+/// the cycle position of the frame where it takes over).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Clock {
     /// Frames per cycle, exact: sample rate / cycles per second.
     frames_per_cycle: Rational,
     sample_rate: u32,
     cps: f64,
+    origin_frame: u64,
+    origin_cycle: Rational,
 }
 
 impl Clock {
@@ -32,6 +37,34 @@ impl Clock {
             frames_per_cycle,
             sample_rate,
             cps,
+            origin_frame: 0,
+            origin_cycle: Rational::ZERO,
+        }
+    }
+
+    /// A clock at tempo `cps` that continues this one from `frame` on: frame `frame`
+    /// is at the same (exact) cycle position in both.
+    pub fn continued_at(&self, cps: f64, frame: u64) -> Clock {
+        let mut next = Clock::new(cps, self.sample_rate);
+        next.origin_frame = frame;
+        next.origin_cycle = self.cycle_at(frame);
+        next
+    }
+
+    /// The exact cycle position of frame `frame`.
+    pub fn cycle_at(&self, frame: u64) -> Rational {
+        let num = self.frames_per_cycle.numer() as i128;
+        let den = self.frames_per_cycle.denom() as i128;
+        let since = frame as i128 - self.origin_frame as i128;
+        self.from_origin(rational_from_i128(since * den, num))
+    }
+
+    /// `t` cycles after the origin's cycle.
+    fn from_origin(&self, t: Rational) -> Rational {
+        if self.origin_cycle == Rational::ZERO {
+            t
+        } else {
+            self.origin_cycle + t
         }
     }
 
@@ -53,24 +86,30 @@ impl Clock {
         Span::new(self.half_frame_before(start), self.half_frame_before(end))
     }
 
-    /// The time of frame `f - 1/2`: `(2f - 1) / (2 fpc)`.
+    /// The time of frame `f - 1/2`: `c0 + (2(f - f0) - 1) / (2 fpc)`.
     fn half_frame_before(&self, frame: u64) -> Rational {
         let num = self.frames_per_cycle.numer() as i128;
         let den = self.frames_per_cycle.denom() as i128;
-        let n = (2 * frame as i128 - 1) * den;
+        let n = (2 * (frame as i128 - self.origin_frame as i128) - 1) * den;
         let d = 2 * num;
-        rational_from_i128(n, d)
+        self.from_origin(rational_from_i128(n, d))
     }
 
     /// The frame an instant of pattern time rounds to: `floor(t · fpc + 1/2)`.
     /// Computed in 128-bit integers, so it is exact for any representable time.
     pub fn frame_of(&self, t: Rational) -> i64 {
+        let origin = self.origin_frame as i128;
+        let t = if self.origin_cycle == Rational::ZERO {
+            t
+        } else {
+            t - self.origin_cycle
+        };
         let num = self.frames_per_cycle.numer() as i128;
         let den = self.frames_per_cycle.denom() as i128;
         // t·fpc + 1/2 = (2·t.num·num + t.den·den) / (2·t.den·den)
         let n = 2 * t.numer() as i128 * num + t.denom() as i128 * den;
         let d = 2 * t.denom() as i128 * den;
-        let f = n.div_euclid(d);
+        let f = n.div_euclid(d) + origin;
         f.clamp(i64::MIN as i128, i64::MAX as i128) as i64
     }
 
@@ -82,8 +121,10 @@ impl Clock {
     /// Fills `out` with the cycle position of each frame from `start` on.
     pub fn positions(&self, start: u64, out: &mut [f64]) {
         let per_frame = self.cps / f64::from(self.sample_rate);
+        let c0 = self.origin_cycle.to_f64();
+        let first = start as f64 - self.origin_frame as f64;
         for (i, p) in out.iter_mut().enumerate() {
-            *p = (start + i as u64) as f64 * per_frame;
+            *p = c0 + (first + i as f64) * per_frame;
         }
     }
 }
@@ -128,6 +169,27 @@ mod tests {
         let c = Clock::new(0.5167, 44_100);
         assert_eq!(c.frame_of(r(1, 1)), 85_349);
         assert_eq!(c.frame_of(r(3, 1)), 256_048);
+    }
+
+    #[test]
+    fn a_continued_clock_keeps_the_cycle_position_and_changes_the_tempo() {
+        // 0.5 cps at 48 kHz: frame 96000 is cycle 1. From there on at 2 cps a cycle
+        // is 24000 frames: cycle 2 is frame 120000, cycle 3/2 is frame 108000.
+        let a = Clock::new(0.5, 48_000);
+        let b = a.continued_at(2.0, 96_000);
+        assert_eq!(a.cycle_at(96_000), r(1, 1));
+        assert_eq!(b.cycle_at(96_000), r(1, 1));
+        assert_eq!(b.frame_of(r(2, 1)), 120_000);
+        assert_eq!(b.frame_of(r(3, 2)), 108_000);
+        assert_eq!(b.cycle_at(120_000), r(2, 1));
+        // The arcs still tile time and hold their onsets.
+        let x = b.block_arc(96_000, 512);
+        assert_eq!(x.begin, r(47_999, 48_000));
+        assert_eq!(x.end, b.block_arc(96_512, 512).begin);
+        let mut pos = [0.0; 2];
+        b.positions(120_000, &mut pos);
+        assert_eq!(pos[0], 2.0);
+        assert!((pos[1] - (2.0 + 2.0 / 48_000.0)).abs() < 1e-12);
     }
 
     #[test]

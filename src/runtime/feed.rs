@@ -1,9 +1,15 @@
 //! Patterns into buffers: once per block, every pattern of the graph is queried for
 //! the block's arc, and its events become the stepped values, triggers and gates of
 //! the nodes it feeds, and the voice starts of the sounds, at exact frames.
+//!
+//! The feed has two halves: [`BlockEvents::query`] asks the patterns (which
+//! allocates: joins build scratch vectors, events own their words), and
+//! [`Feeder::apply`] writes the events into buffers and voice slots (which does
+//! not). Offline rendering does both in turn; live playback queries on another
+//! thread, ahead of time, and applies on the audio thread.
 
 use super::clock::Clock;
-use super::sounds::{PendingStart, SoundPlayer, SoundSlot};
+use super::sounds::{PendingStart, SoundPlayer};
 use super::Buffers;
 use crate::ir::{Graph, NodeId, Op};
 use crate::parallel::SendPtr;
@@ -11,16 +17,30 @@ use crate::pattern::value::{parse_note_name, Value};
 use crate::pattern::{sort_events, Event};
 use crate::time::{overflow_guard, Span, TimeOverflow};
 
-/// Which nodes each pattern feeds, and the values held by stepped nodes.
+/// Which nodes each pattern feeds, and the values held by stepped nodes: the half of
+/// the feed that writes a block's events into the graph's buffers and voice slots.
+/// It never queries a pattern and never allocates, so it can run on the audio thread
+/// while the queries run elsewhere ([`BlockEvents::query`]).
 pub struct Feeder {
     /// For each pattern of the graph: the nodes (and their operations) it feeds.
     fed: Vec<Vec<(NodeId, Op)>>,
     /// The value each node last held (stepped nodes only; indexed by node).
     held: Vec<f32>,
-    /// One scratch per pattern, so that the queries can run on different threads.
+}
+
+/// Every pattern's and every sound's events for one block of frames: what the
+/// queries produce and [`Feeder::apply`] consumes. Its vectors keep their capacity
+/// from block to block, so a `BlockEvents` handed back and forth between a query
+/// thread and the audio thread is allocated once, on the query thread.
+pub struct BlockEvents {
+    start: u64,
+    frames: usize,
+    /// One scratch per pattern (queried only if it feeds some node).
     patterns: Vec<Scratch>,
-    /// One scratch per sound.
+    used: Vec<bool>,
+    /// One scratch per sound, with the voice starts its events make.
     sounds: Vec<Scratch>,
+    starts: Vec<Vec<PendingStart>>,
 }
 
 /// A pattern's (or sound's) events of this block, and how its query went.
@@ -60,112 +80,48 @@ impl Feeder {
         Feeder {
             fed,
             held: vec![0.0; graph.nodes.len()],
-            patterns: (0..graph.patterns.len()).map(|_| Scratch::new()).collect(),
-            sounds: (0..graph.sounds.len()).map(|_| Scratch::new()).collect(),
         }
     }
 
-    /// The estimated cost of this block's queries from the last block's events (the
-    /// total and the largest one query), in nanoseconds.
-    pub fn estimate(&self) -> (f64, f64) {
-        let mut total = 0.0;
-        let mut max: f64 = 0.0;
-        for s in self.patterns.iter().chain(&self.sounds) {
-            let ns = s.events.len() as f64 * crate::parallel::EVENT_NS;
-            total += ns;
-            max = max.max(ns);
-        }
-        (total, max)
+    /// The value stepped node `node` holds at the end of the last block.
+    pub fn held(&self, node: NodeId) -> Option<f32> {
+        self.held.get(node).copied()
     }
 
-    /// Queries every pattern and sound for frames `[start, start+frames)`. With a
-    /// `pool`, the queries (each into its own scratch, each sound's starts into its
-    /// own slot) run on the pool and the calling thread when the estimate says it
-    /// pays; the result is the same either way.
-    #[allow(clippy::too_many_arguments)]
-    pub fn feed(
+    /// Sets the value stepped node `node` holds (a reload continuing a node of the
+    /// previous program).
+    pub fn set_held(&mut self, node: NodeId, value: f32) {
+        if let Some(h) = self.held.get_mut(node) {
+            *h = value;
+        }
+    }
+
+    /// Writes `events` (queried for this graph and these frames) into the buffers of
+    /// the nodes they feed, and hands each sound's voice starts to its slot. The
+    /// starts are exchanged, not copied: the slot's previous starts go back in
+    /// `events`, so whatever they own is dropped by whoever clears `events` next.
+    /// Allocates nothing.
+    pub fn apply(
         &mut self,
-        graph: &Graph,
+        events: &mut BlockEvents,
         clock: &Clock,
-        start: u64,
-        frames: usize,
         buffers: &mut Buffers,
         sounds: &mut SoundPlayer,
-        pool: Option<&rayon::ThreadPool>,
-    ) -> Result<(), FeedError> {
-        let arc = clock.block_arc(start, frames);
-        let first = start as i64;
+    ) {
+        let first = events.start as i64;
+        let frames = events.frames;
         let (_, slots) = sounds.slots_mut();
-        let fed = &self.fed;
-        let query_pattern = |(index, scratch): (usize, &mut Scratch)| {
-            scratch.events.clear();
-            scratch.error = None;
-            if fed.get(index).is_some_and(|v| !v.is_empty()) {
-                if let Some(source) = graph.patterns.get(index) {
-                    scratch.error = query(&source.pattern, arc, &mut scratch.events).err();
-                }
-            }
-        };
-        let query_sound = |((index, scratch), slot): ((usize, &mut Scratch), &mut SoundSlot)| {
-            let pending = slot.pending_mut();
-            pending.clear();
-            scratch.events.clear();
-            scratch.error = None;
-            if let Some(sound) = graph.sounds.get(index) {
-                match query(&sound.pattern, arc, &mut scratch.events) {
-                    Ok(()) => collect_starts(&scratch.events, clock, first, frames, pending),
-                    Err(e) => scratch.error = Some(e),
-                }
-            }
-        };
-        let (total, max) = self.estimate();
-        let items = self.patterns.len() + self.sounds.len();
-        match pool {
-            Some(pool) if items > 1 && crate::parallel::pays(total, max) => {
-                let np = self.patterns.len();
-                let ns = self.sounds.len().min(slots.len());
-                let patterns = SendPtr(self.patterns.as_mut_ptr());
-                let scratch = SendPtr(self.sounds.as_mut_ptr());
-                let slots = SendPtr(slots.as_mut_ptr());
-                crate::parallel::run_items(pool, np + ns, &|i| {
-                    if i < np {
-                        // SAFETY: i < the patterns' length, and each index runs once:
-                        // no two threads hold the same scratch.
-                        query_pattern((i, unsafe { &mut *patterns.get().add(i) }));
-                    } else {
-                        let k = i - np;
-                        // SAFETY: k < both lengths; each index runs once, so each
-                        // sound's scratch and slot are held by one thread.
-                        let (sc, slot) =
-                            unsafe { (&mut *scratch.get().add(k), &mut *slots.get().add(k)) };
-                        query_sound(((k, sc), slot));
-                    }
-                });
-            }
-            _ => {
-                self.patterns.iter_mut().enumerate().for_each(query_pattern);
-                self.sounds
-                    .iter_mut()
-                    .enumerate()
-                    .zip(slots.iter_mut())
-                    .for_each(query_sound);
-            }
+        for (slot, starts) in slots.iter_mut().zip(events.starts.iter_mut()) {
+            std::mem::swap(slot.pending_mut(), starts);
         }
-        // The first failure in graph order, as a sequential run would report it.
-        for (index, s) in self.patterns.iter().enumerate() {
-            if let Some(e) = s.error {
-                return Err(FeedError::Pattern(index, e));
-            }
-        }
-        for (index, s) in self.sounds.iter().enumerate() {
-            if let Some(e) = s.error {
-                return Err(FeedError::Sound(index, e));
-            }
+        for (k, slot) in slots.iter_mut().enumerate() {
+            slot.set_fresh(k < events.starts.len());
         }
         for (index, nodes) in self.fed.iter().enumerate() {
-            let Some(events) = self.patterns.get(index).map(|s| &s.events) else {
+            let Some(scratch) = events.patterns.get(index) else {
                 continue;
             };
+            let events = &scratch.events;
             for &(node, op) in nodes {
                 let buf = buffers.node_mut(node);
                 let len = frames.min(buf.len());
@@ -182,6 +138,209 @@ impl Feeder {
                     Op::Gate { .. } => fill_gates(events, clock, first, buf),
                     _ => {}
                 }
+            }
+        }
+    }
+}
+
+impl Feeder {
+    /// A block without events (its queries were not ready in time): stepped nodes
+    /// hold their values, triggers and gates are off, and no voice starts. The
+    /// slots' previous starts are only marked stale, not dropped (what they own is
+    /// freed on the query thread, never here).
+    pub fn apply_none(
+        &mut self,
+        start: u64,
+        frames: usize,
+        buffers: &mut Buffers,
+        sounds: &mut SoundPlayer,
+    ) {
+        let _ = start;
+        let (_, slots) = sounds.slots_mut();
+        for slot in slots.iter_mut() {
+            slot.set_fresh(false);
+        }
+        for nodes in &self.fed {
+            for &(node, op) in nodes {
+                let held = self.held.get(node).copied().unwrap_or(0.0);
+                let buf = buffers.node_mut(node);
+                let len = frames.min(buf.len());
+                match op {
+                    Op::Stepped { .. } => buf[..len].fill(held),
+                    _ => buf[..len].fill(0.0),
+                }
+            }
+        }
+    }
+}
+
+impl BlockEvents {
+    /// Events for no graph (allocates nothing).
+    pub fn empty() -> BlockEvents {
+        BlockEvents {
+            start: 0,
+            frames: 0,
+            patterns: Vec::new(),
+            used: Vec::new(),
+            sounds: Vec::new(),
+            starts: Vec::new(),
+        }
+    }
+
+    /// Room for the events of `graph`'s patterns and sounds.
+    pub fn new(graph: &Graph) -> BlockEvents {
+        let mut events = BlockEvents::empty();
+        events.prepare(graph);
+        events
+    }
+
+    /// Makes room for `graph`'s patterns and sounds (keeping what capacity there is):
+    /// one `BlockEvents` can serve one program, then the next.
+    pub fn prepare(&mut self, graph: &Graph) {
+        self.clear();
+        self.patterns
+            .resize_with(graph.patterns.len(), Scratch::new);
+        self.used.clear();
+        self.used.resize(graph.patterns.len(), false);
+        for node in &graph.nodes {
+            if let Op::Stepped { pattern } | Op::Trigger { pattern } | Op::Gate { pattern } =
+                node.op
+            {
+                if let Some(u) = self.used.get_mut(pattern) {
+                    *u = true;
+                }
+            }
+        }
+        self.sounds.resize_with(graph.sounds.len(), Scratch::new);
+        self.starts
+            .resize_with(graph.sounds.len(), || Vec::with_capacity(256));
+    }
+
+    /// Drops every event and start (and what they own).
+    pub fn clear(&mut self) {
+        for s in self.patterns.iter_mut().chain(self.sounds.iter_mut()) {
+            s.events.clear();
+            s.error = None;
+        }
+        for s in &mut self.starts {
+            s.clear();
+        }
+        self.frames = 0;
+    }
+
+    /// The first frame of the block these events are for.
+    pub fn start(&self) -> u64 {
+        self.start
+    }
+
+    /// Frames in that block.
+    pub fn frames(&self) -> usize {
+        self.frames
+    }
+
+    /// Voice starts over all sounds.
+    pub fn start_count(&self) -> usize {
+        self.starts.iter().map(Vec::len).sum()
+    }
+
+    /// Each sound's starts, for a check before they reach the audio thread.
+    pub fn starts_mut(&mut self) -> impl Iterator<Item = &mut Vec<PendingStart>> {
+        self.starts.iter_mut()
+    }
+
+    /// The estimated cost of this block's queries from the last block's events (the
+    /// total and the largest one query), in nanoseconds.
+    pub fn estimate(&self) -> (f64, f64) {
+        let mut total = 0.0;
+        let mut max: f64 = 0.0;
+        for s in self.patterns.iter().chain(&self.sounds) {
+            let ns = s.events.len() as f64 * crate::parallel::EVENT_NS;
+            total += ns;
+            max = max.max(ns);
+        }
+        (total, max)
+    }
+
+    /// Queries every pattern and sound of `graph` (the graph these events were
+    /// prepared for) for frames `[start, start+frames)`. With a `pool`, the queries
+    /// (each into its own scratch) run on the pool and the calling thread when the
+    /// estimate says it pays; the result is the same either way.
+    pub fn query(
+        &mut self,
+        graph: &Graph,
+        clock: &Clock,
+        start: u64,
+        frames: usize,
+        pool: Option<&rayon::ThreadPool>,
+    ) -> Result<(), FeedError> {
+        let arc = clock.block_arc(start, frames);
+        let first = start as i64;
+        self.start = start;
+        self.frames = frames;
+        let used = &self.used;
+        let query_pattern = |(index, scratch): (usize, &mut Scratch)| {
+            scratch.events.clear();
+            scratch.error = None;
+            if used.get(index).copied().unwrap_or(false) {
+                if let Some(source) = graph.patterns.get(index) {
+                    scratch.error = query(&source.pattern, arc, &mut scratch.events).err();
+                }
+            }
+        };
+        let query_sound =
+            |((index, scratch), pending): ((usize, &mut Scratch), &mut Vec<PendingStart>)| {
+                pending.clear();
+                scratch.events.clear();
+                scratch.error = None;
+                if let Some(sound) = graph.sounds.get(index) {
+                    match query(&sound.pattern, arc, &mut scratch.events) {
+                        Ok(()) => collect_starts(&scratch.events, clock, first, frames, pending),
+                        Err(e) => scratch.error = Some(e),
+                    }
+                }
+            };
+        let (total, max) = self.estimate();
+        let items = self.patterns.len() + self.sounds.len();
+        match pool {
+            Some(pool) if items > 1 && crate::parallel::pays(total, max) => {
+                let np = self.patterns.len();
+                let ns = self.sounds.len().min(self.starts.len());
+                let patterns = SendPtr(self.patterns.as_mut_ptr());
+                let scratch = SendPtr(self.sounds.as_mut_ptr());
+                let starts = SendPtr(self.starts.as_mut_ptr());
+                crate::parallel::run_items(pool, np + ns, &|i| {
+                    if i < np {
+                        // SAFETY: i < the patterns' length, and each index runs once:
+                        // no two threads hold the same scratch.
+                        query_pattern((i, unsafe { &mut *patterns.get().add(i) }));
+                    } else {
+                        let k = i - np;
+                        // SAFETY: k < both lengths; each index runs once, so each
+                        // sound's scratch and starts are held by one thread.
+                        let (sc, st) =
+                            unsafe { (&mut *scratch.get().add(k), &mut *starts.get().add(k)) };
+                        query_sound(((k, sc), st));
+                    }
+                });
+            }
+            _ => {
+                self.patterns.iter_mut().enumerate().for_each(query_pattern);
+                self.sounds
+                    .iter_mut()
+                    .enumerate()
+                    .zip(self.starts.iter_mut())
+                    .for_each(query_sound);
+            }
+        }
+        // The first failure in graph order, as a sequential run would report it.
+        for (index, s) in self.patterns.iter().enumerate() {
+            if let Some(e) = s.error {
+                return Err(FeedError::Pattern(index, e));
+            }
+        }
+        for (index, s) in self.sounds.iter().enumerate() {
+            if let Some(e) = s.error {
+                return Err(FeedError::Sound(index, e));
             }
         }
         Ok(())

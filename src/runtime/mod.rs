@@ -23,6 +23,7 @@ pub use sounds::SoundPlayer;
 
 use crate::ir::{Graph, NodeId, Op, Operand};
 use crate::samples::SampleBank;
+pub use feed::BlockEvents;
 use feed::{FeedError, Feeder};
 
 /// How a patch is run.
@@ -106,6 +107,8 @@ pub struct Runtime<E: Engine> {
     clock: Clock,
     buffers: Buffers,
     feeder: Feeder,
+    /// This runtime's own block of events (offline: queried, then applied).
+    events: BlockEvents,
     sounds: SoundPlayer,
     positions: Vec<f64>,
     /// Feedback nodes and the node each reads from the previous block.
@@ -126,6 +129,7 @@ impl<E: Engine> Runtime<E> {
         let clock = Clock::new(graph.cps, config.sample_rate);
         let buffers = Buffers::new(&graph, config.block);
         let feeder = Feeder::new(&graph);
+        let events = BlockEvents::new(&graph);
         let sampled = graph.sounds.iter().map(|s| s.sampled.clone()).collect();
         let sounds = SoundPlayer::new(bank, sampled, config.voices, config.sample_rate);
         let feedback = graph
@@ -144,6 +148,7 @@ impl<E: Engine> Runtime<E> {
             clock,
             buffers,
             feeder,
+            events,
             sounds,
             positions: vec![0.0; config.block],
             feedback,
@@ -193,29 +198,59 @@ impl<E: Engine> Runtime<E> {
     }
 
     /// Produces the next `left.len()` frames (at most one block; extra frames of a
-    /// longer buffer are left untouched) into `left` and `right`.
+    /// longer buffer are left untouched) into `left` and `right`: queries the
+    /// patterns for them, then runs the block ([`Runtime::process_events`]).
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) -> Result<(), RuntimeError> {
+        let frames = left.len().min(right.len()).min(self.config.block);
+        let mut events = std::mem::replace(&mut self.events, BlockEvents::empty());
+        let queried = self.query(self.frame, frames, &mut events);
+        let result = queried.map(|()| self.process_events(&mut events, left, right));
+        self.events = events;
+        result
+    }
+
+    /// Queries this runtime's patterns for frames `[start, start+frames)` into
+    /// `events` (prepared for this runtime's graph).
+    pub fn query(
+        &self,
+        start: u64,
+        frames: usize,
+        events: &mut BlockEvents,
+    ) -> Result<(), RuntimeError> {
+        query_block(
+            &self.graph,
+            &self.clock,
+            start,
+            frames,
+            events,
+            self.pool.as_deref(),
+        )
+    }
+
+    /// Runs the next block with events queried for it elsewhere (live playback
+    /// queries ahead on another thread): writes them into the fed nodes' buffers and
+    /// voice slots, runs the engine, copies the guarded master into `left`/`right`
+    /// and keeps the feedback buses. `events` must have been queried for this graph
+    /// and for the frames starting at [`Runtime::frame`]; if they were not (a late
+    /// query thread), the block runs without new events. Allocates nothing: it is
+    /// what the audio thread calls.
+    pub fn process_events(
+        &mut self,
+        events: &mut BlockEvents,
+        left: &mut [f32],
+        right: &mut [f32],
+    ) {
         let pool = self.pool.as_deref();
         let frames = left.len().min(right.len()).min(self.config.block);
         let start = self.frame;
         self.clock.positions(start, &mut self.positions[..frames]);
-        self.feeder
-            .feed(
-                &self.graph,
-                &self.clock,
-                start,
-                frames,
-                &mut self.buffers,
-                &mut self.sounds,
-                pool,
-            )
-            .map_err(|e| {
-                let span = match e {
-                    FeedError::Pattern(i, _) => self.graph.patterns.get(i).and_then(|p| p.span),
-                    FeedError::Sound(i, _) => self.graph.sounds.get(i).and_then(|s| s.span),
-                };
-                RuntimeError::TimeOverflow { span }
-            })?;
+        if events.start() == start && events.frames() == frames {
+            self.feeder
+                .apply(events, &self.clock, &mut self.buffers, &mut self.sounds);
+        } else {
+            self.feeder
+                .apply_none(start, frames, &mut self.buffers, &mut self.sounds);
+        }
         let ctx = BlockContext {
             start,
             frames,
@@ -228,7 +263,6 @@ impl<E: Engine> Runtime<E> {
             self.buffers.copy_node(from, to);
         }
         self.frame += frames as u64;
-        Ok(())
     }
 
     /// The master into `left`/`right`, with every non-finite sample replaced by 0.
@@ -274,6 +308,27 @@ impl<E: Engine> Runtime<E> {
 
 fn left_len(buffers: &Buffers) -> usize {
     buffers.block()
+}
+
+/// Queries `graph`'s patterns for frames `[start, start+frames)` into `events`
+/// (prepared for `graph`), on `pool` and the calling thread where that pays.
+pub fn query_block(
+    graph: &Graph,
+    clock: &Clock,
+    start: u64,
+    frames: usize,
+    events: &mut BlockEvents,
+    pool: Option<&rayon::ThreadPool>,
+) -> Result<(), RuntimeError> {
+    events
+        .query(graph, clock, start, frames, pool)
+        .map_err(|e| {
+            let span = match e {
+                FeedError::Pattern(i, _) => graph.patterns.get(i).and_then(|p| p.span),
+                FeedError::Sound(i, _) => graph.sounds.get(i).and_then(|s| s.span),
+            };
+            RuntimeError::TimeOverflow { span }
+        })
 }
 
 /// The master node's work, the same for every engine: sums `inputs` (the outputs, in

@@ -30,6 +30,9 @@ pub struct SoundSlot {
     sampled: Vec<SampledControl>,
     unknown: BTreeSet<String>,
     without_name: bool,
+    /// Whether `pending` holds this block's starts (false when the block's events
+    /// came too late: the stale starts are kept, not dropped, and not played).
+    fresh: bool,
 }
 
 /// Voice pools and pending starts, one slot per sound of the graph.
@@ -53,10 +56,11 @@ impl SoundPlayer {
                 .into_iter()
                 .map(|sampled| SoundSlot {
                     pool: VoicePool::new(voices, sample_rate),
-                    pending: Vec::with_capacity(1024),
+                    pending: Vec::with_capacity(256),
                     sampled,
                     unknown: BTreeSet::new(),
                     without_name: false,
+                    fresh: true,
                 })
                 .collect(),
         }
@@ -122,6 +126,11 @@ impl SoundSlot {
         &mut self.pending
     }
 
+    /// Whether the pending starts are this block's (see [`crate::runtime::feed::Feeder::apply_none`]).
+    pub fn set_fresh(&mut self, fresh: bool) {
+        self.fresh = fresh;
+    }
+
     /// Starts waiting for this block's render.
     pub fn pending_len(&self) -> usize {
         self.pending.len()
@@ -141,7 +150,12 @@ impl SoundSlot {
         left: &mut [f32],
         right: &mut [f32],
     ) {
-        for start in self.pending.iter_mut() {
+        let pending = if self.fresh {
+            &mut self.pending[..]
+        } else {
+            &mut [][..]
+        };
+        for start in pending.iter_mut() {
             for (k, control) in self.sampled.iter().enumerate() {
                 let value = inputs
                     .get(k)
