@@ -60,9 +60,14 @@ enum Command {
         #[command(flatten)]
         audio: AudioArgs,
     },
-    /// Compile a patch to native code. With `-o`, render it to a WAV file through
-    /// the JIT; `--dump-clif` prints the Cranelift IR of every stage, `--timings`
-    /// the time each compile phase took.
+    /// Compile a patch to native code and play it live, reloading it whenever the
+    /// file is saved (without a glitch: what did not change keeps its state, what
+    /// did is crossfaded; a version that does not compile leaves the last one
+    /// playing). With `-o`, render it to a WAV file through the JIT instead;
+    /// `--dump-clif` prints the Cranelift IR of every stage, `--timings` the time
+    /// each compile phase took.
+    ///
+    /// Example: phonon jit fixtures/house.ph --sink null --duration 10
     Jit {
         /// The patch file (`*.ph`).
         patch: PathBuf,
@@ -75,6 +80,11 @@ enum Command {
         /// Print the time from text to runnable kernels, phase by phase.
         #[arg(long)]
         timings: bool,
+        /// Where live playback goes: `device` (the default sound card; needs the
+        /// `audio` feature) or `null` (the same real-time loop against a clock,
+        /// reporting timing and underruns).
+        #[arg(long, value_enum, default_value = "device")]
+        sink: SinkArg,
         #[command(flatten)]
         audio: AudioArgs,
     },
@@ -182,6 +192,14 @@ impl AudioArgs {
     }
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum SinkArg {
+    /// The default sound card.
+    Device,
+    /// No sound card: a clock.
+    Null,
+}
+
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
 enum EngineArg {
     /// Native code compiled by Cranelift.
@@ -253,13 +271,32 @@ fn main() -> ExitCode {
             output,
             dump_clif,
             timings,
+            sink,
             audio,
-        } => cli::jit::jit_command(cli::jit::JitArgs {
-            dump_clif,
-            timings,
-            render: output.map(|o| audio.into_render(patch.clone(), o, EngineKind::Jit)),
-            patch,
-        }),
+        } => {
+            let live = (output.is_none() && !dump_clif && !timings).then(|| cli::live::LiveArgs {
+                patch: patch.clone(),
+                sink: match sink {
+                    SinkArg::Device => cli::live::SinkKind::Device,
+                    SinkArg::Null => cli::live::SinkKind::Null,
+                },
+                seconds: audio.duration,
+                cycles: audio.cycles,
+                samples: audio.samples.clone(),
+                rate: audio.rate,
+                block: audio.block,
+                threads: audio.threads,
+            });
+            match live {
+                Some(args) => cli::live::live_command(args),
+                None => cli::jit::jit_command(cli::jit::JitArgs {
+                    dump_clif,
+                    timings,
+                    render: output.map(|o| audio.into_render(patch.clone(), o, EngineKind::Jit)),
+                    patch,
+                }),
+            }
+        }
         Command::Bench {
             patch,
             engine,

@@ -54,14 +54,7 @@ pub fn jit_command(args: JitArgs) -> ExitCode {
     }
     match args.render {
         Some(render) => render_command(render),
-        None if args.dump_clif || args.timings => ExitCode::SUCCESS,
-        None => {
-            eprintln!(
-                "phonon jit plays a patch live in a later version; for now render it:\n  phonon jit {} -o out.wav --duration 10",
-                args.patch.display()
-            );
-            ExitCode::from(BAD_INPUT)
-        }
+        None => ExitCode::SUCCESS,
     }
 }
 

@@ -3,4 +3,5 @@
 pub mod audio;
 pub mod common;
 pub mod jit;
+pub mod live;
 pub mod text;

@@ -20,6 +20,7 @@
 //! channel.
 
 mod dump;
+pub mod identity;
 mod lower;
 
 use std::fmt;

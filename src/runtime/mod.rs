@@ -168,6 +168,11 @@ impl<E: Engine> Runtime<E> {
         &self.graph
     }
 
+    /// The graph, shared (live playback queries it on another thread).
+    pub fn shared_graph(&self) -> Arc<Graph> {
+        self.graph.clone()
+    }
+
     pub fn engine_name(&self) -> &'static str {
         self.engine.name()
     }
@@ -265,6 +270,54 @@ impl<E: Engine> Runtime<E> {
         self.frame += frames as u64;
     }
 
+    /// The engine (a reload carries its state from the previous program's).
+    pub fn engine(&self) -> &E {
+        &self.engine
+    }
+
+    pub fn engine_mut(&mut self) -> &mut E {
+        &mut self.engine
+    }
+
+    /// The clock mapping this runtime's frames to cycles.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Starts playing at frame `frame` with `clock` (the first program of a live
+    /// session).
+    pub fn take_over_clock(&mut self, clock: Clock, frame: u64) {
+        self.clock = clock;
+        self.frame = frame;
+    }
+
+    /// Continues from `old` (the program this one replaces, live): from `old`'s
+    /// current frame on, with `clock` (the previous clock, or one continuing its
+    /// cycle position at a new tempo). The nodes `carry` pairs keep what they held:
+    /// stepped values, the last block of the buses that read themselves, and the
+    /// voices of each sound (the pools are exchanged, so the voices sounding go on
+    /// in this runtime, and `old` goes on with this one's empty pools). Kernel state
+    /// is the engine's ([`crate::jit::engine::JitEngine::apply_carry`]). Allocates
+    /// nothing.
+    pub fn take_over(&mut self, old: &mut Runtime<E>, clock: Clock, carry: &RuntimeCarry) {
+        self.clock = clock;
+        self.frame = old.frame;
+        for &(new, from) in &carry.held {
+            if let Some(v) = old.feeder.held(from) {
+                self.feeder.set_held(new, v);
+            }
+        }
+        for &(new, from) in &carry.buffers {
+            let src = old.buffers.node_mut(from);
+            let dst = self.buffers.node_mut(new);
+            let n = src.len().min(dst.len());
+            dst[..n].copy_from_slice(&src[..n]);
+        }
+        for &(new, from) in &carry.sounds {
+            self.sounds.exchange_voices(new, &mut old.sounds, from);
+        }
+    }
+
     /// The master into `left`/`right`, with every non-finite sample replaced by 0.
     fn copy_master(&mut self, left: &mut [f32], right: &mut [f32]) {
         let master = self.graph.master;
@@ -308,6 +361,46 @@ impl<E: Engine> Runtime<E> {
 
 fn left_len(buffers: &Buffers) -> usize {
     buffers.block()
+}
+
+/// What a runtime takes over from the one it replaces (see [`Runtime::take_over`]),
+/// worked out off the audio thread from a matching of the two graphs' nodes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RuntimeCarry {
+    /// Stepped nodes (new, old) whose held value goes on.
+    pub held: Vec<(NodeId, NodeId)>,
+    /// Feedback nodes (new, old) whose buffer (last block's value of the bus) goes on.
+    pub buffers: Vec<(NodeId, NodeId)>,
+    /// Sounds (new, old) whose voice pool goes on.
+    pub sounds: Vec<(usize, usize)>,
+}
+
+impl RuntimeCarry {
+    /// From `matches` (for each node of `new`, the node of `old` it continues).
+    pub fn new(old: &Graph, new: &Graph, matches: &[Option<NodeId>]) -> RuntimeCarry {
+        let mut carry = RuntimeCarry::default();
+        for (id, node) in new.nodes.iter().enumerate() {
+            let Some(from) = matches.get(id).copied().flatten() else {
+                continue;
+            };
+            let Some(before) = old.nodes.get(from) else {
+                continue;
+            };
+            match (node.op, before.op) {
+                (Op::Stepped { .. }, Op::Stepped { .. }) => carry.held.push((id, from)),
+                (Op::Feedback, Op::Feedback) if node.channels == before.channels => {
+                    carry.buffers.push((id, from))
+                }
+                (Op::Voices { sound }, Op::Voices { sound: was }) => {
+                    if !carry.sounds.iter().any(|&(n, o)| n == sound || o == was) {
+                        carry.sounds.push((sound, was));
+                    }
+                }
+                _ => {}
+            }
+        }
+        carry
+    }
 }
 
 /// Queries `graph`'s patterns for frames `[start, start+frames)` into `events`

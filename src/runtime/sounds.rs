@@ -80,6 +80,14 @@ impl SoundPlayer {
         }
     }
 
+    /// Exchanges the voice pools of sound `sound` and of `other`'s sound `theirs` (a
+    /// reload: the voices sounding in the old program go on in the new one).
+    pub fn exchange_voices(&mut self, sound: usize, other: &mut SoundPlayer, theirs: usize) {
+        if let (Some(a), Some(b)) = (self.slots.get_mut(sound), other.slots.get_mut(theirs)) {
+            std::mem::swap(&mut a.pool, &mut b.pool);
+        }
+    }
+
     /// The sample bank and every sound's slot, each borrowable on its own.
     pub fn slots_mut(&mut self) -> (&SampleBank, &mut [SoundSlot]) {
         (&self.bank, &mut self.slots)

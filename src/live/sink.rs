@@ -1,0 +1,129 @@
+//! What calls the audio callback: a sound card through cpal (the `audio` feature),
+//! or a clock without one (`--sink null`) that runs the very same callback on a
+//! thread of its own at the pace a device would, and counts the callbacks that
+//! would have made it run dry.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use super::player::Player;
+
+/// Runs `player` as a device of `period` frames per callback at `sample_rate` would,
+/// until `stop` is set or `frames` frames have been played; returns it. A callback
+/// is an underrun when it finishes after the moment the device would have played
+/// out the buffer before it (a device with two periods of buffer); after one, the
+/// clock starts again from now, as a device restarting after an underrun does.
+pub fn run_null(
+    mut player: Player,
+    sample_rate: u32,
+    period: usize,
+    stop: &AtomicBool,
+    frames: Option<u64>,
+) -> Player {
+    let _flush = crate::fpu::DenormalGuard::new();
+    let period = period.max(1);
+    let mut left = vec![0.0f32; period];
+    let mut right = vec![0.0f32; period];
+    let every = Duration::from_secs_f64(period as f64 / f64::from(sample_rate.max(1)));
+    let mut due = Instant::now();
+    let mut played = 0u64;
+    while !stop.load(Ordering::Relaxed) && frames.is_none_or(|f| played < f) {
+        let now = Instant::now();
+        if due > now {
+            std::thread::sleep(due - now);
+        }
+        player.fill(&mut left, &mut right);
+        played += period as u64;
+        let done = Instant::now();
+        if done > due + every {
+            player.stats().underruns.fetch_add(1, Ordering::Relaxed);
+            due = done;
+        } else {
+            due += every;
+        }
+    }
+    player
+}
+
+#[cfg(feature = "audio")]
+pub mod device {
+    //! The default sound card, through cpal.
+
+    use std::sync::atomic::Ordering;
+    use std::sync::Arc;
+
+    use cpal::traits::{DeviceTrait, HostTrait, StreamTrait};
+
+    use super::super::player::{Player, Stats};
+
+    /// The default output device and the configuration it will be opened with.
+    pub struct Device {
+        device: cpal::Device,
+        config: cpal::SupportedStreamConfig,
+    }
+
+    impl Device {
+        /// The default output device of the default host, or why there is none.
+        pub fn open_default() -> Result<Device, String> {
+            let host = cpal::default_host();
+            let device = host
+                .default_output_device()
+                .ok_or_else(|| "no default audio output device".to_string())?;
+            let config = device
+                .default_output_config()
+                .map_err(|e| format!("the default audio device cannot play: {e}"))?;
+            Ok(Device { device, config })
+        }
+
+        /// The device's sample rate (programs are compiled for it).
+        pub fn sample_rate(&self) -> u32 {
+            self.config.sample_rate().0
+        }
+
+        pub fn name(&self) -> String {
+            self.device
+                .name()
+                .unwrap_or_else(|_| "default device".to_string())
+        }
+
+        /// Starts playing: the stream calls `player` from the device's thread until
+        /// the returned stream is dropped.
+        pub fn play(self, mut player: Player) -> Result<cpal::Stream, String> {
+            let channels = usize::from(self.config.channels());
+            let stats: Arc<Stats> = player.stats().clone();
+            let config: cpal::StreamConfig = self.config.config();
+            let on_error = move |e: cpal::StreamError| {
+                // Called on the device's thread for an xrun or a lost device: only
+                // counted (printing would lock stdout).
+                let _ = e;
+                stats.underruns.fetch_add(1, Ordering::Relaxed);
+            };
+            let mut flushed = false;
+            let stream = match self.config.sample_format() {
+                cpal::SampleFormat::F32 => self.device.build_output_stream(
+                    &config,
+                    move |out: &mut [f32], _: &cpal::OutputCallbackInfo| {
+                        if !flushed {
+                            // Once, on the device's own thread (it stays set).
+                            crate::fpu::flush_denormals();
+                            flushed = true;
+                        }
+                        player.fill_interleaved(out, channels);
+                    },
+                    on_error,
+                    None,
+                ),
+                other => {
+                    return Err(format!(
+                        "the default audio device wants {other} samples; phonon plays 32-bit float"
+                    ))
+                }
+            }
+            .map_err(|e| format!("cannot open the audio device: {e}"))?;
+            stream
+                .play()
+                .map_err(|e| format!("cannot start the audio device: {e}"))?;
+            Ok(stream)
+        }
+    }
+}
