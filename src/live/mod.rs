@@ -59,7 +59,7 @@ pub fn pipeline(block: usize, sample_rate: u32, bank: Arc<SampleBank>) -> Pipeli
     let fade = fade_frames(sample_rate);
     let stats = Arc::new(Stats::default());
     Pipeline {
-        scheduler: Scheduler::new(block, fade as u64, bank, batch_tx, return_rx),
+        scheduler: Scheduler::new(block, fade as u64, bank, batch_tx, return_rx, stats.clone()),
         player: Player::new(block, fade, batch_rx, return_tx, retire_tx, stats),
         retired: retire_rx,
     }

@@ -37,6 +37,8 @@ pub struct Stats {
     pub voices: AtomicUsize,
     /// The version of the program playing (0: none yet).
     pub version: AtomicU64,
+    /// The frame where that program took over.
+    pub swapped_at: AtomicU64,
     /// Blocks whose events were not ready in time (played without new events).
     pub late_blocks: AtomicU64,
     /// Callbacks that finished after their deadline, or that the device reported
@@ -239,12 +241,19 @@ impl Player {
         if let Some(program) = self.limbo.take() {
             self.retire(program);
         }
-        // Batches for blocks already past (none in normal operation) go back.
+        // Batches for blocks already past (after the query thread stalled) go back,
+        // but a program riding on one still takes over, at this block.
+        let mut swap = None;
         while let Ok(batch) = self.batches.peek() {
             if batch.start >= start {
                 break;
             }
-            if let Ok(batch) = self.batches.pop() {
+            if let Ok(mut batch) = self.batches.pop() {
+                if let Some(s) = batch.swap.take() {
+                    if let Some((old, _)) = swap.replace(s) {
+                        self.retire(old);
+                    }
+                }
                 self.give_back(batch);
             }
         }
@@ -255,8 +264,15 @@ impl Player {
         if batch.is_none() {
             self.stats.late_blocks.fetch_add(1, Ordering::Relaxed);
         }
-        if let Some(b) = batch.as_mut() {
-            if let Some((mut program, clock)) = b.swap.take() {
+        if let Some(s) = batch.as_mut().and_then(|b| b.swap.take()) {
+            if let Some((old, _)) = swap.replace(s) {
+                self.retire(old);
+            }
+        }
+        {
+            // (A swap from a batch already past keeps the clock the query thread
+            // made for it: the events of the blocks after it were queried with it.)
+            if let Some((mut program, clock)) = swap {
                 if let Some(old) = self.fading.take() {
                     self.retire(old);
                 }
@@ -269,6 +285,7 @@ impl Player {
                     program.runtime.take_over_clock(clock, start);
                 }
                 self.stats.version.store(program.version, Ordering::Relaxed);
+                self.stats.swapped_at.store(start, Ordering::Relaxed);
                 self.fading = self.current.replace(program);
                 self.faded = 0;
             }

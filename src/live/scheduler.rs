@@ -14,6 +14,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use super::player::Stats;
 use super::program::Program;
 use crate::ir::Graph;
 use crate::runtime::{query_block, BlockEvents, Clock};
@@ -78,6 +79,8 @@ pub struct Scheduler {
     unknown: BTreeSet<String>,
     /// The last query failure, for the status line.
     pub last_error: Option<String>,
+    /// The audio thread's counters: where it is.
+    stats: Arc<Stats>,
 }
 
 impl Scheduler {
@@ -89,6 +92,7 @@ impl Scheduler {
         bank: Arc<SampleBank>,
         batches: rtrb::Producer<Box<Batch>>,
         returns: rtrb::Consumer<Box<Batch>>,
+        stats: Arc<Stats>,
     ) -> Scheduler {
         let limit = super::batches_in_flight(batches.buffer().capacity());
         Scheduler {
@@ -106,6 +110,7 @@ impl Scheduler {
             next: 0,
             unknown: BTreeSet::new(),
             last_error: None,
+            stats,
         }
     }
 
@@ -129,6 +134,12 @@ impl Scheduler {
             batch.fading.clear();
             batch.swap = None;
             self.spare.push(batch);
+        }
+        // After a stall the audio thread is ahead: go on from where it is (the blocks
+        // in between have played without events).
+        let playing = self.stats.frames.load(std::sync::atomic::Ordering::Relaxed);
+        if playing > self.next {
+            self.next = playing.div_ceil(self.block as u64) * self.block as u64;
         }
         let mut queried = 0;
         while self.batches.slots() > 0 {

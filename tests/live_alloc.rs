@@ -1,0 +1,137 @@
+//! The audio callback allocates nothing and frees nothing: a counting global
+//! allocator watches the thread while it runs `Player::fill`, through the start of a
+//! patch with samples, synthesis and effects, reloads (a swap, its crossfade, the
+//! old program retired), a block whose events come late, and the stress patch.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use phonon::live::{self, Previous, Program};
+use phonon::runtime::Config;
+use phonon::samples::SampleBank;
+
+struct Counting;
+
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+static FREES: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    static WATCHED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn watched() -> bool {
+    WATCHED.try_with(Cell::get).unwrap_or(false)
+}
+
+// SAFETY: forwards every call to the system allocator; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if watched() {
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: the caller's contract, passed on.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if watched() {
+            FREES.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new: usize) -> *mut u8 {
+        if watched() {
+            ALLOCS.fetch_add(1, Ordering::Relaxed);
+        }
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(format!("fixtures/{name}")).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The counter counts (so that a zero below means something).
+fn check_the_counter() {
+    WATCHED.with(|w| w.set(true));
+    let v = std::hint::black_box(vec![1u8; 3]);
+    drop(v);
+    WATCHED.with(|w| w.set(false));
+    assert_eq!(ALLOCS.swap(0, Ordering::Relaxed), 1);
+    assert_eq!(FREES.swap(0, Ordering::Relaxed), 1);
+}
+
+fn run(threads: usize) {
+    check_the_counter();
+    let rate = 44_100;
+    let bank = Arc::new(SampleBank::builtin(rate));
+    let config = Config {
+        threads,
+        ..Config::default()
+    };
+    let mut pipe = live::pipeline(config.block, rate, bank.clone());
+    let mut previous: Option<Previous> = None;
+    let house = fixture("house.ph");
+    let versions = [
+        house.clone(),
+        // An edited filter, an added output.
+        house.replace("lpf 2400", "lpf 1800") + "\nout3: sine 220 * 0.1 # delay 0.25 0.5\n",
+        fixture("stress_extreme.ph"),
+        fixture("synth_dense.ph"),
+    ];
+    let (mut left, mut right) = (vec![0.0f32; 300], vec![0.0f32; 300]);
+    let mut loudest = 0.0f32;
+    for (k, source) in versions.iter().enumerate() {
+        let (program, prev) =
+            match Program::compile(source, &config, bank.clone(), previous.as_ref()) {
+                Ok(x) => x,
+                Err(_) => panic!("version {k} does not compile"),
+            };
+        previous = Some(prev);
+        pipe.scheduler.submit(Box::new(program));
+        for i in 0..400 {
+            // Now and then the query thread stalls for ten callbacks (3000 frames,
+            // more than the blocks queried ahead): blocks play without events.
+            if i % 100 < 90 {
+                pipe.scheduler.pump();
+            }
+            WATCHED.with(|w| w.set(true));
+            pipe.player.fill(&mut left, &mut right);
+            WATCHED.with(|w| w.set(false));
+            loudest = left.iter().fold(loudest, |m, x| m.max(x.abs()));
+            while pipe.retired.pop().is_ok() {}
+        }
+    }
+    let stats = pipe.player.stats();
+    assert_eq!(
+        stats.version.load(Ordering::Relaxed),
+        4,
+        "every version played"
+    );
+    assert!(
+        stats.late_blocks.load(Ordering::Relaxed) > 0,
+        "some blocks were late"
+    );
+    assert!(loudest > 0.01, "it made sound");
+    assert_eq!(
+        ALLOCS.load(Ordering::Relaxed),
+        0,
+        "allocations in the audio callback"
+    );
+    assert_eq!(
+        FREES.load(Ordering::Relaxed),
+        0,
+        "frees in the audio callback"
+    );
+}
+
+#[test]
+fn the_audio_callback_never_allocates_or_frees() {
+    run(1);
+}
