@@ -152,7 +152,7 @@ fn a_reload_swaps_at_a_block_boundary_keeps_what_did_not_change_and_crossfades_t
     // Until the swap, exactly A; the swap is on a block boundary.
     let swap = swapped_at(&s);
     assert_eq!(l[..swap], a_alone[..swap]);
-    assert!(swap >= 20_000 && swap % block == 0, "swap at frame {swap}");
+    assert!(swap >= 20_000 && swap.is_multiple_of(block), "swap at frame {swap}");
     // From there on: A continuing (its sine keeps its phase: not restarted) plus the
     // new output faded in linearly over 50 ms.
     let fade = live::fade_frames(RATE);
@@ -193,7 +193,7 @@ fn a_tempo_change_keeps_the_cycle_position() {
     s.load(b);
     s.play(80_000, &mut l, &mut r);
     let swap = swapped_at(&s);
-    assert!(swap >= 30_000 && swap % block == 0, "swap at frame {swap}");
+    assert!(swap >= 30_000 && swap.is_multiple_of(block), "swap at frame {swap}");
     let fade = live::fade_frames(RATE);
     // After the fade: the step of cycle position c_swap + (n - swap)/44100, where
     // c_swap = swap * 0.5 / 44100.

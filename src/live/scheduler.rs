@@ -63,6 +63,8 @@ pub struct Scheduler {
     bank: Arc<SampleBank>,
     batches: rtrb::Producer<Box<Batch>>,
     returns: rtrb::Consumer<Box<Batch>>,
+    /// Batches back from the audio thread, boxed because they travel as boxes.
+    #[allow(clippy::vec_box)]
     spare: Vec<Box<Batch>>,
     /// Batches made so far: at most [`super::batches_in_flight`], so the audio
     /// thread's queue back always has room for all of them.

@@ -56,11 +56,11 @@ impl Clock {
         let num = self.frames_per_cycle.numer() as i128;
         let den = self.frames_per_cycle.denom() as i128;
         let since = frame as i128 - self.origin_frame as i128;
-        self.from_origin(rational_from_i128(since * den, num))
+        self.after_origin(rational_from_i128(since * den, num))
     }
 
     /// `t` cycles after the origin's cycle.
-    fn from_origin(&self, t: Rational) -> Rational {
+    fn after_origin(&self, t: Rational) -> Rational {
         if self.origin_cycle == Rational::ZERO {
             t
         } else {
@@ -92,7 +92,7 @@ impl Clock {
         let den = self.frames_per_cycle.denom() as i128;
         let n = (2 * (frame as i128 - self.origin_frame as i128) - 1) * den;
         let d = 2 * num;
-        self.from_origin(rational_from_i128(n, d))
+        self.after_origin(rational_from_i128(n, d))
     }
 
     /// The frame an instant of pattern time rounds to: `floor(t · fpc + 1/2)`.

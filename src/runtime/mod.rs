@@ -391,10 +391,10 @@ impl RuntimeCarry {
                 (Op::Feedback, Op::Feedback) if node.channels == before.channels => {
                     carry.buffers.push((id, from))
                 }
-                (Op::Voices { sound }, Op::Voices { sound: was }) => {
-                    if !carry.sounds.iter().any(|&(n, o)| n == sound || o == was) {
-                        carry.sounds.push((sound, was));
-                    }
+                (Op::Voices { sound }, Op::Voices { sound: was })
+                    if !carry.sounds.iter().any(|&(n, o)| n == sound || o == was) =>
+                {
+                    carry.sounds.push((sound, was));
                 }
                 _ => {}
             }
