@@ -20,11 +20,13 @@
 //! channel.
 
 mod dump;
+pub mod identity;
 mod lower;
 
 use std::fmt;
 
 pub use dump::dump;
+pub use identity::{match_graphs, match_nodes, Matching};
 pub use lower::{lower, LowerError};
 
 use crate::dsp::filter::SvfMode;
