@@ -13,15 +13,14 @@
 //!
 //! # Exact pass
 //!
-//! The new graph's nodes are visited in graph (dependency) order. A new node `n`
-//! matches an old node `o` exactly when
+//! Nodes of both graphs are put in classes, bottom-up: two nodes are in one class
+//! when
 //! - they have the same operation with the same parameters (filter mode) and the
 //!   same channels; noise seeds are ignored (a seed comes from the node's position in
 //!   the graph, which any edit above it moves, and carrying the generator's state is
 //!   the continuity wanted);
 //! - their inputs agree position by position: two constants with the same bits, or
-//!   `n`'s input node already matched to `o`'s input node (so inputs match
-//!   recursively, and a chain matches only as a whole from its sources down);
+//!   two nodes of one class (so a class is a whole sub-graph down to its sources);
 //! - for fed nodes (`stepped`, `trigger`, `gate`), their patterns are the same, and
 //!   for `voices`, their sounds are: same events and the same sampled controls.
 //!   "Same events" means the events of cycles 0 to [`COMPARED_CYCLES`], one cycle at
@@ -31,15 +30,21 @@
 //!   exact time matches nothing. (The source text of the spans would not do: a span
 //!   covers the string, not the transforms applied to it around it or through a
 //!   binding.)
-//! - `o` is not matched yet. Among several candidates (duplicate chains), the first
-//!   unmatched one in graph order is taken, so duplicates match in order.
+//!
+//! Then pairs are made top-down. The outputs of the new graph, in source order, each
+//! take the first old node of their class not taken yet (so identical outputs match
+//! in order, and reordered outputs find theirs), and a paired node's inputs are paired
+//! with the old node's inputs position by position, recursively: the sources of an
+//! output follow it even when identical sub-chains (the same `sine 0.05` LFO in four
+//! chains) exist elsewhere. What is left (the unchanged sources of an edited output)
+//! is then visited in graph order the same way. An input already paired through
+//! another user (a shared node) keeps its pair.
 //!
 //! The master matches the master (it has no state; its inputs are the outputs in
 //! source order, so reordering the outputs changes nothing else). A `feedback` node
-//! reads a node that comes later (a cycle), so it is first matched on its channels
-//! alone, in order; once the pass is over, a pair whose sources were not matched to
-//! each other is broken and the pass runs again without it (at most once per
-//! feedback node).
+//! reads a node that comes later (a cycle), so its class ignores its source; once the
+//! pass is over, a pair whose sources were not paired with each other is broken and
+//! the pass runs again without it (at most once per feedback node).
 //!
 //! # Loose pass
 //!
@@ -288,52 +293,30 @@ enum FedPrint {
     Unique,
 }
 
-fn exact_pass(old: &Graph, new: &Graph, fed: &Fed<'_>, broken: &[bool]) -> Vec<Option<NodeId>> {
-    // Old nodes by key, in graph order; `next[key]` is the first one not taken yet.
-    let mut buckets: HashMap<ExactKey, (Vec<NodeId>, usize)> = HashMap::new();
-    for (id, node) in old.nodes.iter().enumerate() {
-        if id == old.master {
-            continue;
-        }
-        let f = match fed_print(node.op, fed.old_patterns, fed.old_sounds) {
+/// The classes of the nodes of one graph: nodes of one class (in either graph)
+/// compute the same thing from the same sources (noise seeds aside). `None`: the
+/// node matches nothing (a fed node whose pattern overflowed, a broken feedback).
+fn classes(
+    graph: &Graph,
+    patterns: &[Option<Fingerprint>],
+    sounds: &[Option<Fingerprint>],
+    broken: Option<&[bool]>,
+    intern: &mut HashMap<ExactKey, usize>,
+) -> Vec<Option<usize>> {
+    let mut out: Vec<Option<usize>> = Vec::with_capacity(graph.nodes.len());
+    for (id, node) in graph.nodes.iter().enumerate() {
+        let broken = broken.is_some_and(|b| b.get(id).copied().unwrap_or(false));
+        let fed = match fed_print(node.op, patterns, sounds) {
             FedPrint::NotFed => None,
             FedPrint::Same(f) => Some(f),
-            FedPrint::Unique => continue,
+            FedPrint::Unique => {
+                out.push(None);
+                continue;
+            }
         };
-        let inputs = if node.op == Op::Feedback {
-            Vec::new()
-        } else {
-            node.inputs
-                .iter()
-                .map(|i| match *i {
-                    Operand::Node(j) => InputKey::Node(j),
-                    Operand::Const(c) => InputKey::Const(c.to_bits()),
-                })
-                .collect()
-        };
-        let key = ExactKey {
-            op: op_key(node.op),
-            channels: node.channels,
-            fed: f,
-            inputs,
-        };
-        buckets.entry(key).or_default().0.push(id);
-    }
-    let mut out: Vec<Option<NodeId>> = vec![None; new.nodes.len()];
-    for (id, node) in new.nodes.iter().enumerate() {
-        if id == new.master {
-            out[id] = old.nodes.get(old.master).map(|_| old.master);
-            continue;
-        }
-        if broken.get(id).copied().unwrap_or(false) {
-            continue;
-        }
-        let f = match fed_print(node.op, fed.new_patterns, fed.new_sounds) {
-            FedPrint::NotFed => None,
-            FedPrint::Same(f) => Some(f),
-            FedPrint::Unique => continue,
-        };
-        let inputs: Option<Vec<InputKey>> = if node.op == Op::Feedback {
+        // The master's inputs are the outputs in source order (reordering them
+        // changes nothing); a feedback node's input comes later (checked afterwards).
+        let inputs: Option<Vec<InputKey>> = if node.op == Op::Feedback || id == graph.master {
             Some(Vec::new())
         } else {
             node.inputs
@@ -344,19 +327,96 @@ fn exact_pass(old: &Graph, new: &Graph, fed: &Fed<'_>, broken: &[bool]) -> Vec<O
                 })
                 .collect()
         };
-        let Some(inputs) = inputs else { continue };
-        let key = ExactKey {
-            op: op_key(node.op),
-            channels: node.channels,
-            fed: f,
-            inputs,
+        let class = match inputs {
+            Some(inputs) if !broken => {
+                let key = ExactKey {
+                    op: op_key(node.op),
+                    channels: node.channels,
+                    fed,
+                    inputs,
+                };
+                let next = intern.len();
+                Some(*intern.entry(key).or_insert(next))
+            }
+            _ => None,
         };
-        if let Some((ids, next)) = buckets.get_mut(&key) {
-            if let Some(o) = ids.get(*next) {
-                out[id] = Some(*o);
-                *next += 1;
+        out.push(class);
+    }
+    out
+}
+
+fn exact_pass(old: &Graph, new: &Graph, fed: &Fed<'_>, broken: &[bool]) -> Vec<Option<NodeId>> {
+    let mut intern = HashMap::new();
+    let old_class = classes(old, fed.old_patterns, fed.old_sounds, None, &mut intern);
+    let new_class = classes(
+        new,
+        fed.new_patterns,
+        fed.new_sounds,
+        Some(broken),
+        &mut intern,
+    );
+    // Old nodes by class, in graph order.
+    let mut by_class: HashMap<usize, Vec<NodeId>> = HashMap::new();
+    for (id, c) in old_class.iter().enumerate() {
+        if let Some(c) = c {
+            by_class.entry(*c).or_default().push(id);
+        }
+    }
+    let mut out: Vec<Option<NodeId>> = vec![None; new.nodes.len()];
+    let mut taken = vec![false; old.nodes.len()];
+    let mut stack: Vec<(NodeId, NodeId)> = Vec::new();
+    // Pairs `n` with the first free old node of its class, then its inputs with that
+    // node's inputs, position by position, down the graph (so a chain's sources
+    // follow its output even when identical sub-chains exist elsewhere).
+    let mut pair_down = |n: NodeId, out: &mut Vec<Option<NodeId>>, taken: &mut Vec<bool>| {
+        if out[n].is_some() {
+            return;
+        }
+        let Some(c) = new_class[n] else { return };
+        let Some(o) = by_class
+            .get(&c)
+            .and_then(|ids| ids.iter().copied().find(|o| !taken[*o]))
+        else {
+            return;
+        };
+        stack.push((n, o));
+        while let Some((n, o)) = stack.pop() {
+            if out[n].is_some() || taken[o] {
+                continue;
+            }
+            out[n] = Some(o);
+            taken[o] = true;
+            let (nn, on) = (&new.nodes[n], &old.nodes[o]);
+            if nn.op == Op::Feedback || n == new.master {
+                continue;
+            }
+            for (a, b) in nn.inputs.iter().zip(&on.inputs) {
+                if let (Operand::Node(a), Operand::Node(b)) = (*a, *b) {
+                    if out.get(a).is_some_and(Option::is_none)
+                        && taken.get(b).is_some_and(|t| !*t)
+                        && new_class.get(a) == old_class.get(b)
+                    {
+                        stack.push((a, b));
+                    }
+                }
             }
         }
+    };
+    if new.nodes.get(new.master).is_some() && old.nodes.get(old.master).is_some() {
+        out[new.master] = Some(old.master);
+        taken[old.master] = true;
+    }
+    // The outputs first, in source order (duplicates match in order), then whatever
+    // is left (sources of an edited output), in graph order.
+    for (_, op) in &new.outputs {
+        if let Operand::Node(n) = *op {
+            if n < out.len() {
+                pair_down(n, &mut out, &mut taken);
+            }
+        }
+    }
+    for n in 0..new.nodes.len() {
+        pair_down(n, &mut out, &mut taken);
     }
     out
 }
