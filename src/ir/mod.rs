@@ -26,6 +26,7 @@ mod lower;
 use std::fmt;
 
 pub use dump::dump;
+pub use identity::{match_graphs, match_nodes, Matching};
 pub use lower::{lower, LowerError};
 
 use crate::dsp::filter::SvfMode;

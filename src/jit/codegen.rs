@@ -49,6 +49,8 @@ pub struct Compiled {
     pub state: Vec<u128>,
     /// Size of the memory block, in 16-byte units.
     pub memory_units: usize,
+    /// Where each node's state and memory live in those blocks.
+    pub state_map: StateMap,
     pub clif: Vec<String>,
     pub timings: CodegenTimings,
 }
@@ -160,6 +162,14 @@ pub fn compile(
         functions,
         state: layout.state,
         memory_units: layout.memory_bytes.div_ceil(16),
+        state_map: StateMap {
+            sample_rate,
+            entries: {
+                let mut e = layout.entries;
+                e.sort_by_key(|x| (x.node, x.instance));
+                e
+            },
+        },
         clif,
         timings,
     })
@@ -232,6 +242,49 @@ struct StageArgs {
 struct Layout {
     state: Vec<u128>,
     memory_bytes: usize,
+    entries: Vec<StateEntry>,
+}
+
+/// Where the state of every instance of every stateful node lives, so that a new
+/// program can take over an old one's state (`jit::carry`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StateMap {
+    /// The sample rate the program was compiled for (state such as the reverb's line
+    /// lengths depends on it).
+    pub sample_rate: f32,
+    /// Sorted by node, then instance.
+    pub entries: Vec<StateEntry>,
+}
+
+/// One instance of a node in one lane of a pack: its state variables and memory.
+///
+/// Lane layout (see `kernel::StateInit`): an `F32`/`I32` variable holds lane `l` in
+/// bytes `4l..4l+4`; `F64` variables come in consecutive pairs (lanes 0-1, lanes
+/// 2-3), lane `l` in bytes `8(l % 2)..` of the pair's variable `l / 2`. A node's
+/// memory is one block per lane, lane `l`'s at `memory + l·memory_bytes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StateEntry {
+    pub node: NodeId,
+    /// The region instance (channel of the region) the lane runs; a mono node in a
+    /// stereo region has two instances with the same values.
+    pub instance: u8,
+    pub lane: u8,
+    /// Byte offset of the node's first state variable in the state block.
+    pub state: usize,
+    /// Number of state variables (16 bytes each, consecutive).
+    pub vars: u16,
+    /// Byte offset of lane 0's memory block, and the bytes per lane (0: none).
+    pub memory: usize,
+    pub memory_bytes: usize,
+}
+
+impl StateMap {
+    /// The entries of node `node`, by instance.
+    pub fn of(&self, node: NodeId) -> &[StateEntry] {
+        let lo = self.entries.partition_point(|e| e.node < node);
+        let hi = self.entries.partition_point(|e| e.node <= node);
+        self.entries.get(lo..hi).unwrap_or(&[])
+    }
 }
 
 /// Where lane `l` of an input comes from.
@@ -292,6 +345,8 @@ fn prepare_pack(
                 .min(graph.nodes[node_of(l, k)].channels.saturating_sub(1))
         });
         let inits: Vec<StateInit> = kernel::state(ops[0], &ops, channels, sample_rate);
+        let first_var = layout.state.len() * 16;
+        let n_vars = inits.len();
         let mut vs = Vec::with_capacity(inits.len());
         let mut offs = Vec::with_capacity(inits.len());
         for init in inits {
@@ -306,12 +361,26 @@ fn prepare_pack(
         vars.push(vs);
         var_offsets.push(offs);
         let bytes = kernel::memory_bytes(ops[0], sample_rate);
+        let mem_off = layout.memory_bytes;
         if bytes > 0 {
-            let off = layout.memory_bytes;
             layout.memory_bytes += bytes * 4;
-            mems.push(Some((off, bytes)));
+            mems.push(Some((mem_off, bytes)));
         } else {
             mems.push(None);
+        }
+        if n_vars > 0 || bytes > 0 {
+            // The real lanes only: padding lanes compute copies that are never read.
+            for (l, (_, instance)) in padded.iter().enumerate().take(real) {
+                layout.entries.push(StateEntry {
+                    node: node_of(l, k),
+                    instance: u8::try_from(*instance).unwrap_or(u8::MAX),
+                    lane: l as u8,
+                    state: first_var,
+                    vars: u16::try_from(n_vars).unwrap_or(u16::MAX),
+                    memory: mem_off,
+                    memory_bytes: bytes,
+                });
+            }
         }
     }
     // Input sources per node, input and lane; constant vectors made before the loop.

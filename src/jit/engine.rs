@@ -57,10 +57,12 @@ pub struct JitOptions {
 }
 
 pub struct JitEngine {
-    graph: Arc<Graph>,
+    pub(super) graph: Arc<Graph>,
     stages: Vec<Stage>,
-    state: Vec<u128>,
-    memory: Vec<u128>,
+    pub(super) state: Vec<u128>,
+    pub(super) memory: Vec<u128>,
+    /// Where each node's state and memory live in `state` and `memory` (`jit::carry`).
+    pub(super) state_map: Arc<codegen::StateMap>,
     /// Samples in the buffer arena the functions were compiled for.
     arena_len: usize,
     /// Keeps the code alive as long as the engine.
@@ -174,6 +176,7 @@ impl JitEngine {
             arena_len: buffers.len(),
             state: compiled.state,
             memory: vec![0u128; compiled.memory_units],
+            state_map: Arc::new(compiled.state_map),
             _module: compiled.module,
             clif: compiled.clif,
             timings: CompileTimings {

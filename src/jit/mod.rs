@@ -6,6 +6,7 @@
 //! twin of a `dsp` kernel; `single` compiles one operation alone, for tests.
 
 pub mod approx;
+pub mod carry;
 pub mod codegen;
 pub mod engine;
 pub mod kernel;

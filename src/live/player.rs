@@ -281,6 +281,12 @@ impl Player {
                     program.runtime.take_over(&mut old.runtime, clock, &carry);
                     // The carry's vectors go back with the program when it is freed.
                     program.carry = carry;
+                    let plan = std::mem::take(&mut program.engine_carry);
+                    program
+                        .runtime
+                        .engine_mut()
+                        .apply_carry(old.runtime.engine(), &plan);
+                    program.engine_carry = plan;
                 } else {
                     program.runtime.take_over_clock(clock, start);
                 }

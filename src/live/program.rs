@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use crate::ir::Graph;
+use crate::jit::carry::{CarryPlan, CarrySource};
 use crate::jit::engine::{compile_source, CompileFailure, JitEngine, JitOptions};
 use crate::runtime::{Config, Runtime, RuntimeCarry};
 use crate::samples::SampleBank;
@@ -15,8 +16,11 @@ pub struct Program {
     /// 1 for the first patch played, then one more per successful reload.
     pub version: u64,
     pub runtime: Runtime<JitEngine>,
-    /// What the runtime takes over from the program it replaces.
+    /// What the runtime takes over from the program it replaces: held values,
+    /// buses, voices ...
     pub carry: RuntimeCarry,
+    /// ... and the kernel state of the nodes paired with the old program's.
+    pub engine_carry: CarryPlan,
     /// Milliseconds from text to a runnable program.
     pub compile_ms: f64,
 }
@@ -26,6 +30,7 @@ pub struct Program {
 pub struct Previous {
     pub version: u64,
     pub graph: Arc<Graph>,
+    pub state: CarrySource,
 }
 
 impl Program {
@@ -39,21 +44,35 @@ impl Program {
     ) -> Result<(Program, Previous), CompileFailure> {
         let t0 = Instant::now();
         let (graph, engine) = compile_source(source, config, JitOptions::default())?;
-        let carry = match previous {
+        let (carry, engine_carry) = match previous {
             Some(p) => {
-                let matches = crate::ir::identity::match_nodes(&p.graph, &graph);
-                RuntimeCarry::new(&p.graph, &graph, &matches)
+                // Exact pairs and loose ones (an edited constant keeps its filter's
+                // memory): both carry state; the crossfade covers what differs.
+                let matching = crate::ir::identity::match_graphs(&p.graph, &graph, true);
+                (
+                    RuntimeCarry::new(&p.graph, &graph, &matching.nodes),
+                    engine.carry_plan(&p.state, &matching.nodes),
+                )
             }
-            None => RuntimeCarry::default(),
+            None => (RuntimeCarry::default(), CarryPlan::default()),
         };
+        let state = engine.carry_source();
         let version = previous.map_or(1, |p| p.version + 1);
         let runtime = Runtime::new(graph.clone(), engine, bank, *config);
         let program = Program {
             version,
             runtime,
             carry,
+            engine_carry,
             compile_ms: t0.elapsed().as_secs_f64() * 1e3,
         };
-        Ok((program, Previous { version, graph }))
+        Ok((
+            program,
+            Previous {
+                version,
+                graph,
+                state,
+            },
+        ))
     }
 }
