@@ -637,6 +637,27 @@ impl VoicePool {
         }
     }
 
+    /// Becomes a copy of `other`: the same voices at the same point of their
+    /// samples (a reload: the new program goes on with the old one's voices while
+    /// the old one, fading out, still plays its own). Allocates nothing when both
+    /// pools were made with the same capacity; returns false, changing nothing, if
+    /// `other` holds more than this pool can, or runs at another sample rate.
+    pub fn copy_from(&mut self, other: &VoicePool) -> bool {
+        if other.sample_rate != self.sample_rate
+            || other.voices.len() > self.voices.capacity()
+            || other.pending.len() > self.pending.capacity()
+        {
+            return false;
+        }
+        self.voices.clear();
+        self.voices.extend_from_slice(&other.voices);
+        self.pending.clear();
+        self.pending.extend_from_slice(&other.pending);
+        self.now = other.now;
+        self.live = other.live;
+        true
+    }
+
     /// Queues a voice for the coming [`render`](VoicePool::render). A rate of 0 (or
     /// non-finite) is ignored, as are starts beyond `capacity + headroom` in one block.
     pub fn start(&mut self, v: VoiceStart) {

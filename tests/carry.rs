@@ -68,8 +68,12 @@ impl Driver {
         events
             .query(&self.graph, &self.clock, start, BLOCK, None)
             .unwrap_or_else(|e| panic!("{e:?}"));
-        self.feeder
-            .apply(&mut events, &self.clock, &mut self.buffers, &mut self.sounds);
+        self.feeder.apply(
+            &mut events,
+            &self.clock,
+            &mut self.buffers,
+            &mut self.sounds,
+        );
     }
 
     fn run(&mut self, block: u64) {

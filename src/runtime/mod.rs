@@ -295,8 +295,8 @@ impl<E: Engine> Runtime<E> {
     /// current frame on, with `clock` (the previous clock, or one continuing its
     /// cycle position at a new tempo). The nodes `carry` pairs keep what they held:
     /// stepped values, the last block of the buses that read themselves, and the
-    /// voices of each sound (the pools are exchanged, so the voices sounding go on
-    /// in this runtime, and `old` goes on with this one's empty pools). Kernel state
+    /// voices of each sound (copied: they go on here, and in `old` while it fades
+    /// out, so that the crossfade between the two is seamless). Kernel state
     /// is the engine's ([`crate::jit::engine::JitEngine::apply_carry`]). Allocates
     /// nothing.
     pub fn take_over(&mut self, old: &mut Runtime<E>, clock: Clock, carry: &RuntimeCarry) {
@@ -314,7 +314,7 @@ impl<E: Engine> Runtime<E> {
             dst[..n].copy_from_slice(&src[..n]);
         }
         for &(new, from) in &carry.sounds {
-            self.sounds.exchange_voices(new, &mut old.sounds, from);
+            self.sounds.copy_voices(new, &old.sounds, from);
         }
     }
 

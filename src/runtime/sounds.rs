@@ -80,11 +80,13 @@ impl SoundPlayer {
         }
     }
 
-    /// Exchanges the voice pools of sound `sound` and of `other`'s sound `theirs` (a
-    /// reload: the voices sounding in the old program go on in the new one).
-    pub fn exchange_voices(&mut self, sound: usize, other: &mut SoundPlayer, theirs: usize) {
-        if let (Some(a), Some(b)) = (self.slots.get_mut(sound), other.slots.get_mut(theirs)) {
-            std::mem::swap(&mut a.pool, &mut b.pool);
+    /// Gives sound `sound` a copy of the voices of `other`'s sound `theirs` (a
+    /// reload: the voices sounding in the old program go on in the new one, and in
+    /// the old one while it fades out, so the crossfade of the two is seamless).
+    /// Allocates nothing.
+    pub fn copy_voices(&mut self, sound: usize, other: &SoundPlayer, theirs: usize) {
+        if let (Some(a), Some(b)) = (self.slots.get_mut(sound), other.slots.get(theirs)) {
+            a.pool.copy_from(&b.pool);
         }
     }
 
