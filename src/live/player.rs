@@ -54,7 +54,7 @@ impl Stats {
 
 /// Block times, in 10 µs buckets up to 100 ms (the last bucket holds the rest),
 /// preallocated so that recording one allocates nothing.
-pub struct BlockTimes {
+pub struct BlockHistogram {
     buckets: Vec<u32>,
     count: u64,
     sum_ns: u128,
@@ -64,9 +64,9 @@ pub struct BlockTimes {
 const BUCKET_NS: u64 = 10_000;
 const BUCKETS: usize = 10_000;
 
-impl BlockTimes {
-    fn new() -> BlockTimes {
-        BlockTimes {
+impl BlockHistogram {
+    fn new() -> BlockHistogram {
+        BlockHistogram {
             buckets: vec![0; BUCKETS],
             count: 0,
             sum_ns: 0,
@@ -142,7 +142,7 @@ pub struct Player {
     /// Events for a block whose batch is late (match no block: played empty).
     none: BlockEvents,
     stats: Arc<Stats>,
-    times: BlockTimes,
+    times: BlockHistogram,
 }
 
 impl Player {
@@ -175,7 +175,7 @@ impl Player {
             retired,
             none: BlockEvents::empty(),
             stats,
-            times: BlockTimes::new(),
+            times: BlockHistogram::new(),
         }
     }
 
@@ -184,7 +184,7 @@ impl Player {
     }
 
     /// The time every block took so far.
-    pub fn times(&self) -> &BlockTimes {
+    pub fn times(&self) -> &BlockHistogram {
         &self.times
     }
 

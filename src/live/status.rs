@@ -47,3 +47,40 @@ pub fn line(stats: &Stats, info: &StatusInfo<'_>) -> String {
     }
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_line_shows_file_version_cycle_load_voices_and_the_error() {
+        let stats = Stats::default();
+        stats.version.store(3, Ordering::Relaxed);
+        stats.cycle_bits.store(12.5f64.to_bits(), Ordering::Relaxed);
+        // 1.161 ms of an 11.61 ms budget is 10%; the longest, 2.322 ms, 20%.
+        stats.block_ns_last.store(1_161_000, Ordering::Relaxed);
+        stats.block_ns_max.store(2_322_000, Ordering::Relaxed);
+        stats.voices.store(42, Ordering::Relaxed);
+        let info = StatusInfo {
+            file: "a.ph",
+            budget_ms: 11.61,
+            error: Some("a.ph:2:7: unknown function `sinne`"),
+        };
+        assert_eq!(
+            line(&stats, &info),
+            "a.ph v3  cycle 12.50  load 10.0% (max 20.0%)  voices 42  \
+             error: a.ph:2:7: unknown function `sinne`"
+        );
+        // The longest block is reset for the next line; underruns appear once there
+        // are some.
+        stats.underruns.store(2, Ordering::Relaxed);
+        let info = StatusInfo {
+            error: None,
+            ..info
+        };
+        assert_eq!(
+            line(&stats, &info),
+            "a.ph v3  cycle 12.50  load 10.0% (max 0.0%)  voices 42  underruns 2  late blocks 0"
+        );
+    }
+}
