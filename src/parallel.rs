@@ -1,21 +1,89 @@
-//! The parallel runtime's cost model: when handing the independent items of a stage
-//! (or the block's pattern queries) to another thread pays.
+//! The parallel runtime: a crew of worker threads that run the independent items of
+//! a stage (or the block's pattern queries) with the calling thread, the cost model
+//! that decides when that pays, and the floating-point mode every thread that runs
+//! kernels uses (denormals flushed).
 //!
-//! Handing work to another core costs a wake-up and a wait: measured on the
-//! development machine (2 cores of an AMD EPYC VM, rayon 1.12), [`run_items`] with two
-//! empty items from the calling thread takes 11-12 µs (median, workers asleep), while
-//! a `rayon::join` of two empty closures on a pool thread measures ~0 µs (nothing is
-//! stolen: both run inline), so the model charges the former, rounded to
-//! [`HANDOFF_NS`]. `phonon bench --threads 2` measures both again where it runs. A set of items runs in parallel when
-//! the work that can move to another thread (at most half the total, and no more than
+//! # The crew
+//!
+//! The calling thread (the leader: in a live runtime, the audio callback) must never
+//! allocate, lock, make a system call or panic, so it cannot wake a sleeping thread
+//! (a futex wake is a system call) and cannot use rayon's `scope`/`spawn` (each job is
+//! boxed). A [`Crew`] is `threads - 1` workers, plain `std` threads started once with
+//! the runtime and joined when it is dropped. They are not hosted on rayon's pool: a
+//! worker runs one endless polling loop, which would occupy a rayon thread for good
+//! and gain nothing from rayon's scheduler, and rayon's own idle threads sleep on a
+//! futex that only a system call wakes; a `std` thread also gets its own name and
+//! its floating-point mode set once at its start.
+//!
+//! The leader hands work over through atomics only: it writes a job descriptor (a
+//! pointer to the items' closure, on its stack) and then a *ticket* word holding the
+//! item count and the next item to take. Every thread, the leader included, claims
+//! items with a `fetch_add` on the ticket until the count is reached. The leader
+//! starts at once and never waits for a worker to arrive: a worker that wakes late
+//! finds every item taken and goes back to polling. At the end the leader spins only
+//! until the items workers have actually claimed are done (a `done` count). So a
+//! hand-off costs the leader a few atomic operations when no worker shows up, and
+//! at worst the rest of one item a worker claimed.
+//!
+//! After its last item a worker keeps polling the ticket, spinning, for
+//! [`SPIN_WINDOW`] (2 ms), then naps in short sleeps ([`NAP`]). 2 ms bridges every
+//! gap within a block (stages follow each other within microseconds) and between
+//! back-to-back blocks (an offline render, a benchmark, a device callback asking for
+//! several blocks at once), since the slowest fixture's block is ~0.6 ms on one
+//! thread; in a real-time stream (a block every 11.6 ms at 512 frames and 44.1 kHz)
+//! it bounds the time a worker burns spinning to about a sixth of one core.
+//! [`Crew::wake`] (called at the start of every block, before the pattern queries)
+//! restarts the window, so that a napping worker is usually spinning again by the
+//! first parallel stage. Napping is fine for a worker: only the leader is real-time.
+//!
+//! # Memory ordering
+//!
+//! * Publishing: the leader stores the job pointer and resets `done` (relaxed), then
+//!   stores the ticket with `Release`. A claim is a `fetch_add` on the ticket with
+//!   `Acquire`; every `fetch_add` continues the release sequence headed by that
+//!   store, so a thread whose claim succeeds (it read the new count and an index
+//!   below it) sees the job pointer and `done` of this job.
+//! * The job cannot change under a worker: a worker reads the job pointer only after
+//!   a successful claim, and the leader does not return (its stack frame holds the
+//!   job) nor publish another job until `done` says every claimed item is finished,
+//!   which includes this one. A worker whose claim fails (the count is reached, or it
+//!   raced the leader's next publication and read the old ticket) never reads the job
+//!   at all. This is why no `active` count of workers inside a job is needed: a
+//!   claim, not a visit, is what holds the job alive, and a failed claim is detected
+//!   from the ticket word alone (count and index are in the same word).
+//! * Results: a worker increments `done` with `Release` after its item; the leader
+//!   waits with `Acquire` loads. The final value is in the release sequence of every
+//!   earlier increment, so the leader sees the writes of every item once it reads
+//!   `done` complete, and the next job's reset of `done` is ordered after them.
+//! * The ticket's index can pass the count by at most one failed claim per thread per
+//!   job (a thread stops at its first failure, and workers only try after a load has
+//!   shown an item left), so it never overflows into the count: counts are capped far
+//!   below `u32::MAX`.
+//!
+//! No handshake here needs `SeqCst`: the leader never waits for a worker it has not
+//! seen claim something, so there is no store-then-load race between them to close.
+//!
+//! # The cost model
+//!
+//! Measured on the development machine (2 cores of an AMD EPYC VM, see
+//! [`measure_handoff`]): from publishing a job to a second thread working on it takes
+//! ~0.3 µs with the worker spinning and ~60-110 µs with it napping; the old rayon
+//! dispatch (`in_place_scope` + `spawn`) took 11-20 µs, workers asleep. With the crew
+//! the leader never waits for the wake-up itself (a late worker just takes less), so
+//! what a parallel stage risks is the bookkeeping and cache traffic of handing items
+//! across cores, charged as [`HANDOFF_NS`]. A set of items runs in parallel when the
+//! work that can move to another thread (at most half the total, and no more than
 //! everything but the largest item) is worth more than that.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-/// The fixed cost of a hand-off, in nanoseconds (11-12 µs measured, see the module
-/// documentation and [`measure_handoff`]).
-pub const HANDOFF_NS: f64 = 12_000.0;
+/// The fixed cost of handing work to the crew, in nanoseconds: what moving items to
+/// a spinning worker costs (publication, claims, the cache lines of the results
+/// crossing cores; measured 0.3-1 µs, see the module documentation), with margin.
+pub const HANDOFF_NS: f64 = 2_000.0;
 
 /// Estimated cost of one sounding voice for one frame (mixing a sample into a stereo
 /// pair with its envelope), in nanoseconds.
@@ -24,6 +92,13 @@ pub const VOICE_NS_PER_FRAME: f64 = 0.6;
 /// Estimated cost of one pattern event of a block's query (querying, sorting, and
 /// turning it into a voice start or buffer values), in nanoseconds.
 pub const EVENT_NS: f64 = 400.0;
+
+/// How long a worker keeps spinning after its last item (or the last
+/// [`Crew::wake`]) before it naps (see the module documentation).
+pub const SPIN_WINDOW: Duration = Duration::from_millis(2);
+
+/// A napping worker's sleep between two looks at the ticket.
+pub const NAP: Duration = Duration::from_micros(50);
 
 /// Whether running items of estimated costs summing to `total_ns`, the largest
 /// `max_ns`, on several threads pays against the hand-off.
@@ -61,65 +136,345 @@ pub fn forced() -> bool {
     FORCE.load(Ordering::Relaxed)
 }
 
-/// Builds the runtime's pool: `None` for one thread (everything inline). The calling
-/// thread takes part in the work, so the pool has `threads - 1` workers.
-pub fn pool(threads: usize) -> Option<std::sync::Arc<rayon::ThreadPool>> {
+/// Builds the runtime's crew: `None` for one thread (everything inline). The calling
+/// thread takes part in the work, so the crew has `threads - 1` workers. `None` too if
+/// the system refuses to start a thread (the runtime then runs on one thread).
+pub fn pool(threads: usize) -> Option<Crew> {
     if threads <= 1 {
         return None;
     }
-    rayon::ThreadPoolBuilder::new()
-        .num_threads(threads - 1)
-        .thread_name(|i| format!("phonon-dsp-{i}"))
-        .build()
-        .ok()
-        .map(std::sync::Arc::new)
+    Crew::new(threads - 1)
 }
 
-/// Runs `item(0..count)`, each index once, on the calling thread and the pool's
-/// workers: every thread takes the next index until none is left. The caller starts
-/// at once; a worker that wakes late finds less (or nothing) left to take. Returns
-/// when every item has run.
-pub fn run_items(pool: &rayon::ThreadPool, count: usize, item: &(dyn Fn(usize) + Sync)) {
-    let next = AtomicUsize::new(0);
-    let drain = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        if i >= count {
-            break;
-        }
-        item(i);
-    };
-    let helpers = pool.current_num_threads().min(count.saturating_sub(1));
-    pool.in_place_scope(|s| {
-        for _ in 0..helpers {
-            s.spawn(|_| drain());
-        }
-        drain();
-    });
+/// Runs `item(0..count)`, each index once, on the calling thread and the crew's
+/// workers (see [`Crew::run`]).
+pub fn run_items(crew: &Crew, count: usize, item: &(dyn Fn(usize) + Sync)) {
+    crew.run(count, item);
 }
 
-/// Measures the hand-off in `pool`, as the median over `rounds` (the workers are given
-/// a moment to fall asleep before each, as between two blocks): what [`run_items`]
-/// costs the calling thread for two empty items (the hand-off the cost model charges),
-/// and a `rayon::join` of two empty closures on a pool thread.
-pub fn measure_handoff(pool: &rayon::ThreadPool, rounds: usize) -> (Duration, Duration) {
-    let mut handoffs = Vec::with_capacity(rounds);
-    let mut joins = Vec::with_capacity(rounds);
-    for _ in 0..rounds.max(1) {
-        std::thread::sleep(Duration::from_micros(200));
-        let t0 = Instant::now();
-        run_items(pool, 2, &|_| ());
-        handoffs.push(t0.elapsed());
-        std::thread::sleep(Duration::from_micros(200));
-        let j = pool.install(|| {
-            let t = Instant::now();
-            rayon::join(|| (), || ());
-            t.elapsed()
+/// The largest item count of one job: the ticket's index may pass the count by one
+/// failed claim per thread, and must stay inside its 32 bits.
+const MAX_ITEMS: usize = 1 << 30;
+
+/// The ticket word: the job's item count in the high 32 bits, the next item to claim
+/// in the low 32.
+fn ticket(count: usize, next: usize) -> u64 {
+    ((count as u64) << 32) | next as u64
+}
+
+fn split(t: u64) -> (usize, usize) {
+    ((t >> 32) as usize, (t & 0xffff_ffff) as usize)
+}
+
+/// What the leader publishes: a type-erased pointer to its closure and the function
+/// that calls it. Lives on the leader's stack for the duration of [`Crew::run`].
+struct Job {
+    data: *const (),
+    call: unsafe fn(*const (), usize),
+}
+
+/// Calls the closure of type `F` behind `data` on item `i`.
+///
+/// # Safety
+/// `data` points to a live `F`.
+unsafe fn call_item<F: Fn(usize) + Sync>(data: *const (), i: usize) {
+    // SAFETY: the caller guarantees `data` is a live `F`; `F: Sync`, so calling it
+    // through a shared reference from another thread is allowed.
+    let f = unsafe { &*data.cast::<F>() };
+    f(i);
+}
+
+/// An atomic on its own cache line (two, for adjacent-line prefetching), so that the
+/// leader's spinning on `done` does not slow the claims on the ticket and vice versa.
+#[repr(align(128))]
+struct Line<T>(T);
+
+struct Shared {
+    ticket: Line<AtomicU64>,
+    job: Line<AtomicPtr<Job>>,
+    done: Line<AtomicUsize>,
+    /// Bumped by [`Crew::wake`]: a worker that sees it change restarts its spin window.
+    hint: Line<AtomicU64>,
+    /// Items the workers ran, in all (for tests and reports).
+    worker_items: Line<AtomicU64>,
+    /// Workers that have finished starting up.
+    started: AtomicUsize,
+    stop: AtomicBool,
+}
+
+/// Worker threads that stay awake between the stages of a block and take items from
+/// the calling thread without locks, allocations or system calls (module
+/// documentation). Dropping the crew stops and joins them.
+pub struct Crew {
+    shared: Arc<Shared>,
+    workers: Vec<JoinHandle<()>>,
+}
+
+impl Crew {
+    /// Starts `workers` workers; `None` if the system refuses a thread (those already
+    /// started are stopped again).
+    pub fn new(workers: usize) -> Option<Crew> {
+        let shared = Arc::new(Shared {
+            ticket: Line(AtomicU64::new(0)),
+            job: Line(AtomicPtr::new(std::ptr::null_mut())),
+            done: Line(AtomicUsize::new(0)),
+            hint: Line(AtomicU64::new(0)),
+            worker_items: Line(AtomicU64::new(0)),
+            started: AtomicUsize::new(0),
+            stop: AtomicBool::new(false),
         });
-        joins.push(j);
+        let mut crew = Crew {
+            shared,
+            workers: Vec::with_capacity(workers),
+        };
+        for i in 0..workers {
+            let shared = crew.shared.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("phonon-dsp-{i}"))
+                .spawn(move || work(&shared));
+            match spawned {
+                Ok(handle) => crew.workers.push(handle),
+                Err(_) => return None, // `crew` drops here and joins the others
+            }
+        }
+        // Wait for the threads to be running: a thread's start-up allocates (its
+        // thread-local bookkeeping), which must happen here and not during the first
+        // blocks.
+        while crew.shared.started.load(Ordering::Acquire) < workers {
+            std::thread::sleep(Duration::from_micros(20));
+        }
+        Some(crew)
     }
-    handoffs.sort();
-    joins.sort();
-    (handoffs[handoffs.len() / 2], joins[joins.len() / 2])
+
+    /// Worker threads (the calling thread not counted).
+    pub fn workers(&self) -> usize {
+        self.workers.len()
+    }
+
+    /// Items the workers have run since the crew started (the rest ran on the calling
+    /// thread).
+    pub fn worker_items(&self) -> u64 {
+        self.shared.worker_items.0.load(Ordering::Relaxed)
+    }
+
+    /// Tells the workers work is coming (the start of a block): one relaxed atomic
+    /// add, no system call. A napping worker sees it at its next look and spins again.
+    pub fn wake(&self) {
+        self.shared.hint.0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Runs `item(0..count)`, each index once, on the calling thread and whichever
+    /// workers come: every thread takes the next index until none is left. Returns
+    /// when every item has run. Never allocates, locks or makes a system call; it
+    /// waits (spinning) only for items a worker has claimed and not yet finished.
+    pub fn run<F: Fn(usize) + Sync>(&self, count: usize, item: F) {
+        if count <= 1 || count > MAX_ITEMS || self.workers.is_empty() {
+            (0..count).for_each(item);
+            return;
+        }
+        let s = &*self.shared;
+        let job = Job {
+            data: (&item as *const F).cast::<()>(),
+            call: call_item::<F>,
+        };
+        // No claimed item of the previous job is unfinished (the previous `run`
+        // waited for them), so no worker reads `job` or `done` now: both may change.
+        s.job
+            .0
+            .store((&job as *const Job).cast_mut(), Ordering::Relaxed);
+        s.done.0.store(0, Ordering::Relaxed);
+        s.ticket.0.store(ticket(count, 0), Ordering::Release);
+        // The guard's drop takes the leader's share and waits for the workers'
+        // claimed items, also if an item panics: `job` and `item` must outlive every
+        // claimed item.
+        let mut leader = Leader {
+            shared: s,
+            count,
+            mine: 0,
+        };
+        loop {
+            let (c, i) = split(s.ticket.0.fetch_add(1, Ordering::Relaxed));
+            if i >= c {
+                break;
+            }
+            leader.mine += 1;
+            item(i);
+        }
+    }
+}
+
+/// The leader's side of one job: on drop, claims (without running) whatever is left
+/// (only on unwinding is anything left) and waits until every item is accounted for.
+struct Leader<'a> {
+    shared: &'a Shared,
+    count: usize,
+    /// Items the leader claimed.
+    mine: usize,
+}
+
+impl Drop for Leader<'_> {
+    fn drop(&mut self) {
+        let s = self.shared;
+        loop {
+            let (c, i) = split(s.ticket.0.fetch_add(1, Ordering::Relaxed));
+            if i >= c {
+                break;
+            }
+            self.mine += 1;
+        }
+        // Every item is claimed; the workers' ones are done when `done` says so.
+        while s.done.0.load(Ordering::Acquire) + self.mine < self.count {
+            std::hint::spin_loop();
+        }
+    }
+}
+
+impl Drop for Crew {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::Release);
+        for handle in self.workers.drain(..) {
+            // A worker that panicked has nothing left to clean up.
+            let _ = handle.join();
+        }
+    }
+}
+
+/// Polls between two looks at the clock while spinning.
+const SPINS_PER_CLOCK: u32 = 64;
+
+/// A worker's loop: take items while there are, spin for the window, then nap.
+fn work(s: &Shared) {
+    flush_denormals();
+    s.started.fetch_add(1, Ordering::Release);
+    let mut last_work = Instant::now();
+    let mut hint = s.hint.0.load(Ordering::Relaxed);
+    let mut spins = 0u32;
+    while !s.stop.load(Ordering::Acquire) {
+        let (c, i) = split(s.ticket.0.load(Ordering::Relaxed));
+        if i < c {
+            let (c, i) = split(s.ticket.0.fetch_add(1, Ordering::Acquire));
+            if i < c {
+                let job = s.job.0.load(Ordering::Relaxed);
+                // SAFETY: the claim succeeded, so `job` is the current job's
+                // descriptor (published before the ticket, seen through the claim's
+                // acquire) and the leader keeps it and its closure alive until `done`
+                // counts this item (module documentation).
+                let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unsafe {
+                    ((*job).call)((*job).data, i)
+                }));
+                // A panicking item is a bug; counting it anyway keeps the leader from
+                // waiting forever.
+                let _ = ran;
+                s.worker_items.0.fetch_add(1, Ordering::Relaxed);
+                s.done.0.fetch_add(1, Ordering::Release);
+                last_work = Instant::now();
+            }
+            spins = 0;
+            continue;
+        }
+        let h = s.hint.0.load(Ordering::Relaxed);
+        if h != hint {
+            hint = h;
+            last_work = Instant::now();
+        }
+        spins += 1;
+        if spins < SPINS_PER_CLOCK {
+            std::hint::spin_loop();
+            continue;
+        }
+        spins = 0;
+        if last_work.elapsed() > SPIN_WINDOW {
+            std::thread::sleep(NAP);
+        }
+    }
+}
+
+/// What [`measure_handoff`] found, as medians.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Handoff {
+    /// From publishing a job to a worker working on it, the worker spinning (right
+    /// after another job, as between the stages of a block).
+    pub awake: Duration,
+    /// The same after the worker has been idle past its spin window (napping), as a
+    /// block in a real-time stream finds it if [`Crew::wake`] came too late.
+    pub napping: Duration,
+    /// What the leader pays for a job of two empty items with the workers spinning:
+    /// the dispatch itself.
+    pub empty: Duration,
+    /// The previous dispatch, rayon's `in_place_scope` with a `spawn` per helper, for
+    /// two empty items, its workers asleep (for comparison).
+    pub rayon: Duration,
+}
+
+/// Measures the crew's hand-off, as medians over `rounds`: how long until a second
+/// thread works on a job of two items (each item waits, up to 20 ms, until both have
+/// started), with the workers spinning and napping; what a job of two empty items
+/// costs the leader; and the rayon dispatch it replaces.
+pub fn measure_handoff(crew: &Crew, rounds: usize) -> Handoff {
+    let rounds = rounds.max(1);
+    let both_started = |rounds: usize, idle: Duration| {
+        let mut times = Vec::with_capacity(rounds);
+        for _ in 0..rounds {
+            // Keep the workers spinning (a job just before), or let them nap.
+            crew.run(2, |_| ());
+            if !idle.is_zero() {
+                std::thread::sleep(idle);
+            }
+            let started = AtomicUsize::new(0);
+            let t0 = Instant::now();
+            let reached = std::sync::Mutex::new(None);
+            crew.run(2, |_| {
+                started.fetch_add(1, Ordering::AcqRel);
+                let deadline = Instant::now() + Duration::from_millis(20);
+                while started.load(Ordering::Acquire) < 2 && Instant::now() < deadline {
+                    std::hint::spin_loop();
+                }
+                if let Ok(mut r) = reached.lock() {
+                    r.get_or_insert(t0.elapsed());
+                }
+            });
+            if let Ok(Some(d)) = reached.into_inner() {
+                times.push(d);
+            }
+        }
+        median(times)
+    };
+    let awake = both_started(rounds, Duration::ZERO);
+    let napping = both_started(rounds.min(50), SPIN_WINDOW * 2);
+    let mut empty = Vec::with_capacity(rounds);
+    for _ in 0..rounds {
+        crew.run(2, |_| ());
+        let t0 = Instant::now();
+        crew.run(2, |_| ());
+        empty.push(t0.elapsed());
+    }
+    let rayon = rayon::ThreadPoolBuilder::new()
+        .num_threads(crew.workers().max(1))
+        .build()
+        .map(|pool| {
+            let mut times = Vec::with_capacity(rounds);
+            for _ in 0..rounds.min(100) {
+                std::thread::sleep(Duration::from_micros(200));
+                let t0 = Instant::now();
+                pool.in_place_scope(|s| {
+                    s.spawn(|_| ());
+                });
+                times.push(t0.elapsed());
+            }
+            median(times)
+        })
+        .unwrap_or_default();
+    Handoff {
+        awake,
+        napping,
+        empty: median(empty),
+        rayon,
+    }
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort();
+    times.get(times.len() / 2).copied().unwrap_or_default()
 }
 
 /// A raw pointer that may cross threads: the code that shares one guarantees that the
@@ -146,3 +501,122 @@ impl<T> SendPtr<T> {
 unsafe impl<T> Send for SendPtr<T> {}
 // SAFETY: as above.
 unsafe impl<T> Sync for SendPtr<T> {}
+
+// ---------------------------------------------------------------------------------
+// Denormals.
+//
+// A recurrence decaying towards silence (a filter's state, a reverb tail, an
+// envelope's release) passes through subnormal floats, which cost ~100 cycles per
+// operation on x86 when not flushed; flushing them to zero (FTZ: results, DAZ:
+// operands) makes that cost vanish. The mode is per thread, so every thread that runs
+// kernels sets it: the workers once at their start, the calling thread for the
+// duration of `Runtime::process` (a guard restoring what the caller had), so that a
+// block computes the same bits whichever thread runs an item.
+
+/// The control-register bits that flush denormals on this architecture.
+#[cfg(target_arch = "x86_64")]
+const FLUSH_BITS: u64 = (1 << 15) | (1 << 6); // MXCSR: FTZ, DAZ
+#[cfg(target_arch = "aarch64")]
+const FLUSH_BITS: u64 = 1 << 24; // FPCR: FZ (inputs and results)
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+const FLUSH_BITS: u64 = 0;
+
+/// The current thread's floating-point control word (MXCSR, FPCR; 0 elsewhere).
+#[cfg(target_arch = "x86_64")]
+fn fp_mode() -> u64 {
+    let mut v: u32 = 0;
+    // SAFETY: stmxcsr stores the 32-bit MXCSR at the given address, a local here.
+    unsafe {
+        std::arch::asm!("stmxcsr [{}]", in(reg) &mut v, options(nostack, preserves_flags));
+    }
+    u64::from(v)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn set_fp_mode(mode: u64) {
+    let v = mode as u32;
+    // SAFETY: ldmxcsr loads MXCSR from a local; the values written are ones read from
+    // MXCSR with only the FTZ/DAZ bits changed (reserved bits untouched, no fault).
+    unsafe {
+        std::arch::asm!("ldmxcsr [{}]", in(reg) &v, options(nostack, readonly, preserves_flags));
+    }
+}
+
+#[cfg(target_arch = "aarch64")]
+fn fp_mode() -> u64 {
+    let v: u64;
+    // SAFETY: reading FPCR has no side effect.
+    unsafe {
+        std::arch::asm!("mrs {}, fpcr", out(reg) v, options(nomem, nostack, preserves_flags));
+    }
+    v
+}
+
+#[cfg(target_arch = "aarch64")]
+fn set_fp_mode(mode: u64) {
+    // SAFETY: the value written is one read from FPCR with only FZ changed.
+    unsafe {
+        std::arch::asm!("msr fpcr, {}", in(reg) mode, options(nomem, nostack, preserves_flags));
+    }
+}
+
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+fn fp_mode() -> u64 {
+    0
+}
+
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+fn set_fp_mode(_mode: u64) {}
+
+/// Flushes denormals to zero on the current thread from now on (FTZ and DAZ on
+/// x86_64, FZ on aarch64, nothing elsewhere). No system call.
+pub fn flush_denormals() {
+    let mode = fp_mode();
+    if mode & FLUSH_BITS != FLUSH_BITS {
+        set_fp_mode(mode | FLUSH_BITS);
+    }
+}
+
+/// Whether the current thread flushes denormals (always false where unsupported).
+pub fn flushing_denormals() -> bool {
+    FLUSH_BITS != 0 && fp_mode() & FLUSH_BITS == FLUSH_BITS
+}
+
+/// Flushes denormals on the current thread while it lives, and restores the previous
+/// mode when dropped (the calling thread of `Runtime::process` belongs to the host).
+pub struct FlushDenormals {
+    /// The flush bits as they were.
+    previous: u64,
+    /// The mode is the thread's: the guard must be dropped where it was made.
+    _thread: std::marker::PhantomData<*const ()>,
+}
+
+impl FlushDenormals {
+    pub fn new() -> FlushDenormals {
+        let previous = fp_mode();
+        if previous & FLUSH_BITS != FLUSH_BITS {
+            set_fp_mode(previous | FLUSH_BITS);
+        }
+        FlushDenormals {
+            previous: previous & FLUSH_BITS,
+            _thread: std::marker::PhantomData,
+        }
+    }
+}
+
+impl Default for FlushDenormals {
+    fn default() -> Self {
+        FlushDenormals::new()
+    }
+}
+
+impl Drop for FlushDenormals {
+    fn drop(&mut self) {
+        // Only the flush bits go back: the exception flags raised meanwhile stay, as
+        // they would without the guard.
+        let mode = fp_mode();
+        if mode & FLUSH_BITS != self.previous {
+            set_fp_mode((mode & !FLUSH_BITS) | self.previous);
+        }
+    }
+}

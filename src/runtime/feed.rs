@@ -79,8 +79,8 @@ impl Feeder {
     }
 
     /// Queries every pattern and sound for frames `[start, start+frames)`. With a
-    /// `pool`, the queries (each into its own scratch, each sound's starts into its
-    /// own slot) run on the pool and the calling thread when the estimate says it
+    /// `pool` (the runtime's crew), the queries (each into its own scratch, each
+    /// sound's starts into its own slot) run on its workers and the calling thread when the estimate says it
     /// pays; the result is the same either way.
     #[allow(clippy::too_many_arguments)]
     pub fn feed(
@@ -91,7 +91,7 @@ impl Feeder {
         frames: usize,
         buffers: &mut Buffers,
         sounds: &mut SoundPlayer,
-        pool: Option<&rayon::ThreadPool>,
+        pool: Option<&crate::parallel::Crew>,
     ) -> Result<(), FeedError> {
         let arc = clock.block_arc(start, frames);
         let first = start as i64;

@@ -34,8 +34,9 @@ pub struct Config {
     /// Voices per sound.
     pub voices: usize,
     /// Threads running a block: 1 runs everything on the calling thread; more builds
-    /// one rayon pool per runtime that runs the independent items of a stage (and the
-    /// block's pattern queries) in parallel where the cost model says it pays.
+    /// one crew of worker threads per runtime ([`crate::parallel::Crew`]) that runs the
+    /// independent items of a stage (and the block's pattern queries) in parallel
+    /// where the cost model says it pays.
     pub threads: usize,
 }
 
@@ -58,9 +59,9 @@ pub struct BlockContext<'a> {
     pub frames: usize,
     /// The cycle position of every frame of the block.
     pub positions: &'a [f64],
-    /// The runtime's rayon pool (`Config::threads` > 1): the engine may run the
-    /// independent items of a stage on it and the calling thread (same result).
-    pub pool: Option<&'a rayon::ThreadPool>,
+    /// The runtime's crew (`Config::threads` > 1): the engine may run the independent
+    /// items of a stage on it and the calling thread (same result).
+    pub pool: Option<&'a crate::parallel::Crew>,
 }
 
 /// Something that runs a graph's nodes over one block: the interpreter, or the JIT.
@@ -113,8 +114,9 @@ pub struct Runtime<E: Engine> {
     frame: u64,
     nonfinite: Option<NonFinite>,
     nonfinite_samples: u64,
-    /// The rayon pool (`config.threads` > 1), built once with the runtime.
-    pool: Option<Arc<rayon::ThreadPool>>,
+    /// The crew of workers (`config.threads` > 1), started once with the runtime and
+    /// joined when it is dropped.
+    pool: Option<crate::parallel::Crew>,
 }
 
 impl<E: Engine> Runtime<E> {
@@ -195,7 +197,16 @@ impl<E: Engine> Runtime<E> {
     /// Produces the next `left.len()` frames (at most one block; extra frames of a
     /// longer buffer are left untouched) into `left` and `right`.
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) -> Result<(), RuntimeError> {
-        let pool = self.pool.as_deref();
+        // Denormals flushed on this thread as on the crew's workers (which flush from
+        // their start), so an item computes the same bits wherever it runs; the
+        // caller's mode comes back when the block is done.
+        let _fpu = crate::parallel::FlushDenormals::new();
+        let pool = self.pool.as_ref();
+        if let Some(crew) = pool {
+            // Work is coming: napping workers start spinning while the patterns are
+            // queried.
+            crew.wake();
+        }
         let frames = left.len().min(right.len()).min(self.config.block);
         let start = self.frame;
         self.clock.positions(start, &mut self.positions[..frames]);
