@@ -39,6 +39,9 @@ pub struct BenchReport {
     /// napping, the dispatch of empty items, rayon's for comparison), when
     /// `threads` > 1.
     pub handoff: Option<crate::parallel::Handoff>,
+    /// The share of the parallel jobs' items the workers ran (the rest ran on the
+    /// calling thread), over the measured blocks, when `threads` > 1.
+    pub worker_share: Option<f64>,
     /// Whether the blocks were paced as in real time (`Pacing::RealTime`).
     pub paced: bool,
     pub interp: Option<EngineReport>,
@@ -138,8 +141,14 @@ pub fn bench_paced(
     let mut voices_sum = 0usize;
     let period = Duration::from_secs_f64(n as f64 / f64::from(config.sample_rate.max(1)));
     let t_start = Instant::now();
+    let mut crew_start = (0u64, 0u64);
     for k in 0..WARM_UP_BLOCKS + blocks {
         let measuring = k >= WARM_UP_BLOCKS;
+        if k == WARM_UP_BLOCKS {
+            if let Some(crew) = jit_threads.as_ref().and_then(|(rt, _)| rt.crew()) {
+                crew_start = (crew.items(), crew.worker_items());
+            }
+        }
         if pacing == Pacing::RealTime {
             let deadline = t_start + period * k as u32;
             let now = Instant::now();
@@ -175,6 +184,14 @@ pub fn bench_paced(
         times: BlockTimes::from_durations(times, n, sr),
         compile,
     };
+    let worker_share = jit_threads
+        .as_ref()
+        .and_then(|(rt, _)| rt.crew())
+        .map(|crew| {
+            let items = crew.items() - crew_start.0;
+            let worker = crew.worker_items() - crew_start.1;
+            worker as f64 / items.max(1) as f64
+        });
     let jit = jit.map(|(_, c)| report(&jit_times, c));
     let interp = interp.map(|(_, c)| report(&interp_times, c));
     let jit_threads = jit_threads.map(|(_, c)| report(&threads_times, c));
@@ -190,6 +207,7 @@ pub fn bench_paced(
         threads,
         handoff,
         paced: pacing == Pacing::RealTime,
+        worker_share,
         interp,
         voices_mean,
         ns_per_voice_frame,
@@ -246,6 +264,9 @@ impl BenchReport {
             );
         }
         obj.insert("paced".into(), serde_json::json!(self.paced));
+        if let Some(share) = self.worker_share {
+            obj.insert("worker_share".into(), serde_json::json!(share));
+        }
         obj.insert("voices_mean".into(), serde_json::json!(self.voices_mean));
         obj.insert(
             "ns_per_voice_frame".into(),
@@ -305,6 +326,12 @@ impl BenchReport {
                 j.times.mean_ms / t.times.mean_ms.max(1e-9),
                 j.times.p99_ms / t.times.p99_ms.max(1e-9),
                 j.times.max_ms / t.times.max_ms.max(1e-9)
+            ));
+        }
+        if let Some(share) = self.worker_share {
+            out.push_str(&format!(
+                "items of parallel stages and queries run by the workers: {:.1}%\n",
+                share * 100.0
             ));
         }
         if let Some(h) = self.handoff {

@@ -25,17 +25,22 @@
 //! hand-off costs the leader a few atomic operations when no worker shows up, and
 //! at worst the rest of one item a worker claimed.
 //!
-//! After its last item a worker keeps polling the ticket, spinning, for
-//! [`SPIN_WINDOW`] (2 ms), then naps in short sleeps ([`NAP`]). 2 ms bridges every
-//! gap within a block (stages follow each other within microseconds) and between
-//! back-to-back blocks (an offline render, a benchmark, a device callback asking for
-//! several blocks at once), since the slowest fixture's block is ~0.6 ms on one
-//! thread; in a real-time stream (a block every 11.6 ms at 512 frames and 44.1 kHz)
-//! it bounds the time a worker burns spinning to about a sixth of one core.
-//! [`Crew::wake`] (called at the start of every block, before the pattern queries)
-//! restarts the window, so that a napping worker is usually spinning again by the
-//! first parallel stage. Napping is fine for a worker: only the leader is real-time.
-//!
+//! Between jobs a worker polls the ticket, spinning, or sleeps (napping is fine for
+//! a worker: only the leader is real-time). [`Crew::wake`], called at the start of
+//! every block (before the pattern queries), is a relaxed counter the workers watch.
+//! When blocks come back to back (hints closer than [`SPIN_WINDOW`], 2 ms: an offline
+//! render, a benchmark, a device callback asking for several blocks at once) a worker
+//! spins until 2 ms after its last item or hint, then naps in [`NAP`]s (50 µs). 2 ms
+//! bridges every gap within a block (stages follow each other within microseconds)
+//! and between back-to-back blocks, the slowest fixture's block being ~0.6 ms on one
+//! thread. When blocks come at a steady period (a real-time stream: 11.6 ms at 512
+//! frames and 44.1 kHz) a worker learns the period from the hints, spins only
+//! [`SPIN_AFTER_PERIODIC`] (0.5 ms) after the block's work, sleeps until [`LEAD`]
+//! (0.3 ms) before the next block is due and spins from then on: awake when the
+//! block starts, at the cost of spinning ~1 ms of every period (about a tenth of a
+//! core) instead of all of it. A nap lasts ~60-110 µs (50 µs plus the kernel's timer
+//! slack), so a worker that was napping after all joins a block that late.
+
 //! # Memory ordering
 //!
 //! * Publishing: the leader stores the job pointer and resets `done` (relaxed), then
@@ -197,6 +202,8 @@ struct Shared {
     hint: Line<AtomicU64>,
     /// Items the workers ran, in all (for tests and reports).
     worker_items: Line<AtomicU64>,
+    /// Items of every job run through the crew, in all (written by the leader only).
+    items: Line<AtomicU64>,
     /// Workers that have finished starting up.
     started: AtomicUsize,
     stop: AtomicBool,
@@ -220,6 +227,7 @@ impl Crew {
             done: Line(AtomicUsize::new(0)),
             hint: Line(AtomicU64::new(0)),
             worker_items: Line(AtomicU64::new(0)),
+            items: Line(AtomicU64::new(0)),
             started: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
         });
@@ -257,6 +265,12 @@ impl Crew {
         self.shared.worker_items.0.load(Ordering::Relaxed)
     }
 
+    /// Items of the jobs of two or more items run so far, by every thread (the share
+    /// [`Crew::worker_items`] of it ran on the workers).
+    pub fn items(&self) -> u64 {
+        self.shared.items.0.load(Ordering::Relaxed)
+    }
+
     /// Tells the workers work is coming (the start of a block): one relaxed atomic
     /// add, no system call. A napping worker sees it at its next look and spins again.
     pub fn wake(&self) {
@@ -273,6 +287,9 @@ impl Crew {
             return;
         }
         let s = &*self.shared;
+        // Only the leader writes this counter: a load and a store, no read-modify-write.
+        let total = s.items.0.load(Ordering::Relaxed);
+        s.items.0.store(total + count as u64, Ordering::Relaxed);
         let job = Job {
             data: (&item as *const F).cast::<()>(),
             call: call_item::<F>,
@@ -342,11 +359,12 @@ impl Drop for Crew {
 /// Polls between two looks at the clock while spinning.
 const SPINS_PER_CLOCK: u32 = 64;
 
-/// A worker's loop: take items while there are, spin for the window, then nap.
+/// A worker's loop: take items while there are; between jobs, spin or sleep as
+/// [`Idle`] says.
 fn work(s: &Shared) {
     flush_denormals();
     s.started.fetch_add(1, Ordering::Release);
-    let mut last_work = Instant::now();
+    let mut idle = Idle::new(Instant::now());
     let mut hint = s.hint.0.load(Ordering::Relaxed);
     let mut spins = 0u32;
     while !s.stop.load(Ordering::Acquire) {
@@ -367,15 +385,10 @@ fn work(s: &Shared) {
                 let _ = ran;
                 s.worker_items.0.fetch_add(1, Ordering::Relaxed);
                 s.done.0.fetch_add(1, Ordering::Release);
-                last_work = Instant::now();
+                idle.worked(Instant::now());
             }
             spins = 0;
             continue;
-        }
-        let h = s.hint.0.load(Ordering::Relaxed);
-        if h != hint {
-            hint = h;
-            last_work = Instant::now();
         }
         spins += 1;
         if spins < SPINS_PER_CLOCK {
@@ -383,8 +396,91 @@ fn work(s: &Shared) {
             continue;
         }
         spins = 0;
-        if last_work.elapsed() > SPIN_WINDOW {
-            std::thread::sleep(NAP);
+        let now = Instant::now();
+        let h = s.hint.0.load(Ordering::Relaxed);
+        if h != hint {
+            hint = h;
+            idle.hinted(now);
+        }
+        if let Some(nap) = idle.sleep(now) {
+            std::thread::sleep(nap);
+        }
+    }
+}
+
+/// How early before a block is expected a worker starts spinning again.
+pub const LEAD: Duration = Duration::from_micros(300);
+
+/// How long a worker keeps spinning after work when blocks come at a known period
+/// (stages of one block follow each other within microseconds; longer than that, the
+/// block is over).
+pub const SPIN_AFTER_PERIODIC: Duration = Duration::from_micros(500);
+
+/// When a worker spins and when it sleeps between jobs. Blocks come either back to
+/// back (a render, a benchmark: hints closer than [`SPIN_WINDOW`]) or at a steady
+/// period (a real-time stream). In the first case the worker spins for the window
+/// after its last work or hint, then naps. In the second it learns the period from
+/// the hints, spins only [`SPIN_AFTER_PERIODIC`] after the block's work, sleeps until
+/// [`LEAD`] before the next block is due and spins from then on, so that it is awake
+/// when the block's first parallel stage comes without spinning through the whole
+/// period. A hint that does not come when due (the stream stopped) falls back to naps.
+struct Idle {
+    last_work: Instant,
+    last_hint: Instant,
+    /// The interval between hints when the last few were steady.
+    period: Option<Duration>,
+    /// The last interval between hints.
+    interval: Duration,
+}
+
+impl Idle {
+    fn new(now: Instant) -> Idle {
+        Idle {
+            last_work: now,
+            last_hint: now,
+            period: None,
+            interval: Duration::ZERO,
+        }
+    }
+
+    fn worked(&mut self, now: Instant) {
+        self.last_work = now;
+    }
+
+    fn hinted(&mut self, now: Instant) {
+        let interval = now.saturating_duration_since(self.last_hint);
+        // Steady: two intervals in a row within 1/8 of each other, longer than the
+        // spin window (shorter: back to back) and shorter than 100 ms (longer: not a
+        // stream worth spinning for).
+        let close = interval.abs_diff(self.interval) < interval / 8;
+        let plausible = interval > SPIN_WINDOW && interval < Duration::from_millis(100);
+        self.period = (close && plausible).then_some(interval);
+        self.interval = interval;
+        self.last_hint = now;
+    }
+
+    /// `None` to keep spinning, or how long to sleep.
+    fn sleep(&self, now: Instant) -> Option<Duration> {
+        let active = self.last_work.max(self.last_hint);
+        let since = now.saturating_duration_since(active);
+        match self.period {
+            Some(period) => {
+                if since < SPIN_AFTER_PERIODIC {
+                    return None;
+                }
+                let due = self.last_hint + period;
+                let wake = due.checked_sub(LEAD).unwrap_or(due);
+                if now < wake {
+                    // Sleep towards the next block in slices, to see `stop` soon.
+                    return Some((wake - now).min(Duration::from_millis(1)));
+                }
+                if now < due + SPIN_WINDOW {
+                    return None;
+                }
+                Some(NAP)
+            }
+            None if since < SPIN_WINDOW => None,
+            None => Some(NAP),
         }
     }
 }

@@ -161,6 +161,11 @@ impl<E: Engine> Runtime<E> {
         self.config
     }
 
+    /// The crew of workers (`config.threads` > 1, and the system started them).
+    pub fn crew(&self) -> Option<&crate::parallel::Crew> {
+        self.pool.as_ref()
+    }
+
     pub fn graph(&self) -> &Graph {
         &self.graph
     }
