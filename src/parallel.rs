@@ -38,7 +38,7 @@
 //! [`SPIN_AFTER_PERIODIC`] (0.5 ms) after the block's work, sleeps until [`LEAD`]
 //! (0.3 ms) before the next block is due and spins from then on: awake when the
 //! block starts, at the cost of spinning ~1 ms of every period (about a tenth of a
-//! core) instead of all of it. A nap lasts ~60-110 µs (50 µs plus the kernel's timer
+//! core) instead of all of it. A nap lasts ~65-75 µs (50 µs plus the kernel's timer
 //! slack), so a worker that was napping after all joins a block that late.
 
 //! # Memory ordering
@@ -72,22 +72,25 @@
 //!
 //! Measured on the development machine (2 cores of an AMD EPYC VM, see
 //! [`measure_handoff`]): from publishing a job to a second thread working on it takes
-//! ~0.3 µs with the worker spinning and ~60-110 µs with it napping; the old rayon
-//! dispatch (`in_place_scope` + `spawn`) took 11-20 µs, workers asleep. With the crew
-//! the leader never waits for the wake-up itself (a late worker just takes less), so
-//! what a parallel stage risks is the bookkeeping and cache traffic of handing items
-//! across cores, charged as [`HANDOFF_NS`]. A set of items runs in parallel when the
+//! 0.2 µs (median) with the worker spinning and 65-75 µs with it napping; a job of
+//! two empty items costs the leader 0.03-0.06 µs; the old rayon dispatch
+//! (`in_place_scope` + `spawn`, workers asleep) took 13-18 µs of the leader's time.
+//! With the crew the leader never waits for a wake-up (a late worker just takes
+//! less), so what a parallel stage risks is the hand-off to an awake worker and the
+//! cache traffic of its results crossing cores (a loop group's outputs are a few
+//! kilobytes, ~1 µs at the bandwidth between cores), charged together as
+//! [`HANDOFF_NS`], 2 µs. A set of items runs in parallel when the
 //! work that can move to another thread (at most half the total, and no more than
 //! everything but the largest item) is worth more than that.
 
-use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// The fixed cost of handing work to the crew, in nanoseconds: what moving items to
-/// a spinning worker costs (publication, claims, the cache lines of the results
-/// crossing cores; measured 0.3-1 µs, see the module documentation), with margin.
+/// a spinning worker costs (publication and claims, measured 0.2 µs, and the cache
+/// lines of the results crossing cores, ~1 µs; see the module documentation).
 pub const HANDOFF_NS: f64 = 2_000.0;
 
 /// Estimated cost of one sounding voice for one frame (mixing a sample into a stereo
@@ -204,6 +207,8 @@ struct Shared {
     worker_items: Line<AtomicU64>,
     /// Items of every job run through the crew, in all (written by the leader only).
     items: Line<AtomicU64>,
+    /// The processor the leader last ran on ([`current_cpu`]; `u32::MAX` unknown).
+    leader_cpu: Line<AtomicU32>,
     /// Workers that have finished starting up.
     started: AtomicUsize,
     stop: AtomicBool,
@@ -228,6 +233,7 @@ impl Crew {
             hint: Line(AtomicU64::new(0)),
             worker_items: Line(AtomicU64::new(0)),
             items: Line(AtomicU64::new(0)),
+            leader_cpu: Line(AtomicU32::new(u32::MAX)),
             started: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
         });
@@ -274,7 +280,15 @@ impl Crew {
     /// Tells the workers work is coming (the start of a block): one relaxed atomic
     /// add, no system call. A napping worker sees it at its next look and spins again.
     pub fn wake(&self) {
+        self.note_cpu();
         self.shared.hint.0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Publishes the leader's processor, so that no worker spins on it.
+    fn note_cpu(&self) {
+        if let Some(cpu) = current_cpu() {
+            self.shared.leader_cpu.0.store(cpu, Ordering::Relaxed);
+        }
     }
 
     /// Runs `item(0..count)`, each index once, on the calling thread and whichever
@@ -287,6 +301,7 @@ impl Crew {
             return;
         }
         let s = &*self.shared;
+        self.note_cpu();
         // Only the leader writes this counter: a load and a store, no read-modify-write.
         let total = s.items.0.load(Ordering::Relaxed);
         s.items.0.store(total + count as u64, Ordering::Relaxed);
@@ -365,10 +380,17 @@ fn work(s: &Shared) {
     flush_denormals();
     s.started.fetch_add(1, Ordering::Release);
     let mut idle = Idle::new(Instant::now());
+    let mut allowed = Affinity::of_this_thread();
     let mut hint = s.hint.0.load(Ordering::Relaxed);
     let mut spins = 0u32;
     while !s.stop.load(Ordering::Acquire) {
         let (c, i) = split(s.ticket.0.load(Ordering::Relaxed));
+        if i < c && on_leader_cpu(s) {
+            // Sharing the leader's processor: taking an item would make the leader
+            // wait for it while the two take turns on one core. Move elsewhere first.
+            avoid_cpu(s, &mut allowed);
+            continue;
+        }
         if i < c {
             let (c, i) = split(s.ticket.0.fetch_add(1, Ordering::Acquire));
             if i < c {
@@ -404,8 +426,117 @@ fn work(s: &Shared) {
         }
         if let Some(nap) = idle.sleep(now) {
             std::thread::sleep(nap);
+        } else if on_leader_cpu(s) {
+            // Spinning here would take the leader's core from it.
+            avoid_cpu(s, &mut allowed);
         }
     }
+}
+
+/// Moves the calling worker off the leader's processor: its affinity becomes the
+/// processors it was allowed at its start minus the leader's (a system call, on the
+/// worker). Where that is not possible (one processor, not Linux), it sleeps a nap
+/// instead, leaving the processor to the leader for that long.
+///
+/// Why: the scheduler does not keep a worker that sleeps and wakes (a real-time
+/// stream's blocks) off the leader's processor. Measured with blocks paced as in real
+/// time, the worker woke on the leader's core in most blocks, so the two took turns
+/// on one core (no gain) and the leader, waiting for an item the worker had claimed,
+/// lost up to a scheduler time slice (0.7-2.2 ms p99 instead of 0.2 ms).
+fn avoid_cpu(s: &Shared, allowed: &mut Affinity) {
+    let leader = s.leader_cpu.0.load(Ordering::Relaxed);
+    if !allowed.move_off(leader) {
+        std::thread::sleep(NAP);
+    }
+}
+
+/// The processors a worker may run on (Linux), to re-pin it off the leader's.
+#[cfg(target_os = "linux")]
+struct Affinity {
+    /// What the thread was allowed at its start (`None` if unknown).
+    start: Option<libc::cpu_set_t>,
+}
+
+#[cfg(target_os = "linux")]
+impl Affinity {
+    fn of_this_thread() -> Affinity {
+        // SAFETY: a zeroed cpu_set_t is a valid empty set; sched_getaffinity fills it
+        // for the calling thread (pid 0) and reports failure by its return value.
+        unsafe {
+            let mut set: libc::cpu_set_t = std::mem::zeroed();
+            let ok = libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set);
+            Affinity {
+                start: (ok == 0).then_some(set),
+            }
+        }
+    }
+
+    /// Restricts the calling thread to its starting set minus `cpu`; false if that
+    /// leaves nothing or the system refuses.
+    fn move_off(&mut self, cpu: u32) -> bool {
+        let Some(start) = self.start else {
+            return false;
+        };
+        let cpu = cpu as usize;
+        let mut set = start;
+        // SAFETY: CPU_* only touch the set, bounds-checked against its size by libc's
+        // implementation (indices past the set are ignored); sched_setaffinity reads
+        // the set for the calling thread.
+        unsafe {
+            if cpu < libc::CPU_SETSIZE as usize && libc::CPU_ISSET(cpu, &set) {
+                libc::CPU_CLR(cpu, &mut set);
+            }
+            if libc::CPU_COUNT(&set) == 0 {
+                return false;
+            }
+            libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) == 0
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+struct Affinity;
+
+#[cfg(not(target_os = "linux"))]
+impl Affinity {
+    fn of_this_thread() -> Affinity {
+        Affinity
+    }
+
+    fn move_off(&mut self, _cpu: u32) -> bool {
+        false
+    }
+}
+
+/// Whether this thread runs on the processor the leader last ran on (never where
+/// the processor is not known).
+fn on_leader_cpu(s: &Shared) -> bool {
+    current_cpu().is_some_and(|cpu| cpu == s.leader_cpu.0.load(Ordering::Relaxed))
+}
+
+/// The processor the current thread runs on, without a system call: on x86_64 Linux,
+/// `rdtscp` returns the processor number the kernel keeps in `TSC_AUX` (low 12 bits).
+/// `None` elsewhere.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+fn current_cpu() -> Option<u32> {
+    let aux: u32;
+    // SAFETY: rdtscp reads the time-stamp counter (edx:eax, discarded) and TSC_AUX
+    // (ecx); unprivileged on Linux, no memory access.
+    unsafe {
+        std::arch::asm!(
+            "rdtscp",
+            out("eax") _,
+            out("edx") _,
+            out("ecx") aux,
+            options(nomem, nostack, preserves_flags)
+        );
+    }
+    Some(aux & 0xfff)
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
+fn current_cpu() -> Option<u32> {
+    None
 }
 
 /// How early before a block is expected a worker starts spinning again.
