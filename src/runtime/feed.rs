@@ -78,7 +78,8 @@ impl Feeder {
         (total, max)
     }
 
-    /// Queries every pattern and sound for frames `[start, start+frames)`. With a
+    /// Queries every pattern and sound for frames `[start, start+frames)` and writes
+    /// each pattern's events into the buffers of the nodes it feeds. With a
     /// `pool` (the runtime's crew), the queries (each into its own scratch, each
     /// sound's starts into its own slot) run on its workers and the calling thread when the estimate says it
     /// pays; the result is the same either way.
@@ -97,12 +98,50 @@ impl Feeder {
         let first = start as i64;
         let (_, slots) = sounds.slots_mut();
         let fed = &self.fed;
+        // Each pattern's query is followed, in the same item, by the fill of the
+        // buffers it feeds, so that the fills run in parallel too: every stepped,
+        // trigger and gate node is fed by one pattern, so the items write disjoint
+        // node buffers and disjoint `held` values.
+        let block = buffers.block();
+        let arena_len = buffers.len();
+        let arena = SendPtr(buffers.as_mut_ptr());
+        let layout: &Buffers = buffers;
+        let held = SendPtr(self.held.as_mut_ptr());
+        let held_len = self.held.len();
         let query_pattern = |(index, scratch): (usize, &mut Scratch)| {
             scratch.events.clear();
             scratch.error = None;
-            if fed.get(index).is_some_and(|v| !v.is_empty()) {
-                if let Some(source) = graph.patterns.get(index) {
-                    scratch.error = query(&source.pattern, arc, &mut scratch.events).err();
+            let Some(nodes) = fed.get(index).filter(|v| !v.is_empty()) else {
+                return;
+            };
+            let Some(source) = graph.patterns.get(index) else {
+                return;
+            };
+            scratch.error = query(&source.pattern, arc, &mut scratch.events).err();
+            if scratch.error.is_some() {
+                return;
+            }
+            let events = &scratch.events;
+            for &(node, op) in nodes {
+                let channels = graph.nodes.get(node).map_or(0, |n| n.channels);
+                let off = layout.offset(node);
+                let len = frames.min(channels * block);
+                if off + len > arena_len {
+                    continue;
+                }
+                // SAFETY: in bounds (checked); the node's own buffer, fed by this
+                // pattern only, so no other item touches it while this one runs.
+                let buf = unsafe { std::slice::from_raw_parts_mut(arena.get().add(off), len) };
+                match op {
+                    Op::Stepped { .. } if node < held_len => {
+                        // SAFETY: node < the length of `held`; this node's entry is
+                        // touched by this item only (as above).
+                        let h = unsafe { &mut *held.get().add(node) };
+                        *h = fill_stepped(events, clock, first, *h, buf);
+                    }
+                    Op::Trigger { .. } => fill_triggers(events, clock, first, buf),
+                    Op::Gate { .. } => fill_gates(events, clock, first, buf),
+                    _ => {}
                 }
             }
         };
@@ -160,28 +199,6 @@ impl Feeder {
         for (index, s) in self.sounds.iter().enumerate() {
             if let Some(e) = s.error {
                 return Err(FeedError::Sound(index, e));
-            }
-        }
-        for (index, nodes) in self.fed.iter().enumerate() {
-            let Some(events) = self.patterns.get(index).map(|s| &s.events) else {
-                continue;
-            };
-            for &(node, op) in nodes {
-                let buf = buffers.node_mut(node);
-                let len = frames.min(buf.len());
-                let buf = &mut buf[..len];
-                match op {
-                    Op::Stepped { .. } => {
-                        let held = self.held.get(node).copied().unwrap_or(0.0);
-                        let last = fill_stepped(events, clock, first, held, buf);
-                        if let Some(h) = self.held.get_mut(node) {
-                            *h = last;
-                        }
-                    }
-                    Op::Trigger { .. } => fill_triggers(events, clock, first, buf),
-                    Op::Gate { .. } => fill_gates(events, clock, first, buf),
-                    _ => {}
-                }
             }
         }
         Ok(())
