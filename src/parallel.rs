@@ -38,8 +38,13 @@
 //! [`SPIN_AFTER_PERIODIC`] (0.5 ms) after the block's work, sleeps until [`LEAD`]
 //! (0.3 ms) before the next block is due and spins from then on: awake when the
 //! block starts, at the cost of spinning ~1 ms of every period (about a tenth of a
-//! core) instead of all of it. A nap lasts ~65-75 µs (50 µs plus the kernel's timer
+//! core) instead of all of it. A nap lasts ~50-95 µs (50 µs plus the kernel's timer
 //! slack), so a worker that was napping after all joins a block that late.
+//!
+//! A worker also never spins or takes an item on the leader's processor: the leader
+//! publishes the processor it runs on (read with `rdtscp`, no system call) with each
+//! job and hint, and a worker that finds itself there re-pins itself off it
+//! (`sched_setaffinity`, see [`avoid_cpu`] for the measurement that called for it).
 
 //! # Memory ordering
 //!
@@ -72,9 +77,10 @@
 //!
 //! Measured on the development machine (2 cores of an AMD EPYC VM, see
 //! [`measure_handoff`]): from publishing a job to a second thread working on it takes
-//! 0.2 µs (median) with the worker spinning and 65-75 µs with it napping; a job of
-//! two empty items costs the leader 0.03-0.06 µs; the old rayon dispatch
-//! (`in_place_scope` + `spawn`, workers asleep) took 13-18 µs of the leader's time.
+//! 0.13-0.30 µs (medians of 12 runs; 1 µs in two) with the worker spinning and
+//! 50-95 µs with it napping; a job of two empty items costs the leader 0.05-0.07 µs;
+//! the old rayon dispatch (`in_place_scope` + `spawn`, workers asleep) took 13-21 µs
+//! of the leader's time (`docs/performance.md`).
 //! With the crew the leader never waits for a wake-up (a late worker just takes
 //! less), so what a parallel stage risks is the hand-off to an awake worker and the
 //! cache traffic of its results crossing cores (a loop group's outputs are a few
@@ -89,7 +95,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// The fixed cost of handing work to the crew, in nanoseconds: what moving items to
-/// a spinning worker costs (publication and claims, measured 0.2 µs, and the cache
+/// a spinning worker costs (publication and claims, measured 0.13-0.3 µs, and the cache
 /// lines of the results crossing cores, ~1 µs; see the module documentation).
 pub const HANDOFF_NS: f64 = 2_000.0;
 
