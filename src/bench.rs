@@ -92,7 +92,7 @@ pub fn bench(
     bench_paced(source, engines, blocks, config, bank, Pacing::BackToBack)
 }
 
-/// [`bench`] with the blocks paced as `pacing` says.
+/// [`bench()`] with the blocks paced as `pacing` says.
 pub fn bench_paced(
     source: &str,
     engines: Engines,

@@ -44,7 +44,7 @@
 //! A worker also never spins or takes an item on the leader's processor: the leader
 //! publishes the processor it runs on (read with `rdtscp`, no system call) with each
 //! job and hint, and a worker that finds itself there re-pins itself off it
-//! (`sched_setaffinity`, see [`avoid_cpu`] for the measurement that called for it).
+//! (`sched_setaffinity`; the measurement that called for it is at `avoid_cpu`).
 
 //! # Memory ordering
 //!
