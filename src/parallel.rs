@@ -243,6 +243,9 @@ impl Crew {
             started: AtomicUsize::new(0),
             stop: AtomicBool::new(false),
         });
+        // Asks the processor about rdtscp now (a cpuid, slow in a virtual machine)
+        // rather than in the first block.
+        let _ = current_cpu();
         let mut crew = Crew {
             shared,
             workers: Vec::with_capacity(workers),
@@ -453,8 +456,17 @@ fn avoid_cpu(s: &Shared, allowed: &mut Affinity) {
     let leader = s.leader_cpu.0.load(Ordering::Relaxed);
     if !allowed.move_off(leader) {
         std::thread::sleep(NAP);
+    } else if current_cpu() == Some(leader) {
+        // Pinned off that processor and still reading its number: the numbers are
+        // not processor numbers here (a hypervisor that leaves TSC_AUX unset), so
+        // stop relying on them rather than never helping.
+        CPU_IDS_UNRELIABLE.store(true, Ordering::Relaxed);
+        allowed.restore();
     }
 }
+
+/// Set when [`current_cpu`]'s numbers turned out not to tell processors apart.
+static CPU_IDS_UNRELIABLE: AtomicBool = AtomicBool::new(false);
 
 /// The processors a worker may run on (Linux), to re-pin it off the leader's.
 #[cfg(target_os = "linux")]
@@ -473,6 +485,16 @@ impl Affinity {
             let ok = libc::sched_getaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &mut set);
             Affinity {
                 start: (ok == 0).then_some(set),
+            }
+        }
+    }
+
+    /// Gives the calling thread its starting set back.
+    fn restore(&mut self) {
+        if let Some(start) = self.start {
+            // SAFETY: sched_setaffinity reads the set for the calling thread.
+            unsafe {
+                libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &start);
             }
         }
     }
@@ -512,6 +534,8 @@ impl Affinity {
     fn move_off(&mut self, _cpu: u32) -> bool {
         false
     }
+
+    fn restore(&mut self) {}
 }
 
 /// Whether this thread runs on the processor the leader last ran on (never where
@@ -522,9 +546,13 @@ fn on_leader_cpu(s: &Shared) -> bool {
 
 /// The processor the current thread runs on, without a system call: on x86_64 Linux,
 /// `rdtscp` returns the processor number the kernel keeps in `TSC_AUX` (low 12 bits).
-/// `None` elsewhere.
+/// `None` elsewhere, on a processor without `rdtscp`, or once the numbers proved
+/// useless ([`avoid_cpu`]).
 #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
 fn current_cpu() -> Option<u32> {
+    if !has_rdtscp() || CPU_IDS_UNRELIABLE.load(Ordering::Relaxed) {
+        return None;
+    }
     let aux: u32;
     // SAFETY: rdtscp reads the time-stamp counter (edx:eax, discarded) and TSC_AUX
     // (ecx); unprivileged on Linux, no memory access.
@@ -538,6 +566,28 @@ fn current_cpu() -> Option<u32> {
         );
     }
     Some(aux & 0xfff)
+}
+
+/// Whether the processor has `rdtscp` (CPUID 0x8000_0001, EDX bit 27), asked once
+/// (cpuid is an instruction, no system call) and remembered.
+#[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+fn has_rdtscp() -> bool {
+    static KNOWN: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+    match KNOWN.load(Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => {
+            use std::arch::x86_64::__cpuid;
+            #[allow(unused_unsafe)]
+            // SAFETY: cpuid exists on every x86_64 processor; leaf 0x8000_0001 is
+            // asked only if the highest extended leaf reaches it.
+            let yes = unsafe {
+                __cpuid(0x8000_0000).eax >= 0x8000_0001 && __cpuid(0x8000_0001).edx & (1 << 27) != 0
+            };
+            KNOWN.store(if yes { 1 } else { 2 }, Ordering::Relaxed);
+            yes
+        }
+    }
 }
 
 #[cfg(not(all(target_arch = "x86_64", target_os = "linux")))]
