@@ -36,7 +36,8 @@
 //! thread. When blocks come at a steady period (a real-time stream: 11.6 ms at 512
 //! frames and 44.1 kHz) a worker learns the period from the hints, spins only
 //! [`SPIN_AFTER_PERIODIC`] (0.5 ms) after the block's work, sleeps until [`LEAD`]
-//! (0.3 ms) before the next block is due and spins from then on: awake when the
+//! (0.3 ms, more when blocks come irregularly: plus four times their mean jitter, up
+//! to [`MAX_LEAD`], 2 ms) before the next block is due and spins from then on: awake when the
 //! block starts, at the cost of spinning ~1 ms of every period (about a tenth of a
 //! core) instead of all of it. A nap lasts ~50-95 µs (50 µs plus the kernel's timer
 //! slack), so a worker that was napping after all joins a block that late.
@@ -598,6 +599,10 @@ fn current_cpu() -> Option<u32> {
 /// How early before a block is expected a worker starts spinning again.
 pub const LEAD: Duration = Duration::from_micros(300);
 
+/// The most [`LEAD`] grows to when the blocks come irregularly (four times the mean
+/// difference between consecutive intervals is added to it).
+pub const MAX_LEAD: Duration = Duration::from_millis(2);
+
 /// How long a worker keeps spinning after work when blocks come at a known period
 /// (stages of one block follow each other within microseconds; longer than that, the
 /// block is over).
@@ -608,7 +613,8 @@ pub const SPIN_AFTER_PERIODIC: Duration = Duration::from_micros(500);
 /// period (a real-time stream). In the first case the worker spins for the window
 /// after its last work or hint, then naps. In the second it learns the period from
 /// the hints, spins only [`SPIN_AFTER_PERIODIC`] after the block's work, sleeps until
-/// [`LEAD`] before the next block is due and spins from then on, so that it is awake
+/// [`LEAD`] before the next block is due (plus four times the mean jitter between
+/// intervals, up to [`MAX_LEAD`]) and spins from then on, so that it is awake
 /// when the block's first parallel stage comes without spinning through the whole
 /// period. A hint that does not come when due (the stream stopped) falls back to naps.
 struct Idle {
@@ -618,6 +624,8 @@ struct Idle {
     period: Option<Duration>,
     /// The last interval between hints.
     interval: Duration,
+    /// A running mean of how much consecutive steady intervals differ.
+    jitter: Duration,
 }
 
 impl Idle {
@@ -627,6 +635,7 @@ impl Idle {
             last_hint: now,
             period: None,
             interval: Duration::ZERO,
+            jitter: Duration::ZERO,
         }
     }
 
@@ -639,9 +648,13 @@ impl Idle {
         // Steady: two intervals in a row within 1/8 of each other, longer than the
         // spin window (shorter: back to back) and shorter than 100 ms (longer: not a
         // stream worth spinning for).
-        let close = interval.abs_diff(self.interval) < interval / 8;
+        let deviation = interval.abs_diff(self.interval);
+        let close = deviation < interval / 8;
         let plausible = interval > SPIN_WINDOW && interval < Duration::from_millis(100);
         self.period = (close && plausible).then_some(interval);
+        if self.period.is_some() {
+            self.jitter = (self.jitter * 7 + deviation) / 8;
+        }
         self.interval = interval;
         self.last_hint = now;
     }
@@ -656,7 +669,10 @@ impl Idle {
                     return None;
                 }
                 let due = self.last_hint + period;
-                let wake = due.checked_sub(LEAD).unwrap_or(due);
+                // Earlier the less regular the blocks come: a block that comes before
+                // the worker is up runs mostly without it.
+                let lead = (LEAD + self.jitter * 4).min(MAX_LEAD);
+                let wake = due.checked_sub(lead).unwrap_or(due);
                 if now < wake {
                     // Sleep towards the next block in slices, to see `stop` soon.
                     return Some((wake - now).min(Duration::from_millis(1)));
