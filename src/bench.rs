@@ -35,10 +35,15 @@ pub struct BenchReport {
     /// the single-threaded JIT, block by block.
     pub jit_threads: Option<EngineReport>,
     pub threads: usize,
-    /// The measured hand-off of the pool (two empty items through
-    /// `parallel::run_items` from the calling thread, and a `rayon::join` of two
-    /// empty closures on a pool thread), when `threads` > 1.
-    pub handoff: Option<(Duration, Duration)>,
+    /// The measured hand-off of a crew like the runtime's (workers spinning and
+    /// napping, the dispatch of empty items, rayon's for comparison), when
+    /// `threads` > 1.
+    pub handoff: Option<crate::parallel::Handoff>,
+    /// The share of the parallel jobs' items the workers ran (the rest ran on the
+    /// calling thread), over the measured blocks, when `threads` > 1.
+    pub worker_share: Option<f64>,
+    /// Whether the blocks were paced as in real time (`Pacing::RealTime`).
+    pub paced: bool,
     pub interp: Option<EngineReport>,
     /// Mean voices sounding over the measured blocks.
     pub voices_mean: f64,
@@ -61,6 +66,19 @@ pub enum BenchError {
 /// Blocks run before measuring, so that voices and caches reach a steady state.
 pub const WARM_UP_BLOCKS: usize = 50;
 
+/// How the measured blocks follow each other.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Pacing {
+    /// Each block starts as soon as the previous one is done (the crew's workers stay
+    /// awake between blocks): throughput.
+    #[default]
+    BackToBack,
+    /// Each round of blocks (one per engine) starts at its real-time deadline, a
+    /// block's duration after the previous round, sleeping in between, as an audio
+    /// callback would run: the workers' naps and wake-ups are in the times.
+    RealTime,
+}
+
 /// Runs `blocks` blocks of `source` through the chosen engines. With more than one
 /// thread in `config.threads`, the JIT runs twice, on one thread and on `threads`,
 /// their blocks alternating with the interpreter's.
@@ -70,6 +88,18 @@ pub fn bench(
     blocks: usize,
     config: Config,
     bank: Arc<SampleBank>,
+) -> Result<BenchReport, BenchError> {
+    bench_paced(source, engines, blocks, config, bank, Pacing::BackToBack)
+}
+
+/// [`bench()`] with the blocks paced as `pacing` says.
+pub fn bench_paced(
+    source: &str,
+    engines: Engines,
+    blocks: usize,
+    config: Config,
+    bank: Arc<SampleBank>,
+    pacing: Pacing,
 ) -> Result<BenchReport, BenchError> {
     let threads = config.threads.max(1);
     let config = Config {
@@ -109,8 +139,23 @@ pub fn bench(
     let mut interp_times = Vec::with_capacity(blocks);
     let mut threads_times = Vec::with_capacity(blocks);
     let mut voices_sum = 0usize;
+    let period = Duration::from_secs_f64(n as f64 / f64::from(config.sample_rate.max(1)));
+    let t_start = Instant::now();
+    let mut crew_start = (0u64, 0u64);
     for k in 0..WARM_UP_BLOCKS + blocks {
         let measuring = k >= WARM_UP_BLOCKS;
+        if k == WARM_UP_BLOCKS {
+            if let Some(crew) = jit_threads.as_ref().and_then(|(rt, _)| rt.crew()) {
+                crew_start = (crew.items(), crew.worker_items());
+            }
+        }
+        if pacing == Pacing::RealTime {
+            let deadline = t_start + period * k as u32;
+            let now = Instant::now();
+            if deadline > now {
+                std::thread::sleep(deadline - now);
+            }
+        }
         if let Some((rt, _)) = jit.as_mut() {
             let d = time_block(rt, &mut left, &mut right)?;
             if measuring {
@@ -139,10 +184,18 @@ pub fn bench(
         times: BlockTimes::from_durations(times, n, sr),
         compile,
     };
+    let worker_share = jit_threads
+        .as_ref()
+        .and_then(|(rt, _)| rt.crew())
+        .map(|crew| {
+            let items = crew.items() - crew_start.0;
+            let worker = crew.worker_items() - crew_start.1;
+            worker as f64 / items.max(1) as f64
+        });
     let jit = jit.map(|(_, c)| report(&jit_times, c));
     let interp = interp.map(|(_, c)| report(&interp_times, c));
     let jit_threads = jit_threads.map(|(_, c)| report(&threads_times, c));
-    let handoff = crate::parallel::pool(threads).map(|p| crate::parallel::measure_handoff(&p, 200));
+    let handoff = crate::parallel::pool(threads).map(|c| crate::parallel::measure_handoff(&c, 200));
     let voices_mean = voices_sum as f64 / blocks.max(1) as f64;
     let measured = jit.as_ref().or(interp.as_ref());
     let ns_per_voice_frame = measured
@@ -153,6 +206,8 @@ pub fn bench(
         jit_threads,
         threads,
         handoff,
+        paced: pacing == Pacing::RealTime,
+        worker_share,
         interp,
         voices_mean,
         ns_per_voice_frame,
@@ -196,14 +251,21 @@ impl BenchReport {
             obj.insert("jit_threads".into(), engine(t));
             obj.insert("threads".into(), serde_json::json!(self.threads));
         }
-        if let Some((handoff, join)) = self.handoff {
+        if let Some(h) = self.handoff {
+            let us = |d: Duration| d.as_secs_f64() * 1e6;
             obj.insert(
                 "handoff_us".into(),
                 serde_json::json!({
-                    "run_items": handoff.as_secs_f64() * 1e6,
-                    "join": join.as_secs_f64() * 1e6,
+                    "awake": us(h.awake),
+                    "napping": us(h.napping),
+                    "empty_job": us(h.empty),
+                    "rayon_scope": us(h.rayon),
                 }),
             );
+        }
+        obj.insert("paced".into(), serde_json::json!(self.paced));
+        if let Some(share) = self.worker_share {
+            obj.insert("worker_share".into(), serde_json::json!(share));
         }
         obj.insert("voices_mean".into(), serde_json::json!(self.voices_mean));
         obj.insert(
@@ -216,11 +278,16 @@ impl BenchReport {
     /// The human report.
     pub fn summary(&self) -> String {
         let mut out = format!(
-            "{} blocks of {} frames at {} Hz (after {} warm-up blocks); budget {:.2} ms per block\n",
+            "{} blocks of {} frames at {} Hz (after {} warm-up blocks{}); budget {:.2} ms per block\n",
             self.blocks,
             self.block,
             self.sample_rate,
             WARM_UP_BLOCKS,
+            if self.paced {
+                ", paced as in real time"
+            } else {
+                ", back to back"
+            },
             self.block as f64 / f64::from(self.sample_rate) * 1e3
         );
         let threaded = format!("jit×{}", self.threads);
@@ -261,11 +328,20 @@ impl BenchReport {
                 j.times.max_ms / t.times.max_ms.max(1e-9)
             ));
         }
-        if let Some((handoff, join)) = self.handoff {
+        if let Some(share) = self.worker_share {
             out.push_str(&format!(
-                "hand-off measured here (median): two empty items from this thread {:.1} µs, rayon::join of two empty closures in the pool {:.1} µs; the cost model assumes {:.0} µs\n",
-                handoff.as_secs_f64() * 1e6,
-                join.as_secs_f64() * 1e6,
+                "items of parallel stages and queries run by the workers: {:.1}%\n",
+                share * 100.0
+            ));
+        }
+        if let Some(h) = self.handoff {
+            let us = |d: Duration| d.as_secs_f64() * 1e6;
+            out.push_str(&format!(
+                "hand-off measured here (median): a second thread at work {:.2} µs after publishing (workers spinning), {:.1} µs (napping); a job of two empty items {:.2} µs; rayon's scope+spawn {:.1} µs (asleep); the cost model assumes {:.0} µs\n",
+                us(h.awake),
+                us(h.napping),
+                us(h.empty),
+                us(h.rayon),
                 crate::parallel::HANDOFF_NS / 1000.0
             ));
         }

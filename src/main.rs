@@ -115,6 +115,11 @@ enum Command {
         /// on this many, block by block, and both are reported.
         #[arg(long, default_value_t = 1, value_parser = parse_threads)]
         threads: usize,
+        /// Start each round of blocks at its real-time deadline (sleeping in between,
+        /// as an audio callback runs) instead of back to back: the worker threads'
+        /// naps and wake-ups are then part of the times.
+        #[arg(long)]
+        paced: bool,
     },
     /// Print the signal graph of a patch: one node per line with its operation,
     /// inputs, constant parameters, state, channels, kind and the source it came
@@ -306,6 +311,7 @@ fn main() -> ExitCode {
             rate,
             block,
             threads,
+            paced,
         } => cli::jit::bench_command(cli::jit::BenchArgs {
             patch,
             engines: match engine {
@@ -319,6 +325,7 @@ fn main() -> ExitCode {
             rate,
             block,
             threads,
+            paced,
         }),
         Command::Ir { patch, passes } => cli::audio::ir_command(&patch, passes),
     }

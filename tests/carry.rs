@@ -73,6 +73,7 @@ impl Driver {
             &self.clock,
             &mut self.buffers,
             &mut self.sounds,
+            None,
         );
     }
 

@@ -3,7 +3,11 @@
 //! The largest difference per sample must stay within 1e-5 of full scale (of the
 //! signal's own peak when that is above 1).
 
+mod common;
+
 use std::sync::Arc;
+
+use common::{random_patch, Gen};
 
 use phonon::interp::Interpreter;
 use phonon::jit::engine::{JitEngine, JitOptions};
@@ -80,118 +84,6 @@ fn every_fixture_agrees() {
     }
 }
 
-/// A tiny deterministic generator (xorshift64*).
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[(self.next() % xs.len() as u64) as usize]
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
-fn freq(g: &mut Gen, depth: u32) -> String {
-    match g.below(5) {
-        0 if depth > 0 => format!("({} * 200 + 300)", signal(g, depth - 1)),
-        1 => "\"c4 e4 <g4 b3>\"".to_string(),
-        2 => "(mtof \"48 55 60\")".to_string(),
-        _ => g
-            .pick(&["55", "110.5", "440", "1234", "3000", "0.5", "-30"])
-            .to_string(),
-    }
-}
-
-fn signal(g: &mut Gen, depth: u32) -> String {
-    let leafy = depth == 0 || g.below(4) == 0;
-    if leafy {
-        return match g.below(9) {
-            0 => format!("sine {}", freq(g, 0)),
-            1 => format!("saw {}", freq(g, 0)),
-            2 => format!("square {} {}", freq(g, 0), g.pick(&["0.5", "0.1", "0.9"])),
-            3 => format!("tri {}", freq(g, 0)),
-            4 => format!("impulse {}", g.pick(&["3", "100", "440"])),
-            5 => "noise".to_string(),
-            6 => "pink".to_string(),
-            7 => g
-                .pick(&["\"0.2 0.5 <0.1 -0.3>\"", "\"1 ~ 0.5\"", "0.25"])
-                .to_string(),
-            _ => "(s \"bd*2 [hh cp]\" # gain 0.5)".to_string(),
-        };
-    }
-    let x = signal(g, depth - 1);
-    match g.below(16) {
-        0 => format!("({x} + {})", signal(g, depth - 1)),
-        1 => format!("({x} * {})", signal(g, depth - 1)),
-        2 => format!("({x} - {})", signal(g, depth - 1)),
-        3 => format!("({x} / {})", g.pick(&["2", "\"1 0 4\"", "(sine 2 + 1.5)"])),
-        4 => format!("abs ({x})"),
-        5 => format!("clip -0.5 0.5 ({x})"),
-        6 => format!("range -1 1 ({x})"),
-        7 => format!(
-            "({x} # {} {} {})",
-            g.pick(&["lpf", "hpf", "bpf", "notch"]),
-            g.pick(&["800", "(sine 0.3 * 1000 + 1500)", "30000", "5"]),
-            g.pick(&["0.707", "4", "0.1"])
-        ),
-        8 => format!(
-            "({x} # moog {} {})",
-            g.pick(&["1000", "(saw 1 * 500 + 900)"]),
-            g.pick(&["0", "0.5", "1.1"])
-        ),
-        9 => format!(
-            "({x} * {})",
-            g.pick(&[
-                "ad 0.01 0.2 \"1 1 ~ 1\"",
-                "adsr 0.01 0.1 0.5 0.2 \"1 ~ 1 [1 1]\"",
-                "perc 0.3 \"1*3\"",
-                "perc 0.1",
-                "adsr 0 0 2 0 \"<1 ~>\""
-            ])
-        ),
-        10 => format!(
-            "({x} # delay {} {} {})",
-            g.pick(&["0.1", "0.37", "(sine 0.5 * 0.01 + 0.02)"]),
-            g.pick(&["0.5", "0.95", "1"]),
-            g.pick(&["0.5", "1"])
-        ),
-        11 => format!(
-            "({x} # reverb {} {} {})",
-            g.pick(&["0.2", "0.9"]),
-            g.pick(&["0.1", "0.8"]),
-            g.pick(&["0.3", "1"])
-        ),
-        12 => format!(
-            "({x} # distortion {} {})",
-            g.pick(&["1", "5", "(sine 1 * 3 + 3)"]),
-            g.pick(&["1", "0.5"])
-        ),
-        13 => format!(
-            "({x} # bitcrush {} {})",
-            g.pick(&["4", "8.5", "16"]),
-            g.pick(&["1", "0.3", "0.05"])
-        ),
-        14 => format!(
-            "({x} # chorus {} {} {})",
-            g.pick(&["0.5", "3"]),
-            g.pick(&["0.2", "1"]),
-            g.pick(&["0.5", "1"])
-        ),
-        _ => format!(
-            "({x} # compressor {} {})",
-            g.pick(&["-20", "-6"]),
-            g.pick(&["4", "1", "20"])
-        ),
-    }
-}
-
 #[test]
 fn random_well_typed_patches_agree() {
     let cases: u64 = std::env::var("PHONON_JIT_CASES")
@@ -203,11 +95,7 @@ fn random_well_typed_patches_agree() {
     let mut largest = 0.0f32;
     let mut audible = 0;
     for case in 0..cases {
-        let outputs = 1 + g.below(3);
-        let mut src = format!("tempo: {}\n", g.pick(&["0.5", "1", "0.7"]));
-        for k in 0..outputs {
-            src.push_str(&format!("out{}: {} * 0.3\n", k + 1, signal(&mut g, 3)));
-        }
+        let src = random_patch(&mut g, 3);
         if phonon::compile(&src).is_err() {
             continue; // the generator can make an ill-typed patch; the checker says so
         }

@@ -1,7 +1,10 @@
 //! The parallel runtime computes exactly what the single-threaded one does: every
 //! fixture rendered with 1 and 2 threads (JIT and interpreter) is bit-identical, with
 //! the cost model overridden so that every stage and every block's queries really run
-//! in parallel, and also with the cost model deciding.
+//! in parallel, and also with the cost model deciding; and so is a corpus of random
+//! patches. Also: the crew runs every item exactly once, and the denormal guard.
+
+mod common;
 
 use std::sync::Arc;
 
@@ -68,6 +71,7 @@ fn source(name: &str) -> String {
 
 #[test]
 fn one_and_two_threads_are_bit_identical() {
+    let _lock = FORCE.lock().unwrap_or_else(|e| e.into_inner());
     let frames = 44_100 * 2;
     for forced in [true, false] {
         phonon::parallel::force_parallel(forced);
@@ -101,4 +105,127 @@ fn the_cost_model_parallelises_heavy_stages_only() {
     let plan = phonon::passes::optimize(&phonon::compile(&source("synth_dense.ph")).unwrap());
     let text = plan.describe(512);
     assert!(text.contains("parallel: yes"), "{text}");
+}
+
+/// Serialises the tests that switch `force_parallel` (a process-wide switch).
+static FORCE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+#[test]
+fn random_patches_are_bit_identical_on_two_threads() {
+    let _lock = FORCE.lock().unwrap_or_else(|e| e.into_inner());
+    let cases: u64 = std::env::var("PHONON_PAR_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    let mut g = common::Gen(0x05ee_d0f7_ab1e);
+    let mut checked = 0;
+    let mut audible = 0;
+    for case in 0..cases {
+        // Up to 8 outputs: stages of several independent items.
+        let src = common::random_patch(&mut g, 8);
+        if phonon::compile(&src).is_err() {
+            continue; // ill-typed: the generator can make those
+        }
+        let block = [512, 256, 100][(case % 3) as usize];
+        let frames = 44_100 / 4;
+        // Forced: every stage and every block's queries really go to the crew.
+        phonon::parallel::force_parallel(case % 4 != 3);
+        let one = jit(&src, 1, block, frames);
+        let two = jit(&src, 2, block, frames);
+        assert!(one == two, "case {case}, block {block}:\n{src}");
+        if one.iter().any(|x| f32::from_bits(*x).abs() > 0.01) {
+            audible += 1;
+        }
+        if case % 5 == 0 {
+            assert!(
+                interp(&src, 1, block, frames) == interp(&src, 2, block, frames),
+                "case {case}, interp, block {block}:\n{src}"
+            );
+        }
+        checked += 1;
+    }
+    phonon::parallel::force_parallel(false);
+    assert!(checked * 2 > cases, "only {checked} of {cases} compiled");
+    assert!(
+        audible * 2 > checked,
+        "only {audible} of {checked} made sound"
+    );
+}
+
+#[test]
+fn the_crew_runs_every_item_once() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    let crew = phonon::parallel::pool(3).expect("a crew of 2 workers");
+    assert_eq!(crew.workers(), 2);
+    let hits: Vec<AtomicU32> = (0..97).map(|_| AtomicU32::new(0)).collect();
+    for round in 0..2000usize {
+        let count = round % 98;
+        crew.run(count, |i| {
+            hits[i].fetch_add(1, Ordering::Relaxed);
+        });
+        // `run` returned: every item has run (and is visible here), each once.
+        for (i, h) in hits.iter().enumerate() {
+            let expected = u32::from(i < count);
+            assert_eq!(
+                h.swap(0, Ordering::Relaxed),
+                expected,
+                "round {round}, item {i}"
+            );
+        }
+        if round % 500 == 499 {
+            // Let the workers nap: the next jobs find them asleep and run anyway.
+            std::thread::sleep(phonon::parallel::SPIN_WINDOW * 2);
+        }
+    }
+    drop(crew); // stops and joins the workers (a hang here would fail the test run)
+}
+
+#[test]
+fn the_runtime_with_threads_has_a_crew() {
+    assert!(phonon::parallel::pool(1).is_none());
+    let crew = phonon::parallel::pool(2).expect("a crew");
+    assert_eq!(crew.workers(), 1);
+    // With the worker spinning and long items, it takes a share sooner or later.
+    let before = crew.worker_items();
+    for _ in 0..10_000 {
+        crew.run(8, |_| {
+            let t = std::time::Instant::now();
+            while t.elapsed() < std::time::Duration::from_micros(20) {
+                std::hint::spin_loop();
+            }
+        });
+        if crew.worker_items() > before {
+            return;
+        }
+    }
+    panic!("the worker never took an item");
+}
+
+#[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+#[test]
+fn denormals_are_flushed_under_the_guard_only() {
+    use phonon::fpu::{flushing_denormals, FlushDenormals};
+    use std::hint::black_box;
+    let tiny = black_box(1.0e-40f32); // subnormal
+    assert!(tiny != 0.0 && !tiny.is_normal());
+    let before = flushing_denormals();
+    assert!(!before, "test threads start with denormals kept");
+    assert!(black_box(tiny) * black_box(1.0f32) != 0.0);
+    {
+        let _outer = FlushDenormals::new();
+        assert!(flushing_denormals());
+        // A denormal operand reads as 0 (DAZ / FZ), and so does a denormal result.
+        assert_eq!(black_box(tiny) * black_box(1.0f32), 0.0);
+        assert_eq!(black_box(f32::MIN_POSITIVE) * black_box(0.5f32), 0.0);
+        {
+            let _inner = FlushDenormals::new();
+            assert!(flushing_denormals());
+        }
+        // The inner guard restores what it found: still flushing.
+        assert!(flushing_denormals());
+        assert_eq!(black_box(tiny) + black_box(0.0f32), 0.0);
+    }
+    assert!(!flushing_denormals());
+    assert!(black_box(tiny) * black_box(1.0f32) != 0.0);
+    assert!(black_box(f32::MIN_POSITIVE) * black_box(0.5f32) != 0.0);
 }

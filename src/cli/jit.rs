@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use phonon::bench::{bench, BenchError, Engines};
+use phonon::bench::{bench_paced, BenchError, Engines, Pacing};
 use phonon::jit::engine::{compile_source, CompileFailure, JitOptions};
 use phonon::runtime::Config;
 
@@ -84,6 +84,8 @@ pub struct BenchArgs {
     pub rate: u32,
     pub block: usize,
     pub threads: usize,
+    /// Pace the blocks as in real time.
+    pub paced: bool,
 }
 
 pub fn bench_command(args: BenchArgs) -> ExitCode {
@@ -101,7 +103,12 @@ pub fn bench_command(args: BenchArgs) -> ExitCode {
         threads: args.threads,
         ..Config::default()
     };
-    match bench(&source, args.engines, args.blocks, config, bank) {
+    let pacing = if args.paced {
+        Pacing::RealTime
+    } else {
+        Pacing::BackToBack
+    };
+    match bench_paced(&source, args.engines, args.blocks, config, bank, pacing) {
         Ok(report) => {
             if args.json {
                 write_stdout(&(report.to_json() + "\n"));

@@ -3,8 +3,9 @@
 //! Each stage is a set of independent items: native functions over the runtime's
 //! buffer arena (one per loop group of packs) and runtime calls (the `voices` nodes,
 //! in Rust); the master sums the outputs at the end, as in the interpreter. With a
-//! rayon pool (`Config::threads` > 1) a stage whose estimated work pays for the
-//! hand-off ([`crate::parallel`]) runs its items as rayon tasks; otherwise they run
+//! crew of workers (`Config::threads` > 1) a stage whose estimated work pays for the
+//! hand-off ([`crate::parallel`]) runs its items on the crew and the calling thread,
+//! each thread taking the next item; otherwise they run
 //! in order on the calling thread. Either way each item computes exactly what it
 //! computes alone, so the output is bit-identical.
 //!

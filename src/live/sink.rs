@@ -20,7 +20,7 @@ pub fn run_null(
     stop: &AtomicBool,
     frames: Option<u64>,
 ) -> Player {
-    let _flush = crate::fpu::DenormalGuard::new();
+    let _flush = crate::fpu::FlushDenormals::new();
     let period = period.max(1);
     let mut left = vec![0.0f32; period];
     let mut right = vec![0.0f32; period];

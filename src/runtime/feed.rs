@@ -107,6 +107,7 @@ impl Feeder {
         clock: &Clock,
         buffers: &mut Buffers,
         sounds: &mut SoundPlayer,
+        pool: Option<&crate::parallel::Crew>,
     ) {
         let first = events.start as i64;
         let frames = events.frames;
@@ -117,31 +118,68 @@ impl Feeder {
         for (k, slot) in slots.iter_mut().enumerate() {
             slot.set_fresh(k < events.starts.len());
         }
-        for (index, nodes) in self.fed.iter().enumerate() {
-            let Some(scratch) = events.patterns.get(index) else {
-                continue;
+        // Each pattern's fill is an item: every stepped, trigger and gate node is fed
+        // by one pattern, so the items write disjoint node buffers and `held` values
+        // and may run on the crew (the same result either way).
+        let block = buffers.block();
+        let arena_len = buffers.len();
+        let arena = SendPtr(buffers.as_mut_ptr());
+        let layout: &Buffers = buffers;
+        let held = SendPtr(self.held.as_mut_ptr());
+        let held_len = self.held.len();
+        let fed = &self.fed;
+        let patterns = &events.patterns;
+        let fill = |index: usize| {
+            let (Some(nodes), Some(scratch)) = (fed.get(index), patterns.get(index)) else {
+                return;
             };
             let events = &scratch.events;
             for &(node, op) in nodes {
-                let buf = buffers.node_mut(node);
-                let len = frames.min(buf.len());
-                let buf = &mut buf[..len];
+                let off = layout.offset(node);
+                let len = frames.min(layout.channels(node) * block);
+                if off + len > arena_len {
+                    continue;
+                }
+                // SAFETY: in bounds (checked); the node's own buffer, fed by this
+                // pattern only, so no other item touches it while this one runs.
+                let buf = unsafe { std::slice::from_raw_parts_mut(arena.get().add(off), len) };
                 match op {
-                    Op::Stepped { .. } => {
-                        let held = self.held.get(node).copied().unwrap_or(0.0);
-                        let last = fill_stepped(events, clock, first, held, buf);
-                        if let Some(h) = self.held.get_mut(node) {
-                            *h = last;
-                        }
+                    Op::Stepped { .. } if node < held_len => {
+                        // SAFETY: node < the length of `held`; this node's entry is
+                        // touched by this item only (as above).
+                        let h = unsafe { &mut *held.get().add(node) };
+                        *h = fill_stepped(events, clock, first, *h, buf);
                     }
                     Op::Trigger { .. } => fill_triggers(events, clock, first, buf),
                     Op::Gate { .. } => fill_gates(events, clock, first, buf),
                     _ => {}
                 }
             }
+        };
+        let cost = |i: usize| {
+            let nodes = fed.get(i).map_or(0, Vec::len) as f64;
+            let events = patterns.get(i).map_or(0, |s| s.events.len()) as f64;
+            nodes * (frames as f64 * FILL_NS_PER_FRAME + events * FILL_NS_PER_EVENT)
+        };
+        let count = fed.len();
+        let (total, max) = (0..count).fold((0.0, 0.0f64), |(t, m), i| {
+            let c = cost(i);
+            (t + c, m.max(c))
+        });
+        match pool {
+            Some(crew) if count > 1 && crate::parallel::pays(total, max) => {
+                crate::parallel::run_items(crew, count, &fill)
+            }
+            _ => (0..count).for_each(fill),
         }
     }
 }
+
+/// Estimated cost of filling one fed node's buffer, per frame and per event of its
+/// pattern, in nanoseconds (a `fill` of a few hundred floats, and a `frame_of` in
+/// 128-bit integers per event).
+const FILL_NS_PER_FRAME: f64 = 0.25;
+const FILL_NS_PER_EVENT: f64 = 30.0;
 
 impl Feeder {
     /// A block without events (its queries were not ready in time): stepped nodes
@@ -271,7 +309,7 @@ impl BlockEvents {
         clock: &Clock,
         start: u64,
         frames: usize,
-        pool: Option<&rayon::ThreadPool>,
+        pool: Option<&crate::parallel::Crew>,
     ) -> Result<(), FeedError> {
         let arc = clock.block_arc(start, frames);
         let first = start as i64;

@@ -35,8 +35,9 @@ pub struct Config {
     /// Voices per sound.
     pub voices: usize,
     /// Threads running a block: 1 runs everything on the calling thread; more builds
-    /// one rayon pool per runtime that runs the independent items of a stage (and the
-    /// block's pattern queries) in parallel where the cost model says it pays.
+    /// one crew of worker threads per runtime ([`crate::parallel::Crew`]) that runs the
+    /// independent items of a stage (and the block's pattern queries) in parallel
+    /// where the cost model says it pays.
     pub threads: usize,
 }
 
@@ -59,9 +60,9 @@ pub struct BlockContext<'a> {
     pub frames: usize,
     /// The cycle position of every frame of the block.
     pub positions: &'a [f64],
-    /// The runtime's rayon pool (`Config::threads` > 1): the engine may run the
-    /// independent items of a stage on it and the calling thread (same result).
-    pub pool: Option<&'a rayon::ThreadPool>,
+    /// The runtime's crew (`Config::threads` > 1): the engine may run the independent
+    /// items of a stage on it and the calling thread (same result).
+    pub pool: Option<&'a crate::parallel::Crew>,
 }
 
 /// Something that runs a graph's nodes over one block: the interpreter, or the JIT.
@@ -116,8 +117,9 @@ pub struct Runtime<E: Engine> {
     frame: u64,
     nonfinite: Option<NonFinite>,
     nonfinite_samples: u64,
-    /// The rayon pool (`config.threads` > 1), built once with the runtime.
-    pool: Option<Arc<rayon::ThreadPool>>,
+    /// The crew of workers (`config.threads` > 1), started once with the runtime and
+    /// joined when it is dropped.
+    pool: Option<crate::parallel::Crew>,
 }
 
 impl<E: Engine> Runtime<E> {
@@ -162,6 +164,11 @@ impl<E: Engine> Runtime<E> {
 
     pub fn config(&self) -> Config {
         self.config
+    }
+
+    /// The crew of workers (`config.threads` > 1, and the system started them).
+    pub fn crew(&self) -> Option<&crate::parallel::Crew> {
+        self.pool.as_ref()
     }
 
     pub fn graph(&self) -> &Graph {
@@ -228,7 +235,7 @@ impl<E: Engine> Runtime<E> {
             start,
             frames,
             events,
-            self.pool.as_deref(),
+            self.pool.as_ref(),
         )
     }
 
@@ -245,13 +252,27 @@ impl<E: Engine> Runtime<E> {
         left: &mut [f32],
         right: &mut [f32],
     ) {
-        let pool = self.pool.as_deref();
+        // Denormals are flushed while kernels run, on this thread (the crew's
+        // workers flush for good when they start): the same bits on one thread or
+        // more; the caller's mode comes back when the block is done.
+        let _flush = crate::fpu::FlushDenormals::new();
+        let pool = self.pool.as_ref();
+        if let Some(crew) = pool {
+            // Work is coming: napping workers start spinning (a relaxed counter, no
+            // system call).
+            crew.wake();
+        }
         let frames = left.len().min(right.len()).min(self.config.block);
         let start = self.frame;
         self.clock.positions(start, &mut self.positions[..frames]);
         if events.start() == start && events.frames() == frames {
-            self.feeder
-                .apply(events, &self.clock, &mut self.buffers, &mut self.sounds);
+            self.feeder.apply(
+                events,
+                &self.clock,
+                &mut self.buffers,
+                &mut self.sounds,
+                pool,
+            );
         } else {
             self.feeder
                 .apply_none(start, frames, &mut self.buffers, &mut self.sounds);
@@ -411,7 +432,7 @@ pub fn query_block(
     start: u64,
     frames: usize,
     events: &mut BlockEvents,
-    pool: Option<&rayon::ThreadPool>,
+    pool: Option<&crate::parallel::Crew>,
 ) -> Result<(), RuntimeError> {
     events
         .query(graph, clock, start, frames, pool)
