@@ -181,7 +181,7 @@ fn the_crew_runs_every_item_once() {
 }
 
 #[test]
-fn the_runtime_with_threads_has_a_crew() {
+fn a_spinning_worker_takes_items() {
     assert!(phonon::parallel::pool(1).is_none());
     let crew = phonon::parallel::pool(2).expect("a crew");
     assert_eq!(crew.workers(), 1);
