@@ -117,6 +117,9 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::Relaxed));
     }
 
+    // The first blocks' events, queried before the sound starts.
+    scheduler.pump();
+
     // The query thread.
     let (program_tx, program_rx) = mpsc::channel::<Box<Program>>();
     let report = Arc::new(Mutex::new(QueryReport::default()));
@@ -244,7 +247,8 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
             drop(old);
         }
         if let Ok(mut r) = report.lock() {
-            if let Some(e) = r.error.take() {
+            // A pattern that fails fails on every block: say it once.
+            if let Some(e) = r.error.take().filter(|e| error.as_ref() != Some(e)) {
                 clear_status(terminal);
                 eprintln!("error: {e}");
                 error = Some(e);
