@@ -56,6 +56,44 @@ pub mod device {
 
     use super::super::player::{Player, Stats};
 
+    /// Frames converted at a time for a device that wants integer samples (the
+    /// scratch buffer is allocated once, when the stream is built).
+    const CHUNK_FRAMES: usize = 1024;
+
+    /// A stream of `T` samples: the player fills a preallocated `f32` scratch, chunk
+    /// by chunk, converted on the way out (no allocation in the callback).
+    fn converting<T>(
+        device: &cpal::Device,
+        config: &cpal::StreamConfig,
+        mut player: Player,
+        channels: usize,
+        on_error: impl FnMut(cpal::StreamError) + Send + 'static,
+    ) -> Result<cpal::Stream, cpal::BuildStreamError>
+    where
+        T: cpal::SizedSample + cpal::FromSample<f32>,
+    {
+        let mut scratch = vec![0.0f32; CHUNK_FRAMES * channels.max(1)];
+        let mut flushed = false;
+        device.build_output_stream(
+            config,
+            move |out: &mut [T], _: &cpal::OutputCallbackInfo| {
+                if !flushed {
+                    crate::fpu::flush_denormals();
+                    flushed = true;
+                }
+                for chunk in out.chunks_mut(scratch.len()) {
+                    let tmp = &mut scratch[..chunk.len()];
+                    player.fill_interleaved(tmp, channels);
+                    for (o, x) in chunk.iter_mut().zip(tmp.iter()) {
+                        *o = T::from_sample(x.clamp(-1.0, 1.0));
+                    }
+                }
+            },
+            on_error,
+            None,
+        )
+    }
+
     /// The default output device and the configuration it will be opened with.
     pub struct Device {
         device: cpal::Device,
@@ -98,24 +136,30 @@ pub mod device {
                 let _ = e;
                 stats.underruns.fetch_add(1, Ordering::Relaxed);
             };
-            let mut flushed = false;
+            let device = &self.device;
             let stream = match self.config.sample_format() {
-                cpal::SampleFormat::F32 => self.device.build_output_stream(
-                    &config,
-                    move |out: &mut [f32], _: &cpal::OutputCallbackInfo| {
-                        if !flushed {
-                            // Once, on the device's own thread (it stays set).
-                            crate::fpu::flush_denormals();
-                            flushed = true;
-                        }
-                        player.fill_interleaved(out, channels);
-                    },
-                    on_error,
-                    None,
-                ),
+                cpal::SampleFormat::F32 => {
+                    let mut flushed = false;
+                    device.build_output_stream(
+                        &config,
+                        move |out: &mut [f32], _: &cpal::OutputCallbackInfo| {
+                            if !flushed {
+                                // Once, on the device's own thread (it stays set).
+                                crate::fpu::flush_denormals();
+                                flushed = true;
+                            }
+                            player.fill_interleaved(out, channels);
+                        },
+                        on_error,
+                        None,
+                    )
+                }
+                cpal::SampleFormat::I16 => converting::<i16>(device, &config, player, channels, on_error),
+                cpal::SampleFormat::U16 => converting::<u16>(device, &config, player, channels, on_error),
+                cpal::SampleFormat::I32 => converting::<i32>(device, &config, player, channels, on_error),
                 other => {
                     return Err(format!(
-                        "the default audio device wants {other} samples; phonon plays 32-bit float"
+                        "the default audio device wants {other} samples; phonon plays 32-bit float, 16- and 32-bit integers"
                     ))
                 }
             }
