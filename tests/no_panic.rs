@@ -3,7 +3,8 @@
 //! works or yields diagnostics that carry a position inside the input.
 //!
 //! Patches that compile are also rendered for a few blocks through the runtime with
-//! the JIT and with the interpreter, and the master must stay finite.
+//! the JIT and with the interpreter, and the master must stay finite; sequences of
+//! them are played live, each a reload of the one before.
 //!
 //! The test run does a few thousand cases; `PHONON_FUZZ_CASES=1000000` runs the long
 //! version.
@@ -303,4 +304,97 @@ fn mutated_mini_notation_never_panics() {
     ];
     run(mutated(MINI), exercise_mini);
     run(random_text(), exercise_mini);
+}
+
+/// Plays a sequence of patches live, each a reload of the one before (matching,
+/// state carry, crossfade between unrelated graphs): nothing panics, the output stays
+/// finite, and every version that compiled is heard.
+fn exercise_reloads(sources: &[String]) {
+    use std::sync::Arc;
+    let config = phonon::runtime::Config {
+        voices: 64,
+        block: 128,
+        ..phonon::runtime::Config::default()
+    };
+    let bank = BANK.with(|b| b.clone());
+    let mut pipe = phonon::live::pipeline(config.block, config.sample_rate, bank.clone());
+    let mut previous: Option<phonon::live::Previous> = None;
+    let (mut l, mut r) = (vec![0.0f32; 200], vec![0.0f32; 200]);
+    let fade = phonon::live::fade_frames(config.sample_rate);
+    let mut versions = 0;
+    for source in sources {
+        if !numbers_are_small_for_render(source) {
+            continue;
+        }
+        let compiled =
+            phonon::live::Program::compile(source, &config, Arc::clone(&bank), previous.as_ref());
+        let Ok((program, prev)) = compiled else {
+            continue;
+        };
+        previous = Some(prev);
+        versions += 1;
+        pipe.scheduler.submit(Box::new(program));
+        // Through the crossfade and a little after.
+        for _ in 0..(fade / 200 + 8) {
+            pipe.scheduler.pump();
+            pipe.player.fill(&mut l, &mut r);
+            assert!(l.iter().chain(&r).all(|x| x.is_finite()), "{source}");
+            while pipe.retired.pop().is_ok() {}
+        }
+    }
+    let playing = pipe
+        .player
+        .stats()
+        .version
+        .load(std::sync::atomic::Ordering::Relaxed);
+    assert_eq!(playing, versions, "{sources:?}");
+    RELOADED.with(|n| n.set(n.get() + versions as usize));
+}
+
+thread_local! {
+    static RELOADED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+#[test]
+fn mutated_reload_sequences_never_panic() {
+    let corpus: &'static [&'static str] = Box::leak(
+        FIXTURES
+            .iter()
+            .chain(SYNTH)
+            .copied()
+            .collect::<Vec<_>>()
+            .into_boxed_slice(),
+    );
+    let cases = (runner_cases() / 3).max(10);
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        ..Config::default()
+    };
+    let rng = proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
+    let mut runner = TestRunner::new_with_rng(config, rng);
+    // A patch as it is, then reloads: other patches of the corpus (unrelated graphs,
+    // or the same one again) and mutations of them.
+    let version = prop_oneof![
+        proptest::sample::select(corpus).prop_map(String::from),
+        mutated(corpus),
+    ];
+    let sequences = (
+        proptest::sample::select(corpus),
+        proptest::collection::vec(version, 1..5),
+    );
+    let result = runner.run(&sequences, |(first, rest)| {
+        let texts: Vec<String> = std::iter::once(first.to_string()).chain(rest).collect();
+        exercise_reloads(&texts);
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+    // Every sequence starts with a patch that compiles; about half the versions after
+    // it are whole patches (some left out by the size filter), so reloads are many.
+    let played = RELOADED.with(|n| n.get());
+    let reloads = played.saturating_sub(cases as usize);
+    eprintln!("{played} versions played in {cases} reload sequences: {reloads} reloads");
+    assert!(reloads * 3 > cases as usize, "only {reloads} reloads");
 }

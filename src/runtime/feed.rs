@@ -186,14 +186,7 @@ impl Feeder {
     /// hold their values, triggers and gates are off, and no voice starts. The
     /// slots' previous starts are only marked stale, not dropped (what they own is
     /// freed on the query thread, never here).
-    pub fn apply_none(
-        &mut self,
-        start: u64,
-        frames: usize,
-        buffers: &mut Buffers,
-        sounds: &mut SoundPlayer,
-    ) {
-        let _ = start;
+    pub fn apply_none(&mut self, frames: usize, buffers: &mut Buffers, sounds: &mut SoundPlayer) {
         let (_, slots) = sounds.slots_mut();
         for slot in slots.iter_mut() {
             slot.set_fresh(false);

@@ -275,7 +275,7 @@ impl<E: Engine> Runtime<E> {
             );
         } else {
             self.feeder
-                .apply_none(start, frames, &mut self.buffers, &mut self.sounds);
+                .apply_none(frames, &mut self.buffers, &mut self.sounds);
         }
         let ctx = BlockContext {
             start,
