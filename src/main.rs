@@ -142,10 +142,11 @@ enum Command {
 /// Options of commands that produce audio.
 #[derive(Args)]
 struct AudioArgs {
-    /// Length in seconds.
+    /// Length in seconds (live playback: stop after this long; else on Ctrl-C).
     #[arg(long, conflicts_with = "cycles", value_parser = parse_positive)]
     duration: Option<f64>,
-    /// Length in cycles (the default is 4 cycles).
+    /// Length in cycles (a render is 4 cycles unless told; live playback runs until
+    /// Ctrl-C).
     #[arg(long, value_parser = parse_positive)]
     cycles: Option<f64>,
     /// A Dirt-Samples style folder (DIR/name/*.wav), loaded over the built-in kit.
