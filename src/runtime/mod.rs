@@ -214,11 +214,22 @@ impl<E: Engine> Runtime<E> {
     /// patterns for them, then runs the block ([`Runtime::process_events`]).
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) -> Result<(), RuntimeError> {
         let frames = left.len().min(right.len()).min(self.config.block);
+        let _flush = crate::fpu::FlushDenormals::new();
+        // The block starts with its queries: the crew hears of it before them.
+        self.wake_crew();
         let mut events = std::mem::replace(&mut self.events, BlockEvents::empty());
         let queried = self.query(self.frame, frames, &mut events);
-        let result = queried.map(|()| self.process_events(&mut events, left, right));
+        let result = queried.map(|()| self.run_block(&mut events, left, right));
         self.events = events;
         result
+    }
+
+    /// Tells napping crew workers that a block starts (a relaxed counter, no system
+    /// call; the workers also learn the block period from it).
+    fn wake_crew(&self) {
+        if let Some(crew) = self.pool.as_ref() {
+            crew.wake();
+        }
     }
 
     /// Queries this runtime's patterns for frames `[start, start+frames)` into
@@ -256,12 +267,13 @@ impl<E: Engine> Runtime<E> {
         // workers flush for good when they start): the same bits on one thread or
         // more; the caller's mode comes back when the block is done.
         let _flush = crate::fpu::FlushDenormals::new();
+        self.wake_crew();
+        self.run_block(events, left, right);
+    }
+
+    /// The block after its queries: feed, engine, master, feedback.
+    fn run_block(&mut self, events: &mut BlockEvents, left: &mut [f32], right: &mut [f32]) {
         let pool = self.pool.as_ref();
-        if let Some(crew) = pool {
-            // Work is coming: napping workers start spinning (a relaxed counter, no
-            // system call).
-            crew.wake();
-        }
         let frames = left.len().min(right.len()).min(self.config.block);
         let start = self.frame;
         self.clock.positions(start, &mut self.positions[..frames]);
