@@ -11,7 +11,8 @@
 
 use std::sync::Arc;
 
-use phonon::ir::{match_graphs, Graph, NodeId, NodeKind, Op};
+use phonon::ir::{match_graphs, Graph, Matching, NodeId, NodeKind, Op};
+use phonon::jit::carry::CarryPlan;
 use phonon::jit::engine::{compile_source, JitEngine, JitOptions};
 use phonon::runtime::feed::Feeder;
 use phonon::runtime::{BlockContext, BlockEvents, Buffers, Clock, Config, Engine, SoundPlayer};
@@ -104,9 +105,9 @@ struct Outcome {
     carried: usize,
 }
 
-/// Runs `a` for `before` blocks, reloads to `b` (carrying state when `carry`), runs
-/// both `after` more blocks and compares every exactly matched node.
-fn reload(a: &str, b: &str, before: u64, after: u64, carry: bool) -> Outcome {
+/// Runs `a` for `before` blocks and builds `b`'s driver beside it, with the matching
+/// of the two graphs and the carry plan; carries `a`'s state into `b` when `carry`.
+fn reloaded(a: &str, b: &str, before: u64, carry: bool) -> (Driver, Driver, Matching, CarryPlan) {
     let mut old = driver(a);
     for k in 0..before {
         old.step(k);
@@ -117,6 +118,13 @@ fn reload(a: &str, b: &str, before: u64, after: u64, carry: bool) -> Outcome {
     if carry {
         assert!(new.engine.apply_carry(&old.engine, &plan));
     }
+    (old, new, m, plan)
+}
+
+/// Runs `a` for `before` blocks, reloads to `b` (carrying state when `carry`), runs
+/// both `after` more blocks and compares every exactly matched node.
+fn reload(a: &str, b: &str, before: u64, after: u64, carry: bool) -> Outcome {
+    let (mut old, mut new, m, plan) = reloaded(a, b, before, carry);
     let graph: Arc<Graph> = new.graph.clone();
     let exact: Vec<(NodeId, NodeId)> = (0..graph.nodes.len())
         .filter(|n| m.exact[*n] && *n != graph.master)
@@ -250,16 +258,7 @@ fn a_loosely_matched_filter_keeps_its_memory() {
     // The edited filter is the region's stored output: compare its first frames after
     // the reload with A's continuation, carried and not.
     let first = |carry: bool| -> f32 {
-        let mut old = driver(a);
-        for k in 0..30 {
-            old.step(k);
-        }
-        let mut new = driver(b);
-        let m = match_graphs(old.engine.graph(), new.engine.graph(), true);
-        let plan = new.engine.carry_plan(&old.engine.carry_source(), &m.nodes);
-        if carry {
-            assert!(new.engine.apply_carry(&old.engine, &plan));
-        }
+        let (mut old, mut new, m, _) = reloaded(a, b, 30, carry);
         old.step(30);
         new.step(30);
         let lpf = |g: &Graph| {

@@ -229,25 +229,36 @@ fn runner_cases() -> u32 {
     (cases() / 10).max(50)
 }
 
-#[test]
-fn mutated_patches_render_without_panic_or_nan() {
-    let corpus: &'static [&'static str] = Box::leak(
+/// The fixtures and the synthesis edge cases, the corpus the render tests mutate.
+fn render_corpus() -> &'static [&'static str] {
+    Box::leak(
         FIXTURES
             .iter()
             .chain(SYNTH)
             .copied()
             .collect::<Vec<_>>()
             .into_boxed_slice(),
-    );
-    // A fixed seed: how many mutations still compile depends on the draw, and the
-    // check below must not depend on luck.
+    )
+}
+
+/// A runner of `cases` cases drawn from a fixed seed (the render tests count what
+/// compiled, which must not depend on the draw).
+fn fixed_seed_runner(cases: u32) -> TestRunner {
     let config = Config {
-        cases: runner_cases(),
+        cases,
         failure_persistence: None,
         ..Config::default()
     };
     let rng = proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
-    let mut runner = TestRunner::new_with_rng(config, rng);
+    TestRunner::new_with_rng(config, rng)
+}
+
+#[test]
+fn mutated_patches_render_without_panic_or_nan() {
+    let corpus = render_corpus();
+    // A fixed seed: how many mutations still compile depends on the draw, and the
+    // check below must not depend on luck.
+    let mut runner = fixed_seed_runner(runner_cases());
     let result = runner.run(&mutated(corpus), |text| {
         exercise_render(&text);
         Ok(())
@@ -357,22 +368,9 @@ thread_local! {
 
 #[test]
 fn mutated_reload_sequences_never_panic() {
-    let corpus: &'static [&'static str] = Box::leak(
-        FIXTURES
-            .iter()
-            .chain(SYNTH)
-            .copied()
-            .collect::<Vec<_>>()
-            .into_boxed_slice(),
-    );
+    let corpus = render_corpus();
     let cases = (runner_cases() / 3).max(10);
-    let config = Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    };
-    let rng = proptest::test_runner::TestRng::deterministic_rng(config.rng_algorithm);
-    let mut runner = TestRunner::new_with_rng(config, rng);
+    let mut runner = fixed_seed_runner(cases);
     // A patch as it is, then reloads: other patches of the corpus (unrelated graphs,
     // or the same one again) and mutations of them.
     let version = prop_oneof![

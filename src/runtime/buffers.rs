@@ -50,12 +50,12 @@ impl Buffers {
         self.offsets.get(node).copied().unwrap_or(0)
     }
 
-    /// The arena itself, for native kernels that address buffers by offset.
     /// Channels of node `node`'s buffer (0 for a node not in the graph).
     pub fn channels(&self, node: NodeId) -> usize {
         self.channels.get(node).copied().unwrap_or(0)
     }
 
+    /// The arena itself, for native kernels that address buffers by offset.
     pub fn as_mut_ptr(&mut self) -> *mut f32 {
         self.data.as_mut_ptr()
     }

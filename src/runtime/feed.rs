@@ -269,11 +269,6 @@ impl BlockEvents {
         self.frames
     }
 
-    /// Voice starts over all sounds.
-    pub fn start_count(&self) -> usize {
-        self.starts.iter().map(Vec::len).sum()
-    }
-
     /// Each sound's starts, for a check before they reach the audio thread.
     pub fn starts_mut(&mut self) -> impl Iterator<Item = &mut Vec<PendingStart>> {
         self.starts.iter_mut()

@@ -333,8 +333,7 @@ impl<E: Engine> Runtime<E> {
     /// is the engine's ([`crate::jit::engine::JitEngine::apply_carry`]). Allocates
     /// nothing.
     pub fn take_over(&mut self, old: &mut Runtime<E>, clock: Clock, carry: &RuntimeCarry) {
-        self.clock = clock;
-        self.frame = old.frame;
+        self.take_over_clock(clock, old.frame);
         for &(new, from) in &carry.held {
             if let Some(v) = old.feeder.held(from) {
                 self.feeder.set_held(new, v);
