@@ -29,6 +29,7 @@ pub mod query;
 pub mod render;
 pub mod runtime;
 pub mod samples;
+pub mod signature;
 pub mod syntax;
 pub mod time;
 pub mod voices;

@@ -558,6 +558,44 @@ fn distortion_is_tanh_of_drive_times_x() {
     assert!(out.iter().all(|&v| v == 0.0));
 }
 
+/// SuperDirt's `shape` (DirtEvent's `dirt_shape`): `k = 2a / (1 - a)`, then
+/// `(1 + k) x / (1 + k |x|)`, computed here in f64; amounts outside (0, 1) pass the
+/// input unchanged, as SuperDirt skips the module.
+#[test]
+fn shape_is_superdirts_curve() {
+    let x: Vec<f32> = (0..4001).map(|i| -2.0 + 0.001 * i as f32).collect();
+    let n = x.len();
+    let mut out = vec![0.0; n];
+    for a in [0.01f32, 0.2, 0.5, 0.9, 0.999] {
+        effects::shape(&x, &konst(n, a), &mut out);
+        let k = 2.0 * a as f64 / (1.0 - a as f64);
+        for i in 0..n {
+            let v = x[i] as f64;
+            let want = (1.0 + k) * v / (1.0 + k * v.abs());
+            assert!(
+                (out[i] as f64 - want).abs() <= 1e-5 * want.abs().max(1.0),
+                "{a} {v}"
+            );
+        }
+    }
+    // A few points by hand: a = 0.5 gives k = 2, so 0.5 -> 1.5 / 2 = 0.75, and ±1
+    // stays ±1 for any amount.
+    effects::shape(&[0.5, 1.0, -1.0, 0.0], &konst(4, 0.5), &mut out[..4]);
+    assert_eq!(&out[..4], &[0.75, 1.0, -1.0, 0.0]);
+    // Amount 0, negative, 1 and above, NaN: the input exactly.
+    for a in [0.0f32, -0.5, 1.0, 3.0, f32::NAN] {
+        effects::shape(&x, &konst(n, a), &mut out);
+        assert_eq!(out, x, "{a}");
+    }
+    // More shape is more drive: at x = 0.25 the output grows with the amount.
+    let at = |a: f32| {
+        let mut o = [0.0];
+        effects::shape(&[0.25], &[a], &mut o);
+        o[0]
+    };
+    assert!(at(0.1) < at(0.5) && at(0.5) < at(0.9) && at(0.9) < 1.0);
+}
+
 #[test]
 fn distortion_adds_odd_harmonics_to_a_sine() {
     let n = 4410;

@@ -3,10 +3,9 @@
 //! sizes, compared with the `dsp` kernels run lane by lane over the same blocks.
 
 use phonon::dsp::effects as fx;
-use phonon::interp::MAX_DELAY_SECONDS;
+use phonon::dsp::effects::MAX_DELAY_SECONDS;
 use phonon::ir::Op;
 use phonon::jit::kernel::StateInit;
-use phonon::jit::ops::effects::state_for_channels;
 use phonon::jit::single::SingleOp;
 
 /// Block sizes: 12 blocks, 2100 frames.
@@ -72,6 +71,7 @@ enum Reference {
     Delay(fx::Delay),
     Reverb(Box<fx::Reverb>),
     Distortion,
+    Shape,
     Bitcrush(fx::Bitcrush),
     Chorus(fx::Chorus),
     Compressor(fx::Compressor),
@@ -83,6 +83,7 @@ impl Reference {
             Op::Delay => Reference::Delay(fx::Delay::new(sr, MAX_DELAY_SECONDS)),
             Op::Reverb => Reference::Reverb(Box::new(fx::Reverb::new(sr, channel))),
             Op::Distortion => Reference::Distortion,
+            Op::Shape => Reference::Shape,
             Op::Bitcrush => Reference::Bitcrush(fx::Bitcrush::new()),
             Op::Chorus => Reference::Chorus(fx::Chorus::new(sr, channel)),
             Op::Compressor => Reference::Compressor(fx::Compressor::new(sr)),
@@ -95,6 +96,7 @@ impl Reference {
             Reference::Delay(s) => fx::delay(s, x[0], x[1], x[2], x[3], out),
             Reference::Reverb(s) => fx::reverb(s, x[0], x[1], x[2], x[3], out),
             Reference::Distortion => fx::distortion(x[0], x[1], x[2], out),
+            Reference::Shape => fx::shape(x[0], x[1], out),
             Reference::Bitcrush(s) => fx::bitcrush(s, x[0], x[1], x[2], out),
             Reference::Chorus(s) => fx::chorus(s, x[0], x[1], x[2], x[3], out),
             Reference::Compressor(s) => fx::compressor(s, x[0], x[1], x[2], out),
@@ -286,6 +288,25 @@ fn distortion_matches_dsp() {
 }
 
 #[test]
+fn shape_matches_dsp() {
+    let n = total();
+    let x = [
+        noise(40, n),
+        sweep(0.0, 1.5, 300.0, n),
+        noise(41, n),
+        noise(42, n),
+    ];
+    let amount = [
+        constant(0.5, n),
+        sweep(0.5, 0.6, 53.0, n),
+        constant(0.0, n),
+        sweep(0.4, 0.8, 29.0, n),
+    ];
+    let d = check("shape", Op::Shape, 44_100.0, vec![x, amount]);
+    bit_exact("shape", &d);
+}
+
+#[test]
 fn bitcrush_matches_dsp() {
     let n = total();
     let x = [
@@ -388,6 +409,7 @@ fn edge_parameters_match_dsp_and_stay_finite() {
         Op::Delay,
         Op::Reverb,
         Op::Distortion,
+        Op::Shape,
         Op::Bitcrush,
         Op::Chorus,
         Op::Compressor,
@@ -413,7 +435,13 @@ fn non_finite_input_matches_dsp() {
     x[600] = f32::INFINITY;
     x[900] = f32::NEG_INFINITY;
     x[1300] = 1e38;
-    for op in [Op::Delay, Op::Distortion, Op::Bitcrush, Op::Compressor] {
+    for op in [
+        Op::Delay,
+        Op::Distortion,
+        Op::Shape,
+        Op::Bitcrush,
+        Op::Compressor,
+    ] {
         let k = op.input_names().map_or(0, |v| v.len());
         let mut inputs = vec![[x.clone(), x.clone(), x.clone(), x.clone()]];
         let params: [f32; 4] = [0.01, 0.5, 0.5, 0.5];
@@ -430,9 +458,23 @@ fn non_finite_input_matches_dsp() {
     }
 }
 
+/// The state of an effect's emitter with lane `l` on channel `channels[l]`; `None`
+/// for an operation that is not an effect.
+fn state_for_channels(op: Op, channels: [usize; 4], sr: f32) -> Option<Vec<StateInit>> {
+    let effect = op
+        .spec()
+        .language
+        .is_some_and(|l| l.kind == phonon::check::Kind::Effect);
+    effect.then(|| phonon::jit::kernel::state(op, &[op; 4], channels, sr))
+}
+
+/// An emitter's memory per lane, before alignment.
+fn memory_bytes(op: Op, sr: f32) -> usize {
+    phonon::jit::kernel::emitter(op).map_or(0, |e| e.memory_bytes(sr))
+}
+
 #[test]
 fn memory_and_state_layouts() {
-    use phonon::jit::ops::effects::memory_bytes;
     let sr = 48_000.0;
     let (_, _, len) = fx::Delay::dims(sr, MAX_DELAY_SECONDS);
     assert_eq!(memory_bytes(Op::Delay, sr), len * 4);

@@ -102,14 +102,12 @@ fn elementwise_operations_match_the_interpreter() {
         (Op::Add, |x, y, _| x + y),
         (Op::Sub, |x, y, _| x - y),
         (Op::Mul, |x, y, _| x * y),
-        (Op::Div, |x, y, _| phonon::interp::formulas::div(x, y)),
+        (Op::Div, |x, y, _| phonon::dsp::arith::div(x, y)),
         (Op::Neg, |x, _, _| -x),
         (Op::Abs, |x, _, _| x.abs()),
-        (Op::Mtof, |x, _, _| phonon::interp::formulas::mtof(x * 20.0)),
-        (Op::Clip, |x, y, z| phonon::interp::formulas::clip(x, y, z)),
-        (Op::Range, |x, y, z| {
-            phonon::interp::formulas::range(x, y, z)
-        }),
+        (Op::Mtof, |x, _, _| phonon::dsp::arith::mtof(x * 20.0)),
+        (Op::Clip, |x, y, z| phonon::dsp::arith::clip(x, y, z)),
+        (Op::Range, |x, y, z| phonon::dsp::arith::range(x, y, z)),
     ];
     for (op, f) in formulas {
         let n = op.input_names().map_or(0, |n| n.len());

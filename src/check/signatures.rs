@@ -1,7 +1,9 @@
 //! The table of every built-in: its parameters (in application order, with their
-//! types and the defaults of the optional ones), its result and a one-line
-//! description. The checker interprets it; `docs/language.md` and the lowering stage
-//! read it.
+//! types and the defaults of the optional ones), its result, a one-line description
+//! and what implements it ([`Imp`]). The checker interprets it; the evaluator, the
+//! lowering and `phonon functions` read it. The rows of the signal operations
+//! (oscillators, filters, envelopes, effects) are not written here: they are made
+//! from the operation table (`ir::op`), their one definition.
 //!
 //! Conventions:
 //! - A transform's type variable (written `a` in [`Builtin::signature`]) is a pattern
@@ -11,92 +13,20 @@
 //!   `#` supply (`x # lpf 800`, `fast 2 $ x`). Optional parameters are never the input.
 //! - Times (delay `time`, envelope stages) are in seconds, frequencies in Hz.
 
-/// What a parameter accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ParamTy {
-    /// A number or a pattern read per cycle: a time, a count or a probability of a
-    /// transform (`fast "<1 2>"`). Never a signal.
-    Time,
-    /// A number or a pattern of values (`s "bd sn"`, `struct "t f t t"`).
-    Pattern,
-    /// A number, a pattern or a signal: a control, sampled at each event onset when it
-    /// is a signal (`# pan (sine 0.25)`).
-    Control,
-    /// Anything that becomes a signal: number, pattern, sound or signal (oscillator
-    /// frequencies, filter cutoffs, effect inputs).
-    Signal,
-    /// A pattern or a sound whose event onsets trigger an envelope.
-    Events,
-    /// A number, pattern, sound or signal; the result is the widest of the arguments
-    /// so marked (maths: `range`, `clip`, `mtof`, `abs`).
-    Numeric,
-    /// A transform `a -> a` (`every 3 (fast 2)`).
-    Transform,
-    /// The pattern or sound being transformed, of type `a`.
-    Value,
-}
+use std::sync::LazyLock;
 
-impl ParamTy {
-    /// The word used for it in signatures.
-    pub fn word(self) -> &'static str {
-        match self {
-            ParamTy::Time => "time",
-            ParamTy::Pattern => "pattern",
-            ParamTy::Control => "control",
-            ParamTy::Signal => "signal",
-            ParamTy::Events => "events",
-            ParamTy::Numeric => "numeric",
-            ParamTy::Transform => "(a -> a)",
-            ParamTy::Value => "a",
-        }
-    }
-}
+use crate::ir::Op;
 
-/// The result of a fully applied builtin.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Ret {
-    /// The type `a` of the transformed value.
-    Same,
-    Pattern,
-    Sound,
-    Signal,
-    /// The widest of the [`ParamTy::Numeric`] arguments (number < pattern < signal; a
-    /// sound counts as a signal).
-    Widest,
-}
-
-impl Ret {
-    pub fn word(self) -> &'static str {
-        match self {
-            Ret::Same => "a",
-            Ret::Pattern => "pattern",
-            Ret::Sound => "sound",
-            Ret::Signal => "signal",
-            Ret::Widest => "numeric",
-        }
-    }
-}
-
-/// The family a builtin belongs to (for documentation and messages).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    Transform,
-    Control,
-    Oscillator,
-    Filter,
-    Envelope,
-    Effect,
-    Maths,
-    /// A pattern source (`run`, `irand`, `rand`, `choose`).
-    Source,
-}
-
+/// What implements a built-in.
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub struct Param {
-    pub name: &'static str,
-    pub ty: ParamTy,
-    /// `Some` for an optional parameter: its default.
-    pub default: Option<f64>,
+pub enum Imp {
+    /// A pattern built-in (transform, source, sound or control), evaluated by
+    /// `eval::builtins`.
+    Pattern,
+    /// A signal operation: a node of the graph.
+    Signal(Op),
+    /// Maths: computed at once on numbers and patterns, the operation on signals.
+    Maths(Op),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -110,6 +40,7 @@ pub struct Builtin {
     /// The type variable `a` is fixed to a sound.
     pub sound_only: bool,
     pub doc: &'static str,
+    pub imp: Imp,
 }
 
 impl Builtin {
@@ -154,23 +85,10 @@ impl Builtin {
     }
 }
 
-const fn p(name: &'static str, ty: ParamTy) -> Param {
-    Param {
-        name,
-        ty,
-        default: None,
-    }
-}
+use crate::signature::p;
+pub use crate::signature::{Kind, Param, ParamTy, Ret};
 
-const fn opt(name: &'static str, ty: ParamTy, default: f64) -> Param {
-    Param {
-        name,
-        ty,
-        default: Some(default),
-    }
-}
-
-use ParamTy::{Control, Events, Numeric, Signal, Time, Transform, Value};
+use ParamTy::{Control, Numeric, Time, Transform, Value};
 
 const fn tr(
     name: &'static str,
@@ -186,6 +104,7 @@ const fn tr(
         has_input: true,
         sound_only,
         doc,
+        imp: Imp::Pattern,
     }
 }
 
@@ -200,51 +119,11 @@ const fn control(name: &'static str, doc: &'static str) -> Builtin {
         has_input: false,
         sound_only: false,
         doc,
+        imp: Imp::Pattern,
     }
 }
 
-const fn osc(name: &'static str, params: &'static [Param], doc: &'static str) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Oscillator,
-        params,
-        result: Ret::Signal,
-        has_input: false,
-        sound_only: false,
-        doc,
-    }
-}
-
-const fn fx(
-    kind: Kind,
-    name: &'static str,
-    params: &'static [Param],
-    doc: &'static str,
-) -> Builtin {
-    Builtin {
-        name,
-        kind,
-        params,
-        result: Ret::Signal,
-        has_input: true,
-        sound_only: false,
-        doc,
-    }
-}
-
-const fn env(name: &'static str, params: &'static [Param], doc: &'static str) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Envelope,
-        params,
-        result: Ret::Signal,
-        has_input: false,
-        sound_only: false,
-        doc,
-    }
-}
-
-const fn maths(name: &'static str, params: &'static [Param], doc: &'static str) -> Builtin {
+const fn maths(name: &'static str, op: Op, params: &'static [Param], doc: &'static str) -> Builtin {
     Builtin {
         name,
         kind: Kind::Maths,
@@ -253,6 +132,7 @@ const fn maths(name: &'static str, params: &'static [Param], doc: &'static str) 
         has_input: true,
         sound_only: false,
         doc,
+        imp: Imp::Maths(op),
     }
 }
 
@@ -265,14 +145,15 @@ const fn source(name: &'static str, params: &'static [Param], doc: &'static str)
         has_input: false,
         sound_only: false,
         doc,
+        imp: Imp::Pattern,
     }
 }
 
 const X: Param = p("pattern", Value);
 const F: Param = p("transform", Transform);
-const IN: Param = p("input", Signal);
 
-static BUILTINS: &[Builtin] = &[
+/// The pattern built-ins: transforms, sources, sounds and their controls.
+static PATTERN_BUILTINS: &[Builtin] = &[
     // ---- transforms (Tidal's argument order) ----
     tr(
         "fast",
@@ -562,6 +443,7 @@ static BUILTINS: &[Builtin] = &[
         has_input: false,
         sound_only: false,
         doc: "play samples: a pattern of names, `bd:3` picks variant 3",
+        imp: Imp::Pattern,
     },
     Builtin {
         name: "sound",
@@ -571,6 +453,7 @@ static BUILTINS: &[Builtin] = &[
         has_input: false,
         sound_only: false,
         doc: "the same as `s`",
+        imp: Imp::Pattern,
     },
     control("n", "sample variant (wraps around the variants)"),
     control("gain", "amplitude, default 1"),
@@ -589,149 +472,61 @@ static BUILTINS: &[Builtin] = &[
     control("legato", "length in units of the event's duration"),
     control("attack", "per-voice attack in seconds"),
     control("release", "per-voice release in seconds"),
-    // ---- oscillators ----
-    osc("sine", &[p("freq", Signal)], "sine wave"),
-    osc("saw", &[p("freq", Signal)], "band-limited sawtooth"),
-    osc(
-        "square",
-        &[p("freq", Signal), opt("width", Signal, 0.5)],
-        "band-limited pulse; width is the duty cycle 0..1",
-    ),
-    osc("tri", &[p("freq", Signal)], "triangle wave"),
-    osc("noise", &[], "white noise"),
-    osc("pink", &[], "pink noise"),
-    osc("impulse", &[p("freq", Signal)], "one-sample impulse train"),
-    // ---- filters ----
-    fx(
-        Kind::Filter,
-        "lpf",
-        &[p("cutoff", Signal), opt("q", Signal, 0.707), IN],
-        "state-variable low-pass",
-    ),
-    fx(
-        Kind::Filter,
-        "hpf",
-        &[p("cutoff", Signal), opt("q", Signal, 0.707), IN],
-        "state-variable high-pass",
-    ),
-    fx(
-        Kind::Filter,
-        "bpf",
-        &[p("cutoff", Signal), opt("q", Signal, 0.707), IN],
-        "state-variable band-pass",
-    ),
-    fx(
-        Kind::Filter,
-        "notch",
-        &[p("cutoff", Signal), opt("q", Signal, 0.707), IN],
-        "state-variable notch",
-    ),
-    fx(
-        Kind::Filter,
-        "moog",
-        &[p("cutoff", Signal), p("resonance", Signal), IN],
-        "Moog ladder low-pass; resonance 0..1 (1 self-oscillates)",
-    ),
-    // ---- envelopes (without a trigger pattern: once per cycle) ----
-    env(
-        "ad",
-        &[
-            p("attack", Control),
-            p("decay", Control),
-            opt("trig", Events, 0.0),
-        ],
-        "attack-decay envelope 0..1, retriggered by each event of trig",
-    ),
-    env(
-        "adsr",
-        &[
-            p("attack", Control),
-            p("decay", Control),
-            p("sustain", Control),
-            p("release", Control),
-            opt("trig", Events, 0.0),
-        ],
-        "ADSR envelope 0..1; the gate is each trig event's span",
-    ),
-    env(
-        "perc",
-        &[p("release", Control), opt("trig", Events, 0.0)],
-        "percussive envelope: 1 ms attack, exponential release (-60 dB at `release` seconds)",
-    ),
-    // ---- effects (mix: 0 dry .. 1 wet) ----
-    fx(
-        Kind::Effect,
-        "delay",
-        &[
-            p("time", Signal),
-            p("feedback", Signal),
-            opt("mix", Signal, 0.5),
-            IN,
-        ],
-        "feedback delay; time in seconds, feedback 0..1",
-    ),
-    fx(
-        Kind::Effect,
-        "reverb",
-        &[
-            p("room", Signal),
-            p("damp", Signal),
-            opt("mix", Signal, 0.3),
-            IN,
-        ],
-        "reverb; room size 0..1, damping 0..1",
-    ),
-    fx(
-        Kind::Effect,
-        "distortion",
-        &[p("drive", Signal), opt("mix", Signal, 1.0), IN],
-        "tanh waveshaper; drive is the input gain (1 = gentle)",
-    ),
-    fx(
-        Kind::Effect,
-        "bitcrush",
-        &[p("bits", Signal), opt("rate", Signal, 1.0), IN],
-        "bit depth reduction; rate is the fraction of the sample rate kept (0..1)",
-    ),
-    fx(
-        Kind::Effect,
-        "chorus",
-        &[
-            p("rate", Signal),
-            p("depth", Signal),
-            opt("mix", Signal, 0.5),
-            IN,
-        ],
-        "chorus; rate in Hz, depth 0..1",
-    ),
-    fx(
-        Kind::Effect,
-        "compressor",
-        &[p("threshold", Signal), p("ratio", Signal), IN],
-        "compressor; threshold in dB (e.g. -20), ratio >= 1 (e.g. 4)",
-    ),
-    // ---- maths (on numbers, patterns and signals) ----
+];
+
+/// The maths built-ins: on numbers and patterns computed at once (Tidal's
+/// semantics), on signals the graph operation.
+static MATHS: &[Builtin] = &[
     maths(
         "mtof",
+        Op::Mtof,
         &[p("note", Numeric)],
         "MIDI note number to frequency (a4 = 69 = 440 Hz)",
     ),
     maths(
         "range",
+        Op::Range,
         &[p("lo", Numeric), p("hi", Numeric), p("input", Numeric)],
         "a signal's -1..1 onto lo..hi; on a pattern, Tidal's range (0..1 onto lo..hi)",
     ),
     maths(
         "clip",
+        Op::Clip,
         &[p("lo", Numeric), p("hi", Numeric), p("input", Numeric)],
         "clamp to lo..hi",
     ),
-    maths("abs", &[p("input", Numeric)], "absolute value"),
+    maths("abs", Op::Abs, &[p("input", Numeric)], "absolute value"),
 ];
+
+/// The row of a signal operation that is a built-in of the language.
+fn signal(op: Op) -> Option<Builtin> {
+    let spec = op.spec();
+    let lang = spec.language?;
+    Some(Builtin {
+        name: spec.name,
+        kind: lang.kind,
+        params: lang.params,
+        result: Ret::Signal,
+        has_input: lang.has_input,
+        sound_only: false,
+        doc: spec.doc,
+        imp: Imp::Signal(op),
+    })
+}
+
+/// Every built-in: the pattern built-ins, the signal operations, the maths.
+static BUILTINS: LazyLock<Vec<Builtin>> = LazyLock::new(|| {
+    PATTERN_BUILTINS
+        .iter()
+        .copied()
+        .chain(Op::LANGUAGE.iter().filter_map(|op| signal(*op)))
+        .chain(MATHS.iter().copied())
+        .collect()
+});
 
 /// Every built-in function, in documentation order.
 pub fn builtins() -> &'static [Builtin] {
-    BUILTINS
+    &BUILTINS
 }
 
 /// The built-in named `name`.

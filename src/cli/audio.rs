@@ -33,15 +33,8 @@ pub fn ir_command(path: &std::path::Path, passes: bool) -> ExitCode {
     out.push_str("\n## fused, staged and packed\n");
     out.push_str(&plan.describe(Config::default().block));
     out.push_str("\n## JIT loops (packs sharing a loop run two vectors per step)\n");
-    for (s, items) in plan.stages.iter().enumerate() {
-        let packs: Vec<usize> = items
-            .iter()
-            .filter_map(|i| match i {
-                phonon::passes::Item::Pack(p) => Some(*p),
-                phonon::passes::Item::Voices(_) => None,
-            })
-            .collect();
-        let loops: Vec<String> = phonon::jit::codegen::pair_packs(&plan, &packs)
+    for (s, groups) in plan.loops.iter().enumerate() {
+        let loops: Vec<String> = groups
             .iter()
             .map(|g| {
                 g.iter()

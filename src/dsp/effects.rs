@@ -72,6 +72,9 @@ fn read_frac(line: &[f32], w: usize, d: f32) -> f32 {
 // ---------------------------------------------------------------------------------
 // Delay
 
+/// The longest delay line of [`delay`] in seconds (every delay node preallocates it).
+pub const MAX_DELAY_SECONDS: f32 = 4.0;
+
 /// The content of a delay line is clamped to ±this, so that feedback 1 on a finite
 /// input can grow but never reach infinity.
 pub const DELAY_LINE_LIMIT: f32 = 1e6;
@@ -338,6 +341,34 @@ pub fn distortion(input: &[f32], drive: &[f32], mix: &[f32], out: &mut [f32]) {
         let x = input[i];
         let wet = approx::tanh(clamp(drive[i], 0.0, MAX_DRIVE) * x);
         out[i] = blend(x, wet, clamp(mix[i], 0.0, 1.0));
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Shape (SuperDirt's waveshaper)
+
+/// SuperDirt's `shape` waveshaper (its `dirt_shape` module): for an amount `a` in
+/// (0, 1), the gain `k = 2a / (1 - a)` and `y = (1 + k)·x / (1 + k·|x|)`, a curve that
+/// keeps ±1 at ±1 and bends toward a hard clip as `a` nears 1. SuperDirt applies the
+/// module only for `0 < a < 1`; outside that (and for NaN) the input passes unchanged,
+/// so amount 0 is the dry input exactly. (A negative amount would put a pole in the
+/// curve at `|x| = -1/k`: it is passed through too.)
+pub fn shape(input: &[f32], amount: &[f32], out: &mut [f32]) {
+    let n = frames(&[input.len(), amount.len(), out.len()]);
+    let (input, amount, out) = (&input[..n], &amount[..n], &mut out[..n]);
+    for i in 0..n {
+        out[i] = shape_sample(input[i], amount[i]);
+    }
+}
+
+/// One sample of [`shape`].
+#[inline]
+pub fn shape_sample(x: f32, a: f32) -> f32 {
+    if a > 0.0 && a < 1.0 {
+        let k = 2.0 * a / (1.0 - a);
+        (1.0 + k) * x / (1.0 + k * x.abs())
+    } else {
+        x
     }
 }
 

@@ -4,6 +4,7 @@
 //! same arithmetic. Transcendentals go through [`approx`] so the engines can agree.
 
 pub mod approx;
+pub mod arith;
 pub mod effects;
 pub mod env;
 pub mod filter;

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use super::ops::num_pattern;
 use super::{Ctx, EvalError, EvalResult, Func, Num, Sig, SoundVal, Val};
-use crate::check::signatures::{lookup, Builtin, Kind, ParamTy};
+use crate::check::signatures::{lookup, Builtin, Imp, Kind, ParamTy};
+use crate::ir::Op;
 use crate::pattern::transforms::{chance, sound, timing, Transform};
 use crate::pattern::value::{Control, Value};
 use crate::pattern::Pattern;
@@ -208,12 +209,8 @@ pub(crate) fn call(
     let Some(b) = lookup(name) else {
         return Err(EvalError::new(format!("unknown function `{name}`"), span));
     };
-    match b.kind {
-        Kind::Transform => call_transform(ctx, b, &args, input, span),
-        Kind::Source => call_source(ctx, name, &args, span),
-        Kind::Control => call_control(ctx, name, &args, span),
-        Kind::Maths => call_maths(ctx, name, args, input, span),
-        Kind::Oscillator | Kind::Filter | Kind::Envelope | Kind::Effect => {
+    match b.imp {
+        Imp::Signal(op) => {
             let mut finished = Vec::with_capacity(args.len());
             for a in args {
                 finished.push(ctx.finalize(a, span)?);
@@ -223,12 +220,21 @@ pub(crate) fn call(
                 None => None,
             };
             Ok(Val::Signal(Arc::new(Sig::Builtin {
-                name,
+                op,
                 args: finished,
                 input,
                 span,
             })))
         }
+        Imp::Maths(op) => call_maths(ctx, name, op, args, input, span),
+        Imp::Pattern => match b.kind {
+            Kind::Source => call_source(ctx, name, &args, span),
+            Kind::Control => call_control(ctx, name, &args, span),
+            Kind::Transform => call_transform(ctx, b, &args, input, span),
+            Kind::Oscillator | Kind::Filter | Kind::Envelope | Kind::Effect | Kind::Maths => Err(
+                EvalError::new(format!("`{name}` has no pattern implementation"), span),
+            ),
+        },
     }
 }
 
@@ -286,6 +292,7 @@ fn call_control(ctx: &Ctx, name: &str, args: &[Val], span: SrcSpan) -> EvalResul
 fn call_maths(
     ctx: &Ctx,
     name: &'static str,
+    op: Op,
     args: Vec<Val>,
     input: Option<Val>,
     span: SrcSpan,
@@ -347,7 +354,7 @@ fn call_maths(
     }
     // On signals: a node of the signal graph.
     Ok(Val::Signal(Arc::new(Sig::Builtin {
-        name,
+        op,
         args,
         input: Some(ctx.to_signal(input, span)?),
         span,

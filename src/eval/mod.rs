@@ -86,10 +86,10 @@ pub enum Sig {
     Sound(SoundVal, SrcSpan),
     /// A bus's output; when the bus depends on itself, its previous block.
     Bus(String),
-    /// A built-in oscillator, filter, envelope or effect. `input` is the signal it
-    /// processes, for effects.
+    /// A signal operation of the graph (an oscillator, filter, envelope, effect or
+    /// maths on a signal). `input` is the signal it processes, for effects.
     Builtin {
-        name: &'static str,
+        op: crate::ir::Op,
         args: Vec<Val>,
         input: Option<Arc<Sig>>,
         span: SrcSpan,

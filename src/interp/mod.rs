@@ -8,27 +8,27 @@
 
 use std::sync::Arc;
 
-use crate::dsp::{approx, effects, env, filter, osc};
+use crate::dsp::{arith, effects, env, filter, osc};
 use crate::ir::{Graph, Node, Op, Operand};
 use crate::runtime::{BlockContext, Buffers, Config, Engine, Inputs, SoundPlayer};
 
 use crate::runtime::sounds::MAX_SAMPLED;
 
-/// Per-node state, one instance per channel where the kernel has state.
-enum State {
-    None,
-    Osc(Vec<osc::Osc>),
-    Noise(osc::Noise),
-    Pink(osc::Pink),
-    Svf(Vec<filter::Svf>),
-    Moog(Vec<filter::Moog>),
-    Env(Vec<env::Env>),
-    Delay(Vec<effects::Delay>),
-    Reverb(Vec<effects::Reverb>),
-    Bitcrush(Vec<effects::Bitcrush>),
-    Chorus(Vec<effects::Chorus>),
-    Compressor(Vec<effects::Compressor>),
+/// What the interpreter runs for a node.
+enum Step {
+    /// Filled by the runtime before the engine runs.
+    Fed,
+    /// The mix of a sound's voices.
+    Voices(usize),
+    /// The sum of the outputs.
+    Master,
+    /// One kernel per channel.
+    Channels(Vec<ChannelKernel>),
 }
+
+/// One channel of a node: its kernel with the kernel's state, called once per block
+/// with the channel's inputs.
+type ChannelKernel = Box<dyn FnMut(&ChannelInputs<'_>, &mut [f32]) + Send>;
 
 /// Where a node's input comes from.
 #[derive(Clone, Copy)]
@@ -38,12 +38,9 @@ enum Src {
     Const(usize),
 }
 
-/// The longest delay line, in seconds.
-pub const MAX_DELAY_SECONDS: f32 = 4.0;
-
 pub struct Interpreter {
     graph: Arc<Graph>,
-    states: Vec<State>,
+    steps: Vec<Step>,
     inputs: Vec<Vec<Src>>,
     /// One block-long buffer per constant input, filled once.
     consts: Vec<Vec<f32>>,
@@ -68,39 +65,124 @@ impl Interpreter {
                 .collect();
             inputs.push(srcs);
         }
-        let states = graph.nodes.iter().map(|n| new_state(n, sr)).collect();
+        let steps = graph.nodes.iter().map(|n| step(n, sr)).collect();
         Interpreter {
             graph,
-            states,
+            steps,
             inputs,
             consts,
         }
     }
 }
 
-fn new_state(node: &Node, sr: f32) -> State {
-    let ch = node.channels;
+/// Boxes a kernel with its state.
+fn stateful<S: Send + 'static>(
+    mut state: S,
+    mut run: impl FnMut(&mut S, &ChannelInputs<'_>, &mut [f32]) + Send + 'static,
+) -> ChannelKernel {
+    Box::new(move |x: &ChannelInputs<'_>, out: &mut [f32]| run(&mut state, x, out))
+}
+
+/// Boxes a kernel without state.
+fn stateless(run: impl Fn(&ChannelInputs<'_>, &mut [f32]) + Send + 'static) -> ChannelKernel {
+    Box::new(run)
+}
+
+/// The interpreter's link from each operation to its `dsp` kernel: one arm per
+/// operation and no wildcard, so an operation without a kernel does not compile.
+fn step(node: &Node, sr: f32) -> Step {
+    let channels = |make: &dyn Fn(usize) -> ChannelKernel| {
+        Step::Channels((0..node.channels).map(make).collect())
+    };
     match node.op {
-        Op::Sine | Op::Saw | Op::Square | Op::Tri | Op::Impulse => {
-            State::Osc((0..ch).map(|_| osc::Osc::new(sr)).collect())
+        Op::Stepped { .. } | Op::Trigger { .. } | Op::Gate { .. } | Op::Feedback => Step::Fed,
+        Op::Voices { sound } => Step::Voices(sound),
+        Op::Master => Step::Master,
+        Op::Add => channels(&|_| stateless(|x, o| zip2(x.at(0), x.at(1), o, |a, b| a + b))),
+        Op::Sub => channels(&|_| stateless(|x, o| zip2(x.at(0), x.at(1), o, |a, b| a - b))),
+        Op::Mul => channels(&|_| stateless(|x, o| zip2(x.at(0), x.at(1), o, |a, b| a * b))),
+        Op::Div => channels(&|_| stateless(|x, o| zip2(x.at(0), x.at(1), o, arith::div))),
+        Op::Neg => channels(&|_| stateless(|x, o| map1(x.at(0), o, |a| -a))),
+        Op::Abs => channels(&|_| stateless(|x, o| map1(x.at(0), o, f32::abs))),
+        Op::Mtof => channels(&|_| stateless(|x, o| map1(x.at(0), o, arith::mtof))),
+        Op::Clip => {
+            channels(&|_| stateless(|x, o| zip3(x.at(0), x.at(1), x.at(2), o, arith::clip)))
         }
-        Op::Noise { seed } => State::Noise(osc::Noise::new(seed)),
-        Op::Pink { seed } => State::Pink(osc::Pink::new(seed)),
-        Op::Svf(_) => State::Svf((0..ch).map(|_| filter::Svf::new(sr)).collect()),
-        Op::Moog => State::Moog((0..ch).map(|_| filter::Moog::new(sr)).collect()),
-        Op::Ad | Op::Adsr | Op::Perc => State::Env((0..ch).map(|_| env::Env::new(sr)).collect()),
-        Op::Delay => State::Delay(
-            (0..ch)
-                .map(|_| effects::Delay::new(sr, MAX_DELAY_SECONDS))
-                .collect(),
-        ),
-        Op::Reverb => State::Reverb((0..ch).map(|c| effects::Reverb::new(sr, c)).collect()),
-        Op::Bitcrush => State::Bitcrush((0..ch).map(|_| effects::Bitcrush::new()).collect()),
-        Op::Chorus => State::Chorus((0..ch).map(|c| effects::Chorus::new(sr, c)).collect()),
-        Op::Compressor => {
-            State::Compressor((0..ch).map(|_| effects::Compressor::new(sr)).collect())
+        Op::Range => {
+            channels(&|_| stateless(|x, o| zip3(x.at(0), x.at(1), x.at(2), o, arith::range)))
         }
-        _ => State::None,
+        Op::Distortion => {
+            channels(&|_| stateless(|x, o| effects::distortion(x.at(0), x.at(1), x.at(2), o)))
+        }
+        Op::Shape => channels(&|_| stateless(|x, o| effects::shape(x.at(0), x.at(1), o))),
+        Op::Sine => channels(&|_| stateful(osc::Osc::new(sr), |s, x, o| osc::sine(s, x.at(0), o))),
+        Op::Saw => channels(&|_| stateful(osc::Osc::new(sr), |s, x, o| osc::saw(s, x.at(0), o))),
+        Op::Square => channels(&|_| {
+            stateful(osc::Osc::new(sr), |s, x, o| {
+                osc::square(s, x.at(0), x.at(1), o)
+            })
+        }),
+        Op::Tri => channels(&|_| stateful(osc::Osc::new(sr), |s, x, o| osc::tri(s, x.at(0), o))),
+        Op::Impulse => {
+            channels(&|_| stateful(osc::Osc::new(sr), |s, x, o| osc::impulse(s, x.at(0), o)))
+        }
+        Op::Noise { seed } => {
+            channels(&|_| stateful(osc::Noise::new(seed), |s, _, o| osc::noise(s, o)))
+        }
+        Op::Pink { seed } => {
+            channels(&|_| stateful(osc::Pink::new(seed), |s, _, o| osc::pink(s, o)))
+        }
+        Op::Svf(mode) => channels(&|_| {
+            stateful(filter::Svf::new(sr), move |s, x, o| {
+                filter::svf(s, mode, x.at(0), x.at(1), x.at(2), o)
+            })
+        }),
+        Op::Moog => channels(&|_| {
+            stateful(filter::Moog::new(sr), |s, x, o| {
+                filter::moog(s, x.at(0), x.at(1), x.at(2), o)
+            })
+        }),
+        Op::Ad => channels(&|_| {
+            stateful(env::Env::new(sr), |s, x, o| {
+                env::ad(s, x.at(0), x.at(1), x.at(2), o)
+            })
+        }),
+        Op::Adsr => channels(&|_| {
+            stateful(env::Env::new(sr), |s, x, o| {
+                env::adsr(s, x.at(0), x.at(1), x.at(2), x.at(3), x.at(4), x.at(5), o)
+            })
+        }),
+        Op::Perc => channels(&|_| {
+            stateful(env::Env::new(sr), |s, x, o| {
+                env::perc(s, x.at(0), x.at(1), o)
+            })
+        }),
+        Op::Delay => channels(&|_| {
+            stateful(
+                effects::Delay::new(sr, effects::MAX_DELAY_SECONDS),
+                |s, x, o| effects::delay(s, x.at(0), x.at(1), x.at(2), x.at(3), o),
+            )
+        }),
+        Op::Reverb => channels(&|c| {
+            stateful(effects::Reverb::new(sr, c), |s, x, o| {
+                effects::reverb(s, x.at(0), x.at(1), x.at(2), x.at(3), o)
+            })
+        }),
+        Op::Bitcrush => channels(&|_| {
+            stateful(effects::Bitcrush::new(), |s, x, o| {
+                effects::bitcrush(s, x.at(0), x.at(1), x.at(2), o)
+            })
+        }),
+        Op::Chorus => channels(&|c| {
+            stateful(effects::Chorus::new(sr, c), |s, x, o| {
+                effects::chorus(s, x.at(0), x.at(1), x.at(2), x.at(3), o)
+            })
+        }),
+        Op::Compressor => channels(&|_| {
+            stateful(effects::Compressor::new(sr), |s, x, o| {
+                effects::compressor(s, x.at(0), x.at(1), x.at(2), o)
+            })
+        }),
     }
 }
 
@@ -113,10 +195,10 @@ impl Engine for Interpreter {
         let n = ctx.frames;
         let block = buffers.block();
         for (id, node) in self.graph.nodes.iter().enumerate() {
-            if matches!(
-                node.op,
-                Op::Stepped { .. } | Op::Trigger { .. } | Op::Gate { .. } | Op::Feedback
-            ) {
+            let Some(step) = self.steps.get_mut(id) else {
+                continue;
+            };
+            if matches!(step, Step::Fed) {
                 continue; // filled by the runtime
             }
             let (before, out) = buffers.split_at(id);
@@ -126,23 +208,24 @@ impl Engine for Interpreter {
                 consts: &self.consts,
                 frames: n,
             };
-            let state = match self.states.get_mut(id) {
-                Some(s) => s,
-                None => continue,
-            };
-            if let Op::Voices { sound } = node.op {
-                run_voices(sound, &ins, out, block, n, sounds);
-                continue;
-            }
-            if node.op == Op::Master {
-                crate::runtime::mix_master(&node.inputs, ins.before, out, block, n);
-                continue;
-            }
-            for c in 0..node.channels {
-                let Some(o) = out.get_mut(c * block..c * block + n) else {
-                    continue;
-                };
-                run_channel(node.op, state, c, &ins, o);
+            match step {
+                Step::Fed => {}
+                Step::Voices(sound) => run_voices(*sound, &ins, out, block, n, sounds),
+                Step::Master => crate::runtime::mix_master(&node.inputs, ins.before, out, block, n),
+                Step::Channels(kernels) => {
+                    for (c, kernel) in kernels.iter_mut().enumerate() {
+                        let Some(o) = out.get_mut(c * block..c * block + n) else {
+                            continue;
+                        };
+                        kernel(
+                            &ChannelInputs {
+                                view: &ins,
+                                channel: c,
+                            },
+                            o,
+                        );
+                    }
+                }
             }
         }
     }
@@ -211,90 +294,15 @@ fn map1(a: &[f32], out: &mut [f32], f: impl Fn(f32) -> f32) {
     }
 }
 
-/// The elementwise operations' formulas, shared with the JIT's reference tests.
-pub mod formulas {
-    use super::approx;
-
-    #[inline]
-    pub fn div(a: f32, b: f32) -> f32 {
-        if b == 0.0 {
-            0.0
-        } else {
-            a / b
-        }
-    }
-
-    #[inline]
-    pub fn clip(x: f32, lo: f32, hi: f32) -> f32 {
-        x.max(lo).min(hi)
-    }
-
-    /// `range lo hi x`: -1..1 onto lo..hi.
-    #[inline]
-    pub fn range(x: f32, lo: f32, hi: f32) -> f32 {
-        lo + (x + 1.0) * 0.5 * (hi - lo)
-    }
-
-    #[inline]
-    pub fn mtof(x: f32) -> f32 {
-        approx::mtof(x)
-    }
+/// The inputs of one channel of a node.
+struct ChannelInputs<'a> {
+    view: &'a InputView<'a>,
+    channel: usize,
 }
 
-/// Runs channel `c` of an elementwise or recurrent node.
-fn run_channel(op: Op, state: &mut State, c: usize, ins: &InputView<'_>, out: &mut [f32]) {
-    let x = |k: usize| ins.get(k, c);
-    match (op, state) {
-        (Op::Add, _) => zip2(x(0), x(1), out, |a, b| a + b),
-        (Op::Sub, _) => zip2(x(0), x(1), out, |a, b| a - b),
-        (Op::Mul, _) => zip2(x(0), x(1), out, |a, b| a * b),
-        (Op::Div, _) => zip2(x(0), x(1), out, formulas::div),
-        (Op::Neg, _) => map1(x(0), out, |a| -a),
-        (Op::Abs, _) => map1(x(0), out, f32::abs),
-        (Op::Mtof, _) => map1(x(0), out, formulas::mtof),
-        (Op::Clip, _) => zip3(x(0), x(1), x(2), out, formulas::clip),
-        (Op::Range, _) => zip3(x(0), x(1), x(2), out, formulas::range),
-        (Op::Distortion, _) => effects::distortion(x(0), x(1), x(2), out),
-        (Op::Sine, State::Osc(s)) => with(s, c, |s| osc::sine(s, x(0), out)),
-        (Op::Saw, State::Osc(s)) => with(s, c, |s| osc::saw(s, x(0), out)),
-        (Op::Square, State::Osc(s)) => with(s, c, |s| osc::square(s, x(0), x(1), out)),
-        (Op::Tri, State::Osc(s)) => with(s, c, |s| osc::tri(s, x(0), out)),
-        (Op::Impulse, State::Osc(s)) => with(s, c, |s| osc::impulse(s, x(0), out)),
-        (Op::Noise { .. }, State::Noise(s)) => osc::noise(s, out),
-        (Op::Pink { .. }, State::Pink(s)) => osc::pink(s, out),
-        (Op::Svf(mode), State::Svf(s)) => {
-            with(s, c, |s| filter::svf(s, mode, x(0), x(1), x(2), out))
-        }
-        (Op::Moog, State::Moog(s)) => with(s, c, |s| filter::moog(s, x(0), x(1), x(2), out)),
-        (Op::Ad, State::Env(s)) => with(s, c, |s| env::ad(s, x(0), x(1), x(2), out)),
-        (Op::Adsr, State::Env(s)) => with(s, c, |s| {
-            env::adsr(s, x(0), x(1), x(2), x(3), x(4), x(5), out)
-        }),
-        (Op::Perc, State::Env(s)) => with(s, c, |s| env::perc(s, x(0), x(1), out)),
-        (Op::Delay, State::Delay(s)) => {
-            with(s, c, |s| effects::delay(s, x(0), x(1), x(2), x(3), out))
-        }
-        (Op::Reverb, State::Reverb(s)) => {
-            with(s, c, |s| effects::reverb(s, x(0), x(1), x(2), x(3), out))
-        }
-        (Op::Bitcrush, State::Bitcrush(s)) => {
-            with(s, c, |s| effects::bitcrush(s, x(0), x(1), x(2), out))
-        }
-        (Op::Chorus, State::Chorus(s)) => {
-            with(s, c, |s| effects::chorus(s, x(0), x(1), x(2), x(3), out))
-        }
-        (Op::Compressor, State::Compressor(s)) => {
-            with(s, c, |s| effects::compressor(s, x(0), x(1), x(2), out))
-        }
-        // Fed nodes, voices and the master are handled by the caller; a state that
-        // does not match its operation cannot be built by `new_state`.
-        _ => out.fill(0.0),
-    }
-}
-
-/// Calls `f` with channel `c`'s state, if there is one.
-fn with<S>(states: &mut [S], c: usize, f: impl FnOnce(&mut S)) {
-    if let Some(s) = states.get_mut(c) {
-        f(s);
+impl ChannelInputs<'_> {
+    /// Input `k` of the channel.
+    fn at(&self, k: usize) -> &[f32] {
+        self.view.get(k, self.channel)
     }
 }

@@ -71,7 +71,6 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use std::mem::Discriminant;
 
 use super::{Graph, NodeId, Op, Operand};
-use crate::dsp::filter::SvfMode;
 use crate::pattern::value::Value;
 use crate::pattern::{sort_events, Pattern};
 use crate::time::{r, Span};
@@ -229,26 +228,14 @@ fn sound_fingerprint(sound: &super::SoundSource) -> Option<Fingerprint> {
     Some((h.finish(), count))
 }
 
-/// An operation without the parameters that do not change its identity.
+/// An operation without the parameters that do not change its identity (pattern
+/// and sound indices, noise seeds): its name, which the operation table keeps unique
+/// (a filter's mode is part of it).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-struct OpKey {
-    kind: Discriminant<Op>,
-    /// The filter mode (0 for any other operation).
-    mode: u8,
-}
+struct OpKey(&'static str);
 
 fn op_key(op: Op) -> OpKey {
-    let mode = match op {
-        Op::Svf(SvfMode::Low) => 1,
-        Op::Svf(SvfMode::High) => 2,
-        Op::Svf(SvfMode::Band) => 3,
-        Op::Svf(SvfMode::Notch) => 4,
-        _ => 0,
-    };
-    OpKey {
-        kind: std::mem::discriminant(&op),
-        mode,
-    }
+    OpKey(op.name())
 }
 
 /// An input as the exact pass compares it: an old node id, or a constant's bits.

@@ -10,10 +10,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::{Graph, Node, NodeId, NodeKind, Op, Operand, PatternSource, SoundSource};
-use crate::dsp::filter::SvfMode;
 use crate::eval::{Evaluated, Sig, SoundVal, Val};
 use crate::pattern::value::{NumOp, Value};
 use crate::pattern::Pattern;
+use crate::signature::ParamTy;
 use crate::syntax::ast::SrcSpan;
 
 /// Something in an evaluated patch that has no signal meaning (a function where a
@@ -120,11 +120,11 @@ impl Lowerer<'_> {
                 Operand::Node(id)
             }
             Sig::Builtin {
-                name,
+                op,
                 args,
                 input,
                 span,
-            } => self.builtin(name, args, input.as_ref(), *span)?,
+            } => self.builtin(*op, args, input.as_ref(), *span)?,
             Sig::Binary {
                 op,
                 left,
@@ -221,72 +221,36 @@ impl Lowerer<'_> {
         Ok((trig, gate))
     }
 
+    /// A signal operation with its arguments (in the order of its language
+    /// parameters, the input apart): the input first, then the arguments, the
+    /// trigger's events becoming the `trig` (and `gate`) inputs.
     fn builtin(
         &mut self,
-        name: &str,
+        op: Op,
         args: &[Val],
         input: Option<&Arc<Sig>>,
         span: SrcSpan,
     ) -> Result<Operand> {
-        let arity_error = || {
-            LowerError::new(
-                format!("`{name}` was given the wrong number of arguments"),
-                Some(span),
-            )
-        };
-        let mut ops = Vec::with_capacity(args.len() + 1);
-        let input_op = match input {
-            Some(sig) => Some(self.sig(sig)?),
-            None => None,
-        };
-        let (op, trig_at) = match name {
-            "sine" => (Op::Sine, None),
-            "saw" => (Op::Saw, None),
-            "square" => (Op::Square, None),
-            "tri" => (Op::Tri, None),
-            "impulse" => (Op::Impulse, None),
-            "noise" | "pink" => {
-                // Each noise node has its own deterministic seed.
+        let spec = op.spec();
+        // Each noise node has its own deterministic seed.
+        let op = match op {
+            Op::Noise { .. } | Op::Pink { .. } => {
                 self.next_seed += 1;
-                let seed = self.next_seed.wrapping_mul(0x9E37_79B9);
-                let op = if name == "noise" {
-                    Op::Noise { seed }
-                } else {
-                    Op::Pink { seed }
-                };
-                return Ok(self.node(op, vec![], Some(span)));
+                op.with_seed(self.next_seed.wrapping_mul(0x9E37_79B9))
             }
-            "lpf" => (Op::Svf(SvfMode::Low), None),
-            "hpf" => (Op::Svf(SvfMode::High), None),
-            "bpf" => (Op::Svf(SvfMode::Band), None),
-            "notch" => (Op::Svf(SvfMode::Notch), None),
-            "moog" => (Op::Moog, None),
-            "ad" => (Op::Ad, Some(2)),
-            "adsr" => (Op::Adsr, Some(4)),
-            "perc" => (Op::Perc, Some(1)),
-            "delay" => (Op::Delay, None),
-            "reverb" => (Op::Reverb, None),
-            "distortion" => (Op::Distortion, None),
-            "bitcrush" => (Op::Bitcrush, None),
-            "chorus" => (Op::Chorus, None),
-            "compressor" => (Op::Compressor, None),
-            "mtof" => (Op::Mtof, None),
-            "abs" => (Op::Abs, None),
-            "clip" => (Op::Clip, None),
-            "range" => (Op::Range, None),
-            _ => {
-                return Err(LowerError::new(
-                    format!("`{name}` has no signal implementation"),
-                    Some(span),
-                ))
-            }
+            _ => op,
         };
-        if let Some(x) = input_op {
-            ops.push(x);
+        let trig_at = spec
+            .language
+            .and_then(|l| l.params.iter().position(|p| p.ty == ParamTy::Events));
+        let with_gate = op.input_names().is_some_and(|n| n.contains(&"gate"));
+        let mut ops = Vec::with_capacity(args.len() + 2);
+        if let Some(sig) = input {
+            ops.push(self.sig(sig)?);
         }
         for (i, a) in args.iter().enumerate() {
             if Some(i) == trig_at {
-                let (trig, gate) = self.events(a, op == Op::Adsr, span)?;
+                let (trig, gate) = self.events(a, with_gate, span)?;
                 ops.push(trig);
                 ops.extend(gate);
             } else {
@@ -295,7 +259,10 @@ impl Lowerer<'_> {
         }
         let expected = op.input_names().map_or(ops.len(), |names| names.len());
         if ops.len() != expected {
-            return Err(arity_error());
+            return Err(LowerError::new(
+                format!("`{}` was given the wrong number of arguments", spec.name),
+                Some(span),
+            ));
         }
         Ok(self.node(op, ops, Some(span)))
     }

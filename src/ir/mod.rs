@@ -22,14 +22,15 @@
 mod dump;
 pub mod identity;
 mod lower;
+pub mod op;
 
 use std::fmt;
 
 pub use dump::dump;
 pub use identity::{match_graphs, match_nodes, Matching};
 pub use lower::{lower, LowerError};
+pub use op::{Inputs, NodeKind, Op, OpSpec};
 
-use crate::dsp::filter::SvfMode;
 use crate::eval::SampledControl;
 use crate::pattern::value::Value;
 use crate::pattern::Pattern;
@@ -43,194 +44,6 @@ pub type NodeId = usize;
 pub enum Operand {
     Node(NodeId),
     Const(f32),
-}
-
-/// What a node computes. The inputs each operation expects, in order, are listed in
-/// [`Op::input_names`].
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Op {
-    // ---- fed by the runtime ----
-    /// A numeric pattern as a stepped signal: each event's value over its span, the
-    /// last value held across rests (0 before the first). Notes become their
-    /// frequency in Hz.
-    Stepped {
-        pattern: usize,
-    },
-    /// 1 on the frame of each event onset of a pattern, else 0.
-    Trigger {
-        pattern: usize,
-    },
-    /// 1 over the span of each event of a pattern, else 0.
-    Gate {
-        pattern: usize,
-    },
-    /// The stereo mix of the voices of sound `sound`; the inputs are the signals its
-    /// controls sample at each onset (in the order of `SoundSource::sampled`).
-    Voices {
-        sound: usize,
-    },
-    /// The input's output of the previous block (a bus that refers to itself).
-    Feedback,
-    // ---- elementwise ----
-    Add,
-    Sub,
-    Mul,
-    /// Division; a zero divisor gives 0, as in pattern arithmetic.
-    Div,
-    Neg,
-    Abs,
-    /// MIDI note to Hz.
-    Mtof,
-    /// `clip lo hi x`.
-    Clip,
-    /// `range lo hi x`: -1..1 onto lo..hi.
-    Range,
-    /// tanh waveshaper with a dry/wet mix.
-    Distortion,
-    // ---- recurrences ----
-    Sine,
-    Saw,
-    Square,
-    Tri,
-    Impulse,
-    Noise {
-        seed: u32,
-    },
-    Pink {
-        seed: u32,
-    },
-    Svf(SvfMode),
-    Moog,
-    Ad,
-    Adsr,
-    Perc,
-    Delay,
-    Reverb,
-    Bitcrush,
-    Chorus,
-    Compressor,
-    // ---- master ----
-    /// Sums every input into the stereo master (mono inputs in the centre).
-    Master,
-}
-
-/// The four kinds of node; see the module documentation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum NodeKind {
-    Fed,
-    Elementwise,
-    Recurrence,
-    Master,
-}
-
-impl Op {
-    pub fn kind(self) -> NodeKind {
-        use Op::*;
-        match self {
-            Stepped { .. } | Trigger { .. } | Gate { .. } | Voices { .. } | Feedback => {
-                NodeKind::Fed
-            }
-            Add | Sub | Mul | Div | Neg | Abs | Mtof | Clip | Range | Distortion => {
-                NodeKind::Elementwise
-            }
-            Master => NodeKind::Master,
-            _ => NodeKind::Recurrence,
-        }
-    }
-
-    /// The operation's name as the IR dump prints it.
-    pub fn name(self) -> &'static str {
-        use Op::*;
-        match self {
-            Stepped { .. } => "stepped",
-            Trigger { .. } => "trigger",
-            Gate { .. } => "gate",
-            Voices { .. } => "voices",
-            Feedback => "feedback",
-            Add => "add",
-            Sub => "sub",
-            Mul => "mul",
-            Div => "div",
-            Neg => "neg",
-            Abs => "abs",
-            Mtof => "mtof",
-            Clip => "clip",
-            Range => "range",
-            Distortion => "distortion",
-            Sine => "sine",
-            Saw => "saw",
-            Square => "square",
-            Tri => "tri",
-            Impulse => "impulse",
-            Noise { .. } => "noise",
-            Pink { .. } => "pink",
-            Svf(SvfMode::Low) => "lpf",
-            Svf(SvfMode::High) => "hpf",
-            Svf(SvfMode::Band) => "bpf",
-            Svf(SvfMode::Notch) => "notch",
-            Moog => "moog",
-            Ad => "ad",
-            Adsr => "adsr",
-            Perc => "perc",
-            Delay => "delay",
-            Reverb => "reverb",
-            Bitcrush => "bitcrush",
-            Chorus => "chorus",
-            Compressor => "compressor",
-            Master => "master",
-        }
-    }
-
-    /// The state the operation carries from sample to sample and block to block, per
-    /// channel (empty for elementwise operations).
-    pub fn state(self) -> &'static str {
-        use Op::*;
-        match self {
-            Stepped { .. } => "held value",
-            Trigger { .. } | Gate { .. } => "",
-            Voices { .. } => "voice pool",
-            Feedback => "previous block",
-            Add | Sub | Mul | Div | Neg | Abs | Mtof | Clip | Range | Distortion | Master => "",
-            Sine | Saw | Square | Tri | Impulse => "phase",
-            Noise { .. } => "xorshift state",
-            Pink { .. } => "xorshift state, 7 one-poles",
-            Svf(_) => "2 integrators",
-            Moog => "4 integrators",
-            Ad | Adsr | Perc => "stage, level",
-            Delay => "delay line (4 s)",
-            Reverb => "8 combs, 4 all-passes",
-            Bitcrush => "held sample, phase",
-            Chorus => "delay line, LFO phase",
-            Compressor => "level detector",
-        }
-    }
-
-    /// The names of the inputs, in order (`None`: any number, as for the master and
-    /// for voices).
-    pub fn input_names(self) -> Option<&'static [&'static str]> {
-        use Op::*;
-        Some(match self {
-            Stepped { .. } | Trigger { .. } | Gate { .. } | Noise { .. } | Pink { .. } => &[],
-            Voices { .. } | Master => return None,
-            Feedback => &["source"],
-            Add | Sub | Mul | Div => &["a", "b"],
-            Neg | Abs | Mtof => &["x"],
-            Clip | Range => &["x", "lo", "hi"],
-            Distortion => &["in", "drive", "mix"],
-            Sine | Saw | Tri | Impulse => &["freq"],
-            Square => &["freq", "width"],
-            Svf(_) => &["in", "cutoff", "q"],
-            Moog => &["in", "cutoff", "resonance"],
-            Ad => &["attack", "decay", "trig"],
-            Adsr => &["attack", "decay", "sustain", "release", "trig", "gate"],
-            Perc => &["release", "trig"],
-            Delay => &["in", "time", "feedback", "mix"],
-            Reverb => &["in", "room", "damp", "mix"],
-            Bitcrush => &["in", "bits", "rate"],
-            Chorus => &["in", "rate", "depth", "mix"],
-            Compressor => &["in", "threshold", "ratio"],
-        })
-    }
 }
 
 /// One operation over whole buffers.

@@ -1,5 +1,5 @@
 //! From a [`Plan`] to native code: one function per loop group of a stage (the groups
-//! [`pair_packs`] makes: one pack, or two packs sharing a loop), so that the groups of
+//! the plan's `loops` say: one pack, or two packs sharing a loop), so that the groups of
 //! a stage, which are independent, can run on different threads.
 //!
 //! A group function is `fn(buffers: *mut f32, state: *mut u8, memory: *mut u8,
@@ -22,7 +22,7 @@ use cranelift_module::{FuncId, Linkage, Module};
 use super::kernel::{self, EmitCtx, StateInit};
 use super::{approx, mem_flags, FrameLoop, JitError};
 use crate::ir::{Graph, NodeId, Operand};
-use crate::passes::{Item, Plan};
+use crate::passes::Plan;
 use crate::runtime::Buffers;
 
 /// The native signature of a group function.
@@ -80,16 +80,10 @@ pub fn compile(
     let mut timings = CodegenTimings::default();
     let mut fctx = FunctionBuilderContext::new();
     let mut ctx = Context::new();
-    for (s, items) in plan.stages.iter().enumerate() {
-        let packs: Vec<usize> = items
-            .iter()
-            .filter_map(|i| match i {
-                Item::Pack(p) => Some(*p),
-                Item::Voices(_) => None,
-            })
-            .collect();
+    for s in 0..plan.stages.len() {
         let mut stage_ids = Vec::new();
-        for (g, group) in pair_packs(plan, &packs).into_iter().enumerate() {
+        let groups = plan.loops.get(s).map_or(&[][..], |l| l.as_slice());
+        for (g, group) in groups.iter().enumerate() {
             let t0 = Instant::now();
             let mut sig = module.make_signature();
             for _ in 0..3 {
@@ -134,7 +128,7 @@ pub fn compile(
                 .map_err(|e| JitError::Compile(format!("stage {s}, group {g}: {e:?}")))?;
             timings.compile += t1.elapsed();
             module.clear_context(&mut ctx);
-            stage_ids.push((id, group));
+            stage_ids.push((id, group.clone()));
         }
         ids.push(stage_ids);
     }
@@ -173,61 +167,6 @@ pub fn compile(
         clif,
         timings,
     })
-}
-
-/// The most loop-carried vectors a pack may keep for two packs to share a loop (past
-/// that, two packs' state no longer fits the registers and pairing spills).
-const PAIR_STATE_LIMIT: usize = 6;
-
-/// Packs sharing one loop at most.
-const PACKS_PER_LOOP: usize = 2;
-
-/// Groups a stage's packs into loops: two consecutive packs of the same shape, small
-/// state and no delay lines share one loop; any other pack has its own.
-pub fn pair_packs(plan: &Plan, packs: &[usize]) -> Vec<Vec<usize>> {
-    let pairable = |p: usize| -> bool {
-        let Some((r, _)) = plan.packs[p].lanes.first() else {
-            return false;
-        };
-        let region = &plan.regions[*r];
-        let ops: Vec<crate::ir::Op> = region
-            .nodes
-            .iter()
-            .map(|id| plan.graph.nodes[*id].op)
-            .collect();
-        let lanes = |op: crate::ir::Op| [op; 4];
-        let vars: usize = ops
-            .iter()
-            .map(|op| kernel::state(*op, &lanes(*op), [0; 4], 44_100.0).len())
-            .sum();
-        let memory = ops.iter().any(|op| kernel::memory_bytes(*op, 44_100.0) > 0);
-        vars <= PAIR_STATE_LIMIT && !memory
-    };
-    let same_shape = |a: usize, b: usize| -> bool {
-        match (plan.packs[a].lanes.first(), plan.packs[b].lanes.first()) {
-            (Some((ra, _)), Some((rb, _))) => crate::passes::vectorize::same_shape(
-                &plan.graph,
-                &plan.regions[*ra],
-                &plan.regions[*rb],
-            ),
-            _ => false,
-        }
-    };
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    for &p in packs {
-        match groups.last_mut() {
-            Some(g)
-                if g.len() < PACKS_PER_LOOP
-                    && pairable(p)
-                    && pairable(g[0])
-                    && same_shape(g[0], p) =>
-            {
-                g.push(p)
-            }
-            _ => groups.push(vec![p]),
-        }
-    }
-    groups
 }
 
 struct StageArgs {

@@ -18,6 +18,7 @@ use cranelift_frontend::{FunctionBuilder, Variable};
 
 use super::approx;
 use super::ops;
+use crate::dsp::filter::SvfMode;
 use crate::ir::Op;
 
 /// The initial value of one loop-carried state variable, lane by lane.
@@ -89,21 +90,88 @@ impl EmitCtx<'_, '_> {
     }
 }
 
-/// The loop-carried state of `op`, for lanes running `lanes` (the same operation,
-/// possibly with other parameters such as a noise seed; always 4 entries) on the
-/// channels `channels` (the stereo spread of reverb and chorus depends on it: 0 is
-/// left or mono, 1 right).
+/// The JIT's code for one operation: its loop-carried state, its memory, one frame
+/// over four lanes, and what runs after the frame loop.
+pub trait Emitter: Sync {
+    /// The loop-carried state for lanes running `lanes` (the same operation `op`,
+    /// possibly with other parameters such as a noise seed) on the channels
+    /// `channels` (the stereo spread of reverb and chorus depends on it: 0 is left or
+    /// mono, 1 right). None by default.
+    fn state(&self, _op: Op, _lanes: &[Op; 4], _channels: [usize; 4], _sr: f32) -> Vec<StateInit> {
+        Vec::new()
+    }
+
+    /// Bytes of memory per lane (delay lines); none by default.
+    fn memory_bytes(&self, _sample_rate: f32) -> usize {
+        0
+    }
+
+    /// One frame over four lanes; `inputs` are in the order of [`Op::input_names`].
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, inputs: &[Value]) -> Option<Value>;
+
+    /// Code run once after the frame loop of a block (state clean-up such as the
+    /// filters' reset of a non-finite state); nothing by default.
+    fn end_of_block(&self, _cx: &mut EmitCtx<'_, '_>) {}
+}
+
+/// The JIT's link from each operation to its emitter: one arm per operation and no
+/// wildcard, so an operation without an emitter does not compile. `None` for the
+/// operations that are not computed per frame (fed nodes, voices, the master).
+pub fn emitter(op: Op) -> Option<&'static dyn Emitter> {
+    use ops::effects as fx;
+    use ops::env::{Contour, Envelope};
+    use ops::filter::{Moog, Svf};
+    use ops::osc::{Noise, Periodic, Pink, Wave};
+    Some(match op {
+        Op::Stepped { .. }
+        | Op::Trigger { .. }
+        | Op::Gate { .. }
+        | Op::Voices { .. }
+        | Op::Feedback
+        | Op::Master => return None,
+        Op::Add => &Add,
+        Op::Sub => &Sub,
+        Op::Mul => &Mul,
+        Op::Div => &Div,
+        Op::Neg => &Neg,
+        Op::Abs => &Abs,
+        Op::Mtof => &Mtof,
+        Op::Clip => &Clip,
+        Op::Range => &Range,
+        Op::Distortion => &fx::DistortionEmitter,
+        Op::Shape => &fx::ShapeEmitter,
+        Op::Sine => &Periodic(Wave::Sine),
+        Op::Saw => &Periodic(Wave::Saw),
+        Op::Square => &Periodic(Wave::Square),
+        Op::Tri => &Periodic(Wave::Tri),
+        Op::Impulse => &Periodic(Wave::Impulse),
+        Op::Noise { .. } => &Noise,
+        Op::Pink { .. } => &Pink,
+        Op::Svf(SvfMode::Low) => &Svf(SvfMode::Low),
+        Op::Svf(SvfMode::High) => &Svf(SvfMode::High),
+        Op::Svf(SvfMode::Band) => &Svf(SvfMode::Band),
+        Op::Svf(SvfMode::Notch) => &Svf(SvfMode::Notch),
+        Op::Moog => &Moog,
+        Op::Ad => &Envelope(Contour::Ad),
+        Op::Adsr => &Envelope(Contour::Adsr),
+        Op::Perc => &Envelope(Contour::Perc),
+        Op::Delay => &fx::DelayEmitter,
+        Op::Reverb => &fx::ReverbEmitter,
+        Op::Bitcrush => &fx::BitcrushEmitter,
+        Op::Chorus => &fx::ChorusEmitter,
+        Op::Compressor => &fx::CompressorEmitter,
+    })
+}
+
+/// The loop-carried state of `op` for lanes running `lanes` on `channels` (see
+/// [`Emitter::state`]).
 pub fn state(op: Op, lanes: &[Op; 4], channels: [usize; 4], sample_rate: f32) -> Vec<StateInit> {
-    ops::osc::state(op, lanes, sample_rate)
-        .or_else(|| ops::filter::state(op, lanes, sample_rate))
-        .or_else(|| ops::env::state(op, lanes, sample_rate))
-        .or_else(|| ops::effects::state_for_channels(op, channels, sample_rate))
-        .unwrap_or_default()
+    emitter(op).map_or_else(Vec::new, |e| e.state(op, lanes, channels, sample_rate))
 }
 
 /// Bytes of memory per lane that `op` needs (delay lines), 16-byte aligned.
 pub fn memory_bytes(op: Op, sample_rate: f32) -> usize {
-    let n = ops::effects::memory_bytes(op, sample_rate);
+    let n = emitter(op).map_or(0, |e| e.memory_bytes(sample_rate));
     n.div_ceil(16) * 16
 }
 
@@ -111,59 +179,105 @@ pub fn memory_bytes(op: Op, sample_rate: f32) -> usize {
 /// [`Op::input_names`]. Returns `None` for operations that are not computed per
 /// frame (fed nodes, voices).
 pub fn emit(cx: &mut EmitCtx<'_, '_>, op: Op, inputs: &[Value]) -> Option<Value> {
-    if let Some(v) = elementwise(cx.b, op, inputs) {
-        return Some(v);
-    }
-    ops::osc::emit(cx, op, inputs)
-        .or_else(|| ops::filter::emit(cx, op, inputs))
-        .or_else(|| ops::env::emit(cx, op, inputs))
-        .or_else(|| ops::effects::emit(cx, op, inputs))
+    emitter(op)?.emit(cx, inputs)
 }
 
-/// Code run once after the frame loop of a block (state clean-up such as the
-/// filters' reset of a non-finite state).
+/// Code run once after the frame loop of a block.
 pub fn end_of_block(cx: &mut EmitCtx<'_, '_>, op: Op) {
-    ops::osc::end_of_block(cx, op);
-    ops::filter::end_of_block(cx, op);
-    ops::env::end_of_block(cx, op);
-    ops::effects::end_of_block(cx, op);
+    if let Some(e) = emitter(op) {
+        e.end_of_block(cx);
+    }
 }
 
-/// The elementwise arithmetic, as `interp::formulas` computes it.
-fn elementwise(b: &mut FunctionBuilder<'_>, op: Op, x: &[Value]) -> Option<Value> {
-    let arg = |k: usize| x.get(k).copied();
-    Some(match op {
-        Op::Add => b.ins().fadd(arg(0)?, arg(1)?),
-        Op::Sub => b.ins().fsub(arg(0)?, arg(1)?),
-        Op::Mul => b.ins().fmul(arg(0)?, arg(1)?),
-        Op::Div => {
-            let (a, d) = (arg(0)?, arg(1)?);
-            let q = b.ins().fdiv(a, d);
-            let zero = approx::splat(b, 0.0);
-            let is_zero = b
-                .ins()
-                .fcmp(cranelift_codegen::ir::condcodes::FloatCC::Equal, d, zero);
-            approx::select(b, is_zero, zero, q)
+/// An elementwise operation whose frame is a few instructions.
+macro_rules! elementwise {
+    ($(#[$doc:meta])* $name:ident, |$b:ident, $x:ident| $body:expr) => {
+        $(#[$doc])*
+        struct $name;
+
+        impl Emitter for $name {
+            fn emit(&self, cx: &mut EmitCtx<'_, '_>, inputs: &[Value]) -> Option<Value> {
+                let $b = &mut *cx.b;
+                let $x = |k: usize| inputs.get(k).copied();
+                Some($body)
+            }
         }
-        Op::Neg => b.ins().fneg(arg(0)?),
-        Op::Abs => b.ins().fabs(arg(0)?),
-        Op::Mtof => approx::mtof(b, arg(0)?),
-        Op::Clip => {
-            // x.max(lo).min(hi)
-            let m = b.ins().fmax(arg(0)?, arg(1)?);
-            b.ins().fmin(m, arg(2)?)
+    };
+}
+
+elementwise!(Add, |b, x| b.ins().fadd(x(0)?, x(1)?));
+elementwise!(Sub, |b, x| b.ins().fsub(x(0)?, x(1)?));
+elementwise!(Mul, |b, x| b.ins().fmul(x(0)?, x(1)?));
+elementwise!(
+    /// `dsp::arith::div`: a zero divisor gives 0.
+    Div,
+    |b, x| {
+        let (a, d) = (x(0)?, x(1)?);
+        let q = b.ins().fdiv(a, d);
+        let zero = approx::splat(b, 0.0);
+        let is_zero = b
+            .ins()
+            .fcmp(cranelift_codegen::ir::condcodes::FloatCC::Equal, d, zero);
+        approx::select(b, is_zero, zero, q)
+    }
+);
+elementwise!(Neg, |b, x| b.ins().fneg(x(0)?));
+elementwise!(Abs, |b, x| b.ins().fabs(x(0)?));
+elementwise!(Mtof, |b, x| approx::mtof(b, x(0)?));
+elementwise!(
+    /// `dsp::arith::clip`: `x.max(lo).min(hi)`.
+    Clip,
+    |b, x| {
+        let m = b.ins().fmax(x(0)?, x(1)?);
+        b.ins().fmin(m, x(2)?)
+    }
+);
+elementwise!(
+    /// `dsp::arith::range`: `lo + (x + 1) * 0.5 * (hi - lo)`.
+    Range,
+    |b, x| {
+        let (xv, lo, hi) = (x(0)?, x(1)?, x(2)?);
+        let one = approx::splat(b, 1.0);
+        let half = approx::splat(b, 0.5);
+        let t = b.ins().fadd(xv, one);
+        let t = b.ins().fmul(t, half);
+        let w = b.ins().fsub(hi, lo);
+        let t = b.ins().fmul(t, w);
+        b.ins().fadd(lo, t)
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The operation table's account of each emitter's state (what the planner pairs
+    /// loops by) is the emitter's own, at any sample rate and on either channel.
+    #[test]
+    fn the_table_states_what_the_emitters_keep() {
+        let mut ops = vec![Op::Add, Op::Sub, Op::Mul, Op::Div, Op::Neg, Op::Abs];
+        ops.extend([Op::Mtof, Op::Clip, Op::Range, Op::Feedback, Op::Master]);
+        ops.extend([Op::Stepped { pattern: 0 }, Op::Voices { sound: 0 }]);
+        ops.extend_from_slice(Op::LANGUAGE);
+        for op in ops {
+            let spec = op.spec();
+            for sr in [8_000.0, 44_100.0, 48_000.0, 192_000.0] {
+                for ch in [0, 1] {
+                    let vars = state(op, &[op; 4], [ch; 4], sr).len();
+                    assert_eq!(vars, spec.state_vectors, "{op:?} at {sr} Hz");
+                }
+                assert_eq!(
+                    memory_bytes(op, sr) > 0,
+                    spec.delay_lines,
+                    "{op:?} at {sr} Hz"
+                );
+            }
+            let computed = emitter(op).is_some();
+            let per_frame = matches!(
+                spec.kind,
+                crate::ir::NodeKind::Elementwise | crate::ir::NodeKind::Recurrence
+            );
+            assert_eq!(computed, per_frame, "{op:?}");
         }
-        Op::Range => {
-            // lo + (x + 1) * 0.5 * (hi - lo)
-            let (xv, lo, hi) = (arg(0)?, arg(1)?, arg(2)?);
-            let one = approx::splat(b, 1.0);
-            let half = approx::splat(b, 0.5);
-            let t = b.ins().fadd(xv, one);
-            let t = b.ins().fmul(t, half);
-            let w = b.ins().fsub(hi, lo);
-            let t = b.ins().fmul(t, w);
-            b.ins().fadd(lo, t)
-        }
-        _ => return None,
-    })
+    }
 }

@@ -1,7 +1,8 @@
 //! Constant folding and dead-node removal.
 //!
 //! Folding: an elementwise node whose inputs are all constants becomes a constant
-//! (computed with the interpreter's formulas, so nothing changes); `x * 0` and
+//! (computed with the operation table's formula, the `dsp::arith` one the
+//! interpreter runs, so nothing changes); `x * 0` and
 //! `0 * x` become 0, `x * 1`, `x + 0`, `x - 0`, `x / 1` become `x`, `x / 0` and `0 / x`
 //! become 0 (the interpreter's division by zero is 0). Outputs that fold to 0 leave
 //! the master. Multiplying by 0 therefore costs nothing, even when `x` is a whole
@@ -13,7 +14,6 @@
 
 use std::collections::HashMap;
 
-use crate::interp::formulas;
 use crate::ir::{Graph, Node, NodeKind, Op, Operand};
 
 /// Folds constants and identities (see the module documentation).
@@ -28,7 +28,7 @@ pub fn fold(graph: &Graph) -> Graph {
             .map(|op| resolve(*op, &subst))
             .collect();
         g.nodes[id].inputs = inputs.clone();
-        if g.nodes[id].op.kind() != NodeKind::Elementwise || g.nodes[id].op == Op::Distortion {
+        if g.nodes[id].op.kind() != NodeKind::Elementwise {
             continue;
         }
         if let Some(r) = simplify(g.nodes[id].op, &inputs) {
@@ -67,21 +67,8 @@ fn simplify(op: Op, x: &[Operand]) -> Option<Operand> {
         _ => None,
     };
     let all_const: Option<Vec<f32>> = (0..x.len()).map(c).collect();
-    if let Some(v) = all_const {
-        let a = |k: usize| v.get(k).copied().unwrap_or(0.0);
-        let y = match op {
-            Op::Add => a(0) + a(1),
-            Op::Sub => a(0) - a(1),
-            Op::Mul => a(0) * a(1),
-            Op::Div => formulas::div(a(0), a(1)),
-            Op::Neg => -a(0),
-            Op::Abs => a(0).abs(),
-            Op::Mtof => formulas::mtof(a(0)),
-            Op::Clip => formulas::clip(a(0), a(1), a(2)),
-            Op::Range => formulas::range(a(0), a(1), a(2)),
-            _ => return None,
-        };
-        return Some(Operand::Const(y));
+    if let (Some(v), Some(formula)) = (all_const, op.spec().fold) {
+        return Some(Operand::Const(formula(&v)));
     }
     let (a, b) = (x.first().copied(), x.get(1).copied());
     let zero = Some(Operand::Const(0.0));

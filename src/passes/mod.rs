@@ -3,12 +3,14 @@
 //! 1. [`fold`]: constant folding and identities, then dead-node removal;
 //! 2. [`fuse`]: regions of per-frame nodes that run as one loop;
 //! 3. [`stage`]: the levels of the dependency DAG of regions and voice calls;
-//! 4. [`vectorize`]: instances of the same shape in one stage packed into lanes.
+//! 4. [`vectorize`]: instances of the same shape in one stage packed into lanes;
+//! 5. [`loops`]: which packs of a stage share one loop.
 //!
 //! [`optimize`] runs them all; [`describe`] prints the result for `phonon ir --passes`.
 
 pub mod fold;
 pub mod fuse;
+pub mod loops;
 pub mod stage;
 pub mod vectorize;
 
@@ -27,6 +29,9 @@ pub struct Plan {
     pub packs: Vec<Pack>,
     /// The stages in order; the items of one stage are independent.
     pub stages: Vec<Vec<Item>>,
+    /// Per stage, its packs grouped into loops (packs sharing one loop run two
+    /// vectors per step).
+    pub loops: Vec<Vec<Vec<usize>>>,
 }
 
 /// Runs every pass.
@@ -54,32 +59,25 @@ pub fn plan(graph: Graph) -> Plan {
         })
         .collect();
     let stages = stage::stages(&packs_by_level, &voices);
+    let loops = stages
+        .iter()
+        .map(|items| {
+            let stage_packs: Vec<usize> = items
+                .iter()
+                .filter_map(|i| match i {
+                    Item::Pack(p) => Some(*p),
+                    Item::Voices(_) => None,
+                })
+                .collect();
+            loops::loops(&graph, &regions, &packs, &stage_packs)
+        })
+        .collect();
     Plan {
         graph,
         regions,
         packs,
         stages,
-    }
-}
-
-/// Rough cost of one operation for one lane-vector frame, in nanoseconds (for the
-/// plan's report and the parallel runtime's hand-off decision).
-pub fn op_cost(op: crate::ir::Op) -> f64 {
-    use crate::ir::Op::*;
-    match op {
-        Add | Sub | Mul | Neg | Abs | Clip | Range => 0.3,
-        Div => 1.0,
-        Mtof | Distortion => 3.0,
-        Sine | Tri | Impulse | Noise { .. } => 2.0,
-        Saw | Square => 4.0,
-        Pink { .. } => 3.0,
-        Svf(_) => 5.0,
-        Moog => 12.0,
-        Ad | Adsr | Perc => 3.0,
-        Delay | Bitcrush | Compressor => 5.0,
-        Chorus => 8.0,
-        Reverb => 25.0,
-        _ => 0.0,
+        loops,
     }
 }
 
@@ -96,7 +94,7 @@ impl Plan {
             region
                 .nodes
                 .iter()
-                .map(|id| op_cost(self.graph.nodes[*id].op))
+                .map(|id| self.graph.nodes[*id].op.spec().cost)
                 .sum()
         })
     }
@@ -104,16 +102,13 @@ impl Plan {
     /// Whether a stage's items would run in parallel (with more than one thread):
     /// its loop groups' estimated costs against the hand-off. Voice calls are decided
     /// again every block from the voices sounding, so they only count as items here.
-    pub fn parallel_decision(&self, items: &[Item], block: usize) -> String {
-        let packs: Vec<usize> = items
+    pub fn parallel_decision(&self, stage: usize, block: usize) -> String {
+        let items = self.stages.get(stage).map_or(&[][..], |s| s.as_slice());
+        let groups = self.loops.get(stage).map_or(&[][..], |l| l.as_slice());
+        let voices = items
             .iter()
-            .filter_map(|i| match i {
-                Item::Pack(p) => Some(*p),
-                Item::Voices(_) => None,
-            })
-            .collect();
-        let voices = items.len() - packs.len();
-        let groups = crate::jit::codegen::pair_packs(self, &packs);
+            .filter(|i| matches!(i, Item::Voices(_)))
+            .count();
         let costs: Vec<f64> = groups
             .iter()
             .map(|g| g.iter().map(|p| self.pack_cost(*p)).sum::<f64>() * block as f64)
@@ -160,7 +155,7 @@ impl Plan {
                 out,
                 "stage {s}: {} items, estimated {cost:.1} µs of kernels per block; {}",
                 items.len(),
-                self.parallel_decision(items, block)
+                self.parallel_decision(s, block)
             );
             for item in items {
                 match item {

@@ -50,7 +50,7 @@ pub fn signal(g: &mut Gen, depth: u32) -> String {
         };
     }
     let x = signal(g, depth - 1);
-    match g.below(16) {
+    match g.below(17) {
         0 => format!("({x} + {})", signal(g, depth - 1)),
         1 => format!("({x} * {})", signal(g, depth - 1)),
         2 => format!("({x} - {})", signal(g, depth - 1)),
@@ -100,6 +100,10 @@ pub fn signal(g: &mut Gen, depth: u32) -> String {
             "({x} # bitcrush {} {})",
             g.pick(&["4", "8.5", "16"]),
             g.pick(&["1", "0.3", "0.05"])
+        ),
+        15 => format!(
+            "({x} # shape {})",
+            g.pick(&["0.3", "0.9", "(sine 0.5 * 0.5 + 0.5)"])
         ),
         14 => format!(
             "({x} # chorus {} {} {})",

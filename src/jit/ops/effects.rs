@@ -12,7 +12,7 @@
 //!   lengths, 4 all-pass lengths]`, positions and lengths in bytes; the 12 lines one
 //!   after the other, each with room for the longer (right-channel) tuning, so that
 //!   every lane can run either channel: a lane's own line lengths are in its state
-//!   (see [`state_for_channels`]).
+//!   (see [`ReverbEmitter`]).
 //! - distortion: stateless.
 //! - bitcrush: `[phase, held]` (the `dsp` kernel's step cache is not needed: the step
 //!   is recomputed every frame, which gives the same values).
@@ -22,8 +22,7 @@
 //!
 //! Channels: the reverb's line lengths and the chorus's starting phase depend on the
 //! channel (0 left or mono, 1 right) that `dsp` gives the constructor. The lanes are
-//! instances, so [`state_for_channels`] takes each lane's channel; [`state`] (what
-//! `kernel::state` calls) is that with every lane on channel 0.
+//! instances, so their emitters' `state` takes each lane's channel.
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::types::{F32, F32X4, F64X2, I32X4, I64, I64X2};
@@ -32,59 +31,13 @@ use cranelift_frontend::FunctionBuilder;
 
 use crate::dsp::effects::{
     self as fx, Chorus, Compressor, Delay, Reverb, CHORUS_BASE, CHORUS_MAX_RATE, CHORUS_SWING,
-    DELAY_LINE_LIMIT, MAX_DRIVE, MIN_CRUSH_RATE, REVERB_INPUT_GAIN, REVERB_WET_GAIN,
+    DELAY_LINE_LIMIT, MAX_DELAY_SECONDS, MAX_DRIVE, MIN_CRUSH_RATE, REVERB_INPUT_GAIN,
+    REVERB_WET_GAIN,
 };
-use crate::interp::MAX_DELAY_SECONDS;
 use crate::ir::Op;
 use crate::jit::approx::{self, select, splat, splat_i32};
-use crate::jit::kernel::{EmitCtx, StateInit};
+use crate::jit::kernel::{EmitCtx, Emitter, StateInit};
 use crate::jit::mem_flags;
-
-/// The loop-carried state of `op` with every lane on channel 0 (left or mono).
-pub fn state(op: Op, _lanes: &[Op; 4], sample_rate: f32) -> Option<Vec<StateInit>> {
-    state_for_channels(op, [0; 4], sample_rate)
-}
-
-/// The loop-carried state of `op` when lane `l` runs channel `channels[l]` of its node
-/// (0 left or mono, 1 right, as `dsp::effects::Reverb::new` and `Chorus::new` take
-/// it). Only the reverb (line lengths) and the chorus (LFO starting phase) depend on
-/// the channel; the memory layout does not, so any lane can run any channel.
-pub fn state_for_channels(
-    op: Op,
-    channels: [usize; 4],
-    sample_rate: f32,
-) -> Option<Vec<StateInit>> {
-    let zeros_i = StateInit::I32([0; 4]);
-    let zeros_f = StateInit::F32([0.0; 4]);
-    Some(match op {
-        Op::Delay => vec![zeros_i],
-        Op::Reverb => {
-            let lengths = channels.map(|c| Reverb::line_lengths(sample_rate, c));
-            let mut v = vec![zeros_i; 8];
-            v.extend([zeros_f; 8]);
-            v.extend([zeros_i; 4]);
-            for c in 0..8 {
-                v.push(StateInit::I32(lengths.map(|(combs, _)| bytes(combs[c]))));
-            }
-            for a in 0..4 {
-                v.push(StateInit::I32(lengths.map(|(_, aps)| bytes(aps[a]))));
-            }
-            v
-        }
-        Op::Distortion => Vec::new(),
-        Op::Bitcrush => vec![StateInit::F32([1.0; 4]), zeros_f],
-        Op::Chorus => {
-            let p = channels.map(Chorus::initial_phase);
-            vec![
-                zeros_i,
-                StateInit::F64([p[0], p[1]]),
-                StateInit::F64([p[2], p[3]]),
-            ]
-        }
-        Op::Compressor => vec![zeros_f],
-        _ => return None,
-    })
-}
 
 /// `n` floats in bytes, as an `i32` (line lengths are far below 2^29 floats).
 fn bytes(n: usize) -> i32 {
@@ -107,30 +60,122 @@ fn reverb_layout(sample_rate: f32) -> ([i32; 8], [i32; 4], usize) {
     (combs, aps, at)
 }
 
-/// Bytes of memory per lane: the delay lines.
-pub fn memory_bytes(op: Op, sample_rate: f32) -> usize {
-    match op {
-        Op::Delay => Delay::dims(sample_rate, MAX_DELAY_SECONDS).2 * 4,
-        Op::Chorus => Chorus::dims(sample_rate).3 * 4,
-        Op::Reverb => reverb_layout(sample_rate).2,
-        _ => 0,
+/// `delay`. State: `[write index]`; memory: one line of
+/// `Delay::dims(sr, MAX_DELAY_SECONDS)` floats.
+pub struct DelayEmitter;
+
+impl Emitter for DelayEmitter {
+    fn state(&self, _op: Op, _lanes: &[Op; 4], _channels: [usize; 4], _sr: f32) -> Vec<StateInit> {
+        vec![StateInit::I32([0; 4])]
+    }
+
+    fn memory_bytes(&self, sr: f32) -> usize {
+        Delay::dims(sr, MAX_DELAY_SECONDS).2 * 4
+    }
+
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, x: &[Value]) -> Option<Value> {
+        delay(cx, arg(x, 0)?, arg(x, 1)?, arg(x, 2)?, arg(x, 3)?)
     }
 }
 
-pub fn emit(cx: &mut EmitCtx<'_, '_>, op: Op, inputs: &[Value]) -> Option<Value> {
-    let arg = |k: usize| inputs.get(k).copied();
-    match op {
-        Op::Distortion => Some(distortion(cx.b, arg(0)?, arg(1)?, arg(2)?)),
-        Op::Bitcrush => Some(bitcrush(cx, arg(0)?, arg(1)?, arg(2)?)),
-        Op::Compressor => Some(compressor(cx, arg(0)?, arg(1)?, arg(2)?)),
-        Op::Delay => delay(cx, arg(0)?, arg(1)?, arg(2)?, arg(3)?),
-        Op::Chorus => chorus(cx, arg(0)?, arg(1)?, arg(2)?, arg(3)?),
-        Op::Reverb => reverb(cx, arg(0)?, arg(1)?, arg(2)?, arg(3)?),
-        _ => None,
+/// `reverb`. The line lengths depend on the lane's channel (see the module
+/// documentation); the memory layout does not, so any lane can run any channel.
+pub struct ReverbEmitter;
+
+impl Emitter for ReverbEmitter {
+    fn state(&self, _op: Op, _lanes: &[Op; 4], channels: [usize; 4], sr: f32) -> Vec<StateInit> {
+        let lengths = channels.map(|c| Reverb::line_lengths(sr, c));
+        let mut v = vec![StateInit::I32([0; 4]); 8];
+        v.extend([StateInit::F32([0.0; 4]); 8]);
+        v.extend([StateInit::I32([0; 4]); 4]);
+        for c in 0..8 {
+            v.push(StateInit::I32(lengths.map(|(combs, _)| bytes(combs[c]))));
+        }
+        for a in 0..4 {
+            v.push(StateInit::I32(lengths.map(|(_, aps)| bytes(aps[a]))));
+        }
+        v
+    }
+
+    fn memory_bytes(&self, sr: f32) -> usize {
+        reverb_layout(sr).2
+    }
+
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, x: &[Value]) -> Option<Value> {
+        reverb(cx, arg(x, 0)?, arg(x, 1)?, arg(x, 2)?, arg(x, 3)?)
     }
 }
 
-pub fn end_of_block(_cx: &mut EmitCtx<'_, '_>, _op: Op) {}
+/// `distortion`: stateless.
+pub struct DistortionEmitter;
+
+impl Emitter for DistortionEmitter {
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, x: &[Value]) -> Option<Value> {
+        Some(distortion(cx.b, arg(x, 0)?, arg(x, 1)?, arg(x, 2)?))
+    }
+}
+
+/// `shape`: stateless.
+pub struct ShapeEmitter;
+
+impl Emitter for ShapeEmitter {
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, x: &[Value]) -> Option<Value> {
+        Some(shape(cx.b, arg(x, 0)?, arg(x, 1)?))
+    }
+}
+
+/// `bitcrush`. State: `[phase, held]`.
+pub struct BitcrushEmitter;
+
+impl Emitter for BitcrushEmitter {
+    fn state(&self, _op: Op, _lanes: &[Op; 4], _channels: [usize; 4], _sr: f32) -> Vec<StateInit> {
+        vec![StateInit::F32([1.0; 4]), StateInit::F32([0.0; 4])]
+    }
+
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, x: &[Value]) -> Option<Value> {
+        Some(bitcrush(cx, arg(x, 0)?, arg(x, 1)?, arg(x, 2)?))
+    }
+}
+
+/// `chorus`. State: `[write index, LFO phase of lanes 0-1, of lanes 2-3]`, the
+/// starting phase from the lane's channel; memory: one line.
+pub struct ChorusEmitter;
+
+impl Emitter for ChorusEmitter {
+    fn state(&self, _op: Op, _lanes: &[Op; 4], channels: [usize; 4], _sr: f32) -> Vec<StateInit> {
+        let p = channels.map(Chorus::initial_phase);
+        vec![
+            StateInit::I32([0; 4]),
+            StateInit::F64([p[0], p[1]]),
+            StateInit::F64([p[2], p[3]]),
+        ]
+    }
+
+    fn memory_bytes(&self, sr: f32) -> usize {
+        Chorus::dims(sr).3 * 4
+    }
+
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, x: &[Value]) -> Option<Value> {
+        chorus(cx, arg(x, 0)?, arg(x, 1)?, arg(x, 2)?, arg(x, 3)?)
+    }
+}
+
+/// `compressor`. State: `[level]`.
+pub struct CompressorEmitter;
+
+impl Emitter for CompressorEmitter {
+    fn state(&self, _op: Op, _lanes: &[Op; 4], _channels: [usize; 4], _sr: f32) -> Vec<StateInit> {
+        vec![StateInit::F32([0.0; 4])]
+    }
+
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, x: &[Value]) -> Option<Value> {
+        Some(compressor(cx, arg(x, 0)?, arg(x, 1)?, arg(x, 2)?))
+    }
+}
+
+fn arg(x: &[Value], k: usize) -> Option<Value> {
+    x.get(k).copied()
+}
 
 // ---------------------------------------------------------------------------------
 // Helpers
@@ -270,6 +315,28 @@ fn distortion(b: &mut FunctionBuilder<'_>, x: Value, drive: Value, mix: Value) -
     let wet = approx::tanh(b, y);
     let m = clamp(b, mix, 0.0, 1.0);
     blend(b, x, wet, m)
+}
+
+/// `dsp::effects::shape_sample`: `(1 + k)·x / (1 + k·|x|)` with `k = 2a / (1 - a)`
+/// where `0 < a < 1`, else `x` (the same operations in the same order; lanes outside
+/// the range compute a value that the select drops).
+fn shape(b: &mut FunctionBuilder<'_>, x: Value, a: Value) -> Value {
+    let zero = splat(b, 0.0);
+    let one = splat(b, 1.0);
+    let two = splat(b, 2.0);
+    let above = approx::gt(b, a, zero);
+    let below = approx::lt(b, a, one);
+    let inside = b.ins().band(above, below);
+    let num = b.ins().fmul(two, a);
+    let den = b.ins().fsub(one, a);
+    let k = b.ins().fdiv(num, den);
+    let gain = b.ins().fadd(one, k);
+    let top = b.ins().fmul(gain, x);
+    let mag = b.ins().fabs(x);
+    let km = b.ins().fmul(k, mag);
+    let bottom = b.ins().fadd(one, km);
+    let y = b.ins().fdiv(top, bottom);
+    select(b, inside, y, x)
 }
 
 fn bitcrush(cx: &mut EmitCtx<'_, '_>, x: Value, bits: Value, rate: Value) -> Value {

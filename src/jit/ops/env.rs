@@ -29,7 +29,7 @@ use crate::dsp::env::{
 };
 use crate::ir::Op;
 use crate::jit::approx;
-use crate::jit::kernel::{EmitCtx, StateInit};
+use crate::jit::kernel::{EmitCtx, Emitter, StateInit};
 
 /// Quantities of the state, each two F64 variables (lanes 0-1, lanes 2-3).
 const LEVEL: usize = 0;
@@ -42,23 +42,37 @@ fn var(quantity: usize, half: usize) -> usize {
     2 * quantity + half
 }
 
-/// `ad`, `perc`: level, stage; `adsr`: also release_from, gate_was_up. All 0 (idle,
-/// level 0, gate down).
-pub fn state(op: Op, _lanes: &[Op; 4], _sample_rate: f32) -> Option<Vec<StateInit>> {
-    let quantities = match op {
-        Op::Ad | Op::Perc => 2,
-        Op::Adsr => 4,
-        _ => return None,
-    };
-    Some(vec![StateInit::F64([0.0; 2]); 2 * quantities])
+/// Which envelope.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Contour {
+    Ad,
+    Adsr,
+    Perc,
 }
 
-pub fn emit(cx: &mut EmitCtx<'_, '_>, op: Op, inputs: &[Value]) -> Option<Value> {
-    let n = match op {
-        Op::Ad => 3,
-        Op::Adsr => 6,
-        Op::Perc => 2,
-        _ => return None,
+/// `ad`, `adsr`, `perc`. State: `ad`, `perc`: level, stage; `adsr`: also
+/// release_from, gate_was_up. All 0 (idle, level 0, gate down).
+pub struct Envelope(pub Contour);
+
+impl Emitter for Envelope {
+    fn state(&self, _op: Op, _lanes: &[Op; 4], _channels: [usize; 4], _sr: f32) -> Vec<StateInit> {
+        let quantities = match self.0 {
+            Contour::Ad | Contour::Perc => 2,
+            Contour::Adsr => 4,
+        };
+        vec![StateInit::F64([0.0; 2]); 2 * quantities]
+    }
+
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, inputs: &[Value]) -> Option<Value> {
+        emit(cx, self.0, inputs)
+    }
+}
+
+fn emit(cx: &mut EmitCtx<'_, '_>, contour: Contour, inputs: &[Value]) -> Option<Value> {
+    let n = match contour {
+        Contour::Ad => 3,
+        Contour::Adsr => 6,
+        Contour::Perc => 2,
     };
     if inputs.len() < n {
         return None;
@@ -69,7 +83,7 @@ pub fn emit(cx: &mut EmitCtx<'_, '_>, op: Op, inputs: &[Value]) -> Option<Value>
     let pick = |k: usize, h: usize| halves[k][h];
     // perc's decay factor is computed in f32 over all four lanes (as the dsp does,
     // `exp2(octaves as f32) as f64`).
-    let factor = if op == Op::Perc {
+    let factor = if contour == Contour::Perc {
         let oct: [Value; 2] = std::array::from_fn(|h| {
             let n = samples(cx.b, pick(0, h), sr);
             let c = splat64(cx.b, LOG2_MINUS_60_DB as f64);
@@ -83,10 +97,10 @@ pub fn emit(cx: &mut EmitCtx<'_, '_>, op: Op, inputs: &[Value]) -> Option<Value>
     };
     let mut out = [None, None];
     for (h, slot) in out.iter_mut().enumerate() {
-        *slot = Some(match op {
-            Op::Ad => ad(cx, h, sr, [pick(0, h), pick(1, h), pick(2, h)]),
-            Op::Adsr => adsr(cx, h, sr, std::array::from_fn(|k| pick(k, h))),
-            _ => {
+        *slot = Some(match contour {
+            Contour::Ad => ad(cx, h, sr, [pick(0, h), pick(1, h), pick(2, h)]),
+            Contour::Adsr => adsr(cx, h, sr, std::array::from_fn(|k| pick(k, h))),
+            Contour::Perc => {
                 let f = factor.map(|f| f[h])?;
                 perc(cx, h, sr, f, pick(1, h))
             }
@@ -97,8 +111,6 @@ pub fn emit(cx: &mut EmitCtx<'_, '_>, op: Op, inputs: &[Value]) -> Option<Value>
     };
     Some(join(cx.b, lo, hi))
 }
-
-pub fn end_of_block(_cx: &mut EmitCtx<'_, '_>, _op: Op) {}
 
 fn lanes_flags() -> MemFlagsData {
     MemFlagsData::new().with_endianness(Endianness::Little)

@@ -21,38 +21,47 @@ use crate::dsp::filter::{SvfMode, MAX_CUTOFF_RATIO, MAX_Q, MAX_RESONANCE, MIN_CU
 use crate::dsp::osc::sane_sample_rate;
 use crate::ir::Op;
 use crate::jit::approx::{self, gt, lt, select, splat};
-use crate::jit::kernel::{EmitCtx, StateInit};
+use crate::jit::kernel::{EmitCtx, Emitter, StateInit};
 
-/// SVF state: `ic1eq`, `ic2eq`. Moog state: `s1..s4`. All start at 0.
-pub fn state(op: Op, _lanes: &[Op; 4], _sample_rate: f32) -> Option<Vec<StateInit>> {
-    match op {
-        Op::Svf(_) => Some(vec![StateInit::F32([0.0; 4]); 2]),
-        Op::Moog => Some(vec![StateInit::F32([0.0; 4]); 4]),
-        _ => None,
+/// The state-variable filter in one of its modes. State: `ic1eq`, `ic2eq`, from 0.
+pub struct Svf(pub SvfMode);
+
+impl Emitter for Svf {
+    fn state(&self, _op: Op, _lanes: &[Op; 4], _channels: [usize; 4], _sr: f32) -> Vec<StateInit> {
+        vec![StateInit::F32([0.0; 4]); 2]
+    }
+
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, inputs: &[Value]) -> Option<Value> {
+        let (v0, fc, q) = (*inputs.first()?, *inputs.get(1)?, *inputs.get(2)?);
+        Some(svf(cx, self.0, v0, fc, q))
+    }
+
+    fn end_of_block(&self, cx: &mut EmitCtx<'_, '_>) {
+        reset_non_finite(cx, 2);
     }
 }
 
-pub fn emit(cx: &mut EmitCtx<'_, '_>, op: Op, inputs: &[Value]) -> Option<Value> {
-    match op {
-        Op::Svf(mode) => {
-            let (v0, fc, q) = (*inputs.first()?, *inputs.get(1)?, *inputs.get(2)?);
-            Some(svf(cx, mode, v0, fc, q))
-        }
-        Op::Moog => {
-            let (x, fc, r) = (*inputs.first()?, *inputs.get(1)?, *inputs.get(2)?);
-            Some(moog(cx, x, fc, r))
-        }
-        _ => None,
+/// The Moog ladder. State: `s1..s4`, from 0.
+pub struct Moog;
+
+impl Emitter for Moog {
+    fn state(&self, _op: Op, _lanes: &[Op; 4], _channels: [usize; 4], _sr: f32) -> Vec<StateInit> {
+        vec![StateInit::F32([0.0; 4]); 4]
+    }
+
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, inputs: &[Value]) -> Option<Value> {
+        let (x, fc, r) = (*inputs.first()?, *inputs.get(1)?, *inputs.get(2)?);
+        Some(moog(cx, x, fc, r))
+    }
+
+    fn end_of_block(&self, cx: &mut EmitCtx<'_, '_>) {
+        reset_non_finite(cx, 4);
     }
 }
 
-/// Resets, lane by lane, a state with any non-finite variable to 0.
-pub fn end_of_block(cx: &mut EmitCtx<'_, '_>, op: Op) {
-    let n = match op {
-        Op::Svf(_) => 2,
-        Op::Moog => 4,
-        _ => return,
-    };
+/// Resets, lane by lane, a state with any non-finite variable among its first `n`
+/// to 0.
+fn reset_non_finite(cx: &mut EmitCtx<'_, '_>, n: usize) {
     let vals: Vec<Value> = (0..n).map(|k| cx.get(k)).collect();
     let inf = splat(cx.b, f32::INFINITY);
     let mut all_finite = None;

@@ -42,78 +42,44 @@ use cranelift_frontend::FunctionBuilder;
 use crate::dsp::osc as dsp;
 use crate::ir::Op;
 use crate::jit::approx::{self, select, splat, splat_i32};
-use crate::jit::kernel::{EmitCtx, StateInit};
+use crate::jit::kernel::{EmitCtx, Emitter, StateInit};
 
-pub fn state(op: Op, lanes: &[Op; 4], sample_rate: f32) -> Option<Vec<StateInit>> {
-    match op {
-        Op::Sine | Op::Saw | Op::Square | Op::Tri => {
-            let o = dsp::Osc::new(sample_rate);
-            Some(vec![StateInit::F32([o.phase; 4])])
-        }
-        Op::Impulse => {
-            let o = dsp::Osc::new(sample_rate);
-            Some(vec![
+/// The waveforms of the phase-accumulator oscillators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wave {
+    Sine,
+    Saw,
+    Square,
+    Tri,
+    Impulse,
+}
+
+/// `sine saw square tri impulse`. State: the phase, plus the pending impulse for
+/// `impulse`.
+pub struct Periodic(pub Wave);
+
+impl Emitter for Periodic {
+    fn state(&self, _op: Op, _lanes: &[Op; 4], _channels: [usize; 4], sr: f32) -> Vec<StateInit> {
+        let o = dsp::Osc::new(sr);
+        match self.0 {
+            Wave::Impulse => vec![
                 StateInit::F32([o.phase; 4]),
                 StateInit::F32([o.wrapped(); 4]),
-            ])
-        }
-        Op::Noise { seed } => {
-            let bits = std::array::from_fn(|l| {
-                let s = match lanes[l] {
-                    Op::Noise { seed } => seed,
-                    _ => seed,
-                };
-                dsp::Noise::new(s).bits() as i32
-            });
-            Some(vec![StateInit::I32(bits)])
-        }
-        Op::Pink { seed } => {
-            let parts: [(u32, [f32; 7]); 4] = std::array::from_fn(|l| {
-                let s = match lanes[l] {
-                    Op::Pink { seed } => seed,
-                    _ => seed,
-                };
-                dsp::Pink::new(s).parts()
-            });
-            let mut v = vec![StateInit::I32(std::array::from_fn(|l| parts[l].0 as i32))];
-            for k in 0..7 {
-                v.push(StateInit::F32(std::array::from_fn(|l| parts[l].1[k])));
+            ],
+            Wave::Sine | Wave::Saw | Wave::Square | Wave::Tri => {
+                vec![StateInit::F32([o.phase; 4])]
             }
-            Some(v)
         }
-        _ => None,
     }
-}
 
-pub fn emit(cx: &mut EmitCtx<'_, '_>, op: Op, inputs: &[Value]) -> Option<Value> {
-    match op {
-        Op::Sine | Op::Saw | Op::Square | Op::Tri | Op::Impulse => periodic(cx, op, inputs),
-        Op::Noise { .. } => {
-            let x = cx.get(0);
-            let (x, out) = white(cx.b, x);
-            cx.set(0, x);
-            Some(out)
-        }
-        Op::Pink { .. } => {
-            let x = cx.get(0);
-            let (x, w) = white(cx.b, x);
-            cx.set(0, x);
-            let bs: Vec<Value> = (1..8).map(|k| cx.get(k)).collect();
-            let (new, out) = pink(cx.b, w, &bs);
-            for (k, v) in new.into_iter().enumerate() {
-                cx.set(k + 1, v);
-            }
-            Some(out)
-        }
-        _ => None,
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, inputs: &[Value]) -> Option<Value> {
+        periodic(cx, self.0, inputs)
     }
-}
 
-/// After a block: `dsp::osc`'s `sanitize` (a phase outside [0, 1) becomes 0). The
-/// interpreter applies it at the start of a call; the JIT's phase never leaves [0, 1)
-/// (see the module documentation), so this only guards the state block.
-pub fn end_of_block(cx: &mut EmitCtx<'_, '_>, op: Op) {
-    if matches!(op, Op::Sine | Op::Saw | Op::Square | Op::Tri | Op::Impulse) {
+    /// `dsp::osc`'s `sanitize` (a phase outside [0, 1) becomes 0). The interpreter
+    /// applies it at the start of a call; the JIT's phase never leaves [0, 1) (see the
+    /// module documentation), so this only guards the state block.
+    fn end_of_block(&self, cx: &mut EmitCtx<'_, '_>) {
         let p = cx.get(0);
         let b = &mut *cx.b;
         let zero = splat(b, 0.0);
@@ -126,25 +92,78 @@ pub fn end_of_block(cx: &mut EmitCtx<'_, '_>, op: Op) {
     }
 }
 
+/// The seed of a noise lane (every lane of a pack runs the same operation).
+fn seed_of(lane: Op, pack: Op) -> u32 {
+    match (lane, pack) {
+        (Op::Noise { seed } | Op::Pink { seed }, _) => seed,
+        (_, Op::Noise { seed } | Op::Pink { seed }) => seed,
+        _ => 0,
+    }
+}
+
+/// `noise`. State: the xorshift state (i32x4), each lane from its node's seed.
+pub struct Noise;
+
+impl Emitter for Noise {
+    fn state(&self, op: Op, lanes: &[Op; 4], _channels: [usize; 4], _sr: f32) -> Vec<StateInit> {
+        let bits = std::array::from_fn(|l| dsp::Noise::new(seed_of(lanes[l], op)).bits() as i32);
+        vec![StateInit::I32(bits)]
+    }
+
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, _inputs: &[Value]) -> Option<Value> {
+        let x = cx.get(0);
+        let (x, out) = white(cx.b, x);
+        cx.set(0, x);
+        Some(out)
+    }
+}
+
+/// `pink`. State: the xorshift state and the seven filter states (f32x4 each).
+pub struct Pink;
+
+impl Emitter for Pink {
+    fn state(&self, op: Op, lanes: &[Op; 4], _channels: [usize; 4], _sr: f32) -> Vec<StateInit> {
+        let parts: [(u32, [f32; 7]); 4] =
+            std::array::from_fn(|l| dsp::Pink::new(seed_of(lanes[l], op)).parts());
+        let mut v = vec![StateInit::I32(std::array::from_fn(|l| parts[l].0 as i32))];
+        for k in 0..7 {
+            v.push(StateInit::F32(std::array::from_fn(|l| parts[l].1[k])));
+        }
+        v
+    }
+
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, _inputs: &[Value]) -> Option<Value> {
+        let x = cx.get(0);
+        let (x, w) = white(cx.b, x);
+        cx.set(0, x);
+        let bs: Vec<Value> = (1..8).map(|k| cx.get(k)).collect();
+        let (new, out) = pink(cx.b, w, &bs);
+        for (k, v) in new.into_iter().enumerate() {
+            cx.set(k + 1, v);
+        }
+        Some(out)
+    }
+}
+
 /// One sample of a phase-accumulator waveform: the output from the current phase,
 /// then the advance, as in every `dsp::osc` loop.
-fn periodic(cx: &mut EmitCtx<'_, '_>, op: Op, inputs: &[Value]) -> Option<Value> {
+fn periodic(cx: &mut EmitCtx<'_, '_>, wave: Wave, inputs: &[Value]) -> Option<Value> {
     let sr = dsp::Osc::new(cx.sample_rate).sample_rate();
     let f = *inputs.first()?;
     let t = cx.get(0);
-    let pending = if op == Op::Impulse {
+    let pending = if wave == Wave::Impulse {
         Some(cx.get(1))
     } else {
         None
     };
     let b = &mut *cx.b;
     let dt = increment(b, f, sr);
-    let out = match op {
-        Op::Sine => sin_turns_of_phase(b, t),
-        Op::Saw => saw(b, t, dt),
-        Op::Square => square(b, t, dt, *inputs.get(1)?),
-        Op::Tri => tri(b, t, dt),
-        _ => pending?,
+    let out = match wave {
+        Wave::Sine => sin_turns_of_phase(b, t),
+        Wave::Saw => saw(b, t, dt),
+        Wave::Square => square(b, t, dt, *inputs.get(1)?),
+        Wave::Tri => tri(b, t, dt),
+        Wave::Impulse => pending?,
     };
     let (p, wrapped) = advance(b, t, dt, pending.is_some());
     cx.set(0, p);

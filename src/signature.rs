@@ -1,0 +1,109 @@
+//! The words of a built-in's signature: what a parameter accepts, what a built-in
+//! returns, the family it belongs to. Both tables of built-ins use them: the signal
+//! operations (`ir::op`, which defines the language's oscillators, filters,
+//! envelopes and effects) and the pattern built-ins (`check::signatures`). They sit
+//! below both, so neither has to know the other.
+
+/// What a parameter accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamTy {
+    /// A number or a pattern read per cycle: a time, a count or a probability of a
+    /// transform (`fast "<1 2>"`). Never a signal.
+    Time,
+    /// A number or a pattern of values (`s "bd sn"`, `struct "t f t t"`).
+    Pattern,
+    /// A number, a pattern or a signal: a control, sampled at each event onset when it
+    /// is a signal (`# pan (sine 0.25)`).
+    Control,
+    /// Anything that becomes a signal: number, pattern, sound or signal (oscillator
+    /// frequencies, filter cutoffs, effect inputs).
+    Signal,
+    /// A pattern or a sound whose event onsets trigger an envelope.
+    Events,
+    /// A number, pattern, sound or signal; the result is the widest of the arguments
+    /// so marked (maths: `range`, `clip`, `mtof`, `abs`).
+    Numeric,
+    /// A transform `a -> a` (`every 3 (fast 2)`).
+    Transform,
+    /// The pattern or sound being transformed, of type `a`.
+    Value,
+}
+
+impl ParamTy {
+    /// The word used for it in signatures.
+    pub fn word(self) -> &'static str {
+        match self {
+            ParamTy::Time => "time",
+            ParamTy::Pattern => "pattern",
+            ParamTy::Control => "control",
+            ParamTy::Signal => "signal",
+            ParamTy::Events => "events",
+            ParamTy::Numeric => "numeric",
+            ParamTy::Transform => "(a -> a)",
+            ParamTy::Value => "a",
+        }
+    }
+}
+
+/// The result of a fully applied builtin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ret {
+    /// The type `a` of the transformed value.
+    Same,
+    Pattern,
+    Sound,
+    Signal,
+    /// The widest of the [`ParamTy::Numeric`] arguments (number < pattern < signal; a
+    /// sound counts as a signal).
+    Widest,
+}
+
+impl Ret {
+    pub fn word(self) -> &'static str {
+        match self {
+            Ret::Same => "a",
+            Ret::Pattern => "pattern",
+            Ret::Sound => "sound",
+            Ret::Signal => "signal",
+            Ret::Widest => "numeric",
+        }
+    }
+}
+
+/// The family a builtin belongs to (for documentation and messages).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Transform,
+    Control,
+    Oscillator,
+    Filter,
+    Envelope,
+    Effect,
+    Maths,
+    /// A pattern source (`run`, `irand`, `rand`, `choose`).
+    Source,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Param {
+    pub name: &'static str,
+    pub ty: ParamTy,
+    /// `Some` for an optional parameter: its default.
+    pub default: Option<f64>,
+}
+
+pub const fn p(name: &'static str, ty: ParamTy) -> Param {
+    Param {
+        name,
+        ty,
+        default: None,
+    }
+}
+
+pub const fn opt(name: &'static str, ty: ParamTy, default: f64) -> Param {
+    Param {
+        name,
+        ty,
+        default: Some(default),
+    }
+}
