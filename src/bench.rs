@@ -195,7 +195,7 @@ pub fn bench_paced(
     let jit = jit.map(|(_, c)| report(&jit_times, c));
     let interp = interp.map(|(_, c)| report(&interp_times, c));
     let jit_threads = jit_threads.map(|(_, c)| report(&threads_times, c));
-    let handoff = crate::parallel::pool(threads).map(|c| crate::parallel::measure_handoff(&c, 200));
+    let handoff = crate::parallel::crew(threads).map(|c| crate::parallel::measure_handoff(&c, 200));
     let voices_mean = voices_sum as f64 / blocks.max(1) as f64;
     let measured = jit.as_ref().or(interp.as_ref());
     let ns_per_voice_frame = measured

@@ -83,7 +83,7 @@ impl Driver {
             start: block * BLOCK as u64,
             frames: BLOCK,
             positions: &self.positions,
-            pool: None,
+            crew: None,
         };
         self.engine.run(&ctx, &mut self.buffers, &mut self.sounds);
     }

@@ -26,13 +26,31 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("syntax", &["diag", "pattern", "time"]),
     // The graph: data only, no evaluator, checker or syntax types.
     ("ir", &["dsp", "pattern", "signature", "time", "diag"]),
-    ("check", &["syntax", "signature", "ir", "pattern", "diag", "time"]),
+    (
+        "check",
+        &["syntax", "signature", "ir", "pattern", "diag", "time"],
+    ),
     (
         "eval",
-        &["check", "syntax", "mini", "pattern", "ir", "diag", "time", "signature"],
+        &[
+            "check",
+            "syntax",
+            "mini",
+            "pattern",
+            "ir",
+            "diag",
+            "time",
+            "signature",
+        ],
     ),
-    ("lower", &["eval", "ir", "pattern", "diag", "signature", "time"]),
-    ("query", &["check", "eval", "syntax", "diag", "pattern", "time"]),
+    (
+        "lower",
+        &["eval", "ir", "pattern", "diag", "signature", "time"],
+    ),
+    (
+        "query",
+        &["check", "eval", "syntax", "diag", "pattern", "time"],
+    ),
     // Planning: the graph to a plan; never the engines.
     ("passes", &["ir", "parallel", "dsp"]),
     // Running a graph.
@@ -45,23 +63,29 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("interp", &["runtime", "ir", "dsp"]),
     (
         "jit",
-        &["passes", "runtime", "ir", "dsp", "parallel", "samples", "diag"],
+        &[
+            "passes", "runtime", "ir", "dsp", "parallel", "samples", "diag",
+        ],
     ),
     // Putting it together.
     (
         "program",
         &[
-            "jit", "interp", "passes", "runtime", "ir", "lower", "eval", "check", "syntax",
-            "diag", "samples",
+            "jit", "interp", "passes", "runtime", "ir", "lower", "eval", "check", "syntax", "diag",
+            "samples",
         ],
     ),
     (
         "render",
-        &["program", "runtime", "samples", "ir", "diag", "jit", "passes"],
+        &[
+            "program", "runtime", "samples", "ir", "diag", "jit", "passes",
+        ],
     ),
     (
         "bench",
-        &["program", "runtime", "samples", "parallel", "render", "ir", "jit"],
+        &[
+            "program", "runtime", "samples", "parallel", "render", "ir", "jit",
+        ],
     ),
     (
         "live",
@@ -103,9 +127,7 @@ fn references(text: &str) -> BTreeSet<String> {
                         '}' if depth == 0 => break,
                         '}' => depth -= 1,
                         ',' if depth == 0 => item_start = true,
-                        c if item_start && (c.is_ascii_alphanumeric() || c == '_') => {
-                            name.push(c)
-                        }
+                        c if item_start && (c.is_ascii_alphanumeric() || c == '_') => name.push(c),
                         _ if item_start && !name.is_empty() => {
                             out.insert(std::mem::take(&mut name));
                             item_start = false;
@@ -171,7 +193,10 @@ fn modules_only_use_the_layers_below_them() {
             continue;
         }
         let Some(ok) = allowed.get(top.as_str()) else {
-            violations.push(format!("{}: module `{top}` has no row in ALLOWED", rel.display()));
+            violations.push(format!(
+                "{}: module `{top}` has no row in ALLOWED",
+                rel.display()
+            ));
             continue;
         };
         seen.insert(top.clone());
@@ -187,10 +212,17 @@ fn modules_only_use_the_layers_below_them() {
             }
         }
     }
-    assert!(violations.is_empty(), "layer violations:\n{}", violations.join("\n"));
+    assert!(
+        violations.is_empty(),
+        "layer violations:\n{}",
+        violations.join("\n")
+    );
     // Every row names a module that exists (a renamed module must update the table).
     for (m, _) in ALLOWED {
-        assert!(seen.contains(*m), "ALLOWED names `{m}`, which is not in src/");
+        assert!(
+            seen.contains(*m),
+            "ALLOWED names `{m}`, which is not in src/"
+        );
     }
 }
 

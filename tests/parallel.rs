@@ -155,7 +155,7 @@ fn random_patches_are_bit_identical_on_two_threads() {
 #[test]
 fn the_crew_runs_every_item_once() {
     use std::sync::atomic::{AtomicU32, Ordering};
-    let crew = phonon::parallel::pool(3).expect("a crew of 2 workers");
+    let crew = phonon::parallel::crew(3).expect("a crew of 2 workers");
     assert_eq!(crew.workers(), 2);
     let hits: Vec<AtomicU32> = (0..97).map(|_| AtomicU32::new(0)).collect();
     for round in 0..2000usize {
@@ -182,8 +182,8 @@ fn the_crew_runs_every_item_once() {
 
 #[test]
 fn a_spinning_worker_takes_items() {
-    assert!(phonon::parallel::pool(1).is_none());
-    let crew = phonon::parallel::pool(2).expect("a crew");
+    assert!(phonon::parallel::crew(1).is_none());
+    let crew = phonon::parallel::crew(2).expect("a crew");
     assert_eq!(crew.workers(), 1);
     // With the worker spinning and long items, it takes a share sooner or later.
     let before = crew.worker_items();

@@ -64,14 +64,14 @@ fn a_parallel_jit_stage_allocates_nothing_after_warm_up() {
     let bank = Arc::new(SampleBank::builtin(config.sample_rate));
     let mut sounds = SoundPlayer::new(bank, Vec::new(), config.voices, config.sample_rate);
     let positions = vec![0.0f64; config.block];
-    let crew = phonon::parallel::pool(2).expect("a crew");
+    let crew = phonon::parallel::crew(2).expect("a crew");
     phonon::parallel::force_parallel(true);
     let mut block = |k: u64| {
         let ctx = BlockContext {
             start: k * config.block as u64,
             frames: config.block,
             positions: &positions,
-            pool: Some(&crew),
+            crew: Some(&crew),
         };
         let _fpu = phonon::fpu::FlushDenormals::new();
         engine.run(&ctx, &mut buffers, &mut sounds);

@@ -122,10 +122,6 @@ pub struct Checked {
 }
 
 impl Checked {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-
     /// The type of the expression with exactly this span.
     pub fn type_at(&self, span: SrcSpan) -> Option<&Type> {
         self.types.get(&span)

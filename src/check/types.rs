@@ -148,10 +148,6 @@ pub fn join(a: &Type, b: &Type) -> Type {
 }
 
 impl Type {
-    pub fn is_function(&self) -> bool {
-        matches!(self, Type::Function(_))
-    }
-
     /// True for types that can be used where a signal is expected.
     pub fn coerces_to_signal(&self) -> bool {
         matches!(

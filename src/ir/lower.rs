@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use super::{Graph, Node, NodeId, NodeKind, Op, Operand, PatternSource, SoundSource};
+use super::{Graph, Node, NodeId, NodeKind, Op, Operand, PatternSource, SampledInput, SoundSource};
 use crate::eval::{Evaluated, Sig, SoundVal, Val};
 use crate::pattern::value::{NumOp, Value};
 use crate::pattern::Pattern;
@@ -171,7 +171,11 @@ impl Lowerer<'_> {
         let node = self.push(Op::Voices { sound: index }, inputs, Some(span));
         self.sounds.push(SoundSource {
             pattern: sound.pattern.clone(),
-            sampled: sound.sampled.clone(),
+            sampled: sound
+                .sampled
+                .iter()
+                .map(|s| SampledInput { control: s.control })
+                .collect(),
             node,
             span: Some(span),
         });

@@ -31,8 +31,7 @@ pub use identity::{match_graphs, match_nodes, Matching};
 pub use lower::{lower, LowerError};
 pub use op::{Inputs, NodeKind, Op, OpSpec};
 
-use crate::eval::SampledControl;
-use crate::pattern::value::Value;
+use crate::pattern::value::{Control, Value};
 use crate::pattern::Pattern;
 use crate::syntax::ast::SrcSpan;
 
@@ -71,9 +70,16 @@ pub struct PatternSource {
 pub struct SoundSource {
     pub pattern: Pattern<Value>,
     /// Controls taken from signals at each onset; the signals are the node's inputs.
-    pub sampled: Vec<SampledControl>,
+    pub sampled: Vec<SampledInput>,
     pub node: NodeId,
     pub span: Option<SrcSpan>,
+}
+
+/// A control a sound takes from a signal at each onset: input `k` of its `Voices`
+/// node is the signal of `SoundSource::sampled[k]`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct SampledInput {
+    pub control: Control,
 }
 
 /// A lowered patch.

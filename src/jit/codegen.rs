@@ -21,7 +21,7 @@ use cranelift_module::{FuncId, Linkage, Module};
 
 use super::kernel::{self, EmitCtx, StateInit};
 use super::{approx, mem_flags, FrameLoop, JitError};
-use crate::ir::{Graph, NodeId, Operand};
+use crate::ir::{NodeId, Operand};
 use crate::passes::Plan;
 use crate::runtime::Buffers;
 
@@ -522,11 +522,4 @@ fn gather(
         v = b.ins().insertlane(v, x, l as u8);
     }
     v
-}
-
-/// The graph a program was compiled for must be the plan's graph; this checks the
-/// buffers match it (same nodes).
-pub fn buffers_match(graph: &Graph, buffers: &Buffers) -> bool {
-    let total: usize = graph.nodes.iter().map(|n| n.channels).sum::<usize>() * buffers.block();
-    total == buffers.len()
 }

@@ -274,16 +274,16 @@ impl Engine for JitEngine {
                 unsafe { run_voices(call, arena, arena_len, consts, slot, bank, block, n) };
             };
             let items = stage.groups.len() + stage.voices.len();
-            let pool = ctx.pool.filter(|_| {
+            let crew = ctx.crew.filter(|_| {
                 items > 1 && stage.distinct_sounds && {
                     let (total, max) = stage_estimate(stage, slots, slot_count, n);
                     crate::parallel::pays(total, max)
                 }
             });
-            if let Some(pool) = pool {
+            if let Some(crew) = crew {
                 // Voice calls first (their cost varies), then the groups, costliest
                 // first, so that the last items taken are the small ones.
-                crate::parallel::run_items(pool, items, &|i| match stage.voices.get(i) {
+                crate::parallel::run_items(crew, items, &|i| match stage.voices.get(i) {
                     Some(call) => run_call(call),
                     None => {
                         if let Some((f, _)) = stage.groups.get(i - stage.voices.len()) {

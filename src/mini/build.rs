@@ -10,7 +10,9 @@ use super::MiniError;
 use crate::pattern::euclid::bjorklund;
 use crate::pattern::random::{choose_by, degrade_by_using, rand, segment};
 use crate::pattern::value::Value;
-use crate::pattern::{app, fastcat, patternify, stack, Event, PatValue, Pattern, Structure};
+use crate::pattern::{
+    app, fastcat, patternify, stack, timecat, Event, PatValue, Pattern, Structure,
+};
 use crate::time::{Rational, Span};
 
 /// Deepest syntax tree accepted (each level is a closure call per query).
@@ -164,52 +166,6 @@ fn indexed<T: PatValue>(n: i64, value: impl Fn(i64) -> T + Send + Sync + 'static
                         part,
                         value: value(i),
                     });
-                }
-            }
-        }
-    })
-}
-
-/// Weighted steps in one cycle (Tidal's `timeCat`), querying only the steps that
-/// overlap the query.
-fn timecat<T: PatValue>(parts: Vec<(Rational, Pattern<T>)>) -> Pattern<T> {
-    let total = parts.iter().fold(Rational::ZERO, |acc, (w, _)| acc + *w);
-    if !total.is_positive() {
-        return Pattern::silence();
-    }
-    if parts.len() == 1 {
-        // `compress (0, 1)`: only splits queries at cycle boundaries.
-        return parts
-            .into_iter()
-            .next()
-            .map_or_else(Pattern::silence, |(_, p)| p.split_queries());
-    }
-    let contiguous = parts.iter().all(|(w, _)| w.is_positive());
-    let mut entries: Vec<(Span, Pattern<T>)> = Vec::with_capacity(parts.len());
-    let mut begin = Rational::ZERO;
-    for (w, p) in parts {
-        let end = begin + w;
-        let (b, e) = (begin / total, end / total);
-        if b < e && b >= Rational::ZERO && e <= Rational::ONE {
-            entries.push((Span::new(b, e), p.compress(b, e)));
-        }
-        begin = end;
-    }
-    Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
-        for piece in span.cycles() {
-            let rel = piece.cycle_relative();
-            let from = if contiguous {
-                entries.partition_point(|(s, _)| s.end <= rel.begin)
-            } else {
-                0
-            };
-            for (s, p) in entries.iter().skip(from) {
-                if contiguous && (s.begin > rel.end || (s.begin == rel.end && rel.begin < rel.end))
-                {
-                    break;
-                }
-                if s.sub_span(rel).is_some() {
-                    p.query_into(piece, out);
                 }
             }
         }

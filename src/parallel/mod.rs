@@ -31,16 +31,17 @@
 //! When blocks come back to back (hints closer than [`SPIN_WINDOW`], 2 ms: an offline
 //! render, a benchmark, a device callback asking for several blocks at once) a worker
 //! spins until 2 ms after its last item or hint, then naps in [`NAP`]s (50 µs). 2 ms
-//! bridges every gap within a block (stages follow each other within microseconds)
-//! and between back-to-back blocks, the slowest fixture's block being ~0.6 ms on one
-//! thread. When blocks come at a steady period (a real-time stream: 11.6 ms at 512
+//! bridges every gap within a block (stages follow each other closely) and between
+//! back-to-back blocks, longer than the slowest fixture's block on one thread (its
+//! times are in `docs/performance.md`). When blocks come at a steady period (a real-time stream: 11.6 ms at 512
 //! frames and 44.1 kHz) a worker learns the period from the hints, spins only
 //! [`SPIN_AFTER_PERIODIC`] (0.5 ms) after the block's work, sleeps until [`LEAD`]
 //! (0.3 ms, more when blocks come irregularly: plus four times their mean jitter, up
 //! to [`MAX_LEAD`], 2 ms) before the next block is due and spins from then on: awake when the
 //! block starts, at the cost of spinning ~1 ms of every period (about a tenth of a
-//! core) instead of all of it. A nap lasts ~50-95 µs (50 µs plus the kernel's timer
-//! slack), so a worker that was napping after all joins a block that late.
+//! core) instead of all of it. A nap lasts a [`NAP`] plus the kernel's timer slack
+//! (measured in `docs/performance.md`), so a worker that was napping after all joins
+//! a block that late.
 //!
 //! A worker also never spins or takes an item on the leader's processor: the leader
 //! publishes the processor it runs on (read with `rdtscp`, no system call) with each
@@ -76,17 +77,16 @@
 //!
 //! # The cost model
 //!
-//! Measured on the development machine (2 cores of an AMD EPYC VM, see
-//! [`measure_handoff`]): from publishing a job to a second thread working on it takes
-//! 0.13-0.30 µs (medians of 12 runs; 1 µs in two) with the worker spinning and
-//! 50-95 µs with it napping; a job of two empty items costs the leader 0.05-0.07 µs;
-//! the old rayon dispatch (`in_place_scope` + `spawn`, workers asleep) took 13-21 µs
-//! of the leader's time (`docs/performance.md`).
+//! [`measure_handoff`] measures how long it takes from publishing a job to a second
+//! thread working on it, with the worker spinning and napping, what a job of two
+//! empty items costs the leader, and the old rayon dispatch (`in_place_scope` +
+//! `spawn`, workers asleep) for comparison; the figures are in
+//! `docs/performance.md` (the hand-off to a spinning worker is a small fraction of
+//! the charge below, rayon's many times it).
 //! With the crew the leader never waits for a wake-up (a late worker just takes
 //! less), so what a parallel stage risks is the hand-off to an awake worker and the
 //! cache traffic of its results crossing cores (a loop group's outputs are a few
-//! kilobytes, ~1 µs at the bandwidth between cores), charged together as
-//! [`HANDOFF_NS`], 2 µs. A set of items runs in parallel when the
+//! kilobytes), charged together as [`HANDOFF_NS`], 2 µs. A set of items runs in parallel when the
 //! work that can move to another thread (at most half the total, and no more than
 //! everything but the largest item) is worth more than that.
 
@@ -99,8 +99,8 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// The fixed cost of handing work to the crew, in nanoseconds: what moving items to
-/// a spinning worker costs (publication and claims, measured 0.13-0.3 µs, and the cache
-/// lines of the results crossing cores, ~1 µs; see the module documentation).
+/// a spinning worker costs (publication and claims, and the cache lines of the
+/// results crossing cores; see the module documentation and `docs/performance.md`).
 pub const HANDOFF_NS: f64 = 2_000.0;
 
 /// Estimated cost of one sounding voice for one frame (mixing a sample into a stereo
@@ -157,7 +157,7 @@ pub fn forced() -> bool {
 /// Builds the runtime's crew: `None` for one thread (everything inline). The calling
 /// thread takes part in the work, so the crew has `threads - 1` workers. `None` too if
 /// the system refuses to start a thread (the runtime then runs on one thread).
-pub fn pool(threads: usize) -> Option<Crew> {
+pub fn crew(threads: usize) -> Option<Crew> {
     if threads <= 1 {
         return None;
     }
@@ -455,7 +455,8 @@ fn work(s: &Shared) {
 /// stream's blocks) off the leader's processor. Measured with blocks paced as in real
 /// time, the worker woke on the leader's core in most blocks, so the two took turns
 /// on one core (no gain) and the leader, waiting for an item the worker had claimed,
-/// lost up to a scheduler time slice (0.7-2.2 ms p99 instead of 0.2 ms).
+/// lost up to a scheduler time slice (the p99 block times are in
+/// `docs/performance.md`).
 fn avoid_cpu(s: &Shared, allowed: &mut Affinity) {
     let leader = s.leader_cpu.0.load(Ordering::Relaxed);
     if !allowed.move_off(leader) {

@@ -217,17 +217,6 @@ impl<T: PatValue> Pattern<T> {
         })
     }
 
-    /// Rewrites every event in place (value and times).
-    pub fn map_events(self, f: impl Fn(&mut Event<T>) + Send + Sync + 'static) -> Self {
-        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
-            let start = out.len();
-            self.query_into(span, out);
-            for e in &mut out[start..] {
-                f(e);
-            }
-        })
-    }
-
     /// Keeps the events for which `keep` is true.
     pub fn filter_events(self, keep: impl Fn(&Event<T>) -> bool + Send + Sync + 'static) -> Self {
         Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
@@ -239,16 +228,6 @@ impl<T: PatValue> Pattern<T> {
 
     pub fn filter_values(self, keep: impl Fn(&T) -> bool + Send + Sync + 'static) -> Self {
         self.filter_events(move |e| keep(&e.value))
-    }
-
-    /// Keeps only the fragments that contain their event's onset.
-    pub fn filter_onsets(self) -> Self {
-        self.filter_events(Event::has_onset)
-    }
-
-    /// Keeps only discrete events (those with a whole).
-    pub fn filter_digital(self) -> Self {
-        self.filter_events(|e| e.whole.is_some())
     }
 
     /// Speeds the pattern up by `factor` (Tidal's `_fast`): 0 is silence and a negative
@@ -570,20 +549,49 @@ pub fn fastcat<T: PatValue>(pats: Vec<Pattern<T>>) -> Pattern<T> {
 }
 
 /// Concatenates weighted patterns into one cycle, each taking its weight's share
-/// (Tidal's `timeCat`).
+/// (Tidal's `timeCat`); a query runs only the steps that overlap it.
 pub fn timecat<T: PatValue>(parts: Vec<(Rational, Pattern<T>)>) -> Pattern<T> {
     let total = parts.iter().fold(Rational::ZERO, |acc, (w, _)| acc + *w);
     if !total.is_positive() {
         return Pattern::silence();
     }
+    if parts.len() == 1 {
+        // `compress (0, 1)`: only splits queries at cycle boundaries.
+        return parts
+            .into_iter()
+            .next()
+            .map_or_else(Pattern::silence, |(_, p)| p.split_queries());
+    }
+    let contiguous = parts.iter().all(|(w, _)| w.is_positive());
+    let mut entries: Vec<(Span, Pattern<T>)> = Vec::with_capacity(parts.len());
     let mut begin = Rational::ZERO;
-    let mut pats = Vec::with_capacity(parts.len());
-    for (weight, pat) in parts {
-        let end = begin + weight;
-        pats.push(pat.compress(begin / total, end / total));
+    for (w, p) in parts {
+        let end = begin + w;
+        let (b, e) = (begin / total, end / total);
+        if b < e && b >= Rational::ZERO && e <= Rational::ONE {
+            entries.push((Span::new(b, e), p.compress(b, e)));
+        }
         begin = end;
     }
-    stack(pats)
+    Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
+        for piece in span.cycles() {
+            let rel = piece.cycle_relative();
+            let from = if contiguous {
+                entries.partition_point(|(s, _)| s.end <= rel.begin)
+            } else {
+                0
+            };
+            for (s, p) in entries.iter().skip(from) {
+                if contiguous && (s.begin > rel.end || (s.begin == rel.end && rel.begin < rel.end))
+                {
+                    break;
+                }
+                if s.sub_span(rel).is_some() {
+                    p.query_into(piece, out);
+                }
+            }
+        }
+    })
 }
 
 /// Intersection of two optional wholes (Tidal's `subMaybeArc`): `Err(())` when both
@@ -640,28 +648,6 @@ impl<T: PatValue> Pattern<Pattern<T>> {
                 let start = out.len();
                 o.value.query_into(o.part, out);
                 clip_parts_from(out, start, span);
-            }
-        })
-    }
-
-    /// Structure comes from the outer pattern; each outer event takes the value the
-    /// inner pattern has at the outer event's onset (Tidal's `outerJoin`).
-    pub fn outer_join(self) -> Pattern<T> {
-        Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
-            let mut outer = Vec::new();
-            self.query_into(span, &mut outer);
-            let mut inner = Vec::new();
-            for o in outer {
-                let onset = o.whole_or_part().begin;
-                inner.clear();
-                o.value.query_into(Span::new(onset, onset), &mut inner);
-                for i in inner.drain(..) {
-                    out.push(Event {
-                        whole: o.whole,
-                        part: o.part,
-                        value: i.value,
-                    });
-                }
             }
         })
     }

@@ -74,18 +74,6 @@ pub fn degrade_by_using<T: PatValue>(
         .fmap(|(v, _)| v.clone())
 }
 
-/// The complement of [`degrade_by_using`]: keeps the events whose random value is
-/// at most `amount` (Tidal 1.9's `_unDegradeBy`).
-pub fn undegrade_by_using<T: PatValue>(
-    rand: Pattern<f64>,
-    amount: f64,
-    pat: Pattern<T>,
-) -> Pattern<T> {
-    app(Structure::Left, pat, rand, |v: &T, r: &f64| (v.clone(), *r))
-        .filter_values(move |(_, r)| *r <= amount)
-        .fmap(|(v, _)| v.clone())
-}
-
 /// Picks one of `choices` per cycle at random (Tidal's `randcat`-like choice that the
 /// mini-notation's `|` uses: `unwrap $ segment 1 $ chooseBy (rotL (0.0001 * seed) rand)`).
 pub fn choose_by<T: PatValue>(rand: Pattern<f64>, choices: Vec<T>) -> Pattern<T> {

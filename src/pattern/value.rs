@@ -10,7 +10,8 @@ use std::sync::Arc;
 /// as `"c"`, `"e"`); a numeric context reads a word that is a note name as its MIDI
 /// number, and arithmetic on it gives a `Note`.
 // Controls are stored inline on purpose: setting and combining them on every query
-// then never allocates, which the audio thread will rely on.
+// never allocates, and neither does copying a voice start's controls and setting its
+// sampled ones on the audio thread.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, PartialEq, Debug)]
 pub enum Value {

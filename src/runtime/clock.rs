@@ -68,14 +68,6 @@ impl Clock {
         }
     }
 
-    pub fn frames_per_cycle(&self) -> Rational {
-        self.frames_per_cycle
-    }
-
-    pub fn sample_rate(&self) -> u32 {
-        self.sample_rate
-    }
-
     pub fn cps(&self) -> f64 {
         self.cps
     }

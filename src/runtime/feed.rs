@@ -107,7 +107,7 @@ impl Feeder {
         clock: &Clock,
         buffers: &mut Buffers,
         sounds: &mut SoundPlayer,
-        pool: Option<&crate::parallel::Crew>,
+        crew: Option<&crate::parallel::Crew>,
     ) {
         let first = events.start as i64;
         let frames = events.frames;
@@ -166,7 +166,7 @@ impl Feeder {
             let c = cost(i);
             (t + c, m.max(c))
         });
-        match pool {
+        match crew {
             Some(crew) if count > 1 && crate::parallel::pays(total, max) => {
                 crate::parallel::run_items(crew, count, &fill)
             }
@@ -288,8 +288,8 @@ impl BlockEvents {
     }
 
     /// Queries every pattern and sound of `graph` (the graph these events were
-    /// prepared for) for frames `[start, start+frames)`. With a `pool`, the queries
-    /// (each into its own scratch) run on the pool and the calling thread when the
+    /// prepared for) for frames `[start, start+frames)`. With a `crew`, the queries
+    /// (each into its own scratch) run on the crew and the calling thread when the
     /// estimate says it pays; the result is the same either way.
     pub fn query(
         &mut self,
@@ -297,7 +297,7 @@ impl BlockEvents {
         clock: &Clock,
         start: u64,
         frames: usize,
-        pool: Option<&crate::parallel::Crew>,
+        crew: Option<&crate::parallel::Crew>,
     ) -> Result<(), FeedError> {
         let arc = clock.block_arc(start, frames);
         let first = start as i64;
@@ -327,14 +327,14 @@ impl BlockEvents {
             };
         let (total, max) = self.estimate();
         let items = self.patterns.len() + self.sounds.len();
-        match pool {
-            Some(pool) if items > 1 && crate::parallel::pays(total, max) => {
+        match crew {
+            Some(crew) if items > 1 && crate::parallel::pays(total, max) => {
                 let np = self.patterns.len();
                 let ns = self.sounds.len().min(self.starts.len());
                 let patterns = SendPtr(self.patterns.as_mut_ptr());
                 let scratch = SendPtr(self.sounds.as_mut_ptr());
                 let starts = SendPtr(self.starts.as_mut_ptr());
-                crate::parallel::run_items(pool, np + ns, &|i| {
+                crate::parallel::run_items(crew, np + ns, &|i| {
                     if i < np {
                         // SAFETY: i < the patterns' length, and each index runs once:
                         // no two threads hold the same scratch.

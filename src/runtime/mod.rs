@@ -58,11 +58,13 @@ pub struct BlockContext<'a> {
     pub start: u64,
     /// Frames in this block (the configured block size, or fewer for the last one).
     pub frames: usize,
-    /// The cycle position of every frame of the block.
+    /// The cycle position of every frame of the block (neither engine reads it:
+    /// patterns reach nodes through their events; it is there for kernels that need
+    /// cycle time).
     pub positions: &'a [f64],
     /// The runtime's crew (`Config::threads` > 1): the engine may run the independent
     /// items of a stage on it and the calling thread (same result).
-    pub pool: Option<&'a crate::parallel::Crew>,
+    pub crew: Option<&'a crate::parallel::Crew>,
 }
 
 /// Something that runs a graph's nodes over one block: the interpreter, or the JIT.
@@ -119,7 +121,7 @@ pub struct Runtime<E: Engine> {
     nonfinite_samples: u64,
     /// The crew of workers (`config.threads` > 1), started once with the runtime and
     /// joined when it is dropped.
-    pool: Option<crate::parallel::Crew>,
+    crew: Option<crate::parallel::Crew>,
 }
 
 impl<E: Engine> Runtime<E> {
@@ -157,7 +159,7 @@ impl<E: Engine> Runtime<E> {
             frame: 0,
             nonfinite: None,
             nonfinite_samples: 0,
-            pool: crate::parallel::pool(config.threads),
+            crew: crate::parallel::crew(config.threads),
             graph,
         }
     }
@@ -168,7 +170,7 @@ impl<E: Engine> Runtime<E> {
 
     /// The crew of workers (`config.threads` > 1, and the system started them).
     pub fn crew(&self) -> Option<&crate::parallel::Crew> {
-        self.pool.as_ref()
+        self.crew.as_ref()
     }
 
     pub fn graph(&self) -> &Graph {
@@ -180,10 +182,6 @@ impl<E: Engine> Runtime<E> {
         self.graph.clone()
     }
 
-    pub fn engine_name(&self) -> &'static str {
-        self.engine.name()
-    }
-
     /// Frames produced so far.
     pub fn frame(&self) -> u64 {
         self.frame
@@ -192,11 +190,6 @@ impl<E: Engine> Runtime<E> {
     /// Voices sounding now, over all sounds.
     pub fn voices_active(&self) -> usize {
         self.sounds.active()
-    }
-
-    /// The buffers of the last block (for tests and reports).
-    pub fn buffers(&self) -> &Buffers {
-        &self.buffers
     }
 
     pub fn sounds(&self) -> &SoundPlayer {
@@ -227,7 +220,7 @@ impl<E: Engine> Runtime<E> {
     /// Tells napping crew workers that a block starts (a relaxed counter, no system
     /// call; the workers also learn the block period from it).
     fn wake_crew(&self) {
-        if let Some(crew) = self.pool.as_ref() {
+        if let Some(crew) = self.crew.as_ref() {
             crew.wake();
         }
     }
@@ -246,7 +239,7 @@ impl<E: Engine> Runtime<E> {
             start,
             frames,
             events,
-            self.pool.as_ref(),
+            self.crew.as_ref(),
         )
     }
 
@@ -273,7 +266,7 @@ impl<E: Engine> Runtime<E> {
 
     /// The block after its queries: feed, engine, master, feedback.
     fn run_block(&mut self, events: &mut BlockEvents, left: &mut [f32], right: &mut [f32]) {
-        let pool = self.pool.as_ref();
+        let crew = self.crew.as_ref();
         let frames = left.len().min(right.len()).min(self.config.block);
         let start = self.frame;
         self.clock.positions(start, &mut self.positions[..frames]);
@@ -283,7 +276,7 @@ impl<E: Engine> Runtime<E> {
                 &self.clock,
                 &mut self.buffers,
                 &mut self.sounds,
-                pool,
+                crew,
             );
         } else {
             self.feeder
@@ -293,7 +286,7 @@ impl<E: Engine> Runtime<E> {
             start,
             frames,
             positions: &self.positions[..frames],
-            pool,
+            crew,
         };
         self.engine.run(&ctx, &mut self.buffers, &mut self.sounds);
         self.copy_master(&mut left[..frames], &mut right[..frames]);
@@ -436,17 +429,17 @@ impl RuntimeCarry {
 }
 
 /// Queries `graph`'s patterns for frames `[start, start+frames)` into `events`
-/// (prepared for `graph`), on `pool` and the calling thread where that pays.
+/// (prepared for `graph`), on `crew` and the calling thread where that pays.
 pub fn query_block(
     graph: &Graph,
     clock: &Clock,
     start: u64,
     frames: usize,
     events: &mut BlockEvents,
-    pool: Option<&crate::parallel::Crew>,
+    crew: Option<&crate::parallel::Crew>,
 ) -> Result<(), RuntimeError> {
     events
-        .query(graph, clock, start, frames, pool)
+        .query(graph, clock, start, frames, crew)
         .map_err(|e| {
             let span = match e {
                 FeedError::Pattern(i, _) => graph.patterns.get(i).and_then(|p| p.span),

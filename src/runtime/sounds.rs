@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::eval::SampledControl;
+use crate::ir::SampledInput;
 use crate::pattern::value::{Controls, Scalar};
 use crate::samples::SampleBank;
 use crate::voices::{StartError, VoicePool, VoiceStart};
@@ -27,9 +27,8 @@ pub struct PendingStart {
 pub struct SoundSlot {
     pool: VoicePool,
     pending: Vec<PendingStart>,
-    sampled: Vec<SampledControl>,
+    sampled: Vec<SampledInput>,
     unknown: BTreeSet<String>,
-    without_name: bool,
     /// Whether `pending` holds this block's starts (false when the block's events
     /// came too late: the stale starts are kept, not dropped, and not played).
     fresh: bool,
@@ -46,7 +45,7 @@ impl SoundPlayer {
     /// sound `k` samples from its node's inputs.
     pub fn new(
         bank: Arc<SampleBank>,
-        sampled: Vec<Vec<SampledControl>>,
+        sampled: Vec<Vec<SampledInput>>,
         voices: usize,
         sample_rate: u32,
     ) -> SoundPlayer {
@@ -59,24 +58,9 @@ impl SoundPlayer {
                     pending: Vec::with_capacity(256),
                     sampled,
                     unknown: BTreeSet::new(),
-                    without_name: false,
                     fresh: true,
                 })
                 .collect(),
-        }
-    }
-
-    /// Forgets this block's starts (before the runtime collects the next ones).
-    pub fn clear_pending(&mut self) {
-        for s in &mut self.slots {
-            s.pending.clear();
-        }
-    }
-
-    /// Queues an onset for sound `sound`.
-    pub fn add_start(&mut self, sound: usize, start: PendingStart) {
-        if let Some(s) = self.slots.get_mut(sound) {
-            s.pending.push(start);
         }
     }
 
@@ -122,11 +106,6 @@ impl SoundPlayer {
             .flat_map(|s| s.unknown.iter().map(|n| n.as_str()))
             .collect::<BTreeSet<&str>>()
             .into_iter()
-    }
-
-    /// Whether some sound event had no `s` at all.
-    pub fn had_events_without_name(&self) -> bool {
-        self.slots.iter().any(|s| s.without_name)
     }
 }
 
@@ -183,7 +162,7 @@ impl SoundSlot {
                         self.unknown.insert(name);
                     }
                 }
-                Err(StartError::NoSound) => self.without_name = true,
+                Err(StartError::NoSound) => {}
             }
         }
         self.pool.render(bank, left, right);
