@@ -47,6 +47,8 @@ pub struct Interpreter {
     inputs: Vec<Vec<Src>>,
     /// One block-long buffer per constant input, filled once.
     consts: Vec<Vec<f32>>,
+    /// The buffers it was built for (the block of its constant buffers).
+    layout: crate::runtime::Layout,
 }
 
 impl Interpreter {
@@ -69,7 +71,9 @@ impl Interpreter {
             inputs.push(srcs);
         }
         let states = graph.nodes.iter().map(|n| new_state(n, sr)).collect();
+        let layout = crate::runtime::Layout::of(&graph, config.block);
         Interpreter {
+            layout,
             graph,
             states,
             inputs,
@@ -107,6 +111,14 @@ fn new_state(node: &Node, sr: f32) -> State {
 impl Engine for Interpreter {
     fn name(&self) -> &'static str {
         "interp"
+    }
+
+    fn graph(&self) -> &Arc<Graph> {
+        &self.graph
+    }
+
+    fn layout(&self) -> crate::runtime::Layout {
+        self.layout
     }
 
     fn run(&mut self, ctx: &BlockContext<'_>, buffers: &mut Buffers, sounds: &mut SoundPlayer) {
