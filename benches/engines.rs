@@ -18,9 +18,10 @@ fn interp(source: &str, bank: &Arc<SampleBank>) -> Runtime<Interpreter> {
         Ok(g) => Arc::new(g),
         Err(d) => panic!("the fixture does not compile: {d:?}"),
     };
-    let config = Config::default();
-    let engine = Interpreter::new(graph.clone(), &config);
-    Runtime::new(graph, engine, bank.clone(), config)
+    match Runtime::interp(graph, &Config::default(), bank.clone()) {
+        Ok(rt) => rt,
+        Err(e) => panic!("{e}"),
+    }
 }
 
 fn jit(source: &str, bank: &Arc<SampleBank>) -> Runtime<JitEngine> {
@@ -28,13 +29,15 @@ fn jit(source: &str, bank: &Arc<SampleBank>) -> Runtime<JitEngine> {
         Ok(g) => g,
         Err(d) => panic!("the fixture does not compile: {d:?}"),
     };
-    let config = Config::default();
-    let plan = phonon::passes::optimize(&graph);
-    let engine = match JitEngine::new(&plan, &config, JitOptions::default()) {
-        Ok(e) => e,
+    match Runtime::jit(
+        &graph,
+        &Config::default(),
+        JitOptions::default(),
+        bank.clone(),
+    ) {
+        Ok(rt) => rt,
         Err(e) => panic!("{e}"),
-    };
-    Runtime::new(Arc::new(plan.graph), engine, bank.clone(), config)
+    }
 }
 
 fn bench_engine<E: Engine>(c: &mut Criterion, group: &str, name: &str, mut rt: Runtime<E>) {

@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::interp::Interpreter;
-use crate::jit::engine::{compile_source, CompileFailure, JitEngine, JitOptions};
+use crate::jit::engine::{JitEngine, JitOptions};
+use crate::program::{interp_engine, jit_engine_from_source, BuildError, CompileFailure};
 use crate::render::BlockTimes;
 use crate::runtime::{Config, Engine, Runtime, RuntimeError};
 use crate::samples::SampleBank;
@@ -109,29 +110,40 @@ pub fn bench_paced(
     let mut jit: Option<(Runtime<JitEngine>, Duration)> = None;
     let mut jit_threads: Option<(Runtime<JitEngine>, Duration)> = None;
     let mut interp: Option<(Runtime<Interpreter>, Duration)> = None;
+    // Each engine is timed from text to a runnable engine; the runtime around it
+    // (buffers, voice pools, the crew) is built after.
+    fn runtime<E: Engine>(
+        engine: E,
+        bank: &Arc<SampleBank>,
+        config: Config,
+    ) -> Result<Runtime<E>, BenchError> {
+        Runtime::new(engine, Arc::clone(bank), config)
+            .map_err(|e| BenchError::Compile(BuildError::from(e).into()))
+    }
     if engines != Engines::Interp {
         let t0 = Instant::now();
-        let (graph, engine) =
-            compile_source(source, &config, JitOptions::default()).map_err(BenchError::Compile)?;
+        let engine = jit_engine_from_source(source, &config, JitOptions::default())
+            .map_err(BenchError::Compile)?;
         let compile = t0.elapsed();
-        jit = Some((Runtime::new(graph, engine, bank.clone(), config), compile));
+        jit = Some((runtime(engine, &bank, config)?, compile));
         if threads > 1 {
             let t0 = Instant::now();
-            let (graph, engine) = compile_source(source, &config, JitOptions::default())
+            let engine = jit_engine_from_source(source, &config, JitOptions::default())
                 .map_err(BenchError::Compile)?;
             let compile = t0.elapsed();
-            let config = Config { threads, ..config };
-            jit_threads = Some((Runtime::new(graph, engine, bank.clone(), config), compile));
+            jit_threads = Some((
+                runtime(engine, &bank, Config { threads, ..config })?,
+                compile,
+            ));
         }
     }
     if engines != Engines::Jit {
         let t0 = Instant::now();
         let graph = crate::compile(source)
             .map_err(|d| BenchError::Compile(CompileFailure::Diagnostics(d)))?;
-        let graph = Arc::new(graph);
-        let engine = Interpreter::new(graph.clone(), &config);
+        let engine = interp_engine(Arc::new(graph), &config);
         let compile = t0.elapsed();
-        interp = Some((Runtime::new(graph, engine, bank, config), compile));
+        interp = Some((runtime(engine, &bank, config)?, compile));
     }
     let n = config.block;
     let (mut left, mut right) = (vec![0.0f32; n], vec![0.0f32; n]);

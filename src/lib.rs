@@ -9,7 +9,8 @@
 //! diagnostics every stage reports through. [`ir`] lowers an evaluated patch to the
 //! signal graph, [`runtime`] runs it block by block with an engine ([`interp`], the
 //! reference interpreter, calling the [`dsp`] kernels and the [`voices`] of the
-//! [`samples`]), and [`render`] writes the result to a WAV file.
+//! [`samples`], or [`jit`]), [`program`] builds the two together from a graph or from
+//! text, and [`render`] writes the result to a WAV file.
 
 pub mod bench;
 pub mod check;
@@ -25,6 +26,7 @@ pub mod mini;
 pub mod parallel;
 pub mod passes;
 pub mod pattern;
+pub mod program;
 pub mod query;
 pub mod render;
 pub mod runtime;

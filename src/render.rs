@@ -6,9 +6,9 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::interp::Interpreter;
 use crate::ir::Graph;
-use crate::jit::engine::{JitEngine, JitOptions};
+use crate::jit::engine::JitOptions;
+use crate::program::BuildError;
 use crate::runtime::{Config, Engine, NonFinite, Runtime, RuntimeError};
 use crate::samples::SampleBank;
 
@@ -146,25 +146,15 @@ pub fn render(
 ) -> Result<RenderReport, RenderError> {
     match engine {
         EngineKind::Jit => {
-            let plan = crate::passes::optimize(&graph);
-            let engine =
-                JitEngine::new(&plan, &config, JitOptions::default()).map_err(RenderError::Jit)?;
-            let graph = Arc::new(plan.graph);
-            run(
-                Runtime::new(graph, engine, bank, config),
-                frames,
-                sink,
-                progress,
-            )
+            let rt = Runtime::jit(&graph, &config, JitOptions::default(), bank)
+                .map_err(RenderError::Build)?;
+            // The lowered graph is not needed while rendering the plan's.
+            drop(graph);
+            run(rt, frames, sink, progress)
         }
         EngineKind::Interp => {
-            let interp = Interpreter::new(graph.clone(), &config);
-            run(
-                Runtime::new(graph, interp, bank, config),
-                frames,
-                sink,
-                progress,
-            )
+            let rt = Runtime::interp(graph, &config, bank).map_err(RenderError::Build)?;
+            run(rt, frames, sink, progress)
         }
     }
 }
@@ -206,7 +196,8 @@ fn run<E: Engine>(
 /// Why a render stopped.
 #[derive(Debug)]
 pub enum RenderError {
-    Jit(crate::jit::JitError),
+    /// The engine or the runtime could not be built (the JIT failed).
+    Build(BuildError),
     Runtime(RuntimeError),
     Io(io::Error),
 }
@@ -214,7 +205,7 @@ pub enum RenderError {
 impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            RenderError::Jit(e) => write!(f, "{e}"),
+            RenderError::Build(e) => write!(f, "{e}"),
             RenderError::Runtime(e) => write!(f, "{e}"),
             RenderError::Io(e) => write!(f, "cannot write the output: {e}"),
         }

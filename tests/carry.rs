@@ -13,7 +13,8 @@ use std::sync::Arc;
 
 use phonon::ir::{match_graphs, Graph, Matching, NodeId, NodeKind, Op};
 use phonon::jit::carry::CarryPlan;
-use phonon::jit::engine::{compile_source, JitEngine, JitOptions};
+use phonon::jit::engine::{JitEngine, JitOptions};
+use phonon::program::jit_engine_from_source;
 use phonon::runtime::feed::Feeder;
 use phonon::runtime::{BlockContext, BlockEvents, Buffers, Clock, Config, Engine, SoundPlayer};
 use phonon::samples::SampleBank;
@@ -39,7 +40,7 @@ fn config() -> Config {
 
 fn driver(source: &str) -> Driver {
     let config = config();
-    let (graph, engine) = compile_source(
+    let engine = jit_engine_from_source(
         source,
         &config,
         JitOptions {
@@ -48,6 +49,8 @@ fn driver(source: &str) -> Driver {
         },
     )
     .unwrap_or_else(|e| panic!("{source}: {e:?}"));
+    // The engine's own graph (the plan's): the buffers must be laid out for it.
+    let graph = engine.graph().clone();
     let bank = Arc::new(SampleBank::builtin(config.sample_rate));
     let sampled = graph.sounds.iter().map(|s| s.sampled.clone()).collect();
     Driver {

@@ -3,8 +3,7 @@
 
 use std::sync::Arc;
 
-use phonon::interp::Interpreter;
-use phonon::jit::engine::{JitEngine, JitOptions};
+use phonon::jit::engine::JitOptions;
 use phonon::runtime::{Config, Runtime};
 use phonon::samples::SampleBank;
 
@@ -16,24 +15,19 @@ fn bank() -> Arc<SampleBank> {
 /// block shorter) and returns the largest absolute difference.
 fn compare(source: &str, block: usize, blocks: usize) -> f32 {
     let graph = phonon::compile(source).unwrap_or_else(|d| panic!("{source}: {d:?}"));
-    let plan = phonon::passes::optimize(&graph);
-    let graph = Arc::new(plan.graph.clone());
     let config = Config {
         block,
         ..Config::default()
     };
-    let jit = JitEngine::new(
-        &plan,
-        &config,
-        JitOptions {
-            verify: true,
-            keep_clif: false,
-        },
-    )
-    .unwrap_or_else(|e| panic!("{source}: {e}"));
-    let interp = Interpreter::new(graph.clone(), &config);
-    let mut a = Runtime::new(graph.clone(), jit, bank(), config);
-    let mut b = Runtime::new(graph, interp, bank(), config);
+    let options = JitOptions {
+        verify: true,
+        keep_clif: false,
+    };
+    let mut a =
+        Runtime::jit(&graph, &config, options, bank()).unwrap_or_else(|e| panic!("{source}: {e}"));
+    // The interpreter on the graph the JIT runs (after the passes).
+    let mut b = Runtime::interp(a.shared_graph(), &config, bank())
+        .unwrap_or_else(|e| panic!("{source}: {e}"));
     let mut worst = 0.0f32;
     for k in 0..blocks {
         let n = if k == blocks - 1 {
@@ -75,4 +69,31 @@ fn sounds_and_their_sampled_controls_match_exactly() {
         40,
     );
     assert_eq!(d, 0.0);
+}
+
+#[test]
+fn a_runtime_refuses_an_engine_built_for_other_buffers() {
+    use phonon::runtime::{Engine, Layout, LayoutMismatch};
+    let graph = phonon::compile("out: sine 220 * 0.1").unwrap_or_else(|d| panic!("{d:?}"));
+    let small = Config {
+        block: 256,
+        ..Config::default()
+    };
+    let engine = phonon::program::jit_engine(&graph, &small, JitOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let samples = |block| Layout::of(engine.graph(), block).samples;
+    let expected = LayoutMismatch {
+        engine: Layout {
+            block: 256,
+            samples: samples(256),
+        },
+        runtime: Layout {
+            block: 512,
+            samples: samples(512),
+        },
+    };
+    let refused = Runtime::new(engine, bank(), Config::default()).err();
+    assert_eq!(refused, Some(expected));
+    let interp = phonon::program::interp_engine(Arc::new(graph), &small);
+    assert!(Runtime::new(interp, bank(), Config::default()).is_err());
 }

@@ -9,8 +9,7 @@ use std::sync::Arc;
 
 use common::{random_patch, Gen};
 
-use phonon::interp::Interpreter;
-use phonon::jit::engine::{JitEngine, JitOptions};
+use phonon::jit::engine::JitOptions;
 use phonon::runtime::{Config, Runtime};
 use phonon::samples::SampleBank;
 
@@ -24,8 +23,6 @@ thread_local! {
 /// peak, for blocks of `block` frames (the last one shorter).
 fn compare(source: &str, seconds: f64, block: usize) -> (f32, f32) {
     let graph = phonon::compile(source).unwrap_or_else(|d| panic!("{source}\n{d:?}"));
-    let plan = phonon::passes::optimize(&graph);
-    let graph = Arc::new(plan.graph.clone());
     let config = Config {
         block,
         ..Config::default()
@@ -34,11 +31,12 @@ fn compare(source: &str, seconds: f64, block: usize) -> (f32, f32) {
         verify: true,
         keep_clif: false,
     };
-    let jit = JitEngine::new(&plan, &config, options).unwrap_or_else(|e| panic!("{source}\n{e}"));
-    let interp = Interpreter::new(graph.clone(), &config);
     let bank = BANK.with(|b| b.clone());
-    let mut a = Runtime::new(graph.clone(), jit, bank.clone(), config);
-    let mut b = Runtime::new(graph, interp, bank, config);
+    let mut a = Runtime::jit(&graph, &config, options, bank.clone())
+        .unwrap_or_else(|e| panic!("{source}\n{e}"));
+    // The same plan through both: the interpreter runs the JIT's graph.
+    let mut b = Runtime::interp(a.shared_graph(), &config, bank)
+        .unwrap_or_else(|e| panic!("{source}\n{e}"));
     let total = (seconds * 44_100.0) as usize;
     let (mut worst, mut peak) = (0.0f32, 0.0f32);
     let mut done = 0;

@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use phonon::jit::engine::{JitEngine, JitOptions};
-use phonon::live::{self, Pipeline, Previous, Program};
+use phonon::jit::engine::JitOptions;
+use phonon::live::{self, LiveProgram, Pipeline, Previous};
 use phonon::runtime::{Config, Runtime};
 use phonon::samples::SampleBank;
 
@@ -38,7 +38,7 @@ impl Session {
     }
 
     fn load(&mut self, source: &str) {
-        let (program, prev) = match Program::compile(
+        let (program, prev) = match LiveProgram::build(
             source,
             &self.config,
             self.bank.clone(),
@@ -74,10 +74,8 @@ fn offline(source: &str, frames: usize, block: usize) -> Vec<f32> {
         ..Config::default()
     };
     let graph = phonon::compile(source).unwrap_or_else(|d| panic!("{source}: {d:?}"));
-    let plan = phonon::passes::optimize(&graph);
-    let engine =
-        JitEngine::new(&plan, &config, JitOptions::default()).unwrap_or_else(|e| panic!("{e}"));
-    let mut rt = Runtime::new(Arc::new(plan.graph), engine, bank(), config);
+    let mut rt = Runtime::jit(&graph, &config, JitOptions::default(), bank())
+        .unwrap_or_else(|e| panic!("{e}"));
     let mut out = Vec::with_capacity(frames);
     while out.len() < frames {
         let n = block.min(frames - out.len());

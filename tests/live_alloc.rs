@@ -8,7 +8,7 @@ use std::cell::Cell;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use phonon::live::{self, Previous, Program};
+use phonon::live::{self, LiveProgram, Previous};
 use phonon::runtime::Config;
 use phonon::samples::SampleBank;
 
@@ -97,7 +97,7 @@ fn run(threads: usize) {
     let mut loudest = 0.0f32;
     for (k, source) in versions.iter().enumerate() {
         let (program, prev) =
-            match Program::compile(source, &config, bank.clone(), previous.as_ref()) {
+            match LiveProgram::build(source, &config, bank.clone(), previous.as_ref()) {
                 Ok(x) => x,
                 Err(_) => panic!("version {k} does not compile"),
             };

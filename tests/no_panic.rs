@@ -52,18 +52,13 @@ fn exercise_render(source: &str) {
     };
     let bank = BANK.with(|b| b.clone());
     // Through the JIT, after the passes...
-    let plan = phonon::passes::optimize(&graph);
-    let jit = phonon::jit::engine::JitEngine::new(&plan, &config, Default::default())
+    let rt = phonon::runtime::Runtime::jit(&graph, &config, Default::default(), bank.clone())
         .unwrap_or_else(|e| panic!("{source}: {e}"));
-    let rt = phonon::runtime::Runtime::new(Arc::new(plan.graph), jit, bank.clone(), config);
     render_blocks(rt, source);
     // ...and through the interpreter.
-    let graph = Arc::new(graph);
-    let interp = phonon::interp::Interpreter::new(graph.clone(), &config);
-    render_blocks(
-        phonon::runtime::Runtime::new(graph, interp, bank, config),
-        source,
-    );
+    let rt = phonon::runtime::Runtime::interp(Arc::new(graph), &config, bank)
+        .unwrap_or_else(|e| panic!("{source}: {e}"));
+    render_blocks(rt, source);
     RENDERED.with(|n| n.set(n.get() + 1));
 }
 
@@ -338,7 +333,7 @@ fn exercise_reloads(sources: &[String]) {
             continue;
         }
         let compiled =
-            phonon::live::Program::compile(source, &config, Arc::clone(&bank), previous.as_ref());
+            phonon::live::LiveProgram::build(source, &config, Arc::clone(&bank), previous.as_ref());
         let Ok((program, prev)) = compiled else {
             continue;
         };

@@ -8,8 +8,7 @@ mod common;
 
 use std::sync::Arc;
 
-use phonon::interp::Interpreter;
-use phonon::jit::engine::{JitEngine, JitOptions};
+use phonon::jit::engine::JitOptions;
 use phonon::runtime::{Config, Engine, Runtime};
 use phonon::samples::SampleBank;
 
@@ -37,16 +36,14 @@ fn render<E: Engine>(mut rt: Runtime<E>, frames: usize, block: usize) -> Vec<u32
 
 fn jit(source: &str, threads: usize, block: usize, frames: usize) -> Vec<u32> {
     let graph = phonon::compile(source).unwrap();
-    let plan = phonon::passes::optimize(&graph);
     let config = Config {
         block,
         threads,
         ..Config::default()
     };
-    let engine = JitEngine::new(&plan, &config, JitOptions::default()).unwrap();
     let bank = Arc::new(SampleBank::builtin(44_100));
     render(
-        Runtime::new(Arc::new(plan.graph.clone()), engine, bank, config),
+        Runtime::jit(&graph, &config, JitOptions::default(), bank).unwrap(),
         frames,
         block,
     )
@@ -59,9 +56,12 @@ fn interp(source: &str, threads: usize, block: usize, frames: usize) -> Vec<u32>
         threads,
         ..Config::default()
     };
-    let engine = Interpreter::new(graph.clone(), &config);
     let bank = Arc::new(SampleBank::builtin(44_100));
-    render(Runtime::new(graph, engine, bank, config), frames, block)
+    render(
+        Runtime::interp(graph, &config, bank).unwrap(),
+        frames,
+        block,
+    )
 }
 
 fn source(name: &str) -> String {

@@ -8,7 +8,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use phonon::jit::engine::{JitEngine, JitOptions};
+use phonon::jit::engine::JitOptions;
 use phonon::runtime::{BlockContext, Buffers, Config, Engine, SoundPlayer};
 use phonon::samples::SampleBank;
 
@@ -54,13 +54,14 @@ fn a_parallel_jit_stage_allocates_nothing_after_warm_up() {
         ));
     }
     let graph = phonon::compile(&src).expect("the patch compiles");
-    let plan = phonon::passes::optimize(&graph);
     let config = Config {
         threads: 2,
         ..Config::default()
     };
-    let mut engine = JitEngine::new(&plan, &config, JitOptions::default()).expect("compiles");
-    let mut buffers = Buffers::new(&plan.graph, config.block);
+    let mut engine =
+        phonon::program::jit_engine(&graph, &config, JitOptions::default()).expect("compiles");
+    let mut buffers = Buffers::new(engine.graph(), config.block);
+    let master = engine.graph().master;
     let bank = Arc::new(SampleBank::builtin(config.sample_rate));
     let mut sounds = SoundPlayer::new(bank, Vec::new(), config.voices, config.sample_rate);
     let positions = vec![0.0f64; config.block];
@@ -101,6 +102,5 @@ fn a_parallel_jit_stage_allocates_nothing_after_warm_up() {
         k - 20
     );
     // The output is there (the stage really ran).
-    let master = plan.graph.master;
     assert!(buffers.channel(master, 0).iter().any(|x| *x != 0.0));
 }

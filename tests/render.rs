@@ -224,8 +224,7 @@ fn stress_extreme_starts_voices_on_both_sides_on_the_grid() {
     );
     let config = Config::default();
     let bank = Arc::new(SampleBank::builtin(config.sample_rate));
-    let interp = phonon::interp::Interpreter::new(graph.clone(), &config);
-    let mut rt = Runtime::new(graph.clone(), interp, bank, config);
+    let mut rt = Runtime::interp(graph.clone(), &config, bank).unwrap_or_else(|e| panic!("{e}"));
     let (mut l, mut r) = (vec![0.0f32; 512], vec![0.0f32; 512]);
     let cycle_frames = RATE as usize; // one cycle per second
     let mut starts: std::collections::BTreeMap<usize, (usize, usize)> = Default::default();

@@ -5,7 +5,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use phonon::bench::{bench_paced, BenchError, Engines, Pacing};
-use phonon::jit::engine::{compile_source, CompileFailure, JitOptions};
+use phonon::jit::engine::JitOptions;
+use phonon::program::{jit_engine_from_source, CompileFailure};
 use phonon::runtime::Config;
 
 use super::audio::{render_command, RenderArgs};
@@ -30,8 +31,8 @@ pub fn jit_command(args: JitArgs) -> ExitCode {
             verify: false,
             keep_clif: args.dump_clif,
         };
-        let engine = match compile_source(&source, &config, options) {
-            Ok((_, engine)) => engine,
+        let engine = match jit_engine_from_source(&source, &config, options) {
+            Ok(engine) => engine,
             Err(failure) => return report_failure(&args.patch, &source, failure),
         };
         if args.dump_clif {
@@ -58,7 +59,7 @@ pub fn jit_command(args: JitArgs) -> ExitCode {
     }
 }
 
-/// Prints a compile failure: diagnostics with the file's name, or the JIT's error.
+/// Prints a compile failure: diagnostics with the file's name, or the build's error.
 pub fn report_failure(path: &std::path::Path, source: &str, failure: CompileFailure) -> ExitCode {
     match failure {
         CompileFailure::Diagnostics(d) => {
@@ -68,7 +69,7 @@ pub fn report_failure(path: &std::path::Path, source: &str, failure: CompileFail
             );
             ExitCode::from(BAD_INPUT)
         }
-        CompileFailure::Jit(e) => {
+        CompileFailure::Build(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }

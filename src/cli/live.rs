@@ -1,16 +1,15 @@
-//! `phonon jit patch.ph` without `-o`: live playback, with hot reload on save.
+//! `phonon jit patch.ph` without `-o`: live playback, with hot reload on save. The
+//! session itself is `phonon::live::run`; this is its arguments and its printing.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
 
-use phonon::jit::engine::CompileFailure;
-use phonon::live::{self, Previous, Program};
+use phonon::live::{self, Event, SessionOptions};
+use phonon::program::CompileFailure;
 use phonon::runtime::Config;
-use phonon::samples::SampleBank;
 
 use super::common::{load_bank, read_file, BAD_INPUT};
 
@@ -33,13 +32,6 @@ pub struct LiveArgs {
     pub rate: u32,
     pub block: usize,
     pub threads: usize,
-}
-
-/// What the query thread tells the control thread.
-#[derive(Default)]
-struct QueryReport {
-    error: Option<String>,
-    unknown: Vec<String>,
 }
 
 pub fn live_command(args: LiveArgs) -> ExitCode {
@@ -83,32 +75,13 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
         threads: args.threads,
         ..Config::default()
     };
-    let live::Pipeline {
-        mut scheduler,
-        player,
-        mut retired,
-    } = live::pipeline(config.block, rate, bank.clone());
-    let stats = player.stats().clone();
-
-    // The first program (a broken file plays silence until it is fixed).
-    let mut previous: Option<Previous> = None;
-    let mut last_source = source.clone();
-    let mut error: Option<String> = None;
-    let mut cps = None;
-    match compile(&name, &source, &config, &bank, None) {
-        Ok((program, prev)) => {
-            cps = Some(program.runtime.graph().cps);
-            eprintln!("playing {name} (compiled in {:.1} ms)", program.compile_ms);
-            scheduler.submit(Box::new(program));
-            previous = Some(prev);
-        }
-        Err(e) => error = Some(e),
-    }
-    let limit = match (args.seconds, args.cycles) {
-        (Some(s), _) => Some((s * f64::from(rate)).round() as u64),
-        (None, Some(c)) => Some((c / cps.unwrap_or(1.0) * f64::from(rate)).round() as u64),
-        _ => None,
+    #[cfg(feature = "audio")]
+    let sink = match device {
+        Some(device) => live::Sink::Device(device),
+        None => live::Sink::Null,
     };
+    #[cfg(not(feature = "audio"))]
+    let sink = live::Sink::Null;
 
     let stop = Arc::new(AtomicBool::new(false));
     {
@@ -117,243 +90,87 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::Relaxed));
     }
 
-    // The first blocks' events, queried before the sound starts.
-    scheduler.pump();
-
-    // The query thread.
-    let (program_tx, program_rx) = mpsc::channel::<Box<Program>>();
-    let report = Arc::new(Mutex::new(QueryReport::default()));
-    let nap = Duration::from_secs_f64(config.block as f64 / f64::from(rate) / 4.0);
-    let query_thread = {
-        let stop = stop.clone();
-        let report = report.clone();
-        std::thread::Builder::new()
-            .name("phonon-query".into())
-            .spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    while let Ok(p) = program_rx.try_recv() {
-                        scheduler.submit(p);
-                    }
-                    scheduler.pump();
-                    if let Ok(mut r) = report.lock() {
-                        r.error = scheduler.last_error.take().or(r.error.take());
-                        if r.unknown.len() != scheduler.unknown_samples().len() {
-                            r.unknown = scheduler.unknown_samples().iter().cloned().collect();
-                        }
-                    }
-                    std::thread::sleep(nap);
-                }
-            })
-    };
-    let Ok(query_thread) = query_thread else {
-        eprintln!("error: cannot start the query thread");
-        return ExitCode::FAILURE;
-    };
-
-    // The sink.
-    let sink_done = Arc::new(AtomicBool::new(false));
-    let mut null_thread = None;
-    #[cfg(feature = "audio")]
-    let mut _stream = None;
-    match args.sink {
-        SinkKind::Null => {
-            let stopped = stop.clone();
-            let done = sink_done.clone();
-            let block = config.block;
-            null_thread = std::thread::Builder::new()
-                .name("phonon-audio".into())
-                .spawn(move || {
-                    let p = live::sink::run_null(player, rate, block, &stopped, limit);
-                    done.store(true, Ordering::Relaxed);
-                    p
-                })
-                .ok();
-            if null_thread.is_none() {
-                eprintln!("error: cannot start the audio thread");
-                stop.store(true, Ordering::Relaxed);
-            }
-        }
-        SinkKind::Device =>
-        {
-            #[cfg(feature = "audio")]
-            if let Some(device) = device {
-                eprintln!("on {} at {rate} Hz", device.name());
-                match device.play(player) {
-                    Ok(s) => _stream = Some(s),
-                    Err(e) => {
-                        eprintln!("error: {e}");
-                        stop.store(true, Ordering::Relaxed);
-                    }
-                }
-            }
-        }
-    }
-
-    // Watching the file: its folder, since editors often save by renaming a new file
-    // over the old one.
-    let (watch_tx, watch_rx) = mpsc::channel();
-    let watcher = watch(&args.patch, watch_tx);
-    if let Err(e) = &watcher {
-        eprintln!("warning: cannot watch {name} for changes: {e}");
-    }
-
     let terminal = std::io::stderr().is_terminal();
     let budget_ms = config.block as f64 / f64::from(rate) * 1e3;
-    let started = Instant::now();
-    let mut reloads = 0u32;
-    let mut shown_unknown = 0;
-    let mut status_due = Instant::now();
-    while !stop.load(Ordering::Relaxed) && !sink_done.load(Ordering::Relaxed) {
-        if let Some(frames) = limit {
-            if args.sink == SinkKind::Device
-                && started.elapsed().as_secs_f64() * f64::from(rate) >= frames as f64
-            {
-                break;
+    let mut say = |event: Event<'_>| {
+        if let Event::Status { stats, error } = event {
+            if terminal {
+                let info = live::status::StatusInfo {
+                    file: &name,
+                    budget_ms,
+                    error,
+                };
+                eprint!("\r\x1b[2K{}", live::status::line(stats, &info));
             }
+            return;
         }
-        let changed = match watch_rx.recv_timeout(Duration::from_millis(50)) {
-            Ok(()) => {
-                // Editors write a file in several steps: let them finish.
-                std::thread::sleep(Duration::from_millis(30));
-                while watch_rx.try_recv().is_ok() {}
-                true
+        clear_status(terminal);
+        match event {
+            Event::Playing { compile_ms } => {
+                eprintln!("playing {name} (compiled in {compile_ms:.1} ms)")
             }
-            Err(_) => false,
-        };
-        if changed {
-            if let Ok(text) = std::fs::read_to_string(&args.patch) {
-                if text != last_source {
-                    last_source = text.clone();
-                    clear_status(terminal);
-                    match compile(&name, &text, &config, &bank, previous.as_ref()) {
-                        Ok((program, prev)) => {
-                            reloads += 1;
-                            eprintln!(
-                                "reloaded {name}: v{} (compiled in {:.1} ms)",
-                                prev.version, program.compile_ms
-                            );
-                            if program_tx.send(Box::new(program)).is_ok() {
-                                previous = Some(prev);
-                            }
-                            error = None;
-                        }
-                        Err(e) => error = Some(e),
-                    }
+            Event::Reloaded {
+                version,
+                compile_ms,
+            } => eprintln!("reloaded {name}: v{version} (compiled in {compile_ms:.1} ms)"),
+            Event::Failed {
+                source,
+                failure,
+                summary,
+            } => match failure {
+                CompileFailure::Diagnostics(d) => {
+                    eprint!("{}", phonon::diag::render(&name, source, d));
+                    eprintln!("{summary} (still playing the previous version)");
                 }
-            }
-        }
-        // Programs the audio thread is done with are freed here.
-        while let Ok(old) = retired.pop() {
-            drop(old);
-        }
-        if let Ok(mut r) = report.lock() {
-            // A pattern that fails fails on every block: say it once.
-            if let Some(e) = r.error.take().filter(|e| error.as_ref() != Some(e)) {
-                clear_status(terminal);
-                eprintln!("error: {e}");
-                error = Some(e);
-            }
-            if r.unknown.len() > shown_unknown {
-                clear_status(terminal);
-                for n in &r.unknown[shown_unknown..] {
-                    eprintln!("warning: unknown sample `{n}`: its events are silent");
+                CompileFailure::Build(_) => {
+                    eprintln!("error: {summary} (still playing the previous version)")
                 }
-                shown_unknown = r.unknown.len();
+            },
+            Event::Device { name, rate } => eprintln!("on {name} at {rate} Hz"),
+            Event::Error(e) => eprintln!("error: {e}"),
+            Event::UnknownSample(n) => {
+                eprintln!("warning: unknown sample `{n}`: its events are silent")
             }
+            Event::WatchFailed(e) => eprintln!("warning: cannot watch {name} for changes: {e}"),
+            Event::Status { .. } => {}
         }
-        if terminal && Instant::now() >= status_due {
-            status_due = Instant::now() + Duration::from_millis(100);
-            let info = live::status::StatusInfo {
-                file: &name,
-                budget_ms,
-                error: error.as_deref(),
-            };
-            eprint!("\r\x1b[2K{}", live::status::line(&stats, &info));
+    };
+    let options = SessionOptions {
+        patch: args.patch.clone(),
+        source,
+        sink,
+        config,
+        bank,
+        seconds: args.seconds,
+        cycles: args.cycles,
+        stop,
+    };
+    let end = match live::run(options, &mut say) {
+        Ok(end) => end,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
         }
-    }
-    stop.store(true, Ordering::Relaxed);
+    };
     clear_status(terminal);
-    drop(watcher);
-    #[cfg(feature = "audio")]
-    drop(_stream);
-    let player = null_thread.and_then(|t| t.join().ok());
-    let _ = query_thread.join();
-    while let Ok(old) = retired.pop() {
-        drop(old);
-    }
     print_report(
-        &stats,
-        player.as_ref(),
+        &end.stats,
+        end.player.as_ref(),
         budget_ms,
         rate,
         config.block,
-        reloads,
+        end.reloads,
     );
-    if error.is_some() && previous.is_none() {
+    if end.error.is_some() && !end.played {
         return ExitCode::from(BAD_INPUT);
     }
     ExitCode::SUCCESS
-}
-
-/// Compiles a version of the patch; its diagnostics are printed, and the first
-/// error's message (with its line and column) returned for the status line.
-fn compile(
-    name: &str,
-    source: &str,
-    config: &Config,
-    bank: &Arc<SampleBank>,
-    previous: Option<&Previous>,
-) -> Result<(Program, Previous), String> {
-    match Program::compile(source, config, bank.clone(), previous) {
-        Ok(x) => Ok(x),
-        Err(CompileFailure::Diagnostics(d)) => {
-            eprint!("{}", phonon::diag::render(name, source, &d));
-            let first = d.iter().find(|x| x.is_error()).or(d.first());
-            let summary = first.map_or_else(
-                || "the patch does not compile".to_string(),
-                |x| {
-                    let (line, col) = phonon::diag::line_col(source, x.span.start);
-                    format!("{name}:{line}:{col}: {}", x.message)
-                },
-            );
-            eprintln!("{summary} (still playing the previous version)");
-            Err(summary)
-        }
-        Err(CompileFailure::Jit(e)) => {
-            let summary = format!("{name}: {e}");
-            eprintln!("error: {summary} (still playing the previous version)");
-            Err(summary)
-        }
-    }
 }
 
 fn clear_status(terminal: bool) {
     if terminal {
         eprint!("\r\x1b[2K");
     }
-}
-
-/// Sends `()` on `tx` whenever `path` may have changed.
-fn watch(path: &Path, tx: mpsc::Sender<()>) -> notify::Result<notify::RecommendedWatcher> {
-    use notify::Watcher;
-    let file = path.file_name().map(|f| f.to_os_string());
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
-        if let Ok(ev) = ev {
-            let ours = ev
-                .paths
-                .iter()
-                .any(|p| p.file_name().map(|f| f.to_os_string()) == file);
-            if ours && (ev.kind.is_modify() || ev.kind.is_create()) {
-                let _ = tx.send(());
-            }
-        }
-    })?;
-    watcher.watch(&dir, notify::RecursiveMode::NonRecursive)?;
-    Ok(watcher)
 }
 
 fn print_report(

@@ -44,6 +44,8 @@ pub struct Interpreter {
     inputs: Vec<Vec<Src>>,
     /// One block-long buffer per constant input, filled once.
     consts: Vec<Vec<f32>>,
+    /// The buffers it was built for (the block of its constant buffers).
+    layout: crate::runtime::Layout,
 }
 
 impl Interpreter {
@@ -66,7 +68,9 @@ impl Interpreter {
             inputs.push(srcs);
         }
         let steps = graph.nodes.iter().map(|n| step(n, sr)).collect();
+        let layout = crate::runtime::Layout::of(&graph, config.block);
         Interpreter {
+            layout,
             graph,
             steps,
             inputs,
@@ -189,6 +193,14 @@ fn step(node: &Node, sr: f32) -> Step {
 impl Engine for Interpreter {
     fn name(&self) -> &'static str {
         "interp"
+    }
+
+    fn graph(&self) -> &Arc<Graph> {
+        &self.graph
+    }
+
+    fn layout(&self) -> crate::runtime::Layout {
+        self.layout
     }
 
     fn run(&mut self, ctx: &BlockContext<'_>, buffers: &mut Buffers, sounds: &mut SoundPlayer) {

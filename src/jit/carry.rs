@@ -143,11 +143,6 @@ fn as_bytes_mut(v: &mut [u128]) -> &mut [u8] {
 }
 
 impl JitEngine {
-    /// The graph the program runs (after the passes): the one to match against.
-    pub fn graph(&self) -> &Arc<Graph> {
-        &self.graph
-    }
-
     /// What a later program needs of this one to carry its state
     /// ([`JitEngine::carry_plan`]).
     pub fn carry_source(&self) -> CarrySource {

@@ -22,7 +22,7 @@
 //! calls play different sounds).
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::codegen::{self, CodegenTimings, StageFn};
 use super::JitError;
@@ -30,14 +30,15 @@ use crate::ir::{Graph, Operand};
 use crate::parallel::SendPtr;
 use crate::passes::{Item, Plan};
 use crate::runtime::sounds::{SoundSlot, MAX_SAMPLED};
-use crate::runtime::{BlockContext, Buffers, Config, Engine, SoundPlayer};
+use crate::runtime::{BlockContext, Buffers, Config, Engine, Layout, SoundPlayer};
 
 /// How long each phase of compiling took.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct CompileTimings {
-    /// Parsing, checking, evaluating and lowering the patch (filled by the caller).
+    /// Parsing, checking, evaluating and lowering the patch (filled by the caller:
+    /// [`crate::program::jit_engine_from_source`]).
     pub front: Duration,
-    /// The optimising passes.
+    /// The optimising passes (filled by the caller: [`crate::program::jit_engine`]).
     pub passes: Duration,
     pub codegen: CodegenTimings,
 }
@@ -64,8 +65,8 @@ pub struct JitEngine {
     pub(super) memory: Vec<u128>,
     /// Where each node's state and memory live in `state` and `memory` (`jit::carry`).
     pub(super) state_map: Arc<codegen::StateMap>,
-    /// Samples in the buffer arena the functions were compiled for.
-    arena_len: usize,
+    /// The buffer arena the functions were compiled for.
+    layout: Layout,
     /// Keeps the code alive as long as the engine.
     _module: cranelift_jit::JITModule,
     clif: Vec<String>,
@@ -174,7 +175,7 @@ impl JitEngine {
             voice_consts,
             graph: Arc::new(plan.graph.clone()),
             stages,
-            arena_len: buffers.len(),
+            layout: buffers.layout(),
             state: compiled.state,
             memory: vec![0u128; compiled.memory_units],
             state_map: Arc::new(compiled.state_map),
@@ -201,46 +202,26 @@ impl JitEngine {
     }
 }
 
-/// Compiles patch text all the way: front end, passes, native code. The graph the
-/// runtime must use is the plan's (returned with the engine).
-pub fn compile_source(
-    source: &str,
-    config: &Config,
-    options: JitOptions,
-) -> Result<(Arc<Graph>, JitEngine), CompileFailure> {
-    let t0 = Instant::now();
-    let graph = crate::compile(source).map_err(CompileFailure::Diagnostics)?;
-    let front = t0.elapsed();
-    let t1 = Instant::now();
-    let plan = crate::passes::optimize(&graph);
-    let passes = t1.elapsed();
-    let mut engine = JitEngine::new(&plan, config, options).map_err(CompileFailure::Jit)?;
-    let codegen = engine.timings.codegen;
-    engine.set_timings(CompileTimings {
-        front,
-        passes,
-        codegen,
-    });
-    Ok((engine.graph.clone(), engine))
-}
-
-/// Why a patch did not compile.
-#[derive(Debug)]
-pub enum CompileFailure {
-    Diagnostics(Vec<crate::diag::Diagnostic>),
-    Jit(JitError),
-}
-
 impl Engine for JitEngine {
     fn name(&self) -> &'static str {
         "jit"
     }
 
+    fn graph(&self) -> &Arc<Graph> {
+        &self.graph
+    }
+
+    fn layout(&self) -> Layout {
+        self.layout
+    }
+
     fn run(&mut self, ctx: &BlockContext<'_>, buffers: &mut Buffers, sounds: &mut SoundPlayer) {
         let n = ctx.frames;
         let block = buffers.block();
-        if buffers.len() != self.arena_len || n > block {
-            // Not the layout the code was compiled for: nothing can run safely.
+        if buffers.layout() != self.layout || n > block {
+            // Not the layout the code was compiled for: nothing can run safely. A
+            // runtime never gets here (`Runtime::new` refuses such an engine); this
+            // guards the unsafe calls below against any other caller of `run`.
             return;
         }
         let arena = SendPtr(buffers.as_mut_ptr());
@@ -250,7 +231,7 @@ impl Engine for JitEngine {
         let slot_count = slots.len();
         let slots = SendPtr(slots.as_mut_ptr());
         let consts = &self.voice_consts;
-        let arena_len = self.arena_len;
+        let arena_len = self.layout.samples;
         for stage in &self.stages {
             let run_group = |f: StageFn| {
                 // SAFETY: the function was compiled for this buffer layout (checked

@@ -1,7 +1,7 @@
-//! Live playback: a patch compiled on the control thread, its patterns queried ahead
-//! on a query thread ([`scheduler`]), its blocks computed in the audio callback
-//! ([`player`]), which a sound card ([`sink`], with the `audio` feature) or a clock
-//! without one (`--sink null`) calls. Saving the file compiles the new version on
+//! Live playback: a patch compiled on the control thread ([`program`]), its patterns
+//! queried ahead on a query thread ([`scheduler`]), its blocks computed in the audio
+//! callback ([`player`]), which a sound card ([`sink`], with the `audio` feature) or a
+//! clock without one (`--sink null`) calls; [`session`] starts and runs the whole. Saving the file compiles the new version on
 //! the control thread and swaps it in at a block boundary, continuing the old one's
 //! state where nodes did not change and crossfading the rest.
 //!
@@ -14,6 +14,7 @@
 pub mod player;
 pub mod program;
 pub mod scheduler;
+pub mod session;
 pub mod sink;
 pub mod status;
 
@@ -21,8 +22,9 @@ use std::sync::Arc;
 
 use crate::samples::SampleBank;
 pub use player::{Player, Stats};
-pub use program::{Previous, Program};
+pub use program::{LiveProgram, Previous};
 pub use scheduler::{Batch, Scheduler};
+pub use session::{run, Event, SessionEnd, SessionError, SessionOptions, Sink};
 
 /// Blocks queried ahead of the audio (at 512 frames and 44.1 kHz, 46 ms: how long
 /// the query thread may stall before a block plays without its events; also how
@@ -48,7 +50,7 @@ pub fn fade_frames(sample_rate: u32) -> usize {
 pub struct Pipeline {
     pub scheduler: Scheduler,
     pub player: Player,
-    pub retired: rtrb::Consumer<Box<Program>>,
+    pub retired: rtrb::Consumer<Box<LiveProgram>>,
 }
 
 /// A pipeline for blocks of `block` frames at `sample_rate`.

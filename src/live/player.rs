@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::program::Program;
+use super::program::LiveProgram;
 use super::scheduler::Batch;
 use crate::runtime::BlockEvents;
 
@@ -120,13 +120,13 @@ impl BlockHistogram {
 pub struct Player {
     block: usize,
     fade_frames: usize,
-    current: Option<Box<Program>>,
-    fading: Option<Box<Program>>,
+    current: Option<Box<LiveProgram>>,
+    fading: Option<Box<LiveProgram>>,
     /// Frames of the crossfade done.
     faded: usize,
     /// A program that could not go to the queue of programs to free (full): it is
     /// retried at the next block rather than dropped here.
-    limbo: Option<Box<Program>>,
+    limbo: Option<Box<LiveProgram>>,
     left: Vec<f32>,
     right: Vec<f32>,
     fade_left: Vec<f32>,
@@ -138,7 +138,7 @@ pub struct Player {
     frame: u64,
     batches: rtrb::Consumer<Box<Batch>>,
     returns: rtrb::Producer<Box<Batch>>,
-    retired: rtrb::Producer<Box<Program>>,
+    retired: rtrb::Producer<Box<LiveProgram>>,
     /// Events for a block whose batch is late (match no block: played empty).
     none: BlockEvents,
     stats: Arc<Stats>,
@@ -152,7 +152,7 @@ impl Player {
         fade_frames: usize,
         batches: rtrb::Consumer<Box<Batch>>,
         returns: rtrb::Producer<Box<Batch>>,
-        retired: rtrb::Producer<Box<Program>>,
+        retired: rtrb::Producer<Box<LiveProgram>>,
         stats: Arc<Stats>,
     ) -> Player {
         let block = block.max(1);
@@ -189,7 +189,7 @@ impl Player {
     }
 
     /// The program playing.
-    pub fn current(&self) -> Option<&Program> {
+    pub fn current(&self) -> Option<&LiveProgram> {
         self.current.as_deref()
     }
 
@@ -362,7 +362,7 @@ impl Player {
         }
     }
 
-    fn retire(&mut self, program: Box<Program>) {
+    fn retire(&mut self, program: Box<LiveProgram>) {
         if let Err(rtrb::PushError::Full(program)) = self.retired.push(program) {
             self.limbo = Some(program);
         }

@@ -7,12 +7,13 @@ use std::time::Instant;
 
 use crate::ir::Graph;
 use crate::jit::carry::{CarryPlan, CarrySource};
-use crate::jit::engine::{compile_source, CompileFailure, JitEngine, JitOptions};
+use crate::jit::engine::{JitEngine, JitOptions};
+use crate::program::CompileFailure;
 use crate::runtime::{Config, Runtime, RuntimeCarry};
 use crate::samples::SampleBank;
 
 /// A patch compiled for live playback.
-pub struct Program {
+pub struct LiveProgram {
     /// 1 for the first patch played, then one more per successful reload.
     pub version: u64,
     pub runtime: Runtime<JitEngine>,
@@ -33,17 +34,19 @@ pub struct Previous {
     pub state: CarrySource,
 }
 
-impl Program {
-    /// Compiles `source` (on the calling thread: never the audio thread). With a
-    /// `previous` program, works out what carries over from it.
-    pub fn compile(
+impl LiveProgram {
+    /// Compiles `source` and builds its runtime (on the calling thread: never the
+    /// audio thread). With a `previous` program, works out what carries over from it.
+    pub fn build(
         source: &str,
         config: &Config,
         bank: Arc<SampleBank>,
         previous: Option<&Previous>,
-    ) -> Result<(Program, Previous), CompileFailure> {
+    ) -> Result<(LiveProgram, Previous), CompileFailure> {
         let t0 = Instant::now();
-        let (graph, engine) = compile_source(source, config, JitOptions::default())?;
+        let runtime = Runtime::jit_from_source(source, config, JitOptions::default(), bank)?;
+        let graph = runtime.shared_graph();
+        let engine = runtime.engine();
         let (carry, engine_carry) = match previous {
             Some(p) => {
                 // Exact pairs and loose ones (an edited constant keeps its filter's
@@ -58,8 +61,7 @@ impl Program {
         };
         let state = engine.carry_source();
         let version = previous.map_or(1, |p| p.version + 1);
-        let runtime = Runtime::new(graph.clone(), engine, bank, *config);
-        let program = Program {
+        let program = LiveProgram {
             version,
             runtime,
             carry,

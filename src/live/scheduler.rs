@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::player::Stats;
-use super::program::Program;
+use super::program::LiveProgram;
 use crate::ir::Graph;
 use crate::runtime::{query_block, BlockEvents, Clock};
 use crate::samples::SampleBank;
@@ -26,7 +26,7 @@ pub struct Batch {
     /// The first frame of the block.
     pub start: u64,
     /// A program taking over at `start`, with the clock it continues with.
-    pub swap: Option<(Box<Program>, Clock)>,
+    pub swap: Option<(Box<LiveProgram>, Clock)>,
     /// The events of the program playing (after the swap, if there is one).
     pub events: BlockEvents,
     /// The events of the program fading out, during a crossfade.
@@ -74,7 +74,7 @@ pub struct Scheduler {
     /// The program fading out, and the frame where its crossfade ends.
     fading: Option<(Source, u64)>,
     /// Programs waiting for their turn (the crossfade before them to end).
-    waiting: std::collections::VecDeque<Box<Program>>,
+    waiting: std::collections::VecDeque<Box<LiveProgram>>,
     /// The first frame not queried yet.
     next: u64,
     /// Sample names that events asked for and the bank does not have.
@@ -117,7 +117,7 @@ impl Scheduler {
     }
 
     /// Queues a program to take over at the next block that can take it.
-    pub fn submit(&mut self, program: Box<Program>) {
+    pub fn submit(&mut self, program: Box<LiveProgram>) {
         self.waiting.push_back(program);
     }
 

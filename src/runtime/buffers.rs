@@ -7,6 +7,38 @@
 
 use crate::ir::{Graph, NodeId};
 
+/// The shape of a buffer arena: the block it holds and its samples in all. Buffers
+/// for one graph differ only in these (the offsets follow from the graph's nodes), so
+/// an engine built for a graph and a layout can run on any arena of that graph with
+/// the same layout, and on no other (native code addresses buffers by offset).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// Frames per block.
+    pub block: usize,
+    /// Samples in the arena.
+    pub samples: usize,
+}
+
+impl Layout {
+    /// The layout of [`Buffers::new`]`(graph, block)`, without allocating it.
+    pub fn of(graph: &Graph, block: usize) -> Layout {
+        Layout {
+            block,
+            samples: graph.nodes.iter().map(|n| n.channels * block).sum(),
+        }
+    }
+}
+
+impl std::fmt::Display for Layout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "blocks of {} frames, {} samples",
+            self.block, self.samples
+        )
+    }
+}
+
 pub struct Buffers {
     data: Vec<f32>,
     offsets: Vec<usize>,
@@ -43,6 +75,13 @@ impl Buffers {
 
     pub fn block(&self) -> usize {
         self.block
+    }
+
+    pub fn layout(&self) -> Layout {
+        Layout {
+            block: self.block,
+            samples: self.data.len(),
+        }
     }
 
     /// Where node `node`'s first channel starts in the arena, in samples.

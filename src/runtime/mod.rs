@@ -17,7 +17,7 @@ pub mod sounds;
 
 use std::sync::Arc;
 
-pub use buffers::{Buffers, Inputs};
+pub use buffers::{Buffers, Inputs, Layout};
 pub use clock::Clock;
 pub use sounds::SoundPlayer;
 
@@ -71,10 +71,41 @@ pub struct BlockContext<'a> {
 /// The runtime has already filled the fed nodes' buffers; the engine computes every
 /// other node in order, calling `sounds` for `Voices` nodes, and leaves the stereo
 /// master in the master node's buffer.
+///
+/// An engine owns the graph it runs and knows the buffer layout it was built for:
+/// [`Runtime::new`] takes both from it (so a runtime's graph is always its engine's)
+/// and refuses an engine whose layout is not the runtime's.
 pub trait Engine: Send {
     fn name(&self) -> &'static str;
+    /// The graph the engine runs (after whatever passes it was built from).
+    fn graph(&self) -> &Arc<Graph>;
+    /// The buffers it was built for: `run` is only meaningful on an arena of this
+    /// layout for [`Engine::graph`].
+    fn layout(&self) -> Layout;
     fn run(&mut self, ctx: &BlockContext<'_>, buffers: &mut Buffers, sounds: &mut SoundPlayer);
 }
+
+/// An engine built for other buffers than the runtime's (a block size or a graph
+/// other than the one in the runtime's configuration).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LayoutMismatch {
+    /// What the engine was built for.
+    pub engine: Layout,
+    /// What the runtime laid out for the engine's graph and its configured block.
+    pub runtime: Layout,
+}
+
+impl std::fmt::Display for LayoutMismatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the engine was built for buffers of {}, the runtime's are {}",
+            self.engine, self.runtime
+        )
+    }
+}
+
+impl std::error::Error for LayoutMismatch {}
 
 /// The first non-finite value that reached the master: which node made it, and when.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -102,9 +133,9 @@ impl std::fmt::Display for RuntimeError {
     }
 }
 
-/// A graph, an engine and everything they need to produce blocks of stereo audio.
+/// An engine (with its graph) and everything they need to produce blocks of stereo
+/// audio.
 pub struct Runtime<E: Engine> {
-    graph: Arc<Graph>,
     engine: E,
     config: Config,
     clock: Clock,
@@ -125,13 +156,24 @@ pub struct Runtime<E: Engine> {
 }
 
 impl<E: Engine> Runtime<E> {
-    pub fn new(graph: Arc<Graph>, engine: E, bank: Arc<SampleBank>, config: Config) -> Self {
+    /// A runtime for `engine`'s graph, with buffers, feed and voice pools laid out for
+    /// it and `config`. An engine built for another layout (another block size) is an
+    /// error here rather than silence later. The usual ways to a runtime, graph or
+    /// text to engine to runtime, are in [`crate::program`].
+    pub fn new(engine: E, bank: Arc<SampleBank>, config: Config) -> Result<Self, LayoutMismatch> {
         let config = Config {
             block: config.block.max(1),
             ..config
         };
-        let clock = Clock::new(graph.cps, config.sample_rate);
+        let graph = engine.graph().clone();
         let buffers = Buffers::new(&graph, config.block);
+        if buffers.layout() != engine.layout() {
+            return Err(LayoutMismatch {
+                engine: engine.layout(),
+                runtime: buffers.layout(),
+            });
+        }
+        let clock = Clock::new(graph.cps, config.sample_rate);
         let feeder = Feeder::new(&graph);
         let events = BlockEvents::new(&graph);
         let sampled = graph.sounds.iter().map(|s| s.sampled.clone()).collect();
@@ -146,7 +188,7 @@ impl<E: Engine> Runtime<E> {
                 _ => None,
             })
             .collect();
-        Runtime {
+        Ok(Runtime {
             engine,
             config,
             clock,
@@ -160,8 +202,7 @@ impl<E: Engine> Runtime<E> {
             nonfinite: None,
             nonfinite_samples: 0,
             crew: crate::parallel::crew(config.threads),
-            graph,
-        }
+        })
     }
 
     pub fn config(&self) -> Config {
@@ -173,13 +214,14 @@ impl<E: Engine> Runtime<E> {
         self.crew.as_ref()
     }
 
+    /// The graph (the engine's).
     pub fn graph(&self) -> &Graph {
-        &self.graph
+        self.engine.graph()
     }
 
     /// The graph, shared (live playback queries it on another thread).
     pub fn shared_graph(&self) -> Arc<Graph> {
-        self.graph.clone()
+        self.engine.graph().clone()
     }
 
     /// Frames produced so far.
@@ -234,7 +276,7 @@ impl<E: Engine> Runtime<E> {
         events: &mut BlockEvents,
     ) -> Result<(), RuntimeError> {
         query_block(
-            &self.graph,
+            self.engine.graph(),
             &self.clock,
             start,
             frames,
@@ -345,7 +387,7 @@ impl<E: Engine> Runtime<E> {
 
     /// The master into `left`/`right`, with every non-finite sample replaced by 0.
     fn copy_master(&mut self, left: &mut [f32], right: &mut [f32]) {
-        let master = self.graph.master;
+        let master = self.engine.graph().master;
         let mut bad = 0u64;
         for (c, out) in [left, right].into_iter().enumerate() {
             let src = self.buffers.channel(master, c);
@@ -372,7 +414,8 @@ impl<E: Engine> Runtime<E> {
     /// The first node, in graph order, whose buffer holds a NaN or an infinity.
     fn first_nonfinite_node(&self, frames: usize) -> NodeId {
         let inputs = self.buffers.inputs();
-        for (id, node) in self.graph.nodes.iter().enumerate() {
+        let graph = self.engine.graph();
+        for (id, node) in graph.nodes.iter().enumerate() {
             for c in 0..node.channels {
                 let buf = inputs.channel(id, c);
                 if buf[..frames.min(buf.len())].iter().any(|x| !x.is_finite()) {
@@ -380,7 +423,7 @@ impl<E: Engine> Runtime<E> {
                 }
             }
         }
-        self.graph.master
+        graph.master
     }
 }
 
