@@ -139,7 +139,7 @@ pub fn bench_paced(
     }
     if engines != Engines::Jit {
         let t0 = Instant::now();
-        let graph = crate::compile(source)
+        let graph = crate::frontend::compile(source)
             .map_err(|d| BenchError::Compile(CompileFailure::Diagnostics(d)))?;
         let engine = interp_engine(Arc::new(graph), &config);
         let compile = t0.elapsed();

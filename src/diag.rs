@@ -8,7 +8,23 @@ use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term::{self, Config};
 
-use crate::syntax::ast::SrcSpan;
+/// A byte range `[start, end)` in the patch text.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash, Default)]
+pub struct SrcSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl SrcSpan {
+    pub fn new(start: usize, end: usize) -> SrcSpan {
+        SrcSpan { start, end }
+    }
+
+    /// The smallest span covering both.
+    pub fn join(self, other: SrcSpan) -> SrcSpan {
+        SrcSpan::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Severity {

@@ -7,7 +7,7 @@
 //! layout is not the runtime's, so a runtime can never run code compiled for other
 //! buffers. Render, bench, live playback and the tests all build through here.
 //!
-//! The front end (text to graph) is [`crate::compile`]; `jit` only ever sees a plan.
+//! The front end (text to graph) is [`crate::frontend::compile`]; `jit` only ever sees a plan.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -95,7 +95,7 @@ pub fn jit_engine(
     Ok(engine)
 }
 
-/// Patch text all the way to a JIT engine: the front end ([`crate::compile`]), then
+/// Patch text all the way to a JIT engine: the front end ([`crate::frontend::compile`]), then
 /// [`jit_engine`]. Every phase's time is in the engine's timings.
 pub fn jit_engine_from_source(
     source: &str,
@@ -103,7 +103,7 @@ pub fn jit_engine_from_source(
     options: JitOptions,
 ) -> Result<JitEngine, CompileFailure> {
     let t0 = Instant::now();
-    let graph = crate::compile(source).map_err(CompileFailure::Diagnostics)?;
+    let graph = crate::frontend::compile(source).map_err(CompileFailure::Diagnostics)?;
     let front = t0.elapsed();
     let mut engine = jit_engine(&graph, config, options).map_err(BuildError::Jit)?;
     engine.set_timings(CompileTimings {

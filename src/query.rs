@@ -7,11 +7,11 @@
 //! cut legato attack release`; a control sampled from a signal at each onset shows as
 //! `{"signal":"<its source text>"}`.
 
+use crate::diag::SrcSpan;
 use crate::diag::{render, Diagnostic};
 use crate::eval::{EvalError, Evaluator, SampledControl, Val};
 use crate::pattern::value::{parse_note_name, Control, Scalar, Value};
 use crate::pattern::{sort_events, Event};
-use crate::syntax::ast::SrcSpan;
 use crate::time::{Rational, Span};
 
 /// Events returned by a query, with the controls that are sampled from signals.

@@ -1,7 +1,7 @@
 //! Tests of the type checker on whole patches, parsed by the real parser.
 
 use phonon::check::{check_expr, check_program, lookup, Checked, Type};
-use phonon::diag::Diagnostic;
+use phonon::diag::{Diagnostic, SrcSpan};
 use phonon::syntax::ast::*;
 
 fn parse(src: &str) -> Program {

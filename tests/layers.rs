@@ -51,6 +51,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "query",
         &["check", "eval", "syntax", "diag", "pattern", "time"],
     ),
+    (
+        "frontend",
+        &["syntax", "check", "eval", "lower", "ir", "diag"],
+    ),
     // Planning: the graph to a plan; never the engines.
     ("passes", &["ir", "parallel", "dsp"]),
     // Running a graph.
@@ -71,8 +75,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "program",
         &[
-            "jit", "interp", "passes", "runtime", "ir", "lower", "eval", "check", "syntax", "diag",
-            "samples",
+            "jit", "interp", "passes", "runtime", "ir", "frontend", "diag", "samples",
         ],
     ),
     (
@@ -84,7 +87,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "bench",
         &[
-            "program", "runtime", "samples", "parallel", "render", "ir", "jit",
+            "program", "frontend", "runtime", "samples", "parallel", "render", "ir", "jit",
+            "interp",
         ],
     ),
     (

@@ -1,11 +1,12 @@
 //! The patch-language parser: precedence, sections, the minus rule, spans, statements,
 //! line continuation, comments and error messages.
 
+use phonon::diag::SrcSpan;
 use phonon::diag::{line_col, Diagnostic};
 use phonon::pattern::value::NumOp;
 use phonon::pattern::Structure;
 use phonon::syntax::ast::{
-    BinOp, Expr, ExprKind, Program, SectionOp, Side, SrcSpan, StatementKind, TempoUnit,
+    BinOp, Expr, ExprKind, Program, SectionOp, Side, StatementKind, TempoUnit,
 };
 use phonon::syntax::{parse_expr, parse_program};
 use phonon::time::{r, Rational};

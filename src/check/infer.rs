@@ -8,10 +8,11 @@ use std::collections::HashMap;
 
 use super::signatures::{builtins, lookup, ParamTy, Ret};
 use super::types::{fn_noun, join, FnType, Op, Partial, Type};
+use crate::diag::SrcSpan;
 use crate::diag::{nearest, Diagnostic};
 use crate::pattern::value::NumOp;
 use crate::pattern::Structure;
-use crate::syntax::ast::{BinOp, Expr, ExprKind, SectionOp, Side, SrcSpan};
+use crate::syntax::ast::{BinOp, Expr, ExprKind, SectionOp, Side};
 
 type Res = Result<Type, Diagnostic>;
 

@@ -81,9 +81,10 @@ pub use signatures::{builtins, lookup, Builtin, Kind, Param, ParamTy, Ret};
 pub use types::{FnType, Op, Partial, Type};
 
 use crate::diag::Diagnostic;
+use crate::diag::SrcSpan;
 use crate::pattern::value::NumOp;
 use crate::pattern::Structure;
-use crate::syntax::ast::{BinOp, Expr, ExprKind, Program, SrcSpan, StatementKind, TempoUnit};
+use crate::syntax::ast::{BinOp, Expr, ExprKind, Program, StatementKind, TempoUnit};
 use infer::{as_value, show_expr, Infer};
 
 /// A bus as checked.

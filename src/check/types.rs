@@ -3,7 +3,8 @@
 use std::fmt;
 
 use super::signatures::{Builtin, Kind, ParamTy};
-use crate::syntax::ast::{BinOp, Side, SrcSpan};
+use crate::diag::SrcSpan;
+use crate::syntax::ast::{BinOp, Side};
 
 /// The type of an expression.
 #[derive(Clone, Debug, PartialEq)]

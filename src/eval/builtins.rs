@@ -7,11 +7,11 @@ use std::sync::Arc;
 use super::ops::num_pattern;
 use super::{Ctx, EvalError, EvalResult, Func, Num, Sig, SoundVal, Val};
 use crate::check::signatures::{lookup, Builtin, Imp, Kind, ParamTy};
+use crate::diag::SrcSpan;
 use crate::ir::Op;
 use crate::pattern::transforms::{chance, sound, timing, Transform};
 use crate::pattern::value::{Control, Value};
 use crate::pattern::Pattern;
-use crate::syntax::ast::SrcSpan;
 use crate::time::Rational;
 
 /// The parameter that `$` and `#` fill next, after `given` arguments: the next

@@ -17,11 +17,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::diag::Diagnostic;
+use crate::diag::SrcSpan;
 use crate::pattern::value::{Control, Value};
 use crate::pattern::Pattern;
-use crate::syntax::ast::{
-    Expr, ExprKind, Program, SectionOp, Side, SrcSpan, StatementKind, TempoUnit,
-};
+use crate::syntax::ast::{Expr, ExprKind, Program, SectionOp, Side, StatementKind, TempoUnit};
 use crate::time::Rational;
 
 /// A constant number, exact when it came from exact literals and exact arithmetic.

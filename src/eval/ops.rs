@@ -4,11 +4,12 @@ use std::sync::Arc;
 
 use super::builtins;
 use super::{Ctx, EvalError, EvalResult, Func, Num, SampledControl, Sig, SoundVal, Val};
+use crate::diag::SrcSpan;
 use crate::pattern::transforms::sound::set_controls;
 use crate::pattern::transforms::with_time_arg;
 use crate::pattern::value::{Controls, NumOp, Value};
 use crate::pattern::{app, Pattern, Structure};
-use crate::syntax::ast::{BinOp, SectionOp, Side, SrcSpan};
+use crate::syntax::ast::{BinOp, SectionOp, Side};
 
 /// A numeric value as a pattern: a constant becomes a pattern with one event per cycle.
 pub(crate) fn num_pattern(n: Num) -> Pattern<Value> {

@@ -12,7 +12,7 @@
 use std::fmt::Write;
 
 use super::{Graph, NodeKind, Op, Operand};
-use crate::syntax::ast::SrcSpan;
+use crate::diag::SrcSpan;
 
 /// The longest source excerpt printed on a node's line.
 const EXCERPT: usize = 48;

@@ -21,19 +21,17 @@
 
 mod dump;
 pub mod identity;
-mod lower;
 pub mod op;
 
 use std::fmt;
 
 pub use dump::dump;
 pub use identity::{match_graphs, match_nodes, Matching};
-pub use lower::{lower, LowerError};
 pub use op::{Inputs, NodeKind, Op, OpSpec};
 
+use crate::diag::SrcSpan;
 use crate::pattern::value::{Control, Value};
 use crate::pattern::Pattern;
-use crate::syntax::ast::SrcSpan;
 
 /// Index of a node in [`Graph::nodes`].
 pub type NodeId = usize;

@@ -120,9 +120,7 @@ pub struct NonFinite {
 #[derive(Clone, Debug, PartialEq)]
 pub enum RuntimeError {
     /// A pattern's exact time overflowed; the span is the pattern's source.
-    TimeOverflow {
-        span: Option<crate::syntax::ast::SrcSpan>,
-    },
+    TimeOverflow { span: Option<crate::diag::SrcSpan> },
 }
 
 impl std::fmt::Display for RuntimeError {

@@ -1,27 +1,10 @@
 //! The syntax tree of a patch. Every node keeps the byte span of the source text it
 //! came from, so that every later stage can point at it.
 
+use crate::diag::SrcSpan;
 use crate::pattern::value::NumOp;
 use crate::pattern::Structure;
 use crate::time::Rational;
-
-/// A byte range `[start, end)` in the patch text.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash, Default)]
-pub struct SrcSpan {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl SrcSpan {
-    pub fn new(start: usize, end: usize) -> SrcSpan {
-        SrcSpan { start, end }
-    }
-
-    /// The smallest span covering both.
-    pub fn join(self, other: SrcSpan) -> SrcSpan {
-        SrcSpan::new(self.start.min(other.start), self.end.max(other.end))
-    }
-}
 
 /// A whole patch: its statements in source order.
 #[derive(Clone, Debug, PartialEq)]

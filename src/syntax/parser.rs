@@ -9,8 +9,9 @@ use pest::iterators::Pair;
 use pest::Parser;
 
 use super::ast::{
-    BinOp, Expr, ExprKind, Program, SectionOp, Side, SrcSpan, Statement, StatementKind, TempoUnit,
+    BinOp, Expr, ExprKind, Program, SectionOp, Side, Statement, StatementKind, TempoUnit,
 };
+use crate::diag::SrcSpan;
 use crate::diag::{nearest, Diagnostic};
 use crate::pattern::value::NumOp;
 use crate::pattern::Structure;

@@ -9,12 +9,14 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
-use super::{Graph, Node, NodeId, NodeKind, Op, Operand, PatternSource, SampledInput, SoundSource};
+use crate::diag::SrcSpan;
 use crate::eval::{Evaluated, Sig, SoundVal, Val};
+use crate::ir::{
+    Graph, Node, NodeId, NodeKind, Op, Operand, PatternSource, SampledInput, SoundSource,
+};
 use crate::pattern::value::{NumOp, Value};
 use crate::pattern::Pattern;
 use crate::signature::ParamTy;
-use crate::syntax::ast::SrcSpan;
 
 /// Something in an evaluated patch that has no signal meaning (a function where a
 /// signal is expected, say). The checker rejects these first; this is the backstop.
