@@ -72,6 +72,7 @@ pub fn flush_denormals() {
     }
 }
 
+#[cfg(any(test, feature = "testing"))]
 /// Whether the current thread flushes denormals (always false where unsupported).
 pub fn flushing_denormals() -> bool {
     FLUSH_BITS != 0 && fp_mode() & FLUSH_BITS == FLUSH_BITS

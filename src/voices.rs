@@ -102,6 +102,7 @@ impl fmt::Display for StartError {
 impl std::error::Error for StartError {}
 
 impl VoiceStart {
+    #[cfg(any(test, feature = "testing"))]
     /// A start of `sample` at `offset` with every parameter at its default.
     pub fn new(sample: SampleId, offset: usize) -> VoiceStart {
         VoiceStart {
@@ -754,6 +755,7 @@ impl VoicePool {
         self.voices.len()
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Silences everything at once and forgets queued starts.
     pub fn reset(&mut self) {
         self.voices.clear();

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use phonon::render::{EngineKind, Length, SampleFormat, WavSink};
-use phonon::runtime::Config;
+use crate::render::{EngineKind, Length, SampleFormat, WavSink};
+use crate::runtime::Config;
 
 use super::common::{compile_file, load_bank, write_stdout};
 
@@ -16,20 +16,20 @@ pub fn ir_command(path: &std::path::Path, passes: bool) -> ExitCode {
     };
     let name = path.display().to_string();
     if !passes {
-        write_stdout(&phonon::ir::dump(&graph, &source, &name));
+        write_stdout(&crate::ir::dump(&graph, &source, &name));
         return ExitCode::SUCCESS;
     }
-    use phonon::passes::fold;
+    use crate::passes::fold;
     let folded = fold::fold(&graph);
     let live = fold::remove_dead(&folded);
-    let plan = phonon::passes::plan(live.clone());
+    let plan = crate::passes::plan(live.clone());
     let mut out = String::new();
     out.push_str("## lowered\n");
-    out.push_str(&phonon::ir::dump(&graph, &source, &name));
+    out.push_str(&crate::ir::dump(&graph, &source, &name));
     out.push_str("\n## after constant folding\n");
-    out.push_str(&phonon::ir::dump(&folded, &source, &name));
+    out.push_str(&crate::ir::dump(&folded, &source, &name));
     out.push_str("\n## after dead-node removal\n");
-    out.push_str(&phonon::ir::dump(&live, &source, &name));
+    out.push_str(&crate::ir::dump(&live, &source, &name));
     out.push_str("\n## fused, staged and packed\n");
     out.push_str(&plan.describe(Config::default().block));
     out.push_str("\n## JIT loops (packs sharing a loop run two vectors per step)\n");
@@ -95,7 +95,7 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
-    let result = phonon::render::render(
+    let result = crate::render::render(
         graph.clone(),
         bank,
         config,

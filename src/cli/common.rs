@@ -3,8 +3,8 @@
 
 use std::process::ExitCode;
 
-use phonon::diag::render;
-use phonon::samples::SampleBank;
+use crate::diag::render;
+use crate::samples::SampleBank;
 
 /// The exit code for bad input (a patch with errors, a missing file).
 pub const BAD_INPUT: u8 = 2;
@@ -27,10 +27,10 @@ pub fn write_stdout(text: &str) {
 }
 
 /// Reads and compiles a patch, printing its diagnostics (warnings too).
-pub fn compile_file(path: &std::path::Path) -> Result<(String, phonon::ir::Graph), ExitCode> {
+pub fn compile_file(path: &std::path::Path) -> Result<(String, crate::ir::Graph), ExitCode> {
     let source = read_file(path)?;
     let name = path.display().to_string();
-    match phonon::compile(&source) {
+    match crate::compile(&source) {
         Ok(graph) => Ok((source, graph)),
         Err(diagnostics) => {
             eprint!("{}", render(&name, &source, &diagnostics));

@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use phonon::bench::{bench_paced, BenchError, Engines, Pacing};
-use phonon::jit::engine::JitOptions;
-use phonon::program::{jit_engine_from_source, CompileFailure};
-use phonon::runtime::Config;
+use crate::bench::{bench_paced, BenchError, Engines, Pacing};
+use crate::jit::engine::JitOptions;
+use crate::program::{jit_engine_from_source, CompileFailure};
+use crate::runtime::Config;
 
 use super::audio::{render_command, RenderArgs};
 use super::common::{load_bank, read_file, write_stdout, BAD_INPUT};
@@ -65,7 +65,7 @@ pub fn report_failure(path: &std::path::Path, source: &str, failure: CompileFail
         CompileFailure::Diagnostics(d) => {
             eprint!(
                 "{}",
-                phonon::diag::render(&path.display().to_string(), source, &d)
+                crate::diag::render(&path.display().to_string(), source, &d)
             );
             ExitCode::from(BAD_INPUT)
         }

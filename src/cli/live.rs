@@ -1,5 +1,5 @@
 //! `phonon jit patch.ph` without `-o`: live playback, with hot reload on save. The
-//! session itself is `phonon::live::run`; this is its arguments and its printing.
+//! session itself is `crate::live::run`; this is its arguments and its printing.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use phonon::live::{self, Event, SessionOptions};
-use phonon::program::CompileFailure;
-use phonon::runtime::Config;
+use crate::live::{self, Event, SessionOptions};
+use crate::program::CompileFailure;
+use crate::runtime::Config;
 
 use super::common::{load_bank, read_file, BAD_INPUT};
 
@@ -42,7 +42,7 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
     let name = args.patch.display().to_string();
     #[cfg(feature = "audio")]
     let device = match args.sink {
-        SinkKind::Device => match phonon::live::sink::device::Device::open_default() {
+        SinkKind::Device => match crate::live::sink::device::Device::open_default() {
             Ok(d) => Some(d),
             Err(e) => {
                 eprintln!("error: {e}\n(use --sink null to run without a sound card)");
@@ -119,13 +119,14 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
                 summary,
             } => match failure {
                 CompileFailure::Diagnostics(d) => {
-                    eprint!("{}", phonon::diag::render(&name, source, d));
+                    eprint!("{}", crate::diag::render(&name, source, d));
                     eprintln!("{summary} (still playing the previous version)");
                 }
                 CompileFailure::Build(_) => {
                     eprintln!("error: {summary} (still playing the previous version)")
                 }
             },
+            #[cfg(feature = "audio")]
             Event::Device { name, rate } => eprintln!("on {name} at {rate} Hz"),
             Event::Error(e) => eprintln!("error: {e}"),
             Event::UnknownSample(n) => {

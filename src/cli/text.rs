@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use phonon::diag::render;
-use phonon::query::{events_to_json_lines, query_expression};
-use phonon::time::Rational;
+use crate::diag::render;
+use crate::query::{events_to_json_lines, query_expression};
+use crate::time::Rational;
 
 use super::common::{read_file, write_stdout, BAD_INPUT};
 
@@ -20,7 +20,7 @@ pub fn check(files: &[PathBuf]) -> ExitCode {
             }
         };
         let name = path.display().to_string();
-        let diagnostics = phonon::check_source(&source);
+        let diagnostics = crate::check_source(&source);
         if !diagnostics.is_empty() {
             eprint!("{}", render(&name, &source, &diagnostics));
         }
@@ -64,7 +64,7 @@ pub fn query(expression: &str, from: Rational, to: Rational) -> ExitCode {
 }
 
 pub fn functions(name: Option<&str>) -> ExitCode {
-    use phonon::check::signatures::{builtins, lookup};
+    use crate::check::signatures::{builtins, lookup};
     match name {
         None => {
             let listing: String = builtins()
@@ -80,7 +80,7 @@ pub fn functions(name: Option<&str>) -> ExitCode {
                 ExitCode::SUCCESS
             }
             None => {
-                let hint = phonon::diag::nearest(name, builtins().iter().map(|b| b.name))
+                let hint = crate::diag::nearest(name, builtins().iter().map(|b| b.name))
                     .map(|n| format!("; did you mean `{n}`?"))
                     .unwrap_or_default();
                 eprintln!("error: no function `{name}`{hint}");

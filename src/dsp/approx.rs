@@ -43,6 +43,7 @@ pub fn sin_turns(x: f32) -> f32 {
         + r2 * (SIN_C[1] + r2 * (SIN_C[2] + r2 * (SIN_C[3] + r2 * (SIN_C[4] + r2 * SIN_C[5])))))
 }
 
+#[cfg(any(test, feature = "testing"))]
 /// `cos(2π x)`, `x` in turns.
 #[inline]
 pub fn cos_turns(x: f32) -> f32 {

@@ -100,11 +100,7 @@ impl Env {
         }
     }
 
-    /// The current level (the value the next frame will start from).
-    pub fn level(&self) -> f32 {
-        self.level as f32
-    }
-
+    #[cfg(any(test, feature = "testing"))]
     /// Whether the envelope is idle (finished, level 0).
     pub fn is_idle(&self) -> bool {
         self.stage == IDLE

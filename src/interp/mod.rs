@@ -191,9 +191,6 @@ fn step(node: &Node, sr: f32) -> Step {
 }
 
 impl Engine for Interpreter {
-    fn name(&self) -> &'static str {
-        "interp"
-    }
 
     fn graph(&self) -> &Arc<Graph> {
         &self.graph

@@ -162,11 +162,6 @@ pub fn match_graphs(old: &Graph, new: &Graph, loose: bool) -> Matching {
     }
 }
 
-/// For each node of `new`, the node of `old` it continues (both passes).
-pub fn match_nodes(old: &Graph, new: &Graph) -> Vec<Option<NodeId>> {
-    match_graphs(old, new, true).nodes
-}
-
 /// A pattern's events over the compared cycles: a hash and a count.
 type Fingerprint = (u64, usize);
 

@@ -26,8 +26,10 @@ pub mod op;
 use std::fmt;
 
 pub use dump::dump;
-pub use identity::{match_graphs, match_nodes, Matching};
-pub use op::{Inputs, NodeKind, Op, OpSpec};
+pub use identity::match_graphs;
+#[cfg(any(test, feature = "testing"))]
+pub use identity::Matching;
+pub use op::{NodeKind, Op};
 
 use crate::diag::SrcSpan;
 use crate::pattern::value::{Control, Value};

@@ -98,6 +98,7 @@ pub fn sin_turns(b: &mut FunctionBuilder<'_>, x: Value) -> Value {
     b.ins().fmul(r, p)
 }
 
+#[cfg(any(test, feature = "testing"))]
 /// `approx::cos_turns`.
 pub fn cos_turns(b: &mut FunctionBuilder<'_>, x: Value) -> Value {
     let q = splat(b, 0.25);
@@ -131,6 +132,7 @@ pub fn exp2(b: &mut FunctionBuilder<'_>, x: Value) -> Value {
     b.ins().fmul(p, scale)
 }
 
+#[cfg(any(test, feature = "testing"))]
 /// `approx::exp`.
 pub fn exp(b: &mut FunctionBuilder<'_>, x: Value) -> Value {
     let k = splat(b, std::f32::consts::LOG2_E);

@@ -89,20 +89,18 @@ struct ByteCopy {
 }
 
 impl CarryPlan {
+    #[cfg(any(test, feature = "testing"))]
     /// Node instances (node and channel) whose state is carried.
     pub fn instances(&self) -> usize {
         self.nodes
     }
 
-    /// Bytes copied in all (state and delay lines).
-    pub fn bytes(&self) -> usize {
-        self.copies.iter().map(|c| c.len).sum()
-    }
-
     /// Whether there is nothing to copy.
+    #[cfg(any(test, feature = "testing"))]
     pub fn is_empty(&self) -> bool {
         self.copies.is_empty()
     }
+
 }
 
 /// Where one lane's value of each state variable of a node lives, relative to the
@@ -155,7 +153,7 @@ impl JitEngine {
 
     /// The copies that give this (new) program the state of `old`'s nodes:
     /// `matches[n]` is the node of `old`'s graph that node `n` of this one continues
-    /// (`ir::identity::match_nodes` of the old graph and [`JitEngine::graph`]). Pairs whose state
+    /// (`ir::identity::match_graphs` of the old graph and the new engine's). Pairs whose state
     /// layouts differ are skipped (module documentation). Runs on the compile thread.
     pub fn carry_plan(&self, old: &CarrySource, matches: &[Option<NodeId>]) -> CarryPlan {
         let mut plan = CarryPlan {

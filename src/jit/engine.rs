@@ -203,9 +203,6 @@ impl JitEngine {
 }
 
 impl Engine for JitEngine {
-    fn name(&self) -> &'static str {
-        "jit"
-    }
 
     fn graph(&self) -> &Arc<Graph> {
         &self.graph

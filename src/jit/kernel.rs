@@ -85,9 +85,6 @@ impl EmitCtx<'_, '_> {
         self.b.def_var(var, v);
     }
 
-    pub fn splat(&mut self, x: f32) -> Value {
-        approx::splat(self.b, x)
-    }
 }
 
 /// The JIT's code for one operation: its loop-carried state, its memory, one frame

@@ -11,6 +11,7 @@ pub mod codegen;
 pub mod engine;
 pub mod kernel;
 pub mod ops;
+#[cfg(any(test, feature = "testing"))]
 pub mod single;
 
 use std::fmt;

@@ -23,8 +23,8 @@ use std::sync::Arc;
 use crate::samples::SampleBank;
 pub use player::{Player, Stats};
 pub use program::{LiveProgram, Previous};
-pub use scheduler::{Batch, Scheduler};
-pub use session::{run, Event, SessionEnd, SessionError, SessionOptions, Sink};
+pub use scheduler::Scheduler;
+pub use session::{run, Event, SessionOptions, Sink};
 
 /// Blocks queried ahead of the audio (at 512 frames and 44.1 kHz, 46 ms: how long
 /// the query thread may stall before a block plays without its events; also how

@@ -84,11 +84,13 @@ impl BlockHistogram {
         self.max_ns = self.max_ns.max(ns);
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Blocks recorded.
     pub fn count(&self) -> u64 {
         self.count
     }
 
+    #[cfg(any(test, feature = "testing"))]
     pub fn mean_ms(&self) -> f64 {
         if self.count == 0 {
             0.0
@@ -188,6 +190,7 @@ impl Player {
         &self.times
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// The program playing.
     pub fn current(&self) -> Option<&LiveProgram> {
         self.current.as_deref()
@@ -209,6 +212,7 @@ impl Player {
         }
     }
 
+    #[cfg(feature = "audio")]
     /// Fills an interleaved buffer of `channels` channels: left and right into the
     /// first two (a mono device gets their mean), silence into the others.
     pub fn fill_interleaved(&mut self, out: &mut [f32], channels: usize) {

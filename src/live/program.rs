@@ -51,7 +51,7 @@ impl LiveProgram {
             Some(p) => {
                 // Exact pairs and loose ones (an edited constant keeps its filter's
                 // memory): both carry state; the crossfade covers what differs.
-                let matching = crate::ir::identity::match_graphs(&p.graph, &graph, true);
+                let matching = crate::ir::match_graphs(&p.graph, &graph, true);
                 (
                     RuntimeCarry::new(&p.graph, &graph, &matching.nodes),
                     engine.carry_plan(&p.state, &matching.nodes),

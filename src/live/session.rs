@@ -57,6 +57,7 @@ pub enum Event<'a> {
         summary: &'a str,
     },
     /// The sound card about to play.
+    #[cfg(feature = "audio")]
     Device { name: &'a str, rate: u32 },
     /// An error that does not end the session by itself (a pattern that failed on
     /// the query thread, a sink that could not start, which stops it).
@@ -93,7 +94,7 @@ pub enum SessionError {
 impl std::fmt::Display for SessionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SessionError::QueryThread(_) => write!(f, "cannot start the query thread"),
+            SessionError::QueryThread(e) => write!(f, "cannot start the query thread: {e}"),
         }
     }
 }

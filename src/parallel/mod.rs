@@ -143,6 +143,7 @@ pub fn describe(total_ns: f64, max_ns: f64, items: usize) -> String {
 
 static FORCE: AtomicBool = AtomicBool::new(false);
 
+#[cfg(any(test, feature = "testing"))]
 /// Makes every set of two or more items run in parallel whatever the estimate (tests
 /// use it to exercise the parallel paths on small patches).
 pub fn force_parallel(on: bool) {

@@ -38,6 +38,7 @@ pub fn bjorklund(k: i64, n: i64) -> Vec<bool> {
     a.into_iter().chain(b).flatten().collect()
 }
 
+#[cfg(any(test, feature = "testing"))]
 /// `bjorklund(k, n)` rotated LEFT by `rotation` steps, as Tidal's `euclidOff` and the
 /// mini-notation's third argument do.
 pub fn bjorklund_rotated(k: i64, n: i64, rotation: i64) -> Vec<bool> {

@@ -104,6 +104,7 @@ impl Buffers {
         self.data.len()
     }
 
+    #[cfg(any(test, feature = "testing"))]
     pub fn is_empty(&self) -> bool {
         self.data.is_empty()
     }

@@ -54,13 +54,15 @@ impl Default for Config {
 
 /// What an engine is told about the block it runs.
 pub struct BlockContext<'a> {
-    /// The first frame of the block since the start.
+    /// The first frame of the block since the start (neither engine reads it yet).
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     pub start: u64,
     /// Frames in this block (the configured block size, or fewer for the last one).
     pub frames: usize,
     /// The cycle position of every frame of the block (neither engine reads it:
     /// patterns reach nodes through their events; it is there for kernels that need
     /// cycle time).
+    #[cfg_attr(not(feature = "testing"), allow(dead_code))]
     pub positions: &'a [f64],
     /// The runtime's crew (`Config::threads` > 1): the engine may run the independent
     /// items of a stage on it and the calling thread (same result).
@@ -76,7 +78,6 @@ pub struct BlockContext<'a> {
 /// [`Runtime::new`] takes both from it (so a runtime's graph is always its engine's)
 /// and refuses an engine whose layout is not the runtime's.
 pub trait Engine: Send {
-    fn name(&self) -> &'static str;
     /// The graph the engine runs (after whatever passes it was built from).
     fn graph(&self) -> &Arc<Graph>;
     /// The buffers it was built for: `run` is only meaningful on an arena of this
@@ -222,11 +223,6 @@ impl<E: Engine> Runtime<E> {
         self.engine.graph().clone()
     }
 
-    /// Frames produced so far.
-    pub fn frame(&self) -> u64 {
-        self.frame
-    }
-
     /// Voices sounding now, over all sounds.
     pub fn voices_active(&self) -> usize {
         self.sounds.active()
@@ -287,7 +283,7 @@ impl<E: Engine> Runtime<E> {
     /// queries ahead on another thread): writes them into the fed nodes' buffers and
     /// voice slots, runs the engine, copies the guarded master into `left`/`right`
     /// and keeps the feedback buses. `events` must have been queried for this graph
-    /// and for the frames starting at [`Runtime::frame`]; if they were not (a late
+    /// and for the frames starting at the runtime's current frame; if they were not (a late
     /// query thread), the block runs without new events. Allocates nothing: it is
     /// what the audio thread calls.
     pub fn process_events(

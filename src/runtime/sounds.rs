@@ -87,6 +87,7 @@ impl SoundPlayer {
         }
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// The onsets of sound `sound` in the last block (with the controls they had
     /// before sampling signals).
     pub fn starts(&self, sound: usize) -> &[PendingStart] {

@@ -23,11 +23,6 @@ use std::f64::consts::PI;
 
 use super::Sample;
 
-/// The names of the built-in kit, in the order [`build`] returns them.
-pub const NAMES: [&str; 11] = [
-    "bd", "sn", "hh", "oh", "cp", "lt", "mt", "ht", "cb", "cr", "rim",
-];
-
 /// A sound's synthesiser: (rate, variant, noise) -> samples.
 type Synth = fn(f64, usize, &mut Rng) -> Vec<f64>;
 

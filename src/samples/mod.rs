@@ -35,6 +35,7 @@ impl Sample {
         }
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// A stereo sample from interleaved L R frames (an odd trailing value is dropped).
     pub fn stereo(mut data: Vec<f32>) -> Sample {
         let frames = data.len() / 2;
@@ -173,6 +174,7 @@ impl SampleBank {
         self.store.get(id as usize).unwrap_or(&EMPTY)
     }
 
+    #[cfg(any(test, feature = "testing"))]
     /// Every name with its number of variants, sorted by name.
     pub fn names(&self) -> impl Iterator<Item = (&str, usize)> {
         self.names.iter().map(|(k, v)| (k.as_str(), v.len()))

@@ -282,6 +282,7 @@ pub fn choose(xs: Pattern<Value>) -> Pattern<Value> {
     choose_list(events.into_iter().map(|e| e.value).collect())
 }
 
+#[cfg(any(test, feature = "testing"))]
 /// Tidal's `wchooseBy`: the first value whose running total of weights exceeds
 /// `r * total`. A value of `r` that no weight exceeds (all weights zero or negative)
 /// gives no event, where Tidal would fail.
@@ -310,6 +311,7 @@ pub fn wchoose_by(rand: Pattern<f64>, pairs: Vec<(Value, f64)>) -> Pattern<Value
     })
 }
 
+#[cfg(any(test, feature = "testing"))]
 /// Tidal's `wchoose`: weighted random choice, `wchooseBy rand`.
 pub fn wchoose(pairs: Vec<(Value, f64)>) -> Pattern<Value> {
     wchoose_by(random::rand(), pairs)

@@ -71,6 +71,7 @@ pub fn sound(p: Pattern<Value>) -> Pattern<Value> {
     })
 }
 
+#[cfg(any(test, feature = "testing"))]
 /// Alias of [`sound`].
 pub fn s(p: Pattern<Value>) -> Pattern<Value> {
     sound(p)

@@ -536,6 +536,7 @@ pub fn euclid_full<T: PatValue>(
     stack(vec![on, off])
 }
 
+#[cfg(any(test, feature = "testing"))]
 /// [`euclid_full`] with a left rotation (Tidal's `euclidOffFull`).
 pub fn euclid_off_full<T: PatValue>(
     k: Pattern<Value>,
