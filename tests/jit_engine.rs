@@ -1,7 +1,11 @@
 //! Whole patches through the JIT engine against the interpreter: the same graph (after
 //! the passes), the same runtime, sample for sample.
 
+mod common;
+
 use std::sync::Arc;
+
+use common::{both_engines, largest_difference};
 
 use phonon::jit::engine::JitOptions;
 use phonon::runtime::{Config, Runtime};
@@ -14,38 +18,19 @@ fn bank() -> Arc<SampleBank> {
 /// Renders `blocks` blocks of `source` through both engines (block size `block`, last
 /// block shorter) and returns the largest absolute difference.
 fn compare(source: &str, block: usize, blocks: usize) -> f32 {
-    let graph = phonon::compile(source).unwrap_or_else(|d| panic!("{source}: {d:?}"));
     let config = Config {
         block,
         ..Config::default()
     };
-    let options = JitOptions {
-        verify: true,
-        keep_clif: false,
-    };
-    let mut a =
-        Runtime::jit(&graph, &config, options, bank()).unwrap_or_else(|e| panic!("{source}: {e}"));
-    // The interpreter on the graph the JIT runs (after the passes).
-    let mut b = Runtime::interp(a.shared_graph(), &config, bank())
-        .unwrap_or_else(|e| panic!("{source}: {e}"));
-    let mut worst = 0.0f32;
-    for k in 0..blocks {
-        let n = if k == blocks - 1 {
+    let (mut a, mut b) = both_engines(source, &config, bank());
+    let sizes = (0..blocks).map(|k| {
+        if k == blocks - 1 {
             block / 3 + 1
         } else {
             block
-        };
-        let (mut l1, mut r1) = (vec![0.0; n], vec![0.0; n]);
-        let (mut l2, mut r2) = (vec![0.0; n], vec![0.0; n]);
-        a.process(&mut l1, &mut r1)
-            .unwrap_or_else(|e| panic!("{e}"));
-        b.process(&mut l2, &mut r2)
-            .unwrap_or_else(|e| panic!("{e}"));
-        for (x, y) in l1.iter().chain(&r1).zip(l2.iter().chain(&r2)) {
-            worst = worst.max((x - y).abs());
         }
-    }
-    worst
+    });
+    largest_difference(&mut a, &mut b, sizes).0
 }
 
 #[test]

@@ -7,10 +7,9 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{random_patch, Gen};
+use common::{both_engines, largest_difference, random_patch, Gen};
 
-use phonon::jit::engine::JitOptions;
-use phonon::runtime::{Config, Runtime};
+use phonon::runtime::Config;
 use phonon::samples::SampleBank;
 
 const TOLERANCE: f32 = 1e-5;
@@ -22,39 +21,14 @@ thread_local! {
 /// Largest difference between the engines over `seconds`, and the interpreter's
 /// peak, for blocks of `block` frames (the last one shorter).
 fn compare(source: &str, seconds: f64, block: usize) -> (f32, f32) {
-    let graph = phonon::compile(source).unwrap_or_else(|d| panic!("{source}\n{d:?}"));
     let config = Config {
         block,
         ..Config::default()
     };
-    let options = JitOptions {
-        verify: true,
-        keep_clif: false,
-    };
-    let bank = BANK.with(|b| b.clone());
-    let mut a = Runtime::jit(&graph, &config, options, bank.clone())
-        .unwrap_or_else(|e| panic!("{source}\n{e}"));
-    // The same plan through both: the interpreter runs the JIT's graph.
-    let mut b = Runtime::interp(a.shared_graph(), &config, bank)
-        .unwrap_or_else(|e| panic!("{source}\n{e}"));
+    let (mut a, mut b) = both_engines(source, &config, BANK.with(|b| b.clone()));
     let total = (seconds * 44_100.0) as usize;
-    let (mut worst, mut peak) = (0.0f32, 0.0f32);
-    let mut done = 0;
-    while done < total {
-        let n = (total - done).min(block);
-        let (mut l1, mut r1) = (vec![0.0; n], vec![0.0; n]);
-        let (mut l2, mut r2) = (vec![0.0; n], vec![0.0; n]);
-        a.process(&mut l1, &mut r1)
-            .unwrap_or_else(|e| panic!("{e}"));
-        b.process(&mut l2, &mut r2)
-            .unwrap_or_else(|e| panic!("{e}"));
-        for (x, y) in l1.iter().chain(&r1).zip(l2.iter().chain(&r2)) {
-            worst = worst.max((x - y).abs());
-            peak = peak.max(y.abs());
-        }
-        done += n;
-    }
-    (worst, peak)
+    let blocks = (0..total.div_ceil(block)).map(|k| (total - k * block).min(block));
+    largest_difference(&mut a, &mut b, blocks)
 }
 
 fn within_tolerance(worst: f32, peak: f32) -> bool {

@@ -40,7 +40,7 @@ pub struct CodegenTimings {
 }
 
 /// The compiled stages, with the state and memory blocks they use.
-pub struct Compiled {
+pub struct NativeStages {
     pub module: JITModule,
     /// For every stage, one function per loop group, with the packs it computes (empty
     /// for a stage of runtime calls only).
@@ -63,13 +63,13 @@ pub struct GroupFn {
 }
 
 /// Compiles every stage of `plan` for buffers laid out as `buffers`.
-pub fn compile(
+pub fn generate(
     plan: &Plan,
     buffers: &Buffers,
     sample_rate: f32,
     verify: bool,
     keep_clif: bool,
-) -> Result<Compiled, JitError> {
+) -> Result<NativeStages, JitError> {
     let mut module = super::new_module(verify)?;
     let ptr = module.target_config().pointer_type();
     let frontend = module.target_config();
@@ -151,7 +151,7 @@ pub fn compile(
         );
     }
     timings.finalize = t2.elapsed();
-    Ok(Compiled {
+    Ok(NativeStages {
         module,
         functions,
         state: layout.state,

@@ -113,7 +113,7 @@ impl JitEngine {
     /// Compiles `plan` for buffers laid out for its graph with `config`'s block.
     pub fn new(plan: &Plan, config: &Config, options: JitOptions) -> Result<JitEngine, JitError> {
         let buffers = Buffers::new(&plan.graph, config.block.max(1));
-        let compiled = codegen::compile(
+        let compiled = codegen::generate(
             plan,
             &buffers,
             config.sample_rate as f32,

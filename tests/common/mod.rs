@@ -130,3 +130,49 @@ pub fn random_patch(g: &mut Gen, max_outputs: u64) -> String {
     }
     src
 }
+
+/// The JIT (with Cranelift's verifier on) and the interpreter on the same plan: the
+/// interpreter runs the graph the JIT runs, after the passes.
+pub fn both_engines(
+    source: &str,
+    config: &phonon::runtime::Config,
+    bank: std::sync::Arc<phonon::samples::SampleBank>,
+) -> (
+    phonon::runtime::Runtime<phonon::jit::engine::JitEngine>,
+    phonon::runtime::Runtime<phonon::interp::Interpreter>,
+) {
+    use phonon::runtime::Runtime;
+    let graph = phonon::compile(source).unwrap_or_else(|d| panic!("{source}\n{d:?}"));
+    let options = phonon::jit::engine::JitOptions {
+        verify: true,
+        keep_clif: false,
+    };
+    let jit = Runtime::jit(&graph, config, options, bank.clone())
+        .unwrap_or_else(|e| panic!("{source}\n{e}"));
+    let interp = Runtime::interp(jit.shared_graph(), config, bank)
+        .unwrap_or_else(|e| panic!("{source}\n{e}"));
+    (jit, interp)
+}
+
+/// Runs both runtimes block by block, a block of each length in `blocks`, and returns
+/// the largest difference between their samples and the second one's peak.
+pub fn largest_difference<A: phonon::runtime::Engine, B: phonon::runtime::Engine>(
+    a: &mut phonon::runtime::Runtime<A>,
+    b: &mut phonon::runtime::Runtime<B>,
+    blocks: impl IntoIterator<Item = usize>,
+) -> (f32, f32) {
+    let (mut worst, mut peak) = (0.0f32, 0.0f32);
+    for n in blocks {
+        let (mut l1, mut r1) = (vec![0.0; n], vec![0.0; n]);
+        let (mut l2, mut r2) = (vec![0.0; n], vec![0.0; n]);
+        a.process(&mut l1, &mut r1)
+            .unwrap_or_else(|e| panic!("{e}"));
+        b.process(&mut l2, &mut r2)
+            .unwrap_or_else(|e| panic!("{e}"));
+        for (x, y) in l1.iter().chain(&r1).zip(l2.iter().chain(&r2)) {
+            worst = worst.max((x - y).abs());
+            peak = peak.max(y.abs());
+        }
+    }
+    (worst, peak)
+}
