@@ -78,7 +78,7 @@ pub mod types;
 use std::collections::{HashMap, HashSet};
 
 pub use signatures::{builtins, lookup, Builtin, Kind, Param, ParamTy, Ret};
-pub use types::{FnType, Op, Partial, Type};
+pub use types::{FnType, Operator, Partial, Type};
 
 use crate::diag::Diagnostic;
 use crate::pattern::value::NumOp;
