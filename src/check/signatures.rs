@@ -653,6 +653,73 @@ mod tests {
     }
 
     #[test]
+    fn every_row_is_implemented_as_its_kind_says() {
+        for b in builtins() {
+            let ok = match b.imp {
+                Imp::Transform(_) => {
+                    b.kind == Kind::Transform && b.has_input && b.result == Ret::Same
+                }
+                Imp::Source(_) => b.kind == Kind::Source && !b.has_input,
+                Imp::Sound(_) | Imp::Control(_) => b.kind == Kind::Control && !b.has_input,
+                Imp::Maths { .. } => b.kind == Kind::Maths && b.has_input,
+                Imp::Signal(_) => b.result == Ret::Signal,
+            };
+            assert!(ok, "{}", b.name);
+            if let Imp::Control(c) = b.imp {
+                assert_eq!(c.name(), b.name);
+            }
+            // Only transforms ask for constant times (the evaluator converts them).
+            if b.params.iter().any(|p| p.ty == ConstTime) {
+                assert!(matches!(b.imp, Imp::Transform(_)), "{}", b.name);
+            }
+        }
+    }
+
+    #[test]
+    fn application_rules_skip_optional_parameters() {
+        let Some(lpf) = lookup("lpf") else {
+            panic!("lpf missing")
+        };
+        // lpf cutoff [q] input: `$` fills cutoff, then skips q for the input.
+        assert_eq!(lpf.input_slot(0), Some(0));
+        assert_eq!(lpf.input_slot(1), Some(2));
+        assert_eq!(lpf.input_slot(3), None);
+        assert_eq!(lpf.missing_required(1), 1);
+        assert_eq!(lpf.missing_required(3), 0);
+        let Some(every) = lookup("every") else {
+            panic!("every missing")
+        };
+        assert!(!every.input_takes_function(0));
+        assert!(every.input_takes_function(1));
+        assert!(!every.input_takes_function(2));
+    }
+
+    #[test]
+    fn implementations_read_their_arguments() {
+        use crate::pattern::transforms::Arg;
+        use crate::time::{Rational, Span};
+        let Some(Imp::Transform(zoom)) = lookup("zoom").map(|b| b.imp) else {
+            panic!("zoom is a transform")
+        };
+        let quarter = Arg::Time(Rational::new(1, 4));
+        let three = Arg::Time(Rational::new(3, 4));
+        let x = Pattern::pure(Value::Num(1.0));
+        let p = zoom(&Args::new(vec![quarter.clone(), three]), x.clone());
+        let one = Span::new(Rational::new(0, 1), Rational::new(1, 1));
+        assert_eq!(p.map(|p| p.query(one).len()), Ok(1));
+        // A pattern where a constant is needed, and a missing argument.
+        let bad = Args::new(vec![quarter, Arg::Pattern(x.clone())]);
+        assert_eq!(
+            zoom(&bad, x.clone()).err(),
+            Some(ArgError::NotConstant { found: "a pattern" })
+        );
+        let Some(Imp::Transform(fast)) = lookup("fast").map(|b| b.imp) else {
+            panic!("fast is a transform")
+        };
+        assert_eq!(fast(&Args::default(), x).err(), Some(ArgError::Missing(0)));
+    }
+
+    #[test]
     fn usage_and_signature_show_optional_parameters() {
         let lpf = lookup("lpf").map(|b| (b.usage(), b.signature()));
         assert_eq!(
