@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::ops::num_pattern;
 use super::{Ctx, EvalError, EvalResult, Func, Num, SampledControl, Sig, SoundVal, Val};
-use crate::check::signatures::{lookup, Builtin, Imp, Param, ParamTy, TransformFn};
+use crate::check::signatures::{lookup, Builtin, Imp, NumberFn, Param, ParamTy, TransformFn};
 use crate::ir::Op;
 use crate::pattern::transforms::{sound, Arg, ArgError, Args, Transform};
 use crate::pattern::value::{Control, Value};
@@ -301,7 +301,7 @@ fn call_control(
 
 /// The three implementations of a maths built-in: the graph operation, on numbers,
 /// on patterns.
-type MathsImp = (Op, fn(&Args, f64) -> Result<f64, ArgError>, TransformFn);
+type MathsImp = (Op, NumberFn, TransformFn);
 
 fn call_maths(
     ctx: &Ctx,
