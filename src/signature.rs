@@ -10,6 +10,10 @@ pub enum ParamTy {
     /// A number or a pattern read per cycle: a time, a count or a probability of a
     /// transform (`fast "<1 2>"`). Never a signal.
     Time,
+    /// A time that must be a constant number (`zoom`'s begin and end). The checker
+    /// accepts what it accepts for [`ParamTy::Time`]; the evaluator asks for a
+    /// constant and reports anything else.
+    ConstTime,
     /// A number or a pattern of values (`s "bd sn"`, `struct "t f t t"`).
     Pattern,
     /// A number, a pattern or a signal: a control, sampled at each event onset when it
@@ -33,7 +37,7 @@ impl ParamTy {
     /// The word used for it in signatures.
     pub fn word(self) -> &'static str {
         match self {
-            ParamTy::Time => "time",
+            ParamTy::Time | ParamTy::ConstTime => "time",
             ParamTy::Pattern => "pattern",
             ParamTy::Control => "control",
             ParamTy::Signal => "signal",

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use super::signatures::{builtins, lookup, ParamTy, Ret};
-use super::types::{fn_noun, join, FnType, Op, Partial, Type};
+use super::types::{fn_noun, join, FnType, Operator, Partial, Type};
 use crate::diag::SrcSpan;
 use crate::diag::{nearest, Diagnostic};
 use crate::pattern::value::NumOp;
@@ -126,8 +126,8 @@ impl<'a> Infer<'a> {
                     Type::Error
                 } else {
                     let op = match op {
-                        SectionOp::Hash => Op::Hash,
-                        SectionOp::Binary(b) => Op::Bin(*b),
+                        SectionOp::Hash => Operator::Hash,
+                        SectionOp::Binary(b) => Operator::Bin(*b),
                     };
                     Type::Function(Box::new(FnType::Section {
                         op,
@@ -189,7 +189,7 @@ fn transform_on_signal(name: &str, span: SrcSpan) -> Diagnostic {
 pub(crate) fn as_value(t: Type) -> Type {
     match t {
         Type::Function(f) => match *f {
-            FnType::Partial(p) if p.missing_required() == 0 => {
+            FnType::Partial(p) if p.builtin.missing_required(p.args.len()) == 0 => {
                 let mut p = p;
                 while p.args.len() < p.builtin.params.len() {
                     p.args.push(None);
@@ -277,7 +277,7 @@ fn apply_partial(p: &Partial, arg: Type, span: SrcSpan, juxt: bool) -> Res {
     let slot = if juxt {
         Some(p.args.len())
     } else {
-        p.input_slot()
+        p.builtin.input_slot(p.args.len())
     };
     let Some(param) = slot.and_then(|i| p.builtin.params.get(i)) else {
         // Unreachable for a well-formed partial (it would have been its result).
@@ -295,7 +295,7 @@ fn apply_partial(p: &Partial, arg: Type, span: SrcSpan, juxt: bool) -> Res {
     p.args.push(Some(arg));
     p.spans.push(span);
     let done = p.args.len() >= p.builtin.params.len();
-    if done || (!juxt && p.missing_required() == 0) {
+    if done || (!juxt && p.builtin.missing_required(p.args.len()) == 0) {
         while p.args.len() < p.builtin.params.len() {
             p.args.push(None);
             p.spans.push(SrcSpan::default());
@@ -319,9 +319,9 @@ fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
     }
     let name = p.builtin.name;
     match ty {
-        ParamTy::Time | ParamTy::Pattern => match arg {
+        ParamTy::Time | ParamTy::ConstTime | ParamTy::Pattern => match arg {
             Type::Number | Type::Pattern => Ok(arg),
-            Type::Signal if ty == ParamTy::Time => {
+            Type::Signal if ty != ParamTy::Pattern => {
                 Err(
                     mismatch("a number or a pattern", &arg, span).with_hint(format!(
                 "the time arguments of `{name}` are read per event and cycle; a signal has no \
@@ -441,7 +441,7 @@ fn negate(t: Type) -> Type {
     match as_value(t) {
         Type::Sound => Type::Signal,
         Type::Function(f) => Type::Function(Box::new(FnType::Lift {
-            op: Op::Bin(BinOp::Arith {
+            op: Operator::Bin(BinOp::Arith {
                 op: NumOp::Sub,
                 structure: Structure::Both,
             }),
@@ -453,15 +453,15 @@ fn negate(t: Type) -> Type {
     }
 }
 
-pub(crate) fn binop(op: Op, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
+pub(crate) fn binop(op: Operator, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
     match op {
-        Op::Hash => hash(l, ls, r, rs),
-        Op::Bin(b) => binary(b, l, ls, r, rs),
+        Operator::Hash => hash(l, ls, r, rs),
+        Operator::Bin(b) => binary(b, l, ls, r, rs),
     }
 }
 
 /// Lifts `op` over whichever side is a function; `None` when neither is.
-fn lift(op: Op, l: &Type, r: &Type) -> Option<Type> {
+fn lift(op: Operator, l: &Type, r: &Type) -> Option<Type> {
     let t = match (l, r) {
         (Type::Function(f), Type::Function(g)) => FnType::LiftBoth {
             op,
@@ -491,7 +491,7 @@ fn binary(b: BinOp, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
     if l == Type::Error || r == Type::Error {
         return Ok(Type::Error);
     }
-    if let Some(t) = lift(Op::Bin(b), &l, &r) {
+    if let Some(t) = lift(Operator::Bin(b), &l, &r) {
         return Ok(t);
     }
     let sym = b.symbol();
@@ -560,7 +560,7 @@ pub(crate) fn hash(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
             inner: f.clone(),
         }))),
         (_, Type::Function(g)) => apply(g, l, ls, false),
-        (Type::Function(_), _) => Ok(lift(Op::Hash, &l, &r).unwrap_or(Type::Error)),
+        (Type::Function(_), _) => Ok(lift(Operator::Hash, &l, &r).unwrap_or(Type::Error)),
         (_, Type::Signal) => Err(mismatch("a sound or a function after `#`", &r, rs)
             .with_hint("to set a control from a signal, name the control: `# pan (sine 0.25)`")),
         (Type::Sound, Type::Sound) => Ok(Type::Sound),

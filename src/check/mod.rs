@@ -77,8 +77,9 @@ pub mod types;
 
 use std::collections::{HashMap, HashSet};
 
-pub use signatures::{builtins, lookup, Builtin, Kind, Param, ParamTy, Ret};
-pub use types::{FnType, Op, Partial, Type};
+#[cfg(any(test, feature = "testing"))]
+pub use signatures::{builtins, lookup, Kind};
+pub use types::{FnType, Type};
 
 use crate::diag::Diagnostic;
 use crate::diag::SrcSpan;
@@ -108,8 +109,10 @@ pub struct OutputInfo {
     pub ty: Type,
 }
 
-/// The result of checking a patch.
+/// The result of checking a patch. Outside the tests only the diagnostics are read;
+/// the types, buses and outputs are what the tests check the inference by.
 #[derive(Clone, Debug)]
+#[cfg_attr(not(feature = "testing"), allow(dead_code))]
 pub struct Checked {
     /// Every error and warning, in source order of discovery.
     pub diagnostics: Vec<Diagnostic>,
@@ -122,6 +125,7 @@ pub struct Checked {
     pub cps: f64,
 }
 
+#[cfg(any(test, feature = "testing"))]
 impl Checked {
     /// The type of the expression with exactly this span.
     pub fn type_at(&self, span: SrcSpan) -> Option<&Type> {

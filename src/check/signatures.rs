@@ -1,7 +1,9 @@
 //! The table of every built-in: its parameters (in application order, with their
 //! types and the defaults of the optional ones), its result, a one-line description
 //! and what implements it ([`Imp`]). The checker interprets it; the evaluator, the
-//! lowering and `phonon functions` read it. The rows of the signal operations
+//! lowering and `phonon functions` read it. A pattern built-in's row carries its
+//! implementation (a function over [`Args`], the arguments the evaluator converted
+//! by their parameter types), so adding a transform is adding its row. The rows of the signal operations
 //! (oscillators, filters, envelopes, effects) are not written here: they are made
 //! from the operation table (`ir::op`), their one definition.
 //!
@@ -16,20 +18,45 @@
 use std::sync::LazyLock;
 
 use crate::ir::Op;
+use crate::pattern::transforms::{chance, sound, timing, ArgError, Args};
+use crate::pattern::value::{Control, Value};
+use crate::pattern::Pattern;
+
+/// A transform's implementation: its arguments before the input, converted by
+/// their parameter types, and the input's pattern (the events of a sound).
+pub type TransformFn = fn(&Args, Pattern<Value>) -> Result<Pattern<Value>, ArgError>;
+
+/// A source's implementation: a pattern from the arguments.
+pub type SourceFn = fn(&Args) -> Result<Pattern<Value>, ArgError>;
+
+/// Maths on a constant: the arguments before the input (constants), and the input.
+pub type NumberFn = fn(&Args, f64) -> Result<f64, ArgError>;
 
 /// What implements a built-in.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 pub enum Imp {
-    /// A pattern built-in (transform, source, sound or control), evaluated by
-    /// `eval::builtins`.
-    Pattern,
+    /// A transform of patterns and sounds (the evaluator keeps a sound a sound, with
+    /// the controls it samples).
+    Transform(TransformFn),
+    /// A pattern source.
+    Source(SourceFn),
+    /// A sound made from a pattern of sample names (`s`).
+    Sound(SourceFn),
+    /// A control of a sound (`gain 0.8`); a signal given to it is sampled at each
+    /// event's onset.
+    Control(Control),
     /// A signal operation: a node of the graph.
     Signal(Op),
-    /// Maths: computed at once on numbers and patterns, the operation on signals.
-    Maths(Op),
+    /// Maths: on numbers `number`, on numbers and patterns `pattern` (computed at
+    /// once), on signals the graph operation `op`.
+    Maths {
+        op: Op,
+        number: NumberFn,
+        pattern: TransformFn,
+    },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug)]
 pub struct Builtin {
     pub name: &'static str,
     pub kind: Kind,
@@ -43,10 +70,45 @@ pub struct Builtin {
     pub imp: Imp,
 }
 
+/// Built-ins are equal when they are the same row (names are unique).
+impl PartialEq for Builtin {
+    fn eq(&self, other: &Builtin) -> bool {
+        self.name == other.name
+    }
+}
+
 impl Builtin {
-    /// Number of parameters that must be given.
-    pub fn required(&self) -> usize {
-        self.params.iter().filter(|p| p.default.is_none()).count()
+    /// How many required parameters are left after the first `given`. At 0 the
+    /// built-in stands for its value (`square 110` is a signal): the checker and the
+    /// evaluator both ask this.
+    pub fn missing_required(&self, given: usize) -> usize {
+        self.params
+            .get(given..)
+            .unwrap_or_default()
+            .iter()
+            .filter(|p| p.default.is_none())
+            .count()
+    }
+
+    /// The parameter that `$` and `#` fill after the first `given`: the next required
+    /// one (the optional ones skipped keep their defaults), or, when only optional
+    /// ones are left, the next of those. `None` when none is left. (Juxtaposition
+    /// fills parameter `given`.)
+    pub fn input_slot(&self, given: usize) -> Option<usize> {
+        let rest = self.params.get(given..)?;
+        rest.iter()
+            .position(|p| p.default.is_none())
+            .or(if rest.is_empty() { None } else { Some(0) })
+            .map(|i| i + given)
+    }
+
+    /// True when the parameter `$` fills after `given` arguments takes a transform
+    /// (`every 3` waiting for its transform), so that `f $ g` applies `f` to `g`
+    /// instead of composing them.
+    pub fn input_takes_function(&self, given: usize) -> bool {
+        self.input_slot(given)
+            .and_then(|i| self.params.get(i))
+            .is_some_and(|p| p.ty == ParamTy::Transform)
     }
 
     /// The usage line: `lpf cutoff [q] input`.
@@ -88,13 +150,14 @@ impl Builtin {
 use crate::signature::p;
 pub use crate::signature::{Kind, Param, ParamTy, Ret};
 
-use ParamTy::{Control, Numeric, Time, Transform, Value};
+use ParamTy::{ConstTime, Numeric, Time, Transform};
 
 const fn tr(
     name: &'static str,
     params: &'static [Param],
     sound_only: bool,
     doc: &'static str,
+    imp: TransformFn,
 ) -> Builtin {
     Builtin {
         name,
@@ -104,13 +167,13 @@ const fn tr(
         has_input: true,
         sound_only,
         doc,
-        imp: Imp::Pattern,
+        imp: Imp::Transform(imp),
     }
 }
 
-const CONTROL_PARAMS: &[Param] = &[p("value", Control)];
+const CONTROL_PARAMS: &[Param] = &[p("value", ParamTy::Control)];
 
-const fn control(name: &'static str, doc: &'static str) -> Builtin {
+const fn control(name: &'static str, control: Control, doc: &'static str) -> Builtin {
     Builtin {
         name,
         kind: Kind::Control,
@@ -119,11 +182,18 @@ const fn control(name: &'static str, doc: &'static str) -> Builtin {
         has_input: false,
         sound_only: false,
         doc,
-        imp: Imp::Pattern,
+        imp: Imp::Control(control),
     }
 }
 
-const fn maths(name: &'static str, op: Op, params: &'static [Param], doc: &'static str) -> Builtin {
+const fn maths(
+    name: &'static str,
+    op: Op,
+    params: &'static [Param],
+    doc: &'static str,
+    number: NumberFn,
+    pattern: TransformFn,
+) -> Builtin {
     Builtin {
         name,
         kind: Kind::Maths,
@@ -132,11 +202,20 @@ const fn maths(name: &'static str, op: Op, params: &'static [Param], doc: &'stat
         has_input: true,
         sound_only: false,
         doc,
-        imp: Imp::Maths(op),
+        imp: Imp::Maths {
+            op,
+            number,
+            pattern,
+        },
     }
 }
 
-const fn source(name: &'static str, params: &'static [Param], doc: &'static str) -> Builtin {
+const fn source(
+    name: &'static str,
+    params: &'static [Param],
+    doc: &'static str,
+    imp: SourceFn,
+) -> Builtin {
     Builtin {
         name,
         kind: Kind::Source,
@@ -145,11 +224,11 @@ const fn source(name: &'static str, params: &'static [Param], doc: &'static str)
         has_input: false,
         sound_only: false,
         doc,
-        imp: Imp::Pattern,
+        imp: Imp::Source(imp),
     }
 }
 
-const X: Param = p("pattern", Value);
+const X: Param = p("pattern", ParamTy::Value);
 const F: Param = p("transform", Transform);
 
 /// The pattern built-ins: transforms, sources, sounds and their controls.
@@ -159,280 +238,246 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         "fast",
         &[p("factor", Time), X],
         false,
-        "speed up by a factor",
-    ),
+        "speed up by a factor", |a, x| Ok(timing::fast(a.pattern(0)?, x))),
     tr(
         "slow",
         &[p("factor", Time), X],
         false,
-        "slow down by a factor",
-    ),
+        "slow down by a factor", |a, x| Ok(timing::slow(a.pattern(0)?, x))),
     tr(
         "hurry",
         &[p("factor", Time), X],
         true,
-        "speed up and multiply `speed` by the factor",
-    ),
-    tr("rev", &[X], false, "reverse each cycle"),
+        "speed up and multiply `speed` by the factor", |a, x| Ok(sound::hurry(a.pattern(0)?, x))),
+    tr("rev", &[X], false, "reverse each cycle", |_, x| Ok(timing::rev(x))),
     tr(
         "every",
         &[p("n", Time), F, X],
         false,
-        "apply the transform every n-th cycle (cycle mod n = 0)",
-    ),
+        "apply the transform every n-th cycle (cycle mod n = 0)", |a, x| Ok(timing::every(a.pattern(0)?, a.transform(1)?, x))),
     tr(
         "whenmod",
         &[p("a", Time), p("b", Time), F, X],
         false,
-        "apply the transform when cycle mod a >= b",
-    ),
+        "apply the transform when cycle mod a >= b", |a, x| Ok(timing::whenmod(a.pattern(0)?, a.pattern(1)?, a.transform(2)?, x))),
     tr(
         "jux",
         &[F, X],
         true,
-        "the original panned left, the transformed copy panned right",
-    ),
+        "the original panned left, the transformed copy panned right", |a, x| Ok(sound::jux(a.transform(0)?, x))),
     tr(
         "juxBy",
         &[p("width", Time), F, X],
         true,
-        "jux with the pans at -width..width",
-    ),
+        "jux with the pans at -width..width", |a, x| Ok(sound::jux_by(a.pattern(0)?, a.transform(1)?, x))),
     tr(
         "stut",
         &[p("count", Time), p("feedback", Time), p("time", Time), X],
         false,
-        "count echoes, copy i shifted by i*time with gain feedback^i (on a plain pattern, only shifted)",
-    ),
+        "count echoes, copy i shifted by i*time with gain feedback^i (on a plain pattern, only shifted)", |a, x| Ok(sound::stut(a.pattern(0)?, a.pattern(1)?, a.pattern(2)?, x))),
     tr(
         "echo",
         &[p("count", Time), p("time", Time), p("feedback", Time), X],
         false,
-        "stut with Tidal's echo argument order: count time feedback",
-    ),
+        "stut with Tidal's echo argument order: count time feedback", |a, x| Ok(sound::echo(a.pattern(0)?, a.pattern(1)?, a.pattern(2)?, x))),
     tr(
         "stutWith",
         &[p("count", Time), p("time", Time), F, X],
         false,
-        "count copies, copy i shifted by i*time with the transform applied i times",
-    ),
-    tr("degrade", &[X], false, "drop events with probability 0.5"),
+        "count copies, copy i shifted by i*time with the transform applied i times", |a, x| Ok(sound::stut_with(a.pattern(0)?, a.pattern(1)?, a.transform(2)?, x))),
+    tr("degrade", &[X], false, "drop events with probability 0.5", |_, x| Ok(chance::degrade(x))),
     tr(
         "degradeBy",
         &[p("amount", Time), X],
         false,
-        "drop events with the given probability",
-    ),
+        "drop events with the given probability", |a, x| Ok(chance::degrade_by(a.pattern(0)?, x))),
     tr(
         "unDegradeBy",
         &[p("amount", Time), X],
         false,
-        "keep exactly the events degradeBy would drop",
-    ),
+        "keep exactly the events degradeBy would drop", |a, x| Ok(chance::undegrade_by(a.pattern(0)?, x))),
     tr(
         "sometimes",
         &[F, X],
         false,
-        "apply the transform to events with probability 0.5",
-    ),
+        "apply the transform to events with probability 0.5", |a, x| Ok(chance::sometimes(a.transform(0)?, x))),
     tr(
         "sometimesBy",
         &[p("amount", Time), F, X],
         false,
-        "apply the transform to events with the given probability",
-    ),
-    tr("often", &[F, X], false, "sometimesBy 0.75"),
-    tr("rarely", &[F, X], false, "sometimesBy 0.25"),
-    tr("almostNever", &[F, X], false, "sometimesBy 0.1"),
-    tr("almostAlways", &[F, X], false, "sometimesBy 0.9"),
-    tr("always", &[F, X], false, "apply the transform"),
-    tr("never", &[F, X], false, "leave the pattern alone"),
-    tr("someCycles", &[F, X], false, "someCyclesBy 0.5"),
+        "apply the transform to events with the given probability", |a, x| Ok(chance::sometimes_by(a.pattern(0)?, a.transform(1)?, x))),
+    tr("often", &[F, X], false, "sometimesBy 0.75", |a, x| Ok(chance::often(a.transform(0)?, x))),
+    tr("rarely", &[F, X], false, "sometimesBy 0.25", |a, x| Ok(chance::rarely(a.transform(0)?, x))),
+    tr("almostNever", &[F, X], false, "sometimesBy 0.1", |a, x| Ok(chance::almost_never(a.transform(0)?, x))),
+    tr("almostAlways", &[F, X], false, "sometimesBy 0.9", |a, x| Ok(chance::almost_always(a.transform(0)?, x))),
+    tr("always", &[F, X], false, "apply the transform", |a, x| Ok(chance::always(a.transform(0)?, x))),
+    tr("never", &[F, X], false, "leave the pattern alone", |a, x| Ok(chance::never(a.transform(0)?, x))),
+    tr("someCycles", &[F, X], false, "someCyclesBy 0.5", |a, x| Ok(chance::some_cycles(a.transform(0)?, x))),
     tr(
         "someCyclesBy",
         &[p("amount", Time), F, X],
         false,
-        "apply the transform to whole cycles with the given probability",
-    ),
-    tr("palindrome", &[X], false, "every other cycle reversed"),
+        "apply the transform to whole cycles with the given probability", |a, x| Ok(chance::some_cycles_by(a.pattern(0)?, a.transform(1)?, x))),
+    tr("palindrome", &[X], false, "every other cycle reversed", |_, x| Ok(timing::palindrome(x))),
     tr(
         "iter",
         &[p("n", Time), X],
         false,
-        "shift the start by 1/n cycle each cycle",
-    ),
-    tr("iter'", &[p("n", Time), X], false, "iter, backwards"),
+        "shift the start by 1/n cycle each cycle", |a, x| Ok(timing::iter(a.pattern(0)?, x))),
+    tr("iter'", &[p("n", Time), X], false, "iter, backwards", |a, x| Ok(timing::iter_back(a.pattern(0)?, x))),
     tr(
         "chunk",
         &[p("n", Time), F, X],
         false,
-        "apply the transform to one n-th of the cycle, a different one each cycle",
-    ),
-    tr("chunk'", &[p("n", Time), F, X], false, "chunk, backwards"),
+        "apply the transform to one n-th of the cycle, a different one each cycle", |a, x| Ok(timing::chunk(a.pattern(0)?, a.transform(1)?, x))),
+    tr("chunk'", &[p("n", Time), F, X], false, "chunk, backwards", |a, x| Ok(timing::chunk_back(a.pattern(0)?, a.transform(1)?, x))),
     tr(
         "ply",
         &[p("n", Time), X],
         false,
-        "repeat each event n times inside its span",
-    ),
+        "repeat each event n times inside its span", |a, x| Ok(timing::ply(a.pattern(0)?, x))),
     tr(
         "euclid",
         &[p("k", Time), p("n", Time), X],
         false,
-        "Euclidean rhythm: k onsets over n steps",
-    ),
+        "Euclidean rhythm: k onsets over n steps", |a, x| Ok(timing::euclid(a.pattern(0)?, a.pattern(1)?, x))),
     tr(
         "euclidOff",
         &[p("k", Time), p("n", Time), p("rotation", Time), X],
         false,
-        "euclid rotated left by rotation steps",
-    ),
+        "euclid rotated left by rotation steps", |a, x| Ok(timing::euclid_off(a.pattern(0)?, a.pattern(1)?, a.pattern(2)?, x))),
+    // The input of euclidFull (what `$` supplies) is its last parameter, the
+    // pattern for the rests; `x` is that one.
     tr(
         "euclidFull",
-        &[p("k", Time), p("n", Time), X, p("other", Value)],
+        &[p("k", Time), p("n", Time), X, p("other", ParamTy::Value)],
         false,
-        "euclid, with the other pattern playing in the rests",
-    ),
+        "euclid, with the other pattern playing in the rests", |a, x| Ok(timing::euclid_full(a.pattern(0)?, a.pattern(1)?, a.pattern(2)?, x))),
     tr(
         "rotL",
         &[p("time", Time), X],
         false,
-        "shift earlier by a time in cycles (also `t <~ p`)",
-    ),
+        "shift earlier by a time in cycles (also `t <~ p`)", |a, x| Ok(timing::rot_l(a.pattern(0)?, x))),
     tr(
         "rotR",
         &[p("time", Time), X],
         false,
-        "shift later by a time in cycles (also `t ~> p`)",
-    ),
+        "shift later by a time in cycles (also `t ~> p`)", |a, x| Ok(timing::rot_r(a.pattern(0)?, x))),
     tr(
         "off",
         &[p("time", Time), F, X],
         false,
-        "superimpose the transformed copy shifted later by time",
-    ),
+        "superimpose the transformed copy shifted later by time", |a, x| Ok(timing::off(a.pattern(0)?, a.transform(1)?, x))),
     tr(
         "superimpose",
         &[F, X],
         false,
-        "stack the pattern with its transformed copy",
-    ),
+        "stack the pattern with its transformed copy", |a, x| Ok(timing::superimpose(a.transform(0)?, x))),
     tr(
         "brak",
         &[X],
         false,
-        "squash every other cycle into its second half",
-    ),
+        "squash every other cycle into its second half", |_, x| Ok(timing::brak(x))),
     tr(
         "segment",
         &[p("n", Time), X],
         false,
-        "sample the pattern n times per cycle",
-    ),
+        "sample the pattern n times per cycle", |a, x| Ok(timing::segment(a.pattern(0)?, x))),
     tr(
         "swingBy",
         &[p("amount", Time), p("n", Time), X],
         false,
-        "delay every second of n slices per cycle by amount",
-    ),
-    tr("swing", &[p("n", Time), X], false, "swingBy 1/3"),
+        "delay every second of n slices per cycle by amount", |a, x| Ok(timing::swing_by(a.pattern(0)?, a.pattern(1)?, x))),
+    tr("swing", &[p("n", Time), X], false, "swingBy 1/3", |a, x| Ok(timing::swing(a.pattern(0)?, x))),
     tr(
         "linger",
         &[p("fraction", Time), X],
         false,
-        "repeat the first fraction of each cycle",
-    ),
+        "repeat the first fraction of each cycle", |a, x| Ok(timing::linger(a.pattern(0)?, x))),
     tr(
         "chop",
         &[p("n", Time), X],
         true,
-        "cut each sample event into n parts (sets begin/end)",
-    ),
+        "cut each sample event into n parts (sets begin/end)", |a, x| Ok(sound::chop(a.pattern(0)?, x))),
     tr(
         "striate",
         &[p("n", Time), X],
         true,
-        "interlace n parts of each sample across the cycle",
-    ),
+        "interlace n parts of each sample across the cycle", |a, x| Ok(sound::striate(a.pattern(0)?, x))),
     tr(
         "struct",
         &[p("booleans", ParamTy::Pattern), X],
         false,
-        "take the structure of a boolean pattern (t/f, 1/0)",
-    ),
+        "take the structure of a boolean pattern (t/f, 1/0)", |a, x| Ok(timing::struct_(a.pattern(0)?, x))),
     tr(
         "mask",
         &[p("booleans", ParamTy::Pattern), X],
         false,
-        "keep the events where the boolean pattern is true",
-    ),
+        "keep the events where the boolean pattern is true", |a, x| Ok(timing::mask(a.pattern(0)?, x))),
     tr(
         "zoom",
-        &[p("begin", Time), p("end", Time), X],
+        &[p("begin", ConstTime), p("end", ConstTime), X],
         false,
-        "play the span begin..end of each cycle, stretched to a cycle",
-    ),
+        "play the span begin..end of each cycle, stretched to a cycle", |a, x| Ok(timing::zoom(a.time(0)?, a.time(1)?, x))),
     tr(
         "compress",
-        &[p("begin", Time), p("end", Time), X],
+        &[p("begin", ConstTime), p("end", ConstTime), X],
         false,
-        "squeeze each cycle into begin..end, silence elsewhere",
-    ),
+        "squeeze each cycle into begin..end, silence elsewhere", |a, x| Ok(timing::compress(a.time(0)?, a.time(1)?, x))),
     tr(
         "fastGap",
         &[p("factor", Time), X],
         false,
-        "speed up but keep to the start of each cycle, with a gap",
-    ),
+        "speed up but keep to the start of each cycle, with a gap", |a, x| Ok(timing::fast_gap(a.pattern(0)?, x))),
     tr(
         "inside",
         &[p("n", Time), F, X],
         false,
-        "apply the transform inside a cycle slowed by n",
-    ),
+        "apply the transform inside a cycle slowed by n", |a, x| Ok(timing::inside(a.pattern(0)?, a.transform(1)?, x))),
     tr(
         "outside",
         &[p("n", Time), F, X],
         false,
-        "apply the transform outside, over n cycles",
-    ),
+        "apply the transform outside, over n cycles", |a, x| Ok(timing::outside(a.pattern(0)?, a.transform(1)?, x))),
     tr(
         "within",
-        &[p("begin", Time), p("end", Time), F, X],
+        &[p("begin", ConstTime), p("end", ConstTime), F, X],
         false,
-        "apply the transform to the part begin..end of each cycle",
-    ),
-    tr("press", &[X], false, "pressBy 0.5"),
+        "apply the transform to the part begin..end of each cycle", |a, x| Ok(timing::within(a.time(0)?, a.time(1)?, a.transform(2)?, x))),
+    tr("press", &[X], false, "pressBy 0.5", |_, x| Ok(timing::press(x))),
     tr(
         "pressBy",
         &[p("amount", Time), X],
         false,
-        "squeeze each event into its last part, from amount on",
-    ),
+        "squeeze each event into its last part, from amount on", |a, x| Ok(timing::press_by(a.pattern(0)?, x))),
     tr(
         "shuffle",
         &[p("n", Time), X],
         false,
-        "play n slices of each cycle in random order, without repeats",
-    ),
+        "play n slices of each cycle in random order, without repeats", |a, x| Ok(chance::shuffle(a.pattern(0)?, x))),
     tr(
         "scramble",
         &[p("n", Time), X],
         false,
-        "play n random slices of each cycle, repeats allowed",
-    ),
+        "play n random slices of each cycle, repeats allowed", |a, x| Ok(chance::scramble(a.pattern(0)?, x))),
     // ---- pattern sources ----
-    source("run", &[p("n", Time)], "0 .. n-1 in one cycle"),
+    source("run", &[p("n", Time)], "0 .. n-1 in one cycle", |a| {
+        Ok(timing::run(a.pattern(0)?))
+    }),
     source(
         "irand",
         &[p("n", Time)],
         "a continuous random integer 0 .. n-1",
+        |a| Ok(chance::irand(a.pattern(0)?)),
     ),
-    source("rand", &[], "a continuous random number 0..1"),
+    source("rand", &[], "a continuous random number 0..1", |_| {
+        Ok(chance::rand())
+    }),
     source(
         "choose",
         &[p("values", ParamTy::Pattern)],
         "a continuous random pick among the values of the first cycle of the pattern",
+        |a| Ok(chance::choose(a.pattern(0)?)),
     ),
     // ---- sounds and their controls ----
     Builtin {
@@ -443,7 +488,7 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         has_input: false,
         sound_only: false,
         doc: "play samples: a pattern of names, `bd:3` picks variant 3",
-        imp: Imp::Pattern,
+        imp: Imp::Sound(|a| Ok(sound::sound(a.pattern(0)?))),
     },
     Builtin {
         name: "sound",
@@ -453,25 +498,27 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         has_input: false,
         sound_only: false,
         doc: "the same as `s`",
-        imp: Imp::Pattern,
+        imp: Imp::Sound(|a| Ok(sound::sound(a.pattern(0)?))),
     },
-    control("n", "sample variant (wraps around the variants)"),
-    control("gain", "amplitude, default 1"),
-    control("pan", "-1 (left) .. 1 (right), 0 is centre"),
-    control("speed", "playback rate; negative plays backwards"),
+    control("n", Control::N, "sample variant (wraps around the variants)"),
+    control("gain", Control::Gain, "amplitude, default 1"),
+    control("pan", Control::Pan, "-1 (left) .. 1 (right), 0 is centre"),
+    control("speed", Control::Speed, "playback rate; negative plays backwards"),
     control(
         "note",
+        Control::Note,
         "semitones relative to the sample; a note name counts from c4 (`note \"c5\"` is an octave up)",
     ),
-    control("begin", "start of the played slice of the sample, 0..1"),
-    control("end", "end of the played slice of the sample, 0..1"),
+    control("begin", Control::Begin, "start of the played slice of the sample, 0..1"),
+    control("end", Control::End, "end of the played slice of the sample, 0..1"),
     control(
         "cut",
+        Control::Cut,
         "cut group: a new voice stops the others of its group",
     ),
-    control("legato", "length in units of the event's duration"),
-    control("attack", "per-voice attack in seconds"),
-    control("release", "per-voice release in seconds"),
+    control("legato", Control::Legato, "length in units of the event's duration"),
+    control("attack", Control::Attack, "per-voice attack in seconds"),
+    control("release", Control::Release, "per-voice release in seconds"),
 ];
 
 /// The maths built-ins: on numbers and patterns computed at once (Tidal's
@@ -482,20 +529,36 @@ static MATHS: &[Builtin] = &[
         Op::Mtof,
         &[p("note", Numeric)],
         "MIDI note number to frequency (a4 = 69 = 440 Hz)",
+        |_, x| Ok(440.0 * 2f64.powf((x - 69.0) / 12.0)),
+        |_, x| Ok(timing::mtof(x)),
     ),
     maths(
         "range",
         Op::Range,
         &[p("lo", Numeric), p("hi", Numeric), p("input", Numeric)],
         "a signal's -1..1 onto lo..hi; on a pattern, Tidal's range (0..1 onto lo..hi)",
+        |a, x| {
+            let (lo, hi) = (a.number(0)?, a.number(1)?);
+            Ok(x * (hi - lo) + lo)
+        },
+        |a, x| Ok(timing::range(a.pattern(0)?, a.pattern(1)?, x)),
     ),
     maths(
         "clip",
         Op::Clip,
         &[p("lo", Numeric), p("hi", Numeric), p("input", Numeric)],
         "clamp to lo..hi",
+        |a, x| Ok(x.max(a.number(0)?).min(a.number(1)?)),
+        |a, x| Ok(timing::clip(a.number(0)?, a.number(1)?, x)),
     ),
-    maths("abs", Op::Abs, &[p("input", Numeric)], "absolute value"),
+    maths(
+        "abs",
+        Op::Abs,
+        &[p("input", Numeric)],
+        "absolute value",
+        |_, x| Ok(x.abs()),
+        |_, x| Ok(timing::abs(x)),
+    ),
 ];
 
 /// The row of a signal operation that is a built-in of the language.
@@ -582,6 +645,73 @@ mod tests {
         for n in names.split_whitespace() {
             assert!(lookup(n).is_some(), "{n} missing");
         }
+    }
+
+    #[test]
+    fn every_row_is_implemented_as_its_kind_says() {
+        for b in builtins() {
+            let ok = match b.imp {
+                Imp::Transform(_) => {
+                    b.kind == Kind::Transform && b.has_input && b.result == Ret::Same
+                }
+                Imp::Source(_) => b.kind == Kind::Source && !b.has_input,
+                Imp::Sound(_) | Imp::Control(_) => b.kind == Kind::Control && !b.has_input,
+                Imp::Maths { .. } => b.kind == Kind::Maths && b.has_input,
+                Imp::Signal(_) => b.result == Ret::Signal,
+            };
+            assert!(ok, "{}", b.name);
+            if let Imp::Control(c) = b.imp {
+                assert_eq!(c.name(), b.name);
+            }
+            // Only transforms ask for constant times (the evaluator converts them).
+            if b.params.iter().any(|p| p.ty == ConstTime) {
+                assert!(matches!(b.imp, Imp::Transform(_)), "{}", b.name);
+            }
+        }
+    }
+
+    #[test]
+    fn application_rules_skip_optional_parameters() {
+        let Some(lpf) = lookup("lpf") else {
+            panic!("lpf missing")
+        };
+        // lpf cutoff [q] input: `$` fills cutoff, then skips q for the input.
+        assert_eq!(lpf.input_slot(0), Some(0));
+        assert_eq!(lpf.input_slot(1), Some(2));
+        assert_eq!(lpf.input_slot(3), None);
+        assert_eq!(lpf.missing_required(1), 1);
+        assert_eq!(lpf.missing_required(3), 0);
+        let Some(every) = lookup("every") else {
+            panic!("every missing")
+        };
+        assert!(!every.input_takes_function(0));
+        assert!(every.input_takes_function(1));
+        assert!(!every.input_takes_function(2));
+    }
+
+    #[test]
+    fn implementations_read_their_arguments() {
+        use crate::pattern::transforms::Arg;
+        use crate::time::{Rational, Span};
+        let Some(Imp::Transform(zoom)) = lookup("zoom").map(|b| b.imp) else {
+            panic!("zoom is a transform")
+        };
+        let quarter = Arg::Time(Rational::new(1, 4));
+        let three = Arg::Time(Rational::new(3, 4));
+        let x = Pattern::pure(Value::Num(1.0));
+        let p = zoom(&Args::new(vec![quarter.clone(), three]), x.clone());
+        let one = Span::new(Rational::new(0, 1), Rational::new(1, 1));
+        assert_eq!(p.map(|p| p.query(one).len()), Ok(1));
+        // A pattern where a constant is needed, and a missing argument.
+        let bad = Args::new(vec![quarter, Arg::Pattern(x.clone())]);
+        assert_eq!(
+            zoom(&bad, x.clone()).err(),
+            Some(ArgError::NotConstant { found: "a pattern" })
+        );
+        let Some(Imp::Transform(fast)) = lookup("fast").map(|b| b.imp) else {
+            panic!("fast is a transform")
+        };
+        assert_eq!(fast(&Args::default(), x).err(), Some(ArgError::Missing(0)));
     }
 
     #[test]

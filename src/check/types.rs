@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::signatures::{Builtin, Kind, ParamTy};
+use super::signatures::{Builtin, Kind};
 use crate::diag::SrcSpan;
 use crate::syntax::ast::{BinOp, Side};
 
@@ -24,9 +24,10 @@ pub enum Type {
     Error,
 }
 
-/// An operator that can be lifted over functions or made into a section.
+/// An operator that can be lifted over functions or made into a section (not to be
+/// confused with the graph's `ir::Op`).
 #[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Op {
+pub enum Operator {
     Hash,
     Bin(BinOp),
 }
@@ -46,20 +47,21 @@ pub enum FnType {
     /// `v -> v op operand` (`(# speed 2)`, `(+ 0.5)`), or `v -> operand op v` when the
     /// operand is on the left (`(0.25 <~)`).
     Section {
-        op: Op,
+        op: Operator,
         operand: Type,
         operand_side: Side,
     },
-    /// `v -> func v op other` (`lpf 800 * 0.3`), or `v -> other op func v`.
+    /// `v -> func v op other` (`lpf 800 * 0.3`), or `v -> other op func v`. The
+    /// evaluator's `Func::Lift`.
     Lift {
-        op: Op,
+        op: Operator,
         func: Box<FnType>,
         other: Type,
         func_side: Side,
     },
-    /// `v -> left v op right v`.
+    /// `v -> left v op right v`. The evaluator's `Func::LiftBoth`.
     LiftBoth {
-        op: Op,
+        op: Operator,
         left: Box<FnType>,
         right: Box<FnType>,
     },
@@ -88,48 +90,19 @@ impl Partial {
             },
         }
     }
-
-    /// The parameters not given yet.
-    pub fn remaining(&self) -> &'static [super::signatures::Param] {
-        self.builtin
-            .params
-            .get(self.args.len()..)
-            .unwrap_or_default()
-    }
-
-    /// How many of the remaining parameters are required.
-    pub fn missing_required(&self) -> usize {
-        self.remaining()
-            .iter()
-            .filter(|p| p.default.is_none())
-            .count()
-    }
-
-    /// The parameter `$` or `#` would fill: the next required one, or if only optional
-    /// ones remain, the next optional one.
-    pub fn input_slot(&self) -> Option<usize> {
-        let rem = self.remaining();
-        rem.iter()
-            .position(|p| p.default.is_none())
-            .or(if rem.is_empty() { None } else { Some(0) })
-            .map(|i| i + self.args.len())
-    }
 }
 
 impl FnType {
     /// True when only optional parameters are missing: the function can stand for its
     /// result (`square 110` is a signal).
     pub fn only_optional_missing(&self) -> bool {
-        matches!(self, FnType::Partial(p) if p.missing_required() == 0)
+        matches!(self, FnType::Partial(p) if p.builtin.missing_required(p.args.len()) == 0)
     }
 
     /// True when the parameter `$` would fill is itself a function (`every 3 $ fast 2`).
     pub fn wants_function(&self) -> bool {
         match self {
-            FnType::Partial(p) => p
-                .input_slot()
-                .and_then(|i| p.builtin.params.get(i))
-                .is_some_and(|prm| prm.ty == ParamTy::Transform),
+            FnType::Partial(p) => p.builtin.input_takes_function(p.args.len()),
             _ => false,
         }
     }
@@ -194,7 +167,7 @@ pub(crate) fn fn_noun(
 ) -> String {
     if let Some(p) = partial {
         let b = p.builtin;
-        let missing = p.missing_required();
+        let missing = p.builtin.missing_required(p.args.len());
         let only_input = missing == 1 && b.has_input;
         if !only_input {
             let s = if missing == 1 { "" } else { "s" };

@@ -1,93 +1,65 @@
-//! What each built-in does when it has all its arguments. Parameter lists, kinds and
-//! defaults come from the checker's table ([`crate::check::signatures`]); this file
-//! only maps names to implementations.
+//! Calling built-ins. Parameter lists, kinds, defaults and the implementations come
+//! from the table ([`crate::check::signatures`]); this file converts the argument
+//! values by their parameter types into [`Args`], calls a row's implementation, and
+//! keeps what is the same for every built-in of a family: a transform's input kind
+//! (pattern or sound) and the controls its sound samples from signals, a control's
+//! signal sampling, maths on numbers, patterns or signals.
 
 use std::sync::Arc;
 
 use super::ops::num_pattern;
-use super::{Ctx, EvalError, EvalResult, Func, Num, Sig, SoundVal, Val};
-use crate::check::signatures::{lookup, Builtin, Imp, Kind, ParamTy};
+use super::{Ctx, EvalError, EvalResult, Func, Num, SampledControl, Sig, SoundVal, Val};
+use crate::check::signatures::{lookup, Builtin, Imp, NumberFn, Param, ParamTy, TransformFn};
 use crate::diag::SrcSpan;
 use crate::ir::Op;
-use crate::pattern::transforms::{chance, sound, timing, Transform};
+use crate::pattern::transforms::{sound, Arg, ArgError, Args, Transform};
 use crate::pattern::value::{Control, Value};
 use crate::pattern::Pattern;
 use crate::time::Rational;
 
-/// The parameter that `$` and `#` fill next, after `given` arguments: the next
-/// required one (skipping optional ones, which keep their defaults), or the next
-/// optional one when only optional ones are left. `None` when none is left.
-fn input_slot(b: &Builtin, given: usize) -> Option<usize> {
-    let rest = b.params.get(given..)?;
-    rest.iter()
-        .position(|p| p.default.is_none())
-        .or(if rest.is_empty() { None } else { Some(0) })
-        .map(|i| i + given)
-}
-
-/// Required parameters of `name` after the first `given`.
-pub(crate) fn missing_required(name: &str, given: usize) -> usize {
-    lookup(name).map_or(0, |b| {
-        b.params.get(given..).map_or(0, |rest| {
-            rest.iter().filter(|p| p.default.is_none()).count()
-        })
-    })
-}
-
-/// True when the parameter that `$` fills next takes a transform.
-pub(crate) fn input_takes_function(name: &str, given: usize) -> bool {
-    lookup(name).is_some_and(|b| {
-        input_slot(b, given)
-            .and_then(|i| b.params.get(i))
-            .is_some_and(|p| p.ty == ParamTy::Transform)
-    })
-}
-
-/// Gives built-in `name`, which has `args` so far (`None` for optional parameters
+/// Gives built-in `b`, which has `args` so far (`None` for optional parameters
 /// skipped by `$`), one more argument: by juxtaposition the next parameter, by `$`
-/// or `#` the one [`input_slot`] picks. Calls it once it is complete.
+/// or `#` the one [`Builtin::input_slot`] picks. Calls it once it is complete.
 pub(crate) fn apply_partial(
     ctx: &Ctx,
-    name: &'static str,
+    b: &'static Builtin,
     args: &[Option<Val>],
     arg: Val,
     juxtaposed: bool,
     span: SrcSpan,
 ) -> EvalResult<Val> {
-    let Some(b) = lookup(name) else {
-        return Err(EvalError::new(format!("unknown function `{name}`"), span));
-    };
     let slot = if juxtaposed {
         Some(args.len())
     } else {
-        input_slot(b, args.len())
+        b.input_slot(args.len())
     };
     let Some(slot) = slot.filter(|i| *i < b.params.len()) else {
         return Err(
-            EvalError::new(format!("too many arguments to `{name}`"), span)
+            EvalError::new(format!("too many arguments to `{}`", b.name), span)
                 .with_hint(format!("usage: {}", b.usage())),
         );
     };
     let mut args = args.to_vec();
     args.resize(slot, None);
     args.push(Some(arg));
-    if args.len() >= b.params.len() || (!juxtaposed && missing_required(name, args.len()) == 0) {
-        return finish(ctx, name, args, span);
+    if args.len() >= b.params.len() || (!juxtaposed && b.missing_required(args.len()) == 0) {
+        return finish(ctx, b, args, span);
     }
-    Ok(Val::Func(Arc::new(Func::Partial { name, args, span })))
+    Ok(Val::Func(Arc::new(Func::Partial {
+        builtin: b,
+        args,
+        span,
+    })))
 }
 
-/// Calls built-in `name` with the arguments given, optional ones that are missing
+/// Calls built-in `b` with the arguments given, optional ones that are missing
 /// taking their defaults.
 pub(crate) fn finish(
     ctx: &Ctx,
-    name: &'static str,
+    b: &'static Builtin,
     args: Vec<Option<Val>>,
     span: SrcSpan,
 ) -> EvalResult<Val> {
-    let Some(b) = lookup(name) else {
-        return Err(EvalError::new(format!("unknown function `{name}`"), span));
-    };
     let mut values = Vec::with_capacity(b.params.len());
     for (i, p) in b.params.iter().enumerate() {
         match (args.get(i).cloned().flatten(), p.default) {
@@ -95,7 +67,7 @@ pub(crate) fn finish(
             (None, Some(d)) => values.push(Val::Num(Num::new(d))),
             (None, None) => {
                 return Err(EvalError::new(
-                    format!("`{name}` is missing its `{}` argument", p.name),
+                    format!("`{}` is missing its `{}` argument", b.name, p.name),
                     span,
                 )
                 .with_hint(format!("usage: {}", b.usage())))
@@ -103,7 +75,7 @@ pub(crate) fn finish(
         }
     }
     let input = if b.has_input { values.pop() } else { None };
-    call(ctx, name, values, input, span)
+    call(ctx, b, values, input, span)
 }
 
 /// Whether an argument value is a sound (for transforms that keep the kind).
@@ -121,10 +93,10 @@ impl Ctx {
             return Err(EvalError::new(format!("unknown function `{name}`"), span));
         };
         if b.params.is_empty() {
-            return call(self, b.name, Vec::new(), None, span);
+            return call(self, b, Vec::new(), None, span);
         }
         Ok(Val::Func(Arc::new(Func::Partial {
-            name: b.name,
+            builtin: b,
             args: Vec::new(),
             span,
         })))
@@ -132,6 +104,52 @@ impl Ctx {
 
     fn pat(&self, v: &Val, span: SrcSpan) -> EvalResult<Pattern<Value>> {
         self.to_pattern(v.clone(), span)
+    }
+
+    /// An argument converted for its parameter (a transform's for inputs of `kind`,
+    /// the controls it samples added to `sampled`).
+    fn arg(
+        &self,
+        param: &Param,
+        v: &Val,
+        kind: PatKind,
+        sampled: &mut Vec<SampledControl>,
+        span: SrcSpan,
+    ) -> EvalResult<Arg> {
+        Ok(match param.ty {
+            ParamTy::Transform => {
+                let (t, more) = self.transform(v, kind, span)?;
+                sampled.extend(more);
+                Arg::Transform(t)
+            }
+            ParamTy::ConstTime => Arg::Time(self.time(v, span)?),
+            ParamTy::Numeric => match v {
+                Val::Num(n) => Arg::Number(n.value),
+                other => Arg::Pattern(self.pat(other, span)?),
+            },
+            ParamTy::Time
+            | ParamTy::Pattern
+            | ParamTy::Value
+            | ParamTy::Control
+            | ParamTy::Signal
+            | ParamTy::Events => Arg::Pattern(self.pat(v, span)?),
+        })
+    }
+
+    /// The arguments of `b` before its input, converted in parameter order.
+    fn args(
+        &self,
+        b: &Builtin,
+        values: &[Val],
+        kind: PatKind,
+        sampled: &mut Vec<SampledControl>,
+        span: SrcSpan,
+    ) -> EvalResult<Args> {
+        let mut args = Vec::with_capacity(values.len());
+        for (param, v) in b.params.iter().zip(values) {
+            args.push(self.arg(param, v, kind, sampled, span)?);
+        }
+        Ok(Args::new(args))
     }
 
     fn time(&self, v: &Val, span: SrcSpan) -> EvalResult<Rational> {
@@ -162,7 +180,7 @@ impl Ctx {
         f: &Val,
         kind: PatKind,
         span: SrcSpan,
-    ) -> EvalResult<(Transform<Value>, Vec<super::SampledControl>)> {
+    ) -> EvalResult<(Transform<Value>, Vec<SampledControl>)> {
         let wrap = move |p: Pattern<Value>| match kind {
             PatKind::Pattern => Val::Pat(p),
             PatKind::Sound => Val::Sound(SoundVal::new(p)),
@@ -197,18 +215,25 @@ impl Ctx {
     }
 }
 
-/// Calls built-in `name` with all its parameters (`args`, defaults filled in) and,
-/// for those that process one, its `input`.
+/// What an implementation's [`ArgError`] says to the user, at the call's span.
+fn arg_error(b: &Builtin, e: ArgError, span: SrcSpan) -> EvalError {
+    let message = match e {
+        ArgError::Missing(i) => format!("`{}` is missing argument {}", b.name, i + 1),
+        ArgError::NotConstant { .. } => e.to_string(),
+        ArgError::Kind { .. } => format!("`{}`: {e}", b.name),
+    };
+    EvalError::new(message, span)
+}
+
+/// Calls built-in `b` with all its parameters (`args`, defaults filled in) and, for
+/// those that process one, its `input`.
 pub(crate) fn call(
     ctx: &Ctx,
-    name: &'static str,
+    b: &Builtin,
     args: Vec<Val>,
     input: Option<Val>,
     span: SrcSpan,
 ) -> EvalResult<Val> {
-    let Some(b) = lookup(name) else {
-        return Err(EvalError::new(format!("unknown function `{name}`"), span));
-    };
     match b.imp {
         Imp::Signal(op) => {
             let mut finished = Vec::with_capacity(args.len());
@@ -226,52 +251,37 @@ pub(crate) fn call(
                 span,
             })))
         }
-        Imp::Maths(op) => call_maths(ctx, name, op, args, input, span),
-        Imp::Pattern => match b.kind {
-            Kind::Source => call_source(ctx, name, &args, span),
-            Kind::Control => call_control(ctx, name, &args, span),
-            Kind::Transform => call_transform(ctx, b, &args, input, span),
-            Kind::Oscillator | Kind::Filter | Kind::Envelope | Kind::Effect | Kind::Maths => Err(
-                EvalError::new(format!("`{name}` has no pattern implementation"), span),
-            ),
-        },
+        Imp::Maths {
+            op,
+            number,
+            pattern,
+        } => call_maths(ctx, b, (op, number, pattern), args, input, span),
+        Imp::Transform(imp) => call_transform(ctx, b, imp, &args, input, span),
+        Imp::Source(imp) => {
+            let args = ctx.args(b, &args, PatKind::Pattern, &mut Vec::new(), span)?;
+            Ok(Val::Pat(imp(&args).map_err(|e| arg_error(b, e, span))?))
+        }
+        Imp::Sound(imp) => {
+            if args.is_empty() {
+                return Err(EvalError::new(format!("`{}` needs a value", b.name), span));
+            }
+            let args = ctx.args(b, &args, PatKind::Pattern, &mut Vec::new(), span)?;
+            let p = imp(&args).map_err(|e| arg_error(b, e, span))?;
+            Ok(Val::Sound(SoundVal::new(p)))
+        }
+        Imp::Control(control) => call_control(ctx, b, control, &args, span),
     }
 }
 
-fn call_source(ctx: &Ctx, name: &str, args: &[Val], span: SrcSpan) -> EvalResult<Val> {
-    let arg = |i: usize| -> EvalResult<Pattern<Value>> {
-        match args.get(i) {
-            Some(v) => ctx.pat(v, span),
-            None => Err(EvalError::new(
-                format!("`{name}` is missing an argument"),
-                span,
-            )),
-        }
-    };
-    let p = match name {
-        "run" => timing::run(arg(0)?),
-        "irand" => chance::irand(arg(0)?),
-        "rand" => chance::rand(),
-        "choose" => chance::choose(arg(0)?),
-        _ => {
-            return Err(EvalError::new(
-                format!("`{name}` has no implementation"),
-                span,
-            ))
-        }
-    };
-    Ok(Val::Pat(p))
-}
-
-fn call_control(ctx: &Ctx, name: &str, args: &[Val], span: SrcSpan) -> EvalResult<Val> {
+fn call_control(
+    ctx: &Ctx,
+    b: &Builtin,
+    control: Control,
+    args: &[Val],
+    span: SrcSpan,
+) -> EvalResult<Val> {
     let Some(arg) = args.first() else {
-        return Err(EvalError::new(format!("`{name}` needs a value"), span));
-    };
-    if name == "s" || name == "sound" {
-        return Ok(Val::Sound(SoundVal::new(sound::sound(ctx.pat(arg, span)?))));
-    }
-    let Some(control) = Control::from_name(name) else {
-        return Err(EvalError::new(format!("`{name}` is not a control"), span));
+        return Err(EvalError::new(format!("`{}` needs a value", b.name), span));
     };
     match ctx.finalize(arg.clone(), span)? {
         Val::Signal(sig) => {
@@ -289,16 +299,20 @@ fn call_control(ctx: &Ctx, name: &str, args: &[Val], span: SrcSpan) -> EvalResul
     }
 }
 
+/// The three implementations of a maths built-in: the graph operation, on numbers,
+/// on patterns.
+type MathsImp = (Op, NumberFn, TransformFn);
+
 fn call_maths(
     ctx: &Ctx,
-    name: &'static str,
-    op: Op,
+    b: &Builtin,
+    (op, number, pattern): MathsImp,
     args: Vec<Val>,
     input: Option<Val>,
     span: SrcSpan,
 ) -> EvalResult<Val> {
     let Some(input) = input else {
-        return Err(EvalError::new(format!("`{name}` needs an input"), span));
+        return Err(EvalError::new(format!("`{}` needs an input", b.name), span));
     };
     let input = ctx.finalize(input, span)?;
     let args: Vec<Val> = args
@@ -314,42 +328,14 @@ fn call_maths(
     if all_numbers {
         // Constant folding: the same formula as the pattern version.
         let x = ctx.constant(&input, span)?;
-        let a: Vec<f64> = args
-            .iter()
-            .map(|v| ctx.constant(v, span))
-            .collect::<EvalResult<_>>()?;
-        let y = match (name, a.as_slice()) {
-            ("mtof", []) => 440.0 * 2f64.powf((x - 69.0) / 12.0),
-            ("abs", []) => x.abs(),
-            ("clip", [lo, hi]) => x.max(*lo).min(*hi),
-            ("range", [lo, hi]) => x * (hi - lo) + lo,
-            _ => {
-                return Err(EvalError::new(
-                    format!("`{name}` has the wrong arguments"),
-                    span,
-                ))
-            }
-        };
+        let a = ctx.args(b, &args, PatKind::Pattern, &mut Vec::new(), span)?;
+        let y = number(&a, x).map_err(|e| arg_error(b, e, span))?;
         return Ok(Val::Num(Num::new(y)));
     }
     if all_patterns {
         let x = ctx.pat(&input, span)?;
-        let p = match (name, args.as_slice()) {
-            ("mtof", []) => timing::mtof(x),
-            ("abs", []) => timing::abs(x),
-            ("range", [lo, hi]) => timing::range(ctx.pat(lo, span)?, ctx.pat(hi, span)?, x),
-            ("clip", [lo, hi]) => {
-                let lo = ctx.constant(lo, span)?;
-                let hi = ctx.constant(hi, span)?;
-                timing::clip(lo, hi, x)
-            }
-            _ => {
-                return Err(EvalError::new(
-                    format!("`{name}` has the wrong arguments"),
-                    span,
-                ))
-            }
-        };
+        let a = ctx.args(b, &args, PatKind::Pattern, &mut Vec::new(), span)?;
+        let p = pattern(&a, x).map_err(|e| arg_error(b, e, span))?;
         return Ok(Val::Pat(p));
     }
     // On signals: a node of the signal graph.
@@ -364,6 +350,7 @@ fn call_maths(
 fn call_transform(
     ctx: &Ctx,
     b: &Builtin,
+    imp: TransformFn,
     args: &[Val],
     input: Option<Val>,
     span: SrcSpan,
@@ -399,103 +386,8 @@ fn call_transform(
         )
         .with_hint("make a sound first, e.g. `s \"bd sn\"`"));
     }
-    let p = |i: usize| -> EvalResult<Pattern<Value>> {
-        match args.get(i) {
-            Some(v) => ctx.pat(v, span),
-            None => Err(EvalError::new(
-                format!("`{name}` is missing argument {}", i + 1),
-                span,
-            )),
-        }
-    };
-    let t = |i: usize| -> EvalResult<Rational> {
-        match args.get(i) {
-            Some(v) => ctx.time(v, span),
-            None => Err(EvalError::new(
-                format!("`{name}` is missing argument {}", i + 1),
-                span,
-            )),
-        }
-    };
-    let mut f = |i: usize| -> EvalResult<Transform<Value>> {
-        match args.get(i) {
-            Some(v) => {
-                let (t, more) = ctx.transform(v, kind, span)?;
-                sampled.extend(more);
-                Ok(t)
-            }
-            None => Err(EvalError::new(
-                format!("`{name}` is missing its transform"),
-                span,
-            )),
-        }
-    };
-    let out = match name {
-        "fast" => timing::fast(p(0)?, pat),
-        "slow" => timing::slow(p(0)?, pat),
-        "hurry" => sound::hurry(p(0)?, pat),
-        "rev" => timing::rev(pat),
-        "every" => timing::every(p(0)?, f(1)?, pat),
-        "whenmod" => timing::whenmod(p(0)?, p(1)?, f(2)?, pat),
-        "jux" => sound::jux(f(0)?, pat),
-        "juxBy" => sound::jux_by(p(0)?, f(1)?, pat),
-        "stut" => sound::stut(p(0)?, p(1)?, p(2)?, pat),
-        "echo" => sound::echo(p(0)?, p(1)?, p(2)?, pat),
-        "stutWith" => sound::stut_with(p(0)?, p(1)?, f(2)?, pat),
-        "degrade" => chance::degrade(pat),
-        "degradeBy" => chance::degrade_by(p(0)?, pat),
-        "unDegradeBy" => chance::undegrade_by(p(0)?, pat),
-        "sometimes" => chance::sometimes(f(0)?, pat),
-        "sometimesBy" => chance::sometimes_by(p(0)?, f(1)?, pat),
-        "often" => chance::often(f(0)?, pat),
-        "rarely" => chance::rarely(f(0)?, pat),
-        "almostNever" => chance::almost_never(f(0)?, pat),
-        "almostAlways" => chance::almost_always(f(0)?, pat),
-        "always" => chance::always(f(0)?, pat),
-        "never" => chance::never(f(0)?, pat),
-        "someCycles" => chance::some_cycles(f(0)?, pat),
-        "someCyclesBy" => chance::some_cycles_by(p(0)?, f(1)?, pat),
-        "palindrome" => timing::palindrome(pat),
-        "iter" => timing::iter(p(0)?, pat),
-        "iter'" => timing::iter_back(p(0)?, pat),
-        "chunk" => timing::chunk(p(0)?, f(1)?, pat),
-        "chunk'" => timing::chunk_back(p(0)?, f(1)?, pat),
-        "ply" => timing::ply(p(0)?, pat),
-        "euclid" => timing::euclid(p(0)?, p(1)?, pat),
-        "euclidOff" => timing::euclid_off(p(0)?, p(1)?, p(2)?, pat),
-        // The input of euclidFull (what `$` supplies) is its last parameter, the
-        // pattern for the rests; `pat` here is that one.
-        "euclidFull" => timing::euclid_full(p(0)?, p(1)?, p(2)?, pat),
-        "rotL" => timing::rot_l(p(0)?, pat),
-        "rotR" => timing::rot_r(p(0)?, pat),
-        "off" => timing::off(p(0)?, f(1)?, pat),
-        "superimpose" => timing::superimpose(f(0)?, pat),
-        "brak" => timing::brak(pat),
-        "segment" => timing::segment(p(0)?, pat),
-        "swingBy" => timing::swing_by(p(0)?, p(1)?, pat),
-        "swing" => timing::swing(p(0)?, pat),
-        "linger" => timing::linger(p(0)?, pat),
-        "chop" => sound::chop(p(0)?, pat),
-        "striate" => sound::striate(p(0)?, pat),
-        "struct" => timing::struct_(p(0)?, pat),
-        "mask" => timing::mask(p(0)?, pat),
-        "zoom" => timing::zoom(t(0)?, t(1)?, pat),
-        "compress" => timing::compress(t(0)?, t(1)?, pat),
-        "fastGap" => timing::fast_gap(p(0)?, pat),
-        "inside" => timing::inside(p(0)?, f(1)?, pat),
-        "outside" => timing::outside(p(0)?, f(1)?, pat),
-        "within" => timing::within(t(0)?, t(1)?, f(2)?, pat),
-        "press" => timing::press(pat),
-        "pressBy" => timing::press_by(p(0)?, pat),
-        "shuffle" => chance::shuffle(p(0)?, pat),
-        "scramble" => chance::scramble(p(0)?, pat),
-        _ => {
-            return Err(EvalError::new(
-                format!("`{name}` has no implementation"),
-                span,
-            ))
-        }
-    };
+    let args = ctx.args(b, args, kind, &mut sampled, span)?;
+    let out = imp(&args, pat).map_err(|e| arg_error(b, e, span))?;
     Ok(match kind {
         PatKind::Pattern => Val::Pat(out),
         PatKind::Sound => Val::Sound(SoundVal {

@@ -107,7 +107,7 @@ pub enum Sig {
 pub enum Func {
     /// A built-in with the arguments given so far.
     Partial {
-        name: &'static str,
+        builtin: &'static crate::check::signatures::Builtin,
         /// Arguments by parameter position; `None` for an optional parameter that
         /// `$` skipped (it takes its default).
         args: Vec<Option<Val>>,
@@ -123,15 +123,17 @@ pub enum Func {
         span: SrcSpan,
     },
     /// Arithmetic lifted over a function: `v -> f v op other` (or `other op f v`).
-    Lifted {
+    /// The checker's `FnType::Lift`.
+    Lift {
         op: crate::syntax::ast::BinOp,
         func: Val,
         other: Val,
         func_side: Side,
         span: SrcSpan,
     },
-    /// Arithmetic of two functions of one input: `v -> f v op g v`.
-    Both {
+    /// Arithmetic of two functions of one input: `v -> f v op g v`. The checker's
+    /// `FnType::LiftBoth`.
+    LiftBoth {
         op: crate::syntax::ast::BinOp,
         left: Val,
         right: Val,

@@ -34,10 +34,10 @@ impl Ctx {
         };
         match &*func {
             Func::Partial {
-                name,
+                builtin,
                 args,
                 span: fspan,
-            } => builtins::apply_partial(self, name, args, x, true, fspan.join(arg_span)),
+            } => builtins::apply_partial(self, builtin, args, x, true, fspan.join(arg_span)),
             _ => self.apply_input(Val::Func(func.clone()), x, span),
         }
     }
@@ -54,10 +54,10 @@ impl Ctx {
         };
         match &*func {
             Func::Partial {
-                name,
+                builtin,
                 args,
                 span: fspan,
-            } => builtins::apply_partial(self, name, args, x, false, fspan.join(span)),
+            } => builtins::apply_partial(self, builtin, args, x, false, fspan.join(span)),
             Func::Compose { outer, inner } => {
                 let y = self.apply_input(inner.clone(), x, span)?;
                 self.apply_input(outer.clone(), y, span)
@@ -72,7 +72,7 @@ impl Ctx {
                 (SectionOp::Binary(op), Side::Right) => self.binary(*op, x, operand.clone(), span),
                 (SectionOp::Binary(op), Side::Left) => self.binary(*op, operand.clone(), x, span),
             },
-            Func::Lifted {
+            Func::Lift {
                 op,
                 func,
                 other,
@@ -85,7 +85,7 @@ impl Ctx {
                     Side::Right => self.binary(*op, other.clone(), y, *lspan),
                 }
             }
-            Func::Both {
+            Func::LiftBoth {
                 op,
                 left,
                 right,
@@ -103,9 +103,7 @@ impl Ctx {
     fn wants_function(&self, f: &Val) -> bool {
         match f {
             Val::Func(func) => match &**func {
-                Func::Partial { name, args, .. } => {
-                    builtins::input_takes_function(name, args.len())
-                }
+                Func::Partial { builtin, args, .. } => builtin.input_takes_function(args.len()),
                 _ => false,
             },
             _ => false,
@@ -117,9 +115,7 @@ impl Ctx {
     fn only_optional_missing(&self, f: &Val) -> bool {
         match f {
             Val::Func(func) => match &**func {
-                Func::Partial { name, args, .. } => {
-                    builtins::missing_required(name, args.len()) == 0
-                }
+                Func::Partial { builtin, args, .. } => builtin.missing_required(args.len()) == 0,
                 _ => false,
             },
             _ => false,
@@ -234,7 +230,7 @@ impl Ctx {
         let r = self.as_value(r)?;
         match (&l, &r) {
             (Val::Func(_), Val::Func(_)) => {
-                return Ok(Val::Func(Arc::new(Func::Both {
+                return Ok(Val::Func(Arc::new(Func::LiftBoth {
                     op,
                     left: l,
                     right: r,
@@ -242,7 +238,7 @@ impl Ctx {
                 })))
             }
             (Val::Func(_), _) => {
-                return Ok(Val::Func(Arc::new(Func::Lifted {
+                return Ok(Val::Func(Arc::new(Func::Lift {
                     op,
                     func: l,
                     other: r,
@@ -251,7 +247,7 @@ impl Ctx {
                 })))
             }
             (_, Val::Func(_)) => {
-                return Ok(Val::Func(Arc::new(Func::Lifted {
+                return Ok(Val::Func(Arc::new(Func::Lift {
                     op,
                     func: r,
                     other: l,
@@ -403,9 +399,14 @@ impl Ctx {
     /// other value is returned as is.
     fn as_value(&self, v: Val) -> EvalResult<Val> {
         if let Val::Func(func) = &v {
-            if let Func::Partial { name, args, span } = &**func {
-                if builtins::missing_required(name, args.len()) == 0 {
-                    return builtins::finish(self, name, args.clone(), *span);
+            if let Func::Partial {
+                builtin,
+                args,
+                span,
+            } = &**func
+            {
+                if builtin.missing_required(args.len()) == 0 {
+                    return builtins::finish(self, builtin, args.clone(), *span);
                 }
             }
         }
@@ -419,13 +420,13 @@ impl Ctx {
             return Ok(v);
         };
         if let Func::Partial {
-            name,
+            builtin,
             args,
             span: fspan,
         } = &**func
         {
-            if builtins::missing_required(name, args.len()) == 0 {
-                return builtins::finish(self, name, args.clone(), *fspan);
+            if builtin.missing_required(args.len()) == 0 {
+                return builtins::finish(self, builtin, args.clone(), *fspan);
             }
         }
         Err(function_as_value(func, span))
@@ -453,8 +454,11 @@ impl Ctx {
 
 fn function_as_value(f: &Func, span: SrcSpan) -> EvalError {
     match f {
-        Func::Partial { name, .. } => EvalError::new(
-            format!("`{name}` is a function waiting for more arguments, not a value"),
+        Func::Partial { builtin, .. } => EvalError::new(
+            format!(
+                "`{}` is a function waiting for more arguments, not a value",
+                builtin.name
+            ),
             span,
         )
         .with_hint("give it its remaining arguments, or apply it to an input with `#` or `$`"),

@@ -16,9 +16,12 @@
 //!   irand choose)
 //! - [`sound`][]: transforms of sound events (jux stut echo chop striate ...)
 
+pub mod args;
 pub mod chance;
 pub mod sound;
 pub mod timing;
+
+pub use args::{Arg, ArgError, Args};
 
 use super::value::Value;
 use super::{patternify, patternify_joined, PatValue, Pattern};
