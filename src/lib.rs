@@ -1,16 +1,22 @@
 //! Phonon: a live-coding audio language. TidalCycles-style patterns driving a
 //! modular synthesis graph.
 //!
-//! The pipeline, one module per stage (see `ARCHITECTURE.md`):
-//! [`syntax`] parses a patch with pest into a syntax tree with source spans,
-//! [`check`] infers and checks types against the table of built-in signatures,
-//! [`eval`] evaluates the pattern-valued parts into [`pattern::Pattern`]s, whose
-//! strings are parsed by [`mini`]. [`time`] is exact rational time, [`diag`] the
-//! diagnostics every stage reports through. [`ir`] lowers an evaluated patch to the
-//! signal graph, [`runtime`] runs it block by block with an engine ([`interp`], the
-//! reference interpreter, calling the [`dsp`] kernels and the [`voices`] of the
-//! [`samples`], or [`jit`]), [`program`] builds the two together from a graph or from
-//! text, and [`render`] writes the result to a WAV file.
+//! The library's public API is a handful of entry points (re-exported below):
+//! [`check_source`] and [`compile`] (patch text to its diagnostics, or to its signal
+//! [`Graph`]), [`query_expression`] (a pattern's events, as `phonon query` prints
+//! them), [`render()`] (a graph to audio, for example into a [`WavSink`]), [`play`] (a
+//! live session that reloads the patch on every save), [`bench()`] and
+//! [`bench_paced`] (the engines timed block by block), and [`cli::main`], the `phonon`
+//! command itself.
+//!
+//! Inside, one module per stage (see `ARCHITECTURE.md`, which also states the layers
+//! they keep to): `syntax` parses a patch with pest, `check` infers and checks types
+//! against the table of built-ins, `eval` evaluates it, `lower` turns the result into
+//! the signal graph (`ir`, whose operations are defined once in `ir::op`), `passes`
+//! plan it, and `runtime` runs it block by block with an engine (`interp`, the
+//! reference interpreter over the `dsp` kernels, or `jit`, Cranelift), built by
+//! `program`. The stages are crate-private; the `testing` feature, which the tests
+//! and benchmarks turn on, makes them public.
 
 pub mod cli;
 

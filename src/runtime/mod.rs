@@ -35,7 +35,7 @@ pub struct Config {
     /// Voices per sound.
     pub voices: usize,
     /// Threads running a block: 1 runs everything on the calling thread; more builds
-    /// one crew of worker threads per runtime ([`crate::parallel::Crew`]) that runs the
+    /// one crew of worker threads per runtime (`parallel::Crew`) that runs the
     /// independent items of a stage (and the block's pattern queries) in parallel
     /// where the cost model says it pays.
     pub threads: usize,

@@ -112,7 +112,7 @@ impl SampleBank {
         }
     }
 
-    /// The built-in kit (`bd sn hh oh cp lt mt ht cb cr rim`, see [`kit`]),
+    /// The built-in kit (`bd sn hh oh cp lt mt ht cb cr rim`, see `samples::kit`),
     /// synthesised deterministically at `rate` (clamped to 1000..=768000 Hz).
     pub fn builtin(rate: u32) -> SampleBank {
         let mut bank = SampleBank::empty(rate);
