@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use crate::diag::SrcSpan;
 use crate::eval::{Evaluated, Sig, SoundVal, Val};
+use crate::ir::op::Channels;
 use crate::ir::{
     Graph, Node, NodeId, NodeKind, Op, Operand, PatternSource, SampledInput, SoundSource,
 };
@@ -304,15 +305,10 @@ fn infer_channels(graph: &mut Graph) {
                 .map(|op| graph.channels_of(*op))
                 .max()
                 .unwrap_or(1);
-            let channels = match node.op {
-                Op::Stepped { .. }
-                | Op::Trigger { .. }
-                | Op::Gate { .. }
-                | Op::Noise { .. }
-                | Op::Pink { .. } => 1,
-                Op::Voices { .. } | Op::Master => 2,
-                // Envelopes follow their (mono) triggers and their parameters.
-                _ => widest,
+            let channels = match node.op.spec().channels {
+                Channels::Mono => 1,
+                Channels::Stereo => 2,
+                Channels::Widest => widest,
             };
             if channels != graph.nodes[i].channels {
                 graph.nodes[i].channels = channels;

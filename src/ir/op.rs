@@ -110,6 +110,16 @@ pub enum Inputs {
     Any,
 }
 
+/// How many channels a node of the operation has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channels {
+    Mono,
+    Stereo,
+    /// The most of its inputs' (mono inputs are shared by both channels of a
+    /// stereo node; a recurrence on a stereo input keeps one state per channel).
+    Widest,
+}
+
 /// How the language calls an operation that is one of its built-ins.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Language {
@@ -130,6 +140,7 @@ pub struct OpSpec {
     pub doc: &'static str,
     pub kind: NodeKind,
     pub inputs: Inputs,
+    pub channels: Channels,
     /// `Some` for a built-in of the language.
     pub language: Option<Language>,
     /// The state carried per channel, in words (empty when there is none).
@@ -147,12 +158,19 @@ pub struct OpSpec {
     pub fold: Option<fn(&[f32]) -> f32>,
 }
 
-const fn fed(name: &'static str, doc: &'static str, inputs: Inputs, state: &'static str) -> OpSpec {
+const fn fed(
+    name: &'static str,
+    doc: &'static str,
+    inputs: Inputs,
+    channels: Channels,
+    state: &'static str,
+) -> OpSpec {
     OpSpec {
         name,
         doc,
         kind: NodeKind::Fed,
         inputs,
+        channels,
         language: None,
         state,
         state_vectors: 0,
@@ -174,6 +192,7 @@ const fn arith(
         doc,
         kind: NodeKind::Elementwise,
         inputs: Inputs::Fixed(inputs),
+        channels: Channels::Widest,
         language: None,
         state: "",
         state_vectors: 0,
@@ -205,6 +224,13 @@ const fn builtin(
             NodeKind::Recurrence
         },
         inputs: Inputs::Fixed(inputs),
+        // Noise sources (no inputs) are mono; envelopes follow their (mono)
+        // triggers and their parameters.
+        channels: if inputs.is_empty() {
+            Channels::Mono
+        } else {
+            Channels::Widest
+        },
         language: Some(Language {
             kind,
             params,
@@ -244,30 +270,35 @@ const STEPPED: OpSpec = fed(
     "stepped",
     "a numeric pattern held as a signal",
     Inputs::Fixed(&[]),
+    Channels::Mono,
     "held value",
 );
 const TRIGGER: OpSpec = fed(
     "trigger",
     "1 on each onset of a pattern",
     Inputs::Fixed(&[]),
+    Channels::Mono,
     "",
 );
 const GATE: OpSpec = fed(
     "gate",
     "1 over each event of a pattern",
     Inputs::Fixed(&[]),
+    Channels::Mono,
     "",
 );
 const VOICES: OpSpec = fed(
     "voices",
     "the stereo mix of a sound's voices",
     Inputs::Any,
+    Channels::Stereo,
     "voice pool",
 );
 const FEEDBACK: OpSpec = fed(
     "feedback",
     "a bus's output of the previous block",
     Inputs::Fixed(&["source"]),
+    Channels::Widest,
     "previous block",
 );
 const MASTER: OpSpec = OpSpec {
@@ -275,6 +306,7 @@ const MASTER: OpSpec = OpSpec {
     doc: "the sum of the outputs into the stereo master",
     kind: NodeKind::Master,
     inputs: Inputs::Any,
+    channels: Channels::Stereo,
     language: None,
     state: "",
     state_vectors: 0,
