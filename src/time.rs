@@ -18,10 +18,18 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 
 thread_local! {
     static OVERFLOWED: Cell<bool> = const { Cell::new(false) };
+    /// How many [`overflow_guard`]s are running on this thread.
+    static GUARDS: Cell<u32> = const { Cell::new(0) };
 }
 
 fn raise_overflow() {
     OVERFLOWED.with(|f| f.set(true));
+}
+
+/// Whether rational arithmetic inside the running [`overflow_guard`] has overflowed
+/// (false outside every guard, where the flag may be left from an earlier query).
+fn overflowed_in_guard() -> bool {
+    GUARDS.with(|g| g.get()) > 0 && OVERFLOWED.with(|f| f.get())
 }
 
 /// The error reported when exact time arithmetic leaves the representable range.
@@ -44,7 +52,9 @@ impl std::error::Error for TimeOverflow {}
 /// arithmetic inside it overflowed. Nested guards keep an outer raised flag raised.
 pub fn overflow_guard<R>(f: impl FnOnce() -> R) -> Result<R, TimeOverflow> {
     let outer = OVERFLOWED.with(|flag| flag.replace(false));
+    GUARDS.with(|g| g.set(g.get().saturating_add(1)));
     let result = f();
+    GUARDS.with(|g| g.set(g.get().saturating_sub(1)));
     let overflowed = OVERFLOWED.with(|flag| flag.replace(outer));
     if overflowed {
         OVERFLOWED.with(|flag| flag.set(true));
@@ -665,7 +675,11 @@ pub struct CycleSpans {
 impl Iterator for CycleSpans {
     type Item = Span;
     fn next(&mut self) -> Option<Span> {
-        if self.done {
+        // A span made of saturated times can stretch over billions of cycles; once
+        // time has overflowed, the query's result is an error anyway, so the walk
+        // stops here rather than after every cycle of the span.
+        if self.done || overflowed_in_guard() {
+            self.done = true;
             return None;
         }
         if self.zero_width {
@@ -851,5 +865,21 @@ mod tests {
         );
         let zw: Vec<Span> = Span::new(r(1, 2), r(1, 2)).cycles().collect();
         assert_eq!(zw, vec![Span::new(r(1, 2), r(1, 2))]);
+    }
+
+    #[test]
+    fn a_span_stops_splitting_once_time_has_overflowed() {
+        let huge = Span::new(r(0, 1), r(1_000_000_000_000, 1));
+        let counted = overflow_guard(|| {
+            // Overflow: the product of two large coprime denominators.
+            let _ = r(1, 4_294_967_291) + r(1, 4_294_967_279);
+            huge.cycles().count()
+        });
+        assert_eq!(counted, Err(TimeOverflow));
+        let pieces = overflow_guard(|| huge.cycles().take(3).count());
+        assert_eq!(pieces, Ok(3), "without overflow the walk goes on");
+        // The flag is local to the guard: the walk after it is not cut short.
+        let after: Vec<Span> = Span::new(r(1, 2), r(5, 2)).cycles().collect();
+        assert_eq!(after.len(), 3);
     }
 }
