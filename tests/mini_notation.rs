@@ -984,3 +984,28 @@ proptest! {
         }
     }
 }
+
+/// `!` takes a whole count: a number that goes on is an error at the count, not a
+/// count and a next step (`a!1e9` once played `a` and a word `e9`).
+#[test]
+fn a_replicate_count_is_a_whole_number() {
+    for (src, bad) in [("a!1e9", "1e9"), ("a!1.5 b", "1.5"), ("[a b]!2x", "2x")] {
+        let e = err(src);
+        let at = src.find('!').map_or(0, |i| i + 1);
+        assert_eq!((e.start, e.end), (at, at + bad.len()), "{src}: {e}");
+        assert!(e.message.contains(&format!("not `{bad}`")), "{src}: {e}");
+    }
+    // Whole counts and a bare `!` still repeat.
+    let values = |src: &str| -> Vec<String> {
+        let p = parse(src).unwrap_or_else(|e| panic!("{src}: {e}"));
+        p.query(phonon::time::Span::new(
+            phonon::time::Rational::new(0, 1),
+            phonon::time::Rational::new(1, 1),
+        ))
+        .iter()
+        .map(|e| format!("{:?}", e.value))
+        .collect()
+    };
+    assert_eq!(values("a!3 b").len(), 4);
+    assert_eq!(values("a! b").len(), 3);
+}

@@ -173,6 +173,20 @@ fn grammar_error(src: &str, err: pest::error::Error<Rule>) -> MiniError {
             .with_hint("for example `{a b c}%4` plays four steps per cycle");
     }
 
+    // `a!1e9`, `a!1.5`: a count that goes on as a number.
+    if prev_raw == Some('!') && found.is_some_and(|c| c.is_ascii_digit()) {
+        let rest = src.get(pos..).unwrap_or("");
+        let len = rest
+            .find(|c: char| c.is_whitespace() || "[]{}<>,|".contains(c))
+            .unwrap_or(rest.len());
+        let text = rest.get(..len).unwrap_or("");
+        return MiniError::new(
+            format!("`!` takes a whole number of copies, not `{text}`"),
+            pos,
+            pos + len.max(1),
+        )
+        .with_hint("`a!3` plays three copies of `a`; to lengthen a step use `@` (`a@1.5`)");
+    }
     let found_text = match found {
         Some(c) => format!("`{c}`"),
         None => "end of pattern".to_string(),
