@@ -429,7 +429,7 @@ fn query_by_onset(
 ) -> Result<(), TimeOverflow> {
     events.clear();
     overflow_guard(|| pattern.query_into(arc, events))?;
-    events.sort_by(|a, b| onset(a).cmp(&onset(b)));
+    events.sort_by_key(onset);
     Ok(())
 }
 
