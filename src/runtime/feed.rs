@@ -309,7 +309,7 @@ impl BlockEvents {
             scratch.error = None;
             if used.get(index).copied().unwrap_or(false) {
                 if let Some(source) = graph.patterns.get(index) {
-                    scratch.error = query(&source.pattern, arc, &mut scratch.events).err();
+                    scratch.error = query_by_onset(&source.pattern, arc, &mut scratch.events).err();
                 }
             }
         };
@@ -419,6 +419,26 @@ fn query(
     Ok(())
 }
 
+/// Queries `pattern` for `arc` into `events` (cleared first), in the order
+/// [`fill_stepped`] paints them: by onset, ties in the pattern's own query order (a
+/// stable sort; this runs on the query thread, never the audio thread).
+fn query_by_onset(
+    pattern: &crate::pattern::Pattern<Value>,
+    arc: Span,
+    events: &mut Vec<Event<Value>>,
+) -> Result<(), TimeOverflow> {
+    events.clear();
+    overflow_guard(|| pattern.query_into(arc, events))?;
+    events.sort_by_key(onset);
+    Ok(())
+}
+
+/// When an event starts: its whole's begin (a fragment of an event that began in an
+/// earlier block keeps its onset), or its part's for an event without a whole.
+fn onset(ev: &Event<Value>) -> crate::time::Rational {
+    ev.whole.map_or(ev.part.begin, |w| w.begin)
+}
+
 /// The frame of `t` inside the block that starts at `first`, clamped to the block.
 fn frame_in(clock: &Clock, t: crate::time::Rational, first: i64, len: usize) -> usize {
     (clock.frame_of(t) - first).clamp(0, len as i64) as usize
@@ -446,8 +466,25 @@ fn triggers(v: &Value) -> bool {
     }
 }
 
-/// Each event's value from its start on, holding the previous value before the first
-/// event of the block; returns the value held at the end.
+/// Marks a frame no event covers while [`fill_stepped`] paints: a signalling NaN,
+/// which no arithmetic produces (results are quiet NaNs), compared by its bits.
+const UNCOVERED: u32 = 0x7fa5_0a5e;
+
+/// A stepped signal's values for one block. The rule, the same whatever the block
+/// size: an event covers the frames from the frame of its part's begin up to (not
+/// including) the frame of its part's end, frames as [`Clock::frame_of`] rounds
+/// times (the nearest frame). At each frame, of the events covering it, the one with
+/// the latest onset wins (the begin of its whole), ties going to the later in the
+/// pattern's query order (so in a stack the last layer). A frame no event covers
+/// holds the value of the frame before it; `held` is that value at the end of the
+/// previous block, and the value at the end of this one is returned. Events without a
+/// signal value (control maps, words that are not notes) are skipped.
+///
+/// Because a block boundary cuts an event's part at the begin of a frame, the frames
+/// of its fragments are those of the whole event, and so the values of a frame
+/// depend on no block's start. `events` come sorted by onset ([`query_by_onset`]),
+/// and are painted in that order, each over its frames: the last paint of a frame is
+/// its winner. The work is the events plus the frames they cover.
 fn fill_stepped(
     events: &[Event<Value>],
     clock: &Clock,
@@ -455,20 +492,26 @@ fn fill_stepped(
     held: f32,
     buf: &mut [f32],
 ) -> f32 {
-    let mut current = held;
-    let mut pos = 0;
+    let len = buf.len();
+    buf.fill(f32::from_bits(UNCOVERED));
     for ev in events {
         let Some(v) = signal_value(&ev.value) else {
             continue;
         };
-        let at = frame_in(clock, ev.part.begin, first, buf.len());
-        if at > pos {
-            buf[pos..at].fill(current);
-            pos = at;
+        let a = frame_in(clock, ev.part.begin, first, len);
+        let b = frame_in(clock, ev.part.end, first, len);
+        if a < b {
+            buf[a..b].fill(v);
         }
-        current = v;
     }
-    buf[pos..].fill(current);
+    let mut current = held;
+    for x in buf.iter_mut() {
+        if x.to_bits() == UNCOVERED {
+            *x = current;
+        } else {
+            current = *x;
+        }
+    }
     current
 }
 
