@@ -14,6 +14,12 @@ use crate::pattern::value::{parse_note_name, Control, Scalar, Value};
 use crate::pattern::{sort_events, Event};
 use crate::time::{Rational, Span};
 
+/// The longest span a query covers, in cycles.
+pub const MAX_QUERY_CYCLES: i64 = 10_000;
+
+/// The most events a query returns.
+pub const MAX_QUERY_EVENTS: usize = 100_000;
+
 /// Events returned by a query, with the controls that are sampled from signals.
 #[derive(Clone, Debug)]
 pub struct QueryResult {
@@ -102,9 +108,25 @@ pub fn query_expression(
             ))
         }
     };
+    check_span(from, to).map_err(|m| QueryFailure::single(m, whole))?;
+    let too_many = || QueryFailure {
+        diagnostics: vec![Diagnostic::error(
+            format!(
+                "this query gives more than {MAX_QUERY_EVENTS} events from {from} to {to}, the limit for a query"
+            ),
+            whole,
+        )
+        .with_hint("query a shorter span (--from, --to)")],
+    };
+    count_events(&pattern, from, to, whole)?
+        .then_some(())
+        .ok_or_else(too_many)?;
     let mut events = pattern
         .query_checked(Span::new(from, to))
         .map_err(|e| QueryFailure::single(e.to_string(), whole))?;
+    if events.len() > MAX_QUERY_EVENTS {
+        return Err(too_many());
+    }
     sort_events(&mut events);
     Ok(QueryResult {
         events,
@@ -113,6 +135,53 @@ pub fn query_expression(
             .map(|SampledControl { control, text, .. }| (control, text))
             .collect(),
     })
+}
+
+/// Refuses a span longer than [`MAX_QUERY_CYCLES`].
+fn check_span(from: Rational, to: Rational) -> Result<(), String> {
+    let long = match crate::time::overflow_guard(|| to - from) {
+        Ok(d) => d > Rational::from(MAX_QUERY_CYCLES),
+        Err(_) => true,
+    };
+    if long {
+        return Err(format!(
+            "the queried span from {from} to {to} is longer than {MAX_QUERY_CYCLES} cycles, the limit for a query; query a shorter span (--from, --to)"
+        ));
+    }
+    Ok(())
+}
+
+/// Whether the query from `from` to `to` gives at most [`MAX_QUERY_EVENTS`] events,
+/// found cycle by cycle so that memory stays bounded by one cycle's events: each
+/// event is counted in the cycle where its whole begins (those begun before `from`,
+/// and continuous ones, in the first). A span within one cycle is not counted here.
+fn count_events(
+    pattern: &crate::pattern::Pattern<Value>,
+    from: Rational,
+    to: Rational,
+    whole: SrcSpan,
+) -> Result<bool, QueryFailure> {
+    let mut count = 0;
+    let mut begin = from;
+    while begin < to {
+        let end = crate::time::overflow_guard(|| (begin.floor() + Rational::from(1)).min(to))
+            .map_err(|e| QueryFailure::single(e.to_string(), whole))?;
+        if begin == from && end == to {
+            return Ok(true);
+        }
+        let events = pattern
+            .query_checked(Span::new(begin, end))
+            .map_err(|e| QueryFailure::single(e.to_string(), whole))?;
+        count += events
+            .iter()
+            .filter(|e| begin == from || e.whole.is_some_and(|w| w.begin >= begin))
+            .count();
+        if count > MAX_QUERY_EVENTS {
+            return Ok(false);
+        }
+        begin = end;
+    }
+    Ok(true)
 }
 
 fn json_string(s: &str) -> String {

@@ -12,6 +12,18 @@ use crate::program::BuildError;
 use crate::runtime::{Config, Engine, NonFinite, Runtime, RuntimeError};
 use crate::samples::SampleBank;
 
+/// The longest render, in seconds (24 hours), whether it is asked for in seconds
+/// (`--duration`) or in cycles (`--cycles`, at the patch's tempo).
+pub const MAX_RENDER_SECONDS: f64 = 86_400.0;
+
+/// The largest WAV file written, in bytes: a RIFF file's sizes are 32-bit, so past
+/// 4 GiB they would wrap. `WAV_HEADER_BYTES` of it are the header.
+pub const MAX_WAV_BYTES: u64 = u32::MAX as u64;
+
+/// An upper bound on the header hound writes (RIFF, an extensible `fmt ` chunk and
+/// the `data` chunk's header).
+pub const WAV_HEADER_BYTES: u64 = 68;
+
 /// How much to render.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Length {
@@ -20,12 +32,32 @@ pub enum Length {
 }
 
 impl Length {
-    /// The number of frames at `sample_rate` for a patch at `cps`.
-    pub fn frames(self, cps: f64, sample_rate: u32) -> u64 {
-        let seconds = match self {
+    /// The length in seconds for a patch at `cps` (infinite for a tempo of 0).
+    pub fn seconds(self, cps: f64) -> f64 {
+        match self {
             Length::Seconds(s) => s,
             Length::Cycles(c) => c / cps,
+        }
+    }
+
+    /// The length in seconds, or why it is past [`MAX_RENDER_SECONDS`].
+    pub fn check(self, cps: f64) -> Result<f64, String> {
+        let seconds = self.seconds(cps);
+        if seconds.is_finite() && seconds <= MAX_RENDER_SECONDS {
+            return Ok(seconds);
+        }
+        let asked = match self {
+            Length::Seconds(s) => format!("{s} s"),
+            Length::Cycles(c) => format!("{c} cycles at {cps} cycles per second are {seconds:.0} s"),
         };
+        Err(format!(
+            "the render is too long: {asked}, past the limit of {MAX_RENDER_SECONDS} s (24 hours); ask for fewer cycles or seconds"
+        ))
+    }
+
+    /// The number of frames at `sample_rate` for a patch at `cps`.
+    pub fn frames(self, cps: f64, sample_rate: u32) -> u64 {
+        let seconds = self.seconds(cps);
         let frames = (seconds * f64::from(sample_rate)).round();
         if frames.is_finite() && frames > 0.0 {
             frames.min(u64::MAX as f64 / 2.0) as u64
@@ -40,6 +72,42 @@ impl Length {
 pub enum SampleFormat {
     Float32,
     Int16,
+}
+
+impl SampleFormat {
+    /// Bytes per sample in the file.
+    pub fn bytes(self) -> u64 {
+        match self {
+            SampleFormat::Float32 => 4,
+            SampleFormat::Int16 => 2,
+        }
+    }
+}
+
+/// The size of a stereo WAV file of `frames` frames: header, then frames × 2
+/// channels × bytes per sample.
+pub fn wav_bytes(frames: u64, format: SampleFormat) -> u64 {
+    frames
+        .saturating_mul(2 * format.bytes())
+        .saturating_add(WAV_HEADER_BYTES)
+}
+
+/// Refuses a WAV file past [`MAX_WAV_BYTES`], before anything is written.
+pub fn check_wav_size(frames: u64, format: SampleFormat) -> Result<u64, String> {
+    let bytes = wav_bytes(frames, format);
+    if bytes <= MAX_WAV_BYTES {
+        return Ok(bytes);
+    }
+    let gib = |b: u64| b as f64 / f64::from(1u32 << 30);
+    let hint = match format {
+        SampleFormat::Float32 => "; render fewer cycles or seconds, at a lower --rate, or with --bits 16",
+        SampleFormat::Int16 => "; render fewer cycles or seconds, or at a lower --rate",
+    };
+    Err(format!(
+        "the WAV file would be {bytes} bytes ({:.2} GiB: {frames} frames × 2 channels × {} bytes), past the limit of {MAX_WAV_BYTES} bytes (4 GiB) that a RIFF WAV file can hold{hint}",
+        gib(bytes),
+        format.bytes()
+    ))
 }
 
 /// Block times of a run, in milliseconds.
@@ -82,6 +150,22 @@ impl BlockTimes {
         }
     }
 
+    /// Summarises the blocks a [`BlockTimer`] recorded.
+    pub fn from_timer(timer: &BlockTimer, block: usize, sample_rate: u32) -> BlockTimes {
+        if timer.count <= timer.exact.len() as u64 {
+            return BlockTimes::from_durations(&timer.exact, block, sample_rate);
+        }
+        let ms = |ns: f64| ns / 1e6;
+        BlockTimes {
+            blocks: timer.count as usize,
+            mean_ms: ms(timer.sum_ns as f64 / timer.count as f64),
+            p50_ms: ms(timer.percentile_ns(0.5)),
+            p99_ms: ms(timer.percentile_ns(0.99)),
+            max_ms: Duration::from_nanos(timer.max_ns).as_secs_f64() * 1e3,
+            budget_ms: block as f64 / f64::from(sample_rate) * 1e3,
+        }
+    }
+
     /// The human summary `phonon render` prints.
     pub fn summary(&self) -> String {
         let pct = |x: f64| {
@@ -105,6 +189,100 @@ impl BlockTimes {
             pct(self.max_ms)
         )
     }
+}
+
+/// Block durations kept exactly, one by one, up to this many blocks; past it, the
+/// percentiles come from [`BlockTimer`]'s histogram.
+pub const EXACT_BLOCK_TIMES: usize = 1 << 16;
+
+/// Histogram buckets per octave of nanoseconds: a percentile read from the histogram
+/// is within 2^(1/64) - 1 (1.1%) of the true one.
+const BUCKETS_PER_OCTAVE: usize = 32;
+const BUCKETS: usize = 64 * BUCKETS_PER_OCTAVE;
+
+/// Per-block durations in bounded memory, whatever the number of blocks: the first
+/// [`EXACT_BLOCK_TIMES`] durations exactly, and every duration in a histogram of
+/// logarithmic buckets (32 per octave, 16 KiB). Up to [`EXACT_BLOCK_TIMES`] blocks
+/// the summary is exact; past it, the count, mean and maximum stay exact and p50 and
+/// p99 are read from the histogram, within 1.1%.
+#[derive(Clone, Debug)]
+pub struct BlockTimer {
+    exact: Vec<Duration>,
+    histogram: Box<[u64]>,
+    count: u64,
+    sum_ns: u128,
+    max_ns: u64,
+}
+
+impl Default for BlockTimer {
+    fn default() -> Self {
+        BlockTimer::new()
+    }
+}
+
+impl BlockTimer {
+    pub fn new() -> BlockTimer {
+        BlockTimer {
+            exact: Vec::new(),
+            histogram: vec![0; BUCKETS].into_boxed_slice(),
+            count: 0,
+            sum_ns: 0,
+            max_ns: 0,
+        }
+    }
+
+    /// Records one block's duration.
+    pub fn record(&mut self, d: Duration) {
+        if self.exact.len() < EXACT_BLOCK_TIMES {
+            self.exact.push(d);
+        }
+        let ns = u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        self.count += 1;
+        self.sum_ns += u128::from(ns);
+        self.max_ns = self.max_ns.max(ns);
+        self.histogram[bucket(ns)] += 1;
+    }
+
+    /// The number of blocks recorded.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// The bytes this timer holds, at most: the exact durations and the histogram.
+    pub fn capacity_bytes(&self) -> usize {
+        self.exact.capacity() * std::mem::size_of::<Duration>()
+            + self.histogram.len() * std::mem::size_of::<u64>()
+    }
+
+    /// The nearest-rank percentile `q` from the histogram: the geometric middle of
+    /// its bucket, at most the maximum.
+    fn percentile_ns(&self, q: f64) -> f64 {
+        if self.count == 0 {
+            return 0.0;
+        }
+        let rank = ((q * self.count as f64).ceil() as u64).clamp(1, self.count);
+        let mut seen = 0;
+        for (i, &n) in self.histogram.iter().enumerate() {
+            seen += n;
+            if seen >= rank {
+                if i == 0 {
+                    return 0.0;
+                }
+                let mid = 2f64.powf((i as f64 + 0.5) / BUCKETS_PER_OCTAVE as f64);
+                return mid.min(self.max_ns as f64);
+            }
+        }
+        self.max_ns as f64
+    }
+}
+
+/// The histogram bucket of `ns` nanoseconds: 0 for 0, else floor(32 × log2(ns)).
+fn bucket(ns: u64) -> usize {
+    if ns == 0 {
+        return 0;
+    }
+    let i = ((ns as f64).log2() * BUCKETS_PER_OCTAVE as f64).floor() as usize;
+    i.clamp(1, BUCKETS - 1)
 }
 
 /// What a render reports besides the audio.
@@ -169,8 +347,7 @@ fn run<E: Engine>(
     let block = config.block;
     let mut left = vec![0.0f32; block];
     let mut right = vec![0.0f32; block];
-    let blocks = frames.div_ceil(block as u64) as usize;
-    let mut durations = Vec::with_capacity(blocks);
+    let mut timer = BlockTimer::new();
     let mut done = 0u64;
     let mut peak_voices = 0;
     while done < frames {
@@ -178,7 +355,7 @@ fn run<E: Engine>(
         let t0 = Instant::now();
         rt.process(&mut left[..n], &mut right[..n])
             .map_err(RenderError::Runtime)?;
-        durations.push(t0.elapsed());
+        timer.record(t0.elapsed());
         peak_voices = peak_voices.max(rt.voices_active());
         sink(&left[..n], &right[..n]).map_err(RenderError::Io)?;
         done += n as u64;
@@ -186,7 +363,7 @@ fn run<E: Engine>(
     }
     Ok(RenderReport {
         frames: done,
-        times: BlockTimes::from_durations(&durations, block, config.sample_rate),
+        times: BlockTimes::from_timer(&timer, block, config.sample_rate),
         unknown_samples: rt.sounds().unknown_names().map(String::from).collect(),
         nonfinite: rt.nonfinite(),
         peak_voices,

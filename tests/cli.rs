@@ -478,3 +478,128 @@ fn ir_passes_shows_each_pass_and_the_plan() {
     );
     assert!(t.contains("## JIT loops") && t.contains("master #"), "{t}");
 }
+
+/// Runs phonon and checks it ends within `seconds`.
+fn phonon_within(args: &[&str], seconds: f64) -> Output {
+    let t0 = std::time::Instant::now();
+    let out = phonon(args);
+    let took = t0.elapsed().as_secs_f64();
+    assert!(took < seconds, "{args:?} took {took:.2} s");
+    out
+}
+
+#[test]
+fn a_day_long_render_at_block_1_is_refused_at_once_with_the_wav_limit() {
+    let path = temp_patch("day.ph", "o1: sine 440 * 0.1\n");
+    let wav = path.with_extension("wav");
+    let _ = std::fs::remove_file(&wav);
+    let (p, w) = (path.display().to_string(), wav.display().to_string());
+    let out = phonon_within(
+        &[
+            "render",
+            &p,
+            "-o",
+            &w,
+            "--duration",
+            "86400",
+            "--block",
+            "1",
+        ],
+        10.0,
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("30481920068 bytes") && err.contains("4294967295"),
+        "{err}"
+    );
+    assert!(!wav.exists(), "nothing is written");
+    // 16-bit halves the size, still past the limit.
+    let out = phonon_within(
+        &[
+            "render",
+            &p,
+            "-o",
+            &w,
+            "--duration",
+            "86400",
+            "--bits",
+            "16",
+        ],
+        10.0,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("15240960068 bytes"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn cycles_are_held_to_the_duration_limit_at_the_patch_tempo() {
+    let path = temp_patch("slow.ph", "tempo: 0.01\no1: sine 440 * 0.1\n");
+    let wav = path.with_extension("wav");
+    let (p, w) = (path.display().to_string(), wav.display().to_string());
+    let out = phonon_within(&["render", &p, "-o", &w, "--cycles", "1000"], 10.0);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("1000 cycles") && err.contains("86400 s"),
+        "{err}"
+    );
+    assert!(!wav.exists());
+}
+
+#[test]
+fn a_query_is_bounded_in_cycles_and_events() {
+    let out = phonon_within(&["query", "\"a\"", "--to", "1e9"], 10.0);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("10000 cycles"), "{err}");
+    let out = phonon_within(&["query", "\"a*1000\"", "--to", "5000"], 10.0);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("100000 events"), "{err}");
+    // Within the limits: every event, as before.
+    let out = phonon_within(&["query", "\"a\"", "--to", "10000"], 10.0);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout).lines().count(), 10_000);
+    let out = phonon_within(
+        &["query", "\"a*8\"", "--from", "-1/2", "--to", "9999"],
+        10.0,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).lines().count(), 8 * 9999 + 4);
+}
+
+#[test]
+fn endless_and_binary_inputs_are_refused_with_the_limit() {
+    for device in ["/dev/zero", "/dev/urandom"] {
+        if !std::path::Path::new(device).exists() {
+            continue;
+        }
+        let out = phonon_within(&["check", device], 10.0);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("1048576 bytes"), "{err}");
+        let wav = std::env::temp_dir().join(format!("phonon-dev-{}.wav", std::process::id()));
+        let out = phonon_within(&["render", device, "-o", &wav.display().to_string()], 10.0);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(text(&out.stderr).contains("1048576 bytes"));
+    }
+    let path = temp_patch("latin1.ph", "o1: s \"bd\"\n-- caf\u{e9}\n");
+    let mut bytes = std::fs::read(&path).unwrap_or_default();
+    // Make the é Latin-1: 0xE9 alone.
+    if let Some(i) = bytes.iter().position(|&b| b == 0xC3) {
+        bytes.splice(i..i + 2, [0xE9]);
+    }
+    std::fs::write(&path, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    let out = phonon_within(&["check", &path.display().to_string()], 10.0);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("not UTF-8") && err.contains("latin1.ph:2:7"),
+        "{err}"
+    );
+}

@@ -284,3 +284,82 @@ fn stress_extreme_sounds_on_both_channels_throughout() {
         r.report.peak_voices
     );
 }
+
+#[test]
+fn block_times_are_kept_in_bounded_memory_with_correct_statistics() {
+    use phonon::render::{BlockTimer, BlockTimes, EXACT_BLOCK_TIMES};
+    use std::time::Duration;
+    // Few blocks: exactly what the durations give.
+    let few: Vec<Duration> = (1..=1000u64)
+        .map(|i| Duration::from_micros(i * 7 % 1000 + 1))
+        .collect();
+    let mut timer = BlockTimer::new();
+    for d in &few {
+        timer.record(*d);
+    }
+    assert_eq!(
+        BlockTimes::from_timer(&timer, 512, RATE),
+        BlockTimes::from_durations(&few, 512, RATE)
+    );
+    // Many blocks (a 24-hour render at block 1 would be 3.8 billion): memory stays
+    // bounded, count, mean and max stay exact, p50 and p99 within 1.1%.
+    let n = 4 * EXACT_BLOCK_TIMES as u64;
+    let mut timer = BlockTimer::new();
+    let bound = timer.capacity_bytes() + EXACT_BLOCK_TIMES * std::mem::size_of::<Duration>();
+    let mut all = Vec::new();
+    for i in 0..n {
+        // 1 µs to 1 ms, spread out of order.
+        let d = Duration::from_nanos(1000 + (i * 7919) % 999_000);
+        timer.record(d);
+        all.push(d);
+    }
+    assert!(
+        timer.capacity_bytes() <= bound + 4096,
+        "{} > {bound}",
+        timer.capacity_bytes()
+    );
+    assert!(timer.capacity_bytes() < 2 << 20);
+    let got = BlockTimes::from_timer(&timer, 1, RATE);
+    let want = BlockTimes::from_durations(&all, 1, RATE);
+    assert_eq!(got.blocks, want.blocks);
+    assert!(
+        (got.mean_ms - want.mean_ms).abs() < 1e-9 * want.mean_ms,
+        "{got:?} {want:?}"
+    );
+    assert_eq!(got.max_ms, want.max_ms);
+    for (g, w) in [(got.p50_ms, want.p50_ms), (got.p99_ms, want.p99_ms)] {
+        assert!((g / w - 1.0).abs() < 0.011, "{got:?} against {want:?}");
+    }
+}
+
+#[test]
+fn a_wav_file_past_4_gib_is_refused_before_starting() {
+    use phonon::render::{check_wav_size, wav_bytes, SampleFormat, MAX_WAV_BYTES};
+    // 24 hours at 44.1 kHz: 30 GB of float, 15 GB of 16-bit.
+    let frames = Length::Seconds(86_400.0).frames(1.0, RATE);
+    for format in [SampleFormat::Float32, SampleFormat::Int16] {
+        let e = check_wav_size(frames, format).unwrap_err();
+        assert!(e.contains(&wav_bytes(frames, format).to_string()), "{e}");
+        assert!(e.contains(&MAX_WAV_BYTES.to_string()), "{e}");
+    }
+    assert_eq!(wav_bytes(frames, SampleFormat::Float32), frames * 8 + 68);
+    // The largest file that fits, and one frame more.
+    let fits = (MAX_WAV_BYTES - 68) / 8;
+    assert!(check_wav_size(fits, SampleFormat::Float32).is_ok());
+    assert!(check_wav_size(fits + 1, SampleFormat::Float32).is_err());
+    assert!(check_wav_size(u64::MAX, SampleFormat::Int16).is_err());
+}
+
+#[test]
+fn a_length_in_cycles_is_held_to_the_limit_in_seconds() {
+    use phonon::render::MAX_RENDER_SECONDS;
+    assert!(Length::Cycles(1000.0).check(0.5).is_ok());
+    // 1000 cycles at 0.01 cycles per second: 100000 s.
+    let e = Length::Cycles(1000.0).check(0.01).unwrap_err();
+    assert!(
+        e.contains("100000 s") && e.contains(&MAX_RENDER_SECONDS.to_string()),
+        "{e}"
+    );
+    assert!(Length::Cycles(1.0).check(0.0).is_err());
+    assert!(Length::Seconds(MAX_RENDER_SECONDS).check(1.0).is_ok());
+}

@@ -459,3 +459,88 @@ fn a_missing_folder_is_an_error() {
         Err(SampleError::NotADirectory(_))
     ));
 }
+
+/// A 16-bit mono WAV header whose `data` chunk claims `data_len` bytes, followed by
+/// `present` bytes of silence.
+fn wav_claiming(data_len: u32, present: usize) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(b"RIFF");
+    b.extend_from_slice(&data_len.wrapping_add(36).to_le_bytes());
+    b.extend_from_slice(b"WAVEfmt ");
+    b.extend_from_slice(&16u32.to_le_bytes());
+    b.extend_from_slice(&1u16.to_le_bytes()); // PCM
+    b.extend_from_slice(&1u16.to_le_bytes()); // mono
+    b.extend_from_slice(&44100u32.to_le_bytes());
+    b.extend_from_slice(&88200u32.to_le_bytes());
+    b.extend_from_slice(&2u16.to_le_bytes());
+    b.extend_from_slice(&16u16.to_le_bytes());
+    b.extend_from_slice(b"data");
+    b.extend_from_slice(&data_len.to_le_bytes());
+    b.resize(b.len() + present, 0);
+    b
+}
+
+#[test]
+fn a_huge_sample_file_is_skipped_with_the_limit_and_the_others_load() {
+    use phonon::samples::load::MAX_SAMPLE_FILE_BYTES;
+    let dir = TempDir::new("huge");
+    write_i16(
+        &dir.0.join("bd/a.wav"),
+        44100,
+        1,
+        &sine(100.0, 44100, 10, 0.5),
+    );
+    // A sparse 1 GiB file with a valid header claiming most of it.
+    let huge = dir.0.join("bd/b_huge.wav");
+    fs::write(&huge, wav_claiming(0xF000_0000, 0)).unwrap();
+    let file = fs::OpenOptions::new().write(true).open(&huge).unwrap();
+    file.set_len(1 << 30).unwrap();
+    drop(file);
+    let t0 = std::time::Instant::now();
+    let mut bank = SampleBank::builtin(44100);
+    let report = bank.load_dir(&dir.0).unwrap();
+    assert!(t0.elapsed().as_secs_f64() < 5.0, "{:?}", t0.elapsed());
+    assert_eq!(report.loaded, 1);
+    assert_eq!(report.skipped.len(), 1);
+    assert!(report.skipped[0].0.ends_with("bd/b_huge.wav"));
+    let why = &report.skipped[0].1;
+    assert!(why.contains(&MAX_SAMPLE_FILE_BYTES.to_string()), "{why}");
+    assert!(why.contains("limit"), "{why}");
+    assert_eq!(bank.sample(bank.find("bd", 0.0).unwrap()).frames, 10);
+}
+
+#[test]
+fn a_header_claiming_a_huge_length_is_skipped_before_reading() {
+    use phonon::samples::load::MAX_SAMPLE_VALUES;
+    let dir = TempDir::new("claims");
+    fs::create_dir_all(dir.0.join("sn")).unwrap();
+    // A small file whose header claims 2^31 values (4 GiB of 16-bit audio).
+    fs::write(dir.0.join("sn/liar.wav"), wav_claiming(0xFFFF_FF00, 1000)).unwrap();
+    // Just past the limit at the bank rate: 2^25 + 1 values claimed.
+    let just = (MAX_SAMPLE_VALUES as u32 + 1) * 2;
+    fs::write(dir.0.join("sn/long.wav"), wav_claiming(just, 1000)).unwrap();
+    let mut bank = SampleBank::builtin(44100);
+    let report = bank.load_dir(&dir.0).unwrap();
+    assert_eq!(report.loaded, 0);
+    assert_eq!(report.skipped.len(), 2);
+    for (file, why) in &report.skipped {
+        assert!(
+            why.contains(&MAX_SAMPLE_VALUES.to_string()) && why.contains("claims"),
+            "{}: {why}",
+            file.display()
+        );
+    }
+    // At 96 kHz the same file at the limit's edge holds more than the limit.
+    let dir2 = TempDir::new("claims-rate");
+    fs::create_dir_all(dir2.0.join("cp")).unwrap();
+    let edge = MAX_SAMPLE_VALUES as u32 * 2;
+    fs::write(dir2.0.join("cp/edge.wav"), wav_claiming(edge, 1000)).unwrap();
+    let mut bank = SampleBank::builtin(96000);
+    let report = bank.load_dir(&dir2.0).unwrap();
+    assert_eq!(report.skipped.len(), 1, "{:?}", report.skipped);
+    assert!(
+        report.skipped[0].1.contains("96000 Hz"),
+        "{:?}",
+        report.skipped
+    );
+}

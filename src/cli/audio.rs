@@ -4,10 +4,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::render::{EngineKind, Length, SampleFormat, WavSink};
+use crate::render::{check_wav_size, EngineKind, Length, SampleFormat, WavSink};
 use crate::runtime::Config;
 
-use super::common::{compile_file, load_bank, write_stdout};
+use super::common::{compile_file, load_bank, write_stdout, BAD_INPUT};
 
 pub fn ir_command(path: &std::path::Path, passes: bool) -> ExitCode {
     let (source, graph) = match compile_file(path) {
@@ -68,6 +68,18 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
         Ok(x) => x,
         Err(code) => return code,
     };
+    // Refused before anything is loaded or written: a length past the limit (in
+    // seconds at the patch's tempo), a file past what a RIFF WAV can hold.
+    let frames = match args.length.check(graph.cps).and_then(|_| {
+        let frames = args.length.frames(graph.cps, args.rate);
+        check_wav_size(frames, args.format).map(|_| frames)
+    }) {
+        Ok(frames) => frames,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(BAD_INPUT);
+        }
+    };
     let bank = match load_bank(args.samples.as_deref(), args.rate) {
         Ok(b) => Arc::new(b),
         Err(code) => return code,
@@ -78,7 +90,6 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
         threads: args.threads,
         ..Config::default()
     };
-    let frames = args.length.frames(graph.cps, args.rate);
     let graph = Arc::new(graph);
     let mut wav = match WavSink::create(&args.output, args.rate, args.format) {
         Ok(w) => w,

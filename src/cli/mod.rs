@@ -222,9 +222,10 @@ enum BenchEngineArg {
 }
 
 fn parse_positive(text: &str) -> Result<f64, String> {
+    const MAX: f64 = crate::render::MAX_RENDER_SECONDS;
     match text.parse::<f64>() {
-        Ok(x) if x.is_finite() && x > 0.0 && x <= 86_400.0 => Ok(x),
-        _ => Err(format!("`{text}` is not a positive length (at most 86400)")),
+        Ok(x) if x.is_finite() && x > 0.0 && x <= MAX => Ok(x),
+        _ => Err(format!("`{text}` is not a positive length (at most {MAX})")),
     }
 }
 

@@ -7,7 +7,7 @@ use crate::diag::render;
 use crate::query::{events_to_json_lines, query_expression};
 use crate::time::Rational;
 
-use super::common::{read_file, write_stdout, BAD_INPUT};
+use super::common::{read_file, write_stdout, BAD_INPUT, MAX_PATCH_BYTES};
 
 pub fn check(files: &[PathBuf]) -> ExitCode {
     let mut failed = false;
@@ -43,6 +43,13 @@ pub fn check(files: &[PathBuf]) -> ExitCode {
 }
 
 pub fn query(expression: &str, from: Rational, to: Rational) -> ExitCode {
+    if expression.len() > MAX_PATCH_BYTES {
+        eprintln!(
+            "error: the expression is {} bytes long, past the limit of {MAX_PATCH_BYTES} bytes (1 MiB)",
+            expression.len()
+        );
+        return ExitCode::from(BAD_INPUT);
+    }
     if to < from {
         eprintln!("error: --to ({to}) is before --from ({from})");
         return ExitCode::from(BAD_INPUT);

@@ -8,6 +8,12 @@
 //! resampled to the bank rate with rubato's windowed-sinc resampler
 //! ([`resample`]), offline, over the whole file. A file that fails is skipped with
 //! its reason.
+//!
+//! Every file is bounded before it is read: a file larger than
+//! [`MAX_SAMPLE_FILE_BYTES`] is skipped without being opened, and one whose header
+//! claims more than [`MAX_SAMPLE_VALUES`] values (frames × channels), or that would
+//! hold more than that at the bank's rate, is skipped before any of its audio is
+//! read. Nothing is allocated from a header's claims before they are checked.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,6 +24,14 @@ use rubato::{
 };
 
 use super::{Sample, SampleError};
+
+/// The largest sample file loaded, in bytes (256 MiB); bigger files are skipped.
+pub const MAX_SAMPLE_FILE_BYTES: u64 = 256 << 20;
+
+/// The most values (frames × channels) a sample file may hold, in the file and
+/// after resampling to the bank's rate (the two kept channels): 2^25, six minutes of
+/// stereo at 44.1 kHz, 128 MiB as `f32`. Longer files are skipped.
+pub const MAX_SAMPLE_VALUES: u64 = 1 << 25;
 
 /// One subfolder: its name, the samples that loaded (in file-name order) and the
 /// files skipped with the reason.
@@ -91,6 +105,12 @@ pub fn read_folder(dir: &Path, rate: u32) -> Result<Vec<Folder>, SampleError> {
 
 /// Reads one WAV file and converts it to `rate`.
 pub fn read_wav(path: &Path, rate: u32) -> Result<Sample, String> {
+    let bytes = fs::metadata(path).map_err(|e| e.to_string())?.len();
+    if bytes > MAX_SAMPLE_FILE_BYTES {
+        return Err(format!(
+            "the file is {bytes} bytes, larger than {MAX_SAMPLE_FILE_BYTES} bytes (256 MiB), the limit for a sample file"
+        ));
+    }
     let mut reader = hound::WavReader::open(path).map_err(|e| e.to_string())?;
     let spec = reader.spec();
     let channels = spec.channels as usize;
@@ -99,6 +119,17 @@ pub fn read_wav(path: &Path, rate: u32) -> Result<Sample, String> {
     }
     if !(1000..=768_000).contains(&spec.sample_rate) {
         return Err(format!("unsupported sample rate {} Hz", spec.sample_rate));
+    }
+    // The header's claims, checked before anything is read or allocated.
+    let claimed = u64::from(reader.len());
+    let frames = u64::from(reader.duration());
+    let at_rate = frames.saturating_mul(u64::from(rate)) / u64::from(spec.sample_rate)
+        * channels.min(2) as u64;
+    if claimed > MAX_SAMPLE_VALUES || at_rate > MAX_SAMPLE_VALUES {
+        return Err(format!(
+            "the header claims {frames} frames of {channels} channels ({} values at {rate} Hz), more than {MAX_SAMPLE_VALUES} values (frames × channels), the limit for a sample",
+            claimed.max(at_rate)
+        ));
     }
     let values: Vec<f32> = match (spec.sample_format, spec.bits_per_sample) {
         (hound::SampleFormat::Float, 32) => reader
