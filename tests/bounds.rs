@@ -207,3 +207,41 @@ fn a_feedback_loop_through_every_bus_up_to_the_limit_compiles_and_runs() {
     let mut jit = Runtime::jit(&graph, &config, JitOptions::default(), bank).expect("jit builds");
     run_blocks(&mut jit, 4);
 }
+
+#[test]
+fn chains_of_filters_patterns_and_sounds_up_to_the_limit_compile_and_run() {
+    let n = MAX_BUSES - 1;
+    let chained = |first: &str, step: &str, out: &str| {
+        let mut src = format!("~b0: {first}\n");
+        for i in 0..n {
+            src.push_str(&format!(
+                "~b{}: {}\n",
+                i + 1,
+                step.replace("PREV", &format!("~b{i}"))
+            ));
+        }
+        src.push_str(&out.replace("LAST", &format!("~b{n}")));
+        src.push('\n');
+        src
+    };
+    for src in [
+        chained("saw 110", "lpf 2000 0.7 PREV", "out: LAST * 0.5"),
+        chained("\"1 2\"", "PREV + 1", "out: sine (LAST + 100) * 0.1"),
+        chained("s \"bd sn\"", "PREV # gain 0.9999", "out: LAST"),
+    ] {
+        let first = src.lines().nth(1).unwrap_or_default().to_string();
+        let diags = timed(&first, Duration::from_millis(900), || check_source(&src));
+        assert!(errors(&diags).is_empty(), "{first}: {:?}", errors(&diags));
+        let graph = timed(&first, Duration::from_secs(2), || {
+            compile(&src).expect("compiles")
+        });
+        let bank = Arc::new(SampleBank::builtin(44_100));
+        let config = Config::default();
+        let mut interp =
+            Runtime::interp(Arc::new(graph.clone()), &config, bank.clone()).expect("interp builds");
+        run_blocks(&mut interp, 4);
+        let mut jit =
+            Runtime::jit(&graph, &config, JitOptions::default(), bank).expect("jit builds");
+        run_blocks(&mut jit, 4);
+    }
+}
