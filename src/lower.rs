@@ -110,6 +110,50 @@ impl Lowerer<'_> {
         if let Some(op) = self.memo.get(&key) {
             return Ok(*op);
         }
+        if matches!(&**sig, Sig::Binary { .. } | Sig::Neg(..)) {
+            self.arithmetic_below(sig)?;
+        }
+        self.sig_node(sig)
+    }
+
+    /// Lowers the arithmetic (`Binary`, `Neg`) below `root` without recursing along it
+    /// (a chain of buses `~b1: ~b0 * 0.99` is a chain of `Binary` as deep as the
+    /// chain): a post-order walk with an explicit stack, in the order the recursion of
+    /// [`Self::sig_node`] visits them (left, right, then the node), so the nodes come
+    /// out in the same order. Each node found lowered after its operands, `sig_node`
+    /// looks them up in the memo.
+    fn arithmetic_below(&mut self, root: &Arc<Sig>) -> Result<()> {
+        // (node, operands done): a node is lowered when it is popped the second time.
+        let mut stack: Vec<(Arc<Sig>, bool)> = vec![(root.clone(), false)];
+        while let Some((s, done)) = stack.pop() {
+            if self.memo.contains_key(&Arc::as_ptr(&s)) {
+                continue;
+            }
+            match (&*s, done) {
+                (Sig::Binary { left, right, .. }, false) => {
+                    let (left, right) = (left.clone(), right.clone());
+                    stack.push((s, true));
+                    stack.push((right, false));
+                    stack.push((left, false));
+                }
+                (Sig::Neg(x, _), false) => {
+                    let x = x.clone();
+                    stack.push((s, true));
+                    stack.push((x, false));
+                }
+                _ => {
+                    self.sig_node(&s)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn sig_node(&mut self, sig: &Arc<Sig>) -> Result<Operand> {
+        let key = Arc::as_ptr(sig);
+        if let Some(op) = self.memo.get(&key) {
+            return Ok(*op);
+        }
         let op = match &**sig {
             Sig::Const(x) => Operand::Const(*x as f32),
             Sig::Pattern(p, span) => {

@@ -69,7 +69,14 @@
 //! Outputs must be signals or coerce to one; an unapplied function is an error. A
 //! patch without output is an error naming its buses. Tempo values must be positive
 //! constant numbers (literals and `+ - * /` of literals, `bpm: 140 / 2`); the last
-//! one wins; `bpm: x` is `cps: x / 60`; the default cps is 0.5.
+//! one wins; `bpm: x` is `cps: x / 60`; the default cps is 0.5. A tempo outside
+//! [`MIN_CPS`]..=[`MAX_CPS`] cycles per second is an error giving the range.
+//!
+//! # Limits
+//! A patch defines at most [`MAX_BUSES`] buses; the one past it is an error at its
+//! name. Checking is linear in the number of buses (nothing here recurses along a
+//! chain of buses), and the evaluator evaluates the buses in dependency order, each
+//! once.
 
 pub mod infer;
 pub mod signatures;
@@ -136,6 +143,38 @@ impl Checked {
 /// The default tempo in cycles per second.
 pub const DEFAULT_CPS: f64 = 0.5;
 
+/// The slowest tempo a patch may set, in cycles per second (one cycle in under three
+/// hours). Slower tempos are an error: their frame positions lose precision.
+pub const MIN_CPS: f64 = 1e-4;
+
+/// The fastest tempo a patch may set, in cycles per second. Faster tempos are an
+/// error: each block would hold millions of cycles of events.
+pub const MAX_CPS: f64 = 1e3;
+
+/// The most buses a patch may define. The bus past it is an error, so that bus
+/// chains (each bus reading the one before) stay within the stages' bounded depth.
+pub const MAX_BUSES: usize = 1000;
+
+/// The error for a tempo of `cps` cycles per second outside `MIN_CPS..=MAX_CPS`, if
+/// it is (the message gives the range in the unit the patch wrote).
+pub fn tempo_out_of_range(cps: f64, unit: TempoUnit) -> Option<String> {
+    if (MIN_CPS..=MAX_CPS).contains(&cps) {
+        return None;
+    }
+    Some(match unit {
+        TempoUnit::Cps => format!(
+            "the tempo must be between {MIN_CPS} and {MAX_CPS} cycles per second, found {cps}"
+        ),
+        TempoUnit::Bpm => format!(
+            "the tempo must be between {} and {} bpm ({MIN_CPS} to {MAX_CPS} cycles per \
+             second), found {}",
+            MIN_CPS * 60.0,
+            MAX_CPS * 60.0,
+            cps * 60.0
+        ),
+    })
+}
+
 /// Checks a single expression (no buses are defined). The type is `None` when the
 /// expression has errors.
 pub fn check_expr(expr: &Expr) -> (Option<Type>, Vec<Diagnostic>) {
@@ -147,7 +186,7 @@ pub fn check_expr(expr: &Expr) -> (Option<Type>, Vec<Diagnostic>) {
 }
 
 /// The buses referred to in `e`.
-fn bus_refs<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
+pub fn bus_refs<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
     if let ExprKind::Bus(n) = &e.kind {
         out.push(n);
     }
@@ -185,7 +224,7 @@ fn const_value(e: &Expr) -> Option<f64> {
 
 /// Kahn's algorithm over the nodes `keep`, edges `deps` (node -> what it reads);
 /// returns the nodes whose dependencies could all be ordered, in order.
-fn topo(keep: &[bool], deps: &[Vec<usize>]) -> Vec<usize> {
+pub fn topo(keep: &[bool], deps: &[Vec<usize>]) -> Vec<usize> {
     let n = deps.len();
     let mut indeg = vec![0usize; n];
     let mut users: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -218,7 +257,7 @@ fn topo(keep: &[bool], deps: &[Vec<usize>]) -> Vec<usize> {
 }
 
 /// True when `start` can reach itself through `deps`, staying inside `within`.
-fn reaches_itself(start: usize, deps: &[Vec<usize>], within: &[bool]) -> bool {
+pub fn reaches_itself(start: usize, deps: &[Vec<usize>], within: &[bool]) -> bool {
     let mut seen = vec![false; deps.len()];
     let mut stack: Vec<usize> = deps.get(start).cloned().unwrap_or_default();
     while let Some(i) = stack.pop() {
@@ -261,6 +300,15 @@ pub fn check_program(program: &Program) -> Checked {
                     *d = (name.as_str(), *name_span, expr);
                 }
             } else {
+                if defs.len() == MAX_BUSES {
+                    diags.push(
+                        Diagnostic::error(
+                            format!("too many buses: a patch may define at most {MAX_BUSES}"),
+                            *name_span,
+                        )
+                        .with_label(format!("bus number {}", MAX_BUSES + 1)),
+                    );
+                }
                 index.insert(name.as_str(), defs.len());
                 defs.push((name.as_str(), *name_span, expr));
             }
@@ -350,10 +398,17 @@ pub fn check_program(program: &Program) -> Checked {
                 }
                 match (t, const_value(value)) {
                     (Type::Number, Some(v)) if v.is_finite() && v > 0.0 => {
-                        cps = match unit {
+                        let x = match unit {
                             TempoUnit::Cps => v,
                             TempoUnit::Bpm => v / 60.0,
                         };
+                        match tempo_out_of_range(x, *unit) {
+                            None => cps = x,
+                            Some(message) => diags.push(
+                                Diagnostic::error(message, value.span)
+                                    .with_label("outside the tempo range"),
+                            ),
+                        }
                     }
                     (Type::Number, Some(v)) => diags.push(
                         Diagnostic::error(

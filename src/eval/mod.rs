@@ -12,10 +12,11 @@
 mod builtins;
 mod ops;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::sync::Arc;
 
+use crate::check;
 use crate::diag::Diagnostic;
 use crate::diag::SrcSpan;
 use crate::pattern::value::{Control, Value};
@@ -240,6 +241,11 @@ pub struct Evaluator<'a> {
     ctx: Ctx,
     bus_exprs: HashMap<String, &'a Expr>,
     values: HashMap<String, Val>,
+    /// The buses whose evaluation failed, with the error (evaluation is pure, so a
+    /// second evaluation would fail the same way).
+    errors: HashMap<String, EvalError>,
+    /// The buses that read themselves, directly or through others.
+    feedback: HashSet<String>,
     in_progress: Vec<String>,
 }
 
@@ -247,20 +253,68 @@ impl<'a> Evaluator<'a> {
     /// An evaluator for expressions that may refer to the buses of `program`, whose
     /// text is `source` (used to describe sampled signals).
     pub fn new(source: &'a str, program: Option<&'a Program>) -> Evaluator<'a> {
-        let mut bus_exprs = HashMap::new();
+        // The buses in order of first definition, each with its last definition.
+        let mut names: Vec<(&'a str, SrcSpan)> = Vec::new();
+        let mut bus_exprs: HashMap<String, &'a Expr> = HashMap::new();
         if let Some(program) = program {
             for st in &program.statements {
-                if let StatementKind::Bus { name, expr, .. } = &st.kind {
-                    bus_exprs.insert(name.clone(), expr);
+                if let StatementKind::Bus {
+                    name,
+                    name_span,
+                    expr,
+                } = &st.kind
+                {
+                    if bus_exprs.insert(name.clone(), expr).is_none() {
+                        names.push((name.as_str(), *name_span));
+                    }
                 }
             }
         }
-        Evaluator {
+        let index: HashMap<&str, usize> =
+            names.iter().enumerate().map(|(i, n)| (n.0, i)).collect();
+        let deps: Vec<Vec<usize>> = names
+            .iter()
+            .map(|(name, _)| {
+                let mut refs = Vec::new();
+                if let Some(e) = bus_exprs.get(*name) {
+                    check::bus_refs(e, &mut refs);
+                }
+                let mut ds: Vec<usize> = refs.iter().filter_map(|r| index.get(r).copied()).collect();
+                ds.sort_unstable();
+                ds.dedup();
+                ds
+            })
+            .collect();
+        let n = names.len();
+        // Buses outside every cycle and reading none, in dependency order; the others
+        // are on a cycle or read one.
+        let order = check::topo(&vec![true; n], &deps);
+        let mut leftover = vec![true; n];
+        for &i in &order {
+            leftover[i] = false;
+        }
+        let feedback: HashSet<String> = (0..n)
+            .filter(|&i| leftover[i] && check::reaches_itself(i, &deps, &leftover))
+            .filter_map(|i| names.get(i).map(|n| n.0.to_string()))
+            .collect();
+        let mut ev = Evaluator {
             ctx: Ctx::new(source),
             bus_exprs,
             values: HashMap::new(),
+            errors: HashMap::new(),
+            feedback,
             in_progress: Vec::new(),
+        };
+        // Each of those buses is evaluated once, after the buses it reads, so a chain of
+        // buses is a loop here rather than a recursion, and a bus read twice is one
+        // value (one pattern, one signal) read twice. Errors are kept for the
+        // statement that reaches the bus first, so they come out in source order.
+        for &i in &order {
+            if let Some(&(name, span)) = names.get(i) {
+                let _ = ev.bus(name, span);
+            }
         }
+        ev
     }
 
     /// The value of bus `name`. A bus that depends on itself reads as its own
@@ -268,6 +322,9 @@ impl<'a> Evaluator<'a> {
     pub fn bus(&mut self, name: &str, span: SrcSpan) -> EvalResult<Val> {
         if let Some(v) = self.values.get(name) {
             return Ok(v.clone());
+        }
+        if let Some(e) = self.errors.get(name) {
+            return Err(e.clone());
         }
         if self.in_progress.iter().any(|n| n == name) {
             return Ok(Val::Signal(Arc::new(Sig::Bus(name.to_string()))));
@@ -278,35 +335,24 @@ impl<'a> Evaluator<'a> {
         self.in_progress.push(name.to_string());
         let result = self.eval(expr);
         self.in_progress.pop();
-        let mut value = result?;
         // A bus whose definition reads itself is audio feedback: it is a signal.
-        if self.refers_to(expr, name) {
-            value = Val::Signal(self.ctx.to_signal(value, expr.span)?);
-        }
-        self.values.insert(name.to_string(), value.clone());
-        Ok(value)
-    }
-
-    fn refers_to(&self, expr: &Expr, name: &str) -> bool {
-        let mut seen = Vec::new();
-        self.refers_to_inner(expr, name, &mut seen)
-    }
-
-    fn refers_to_inner(&self, expr: &Expr, name: &str, seen: &mut Vec<String>) -> bool {
-        if let ExprKind::Bus(b) = &expr.kind {
-            if b == name {
-                return true;
+        let value = result.and_then(|value| {
+            if self.feedback.contains(name) {
+                Ok(Val::Signal(self.ctx.to_signal(value, expr.span)?))
+            } else {
+                Ok(value)
             }
-            if seen.contains(b) {
-                return false;
+        });
+        match value {
+            Ok(value) => {
+                self.values.insert(name.to_string(), value.clone());
+                Ok(value)
             }
-            seen.push(b.clone());
-            return match self.bus_exprs.get(b) {
-                Some(e) => self.refers_to_inner(e, name, seen),
-                None => false,
-            };
+            Err(e) => {
+                self.errors.insert(name.to_string(), e.clone());
+                Err(e)
+            }
         }
-        expr.children().any(|c| self.refers_to_inner(c, name, seen))
     }
 
     /// The context functions are applied in.
@@ -400,6 +446,9 @@ impl<'a> Evaluator<'a> {
                             "the tempo must be a positive number",
                             value.span,
                         ));
+                    }
+                    if let Some(message) = check::tempo_out_of_range(x, *unit) {
+                        return Err(EvalError::new(message, value.span));
                     }
                     cps = x;
                 }

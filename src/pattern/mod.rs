@@ -780,9 +780,19 @@ fn app_both<A: PatValue, B: PatValue, C: PatValue>(
     right: Pattern<B>,
     f: impl Fn(&A, &B) -> C + Send + Sync + 'static,
 ) -> Pattern<C> {
+    // One pattern on both sides (a bus read twice, `~a + ~a`) is queried once, so a
+    // chain of such buses costs a query per level, not two to the power of its depth.
+    let same = std::ptr::addr_eq(Arc::as_ptr(&left.query), Arc::as_ptr(&right.query));
     Pattern::new(move |span: Span, out: &mut Vec<Event<C>>| {
         let lefts = left.query(span);
-        let rights = right.query(span);
+        let shared = same
+            .then(|| (&lefts as &dyn std::any::Any).downcast_ref::<Vec<Event<B>>>())
+            .flatten()
+            .cloned();
+        let rights = match shared {
+            Some(rights) => rights,
+            None => right.query(span),
+        };
         let mut sampled = Vec::new();
         for l in &lefts {
             for r in &rights {
