@@ -46,6 +46,17 @@ fn timed<T>(what: &str, limit: Duration, f: impl FnOnce() -> T) -> T {
     v
 }
 
+/// Runs `blocks` blocks of `graph` on the interpreter and on the JIT.
+fn run_on_both_engines(graph: &phonon::ir::Graph, blocks: usize) {
+    let bank = Arc::new(SampleBank::builtin(44_100));
+    let config = Config::default();
+    let mut interp =
+        Runtime::interp(Arc::new(graph.clone()), &config, bank.clone()).expect("interp builds");
+    run_blocks(&mut interp, blocks);
+    let mut jit = Runtime::jit(graph, &config, JitOptions::default(), bank).expect("jit builds");
+    run_blocks(&mut jit, blocks);
+}
+
 fn run_blocks<E: phonon::runtime::Engine>(rt: &mut Runtime<E>, blocks: usize) {
     let mut l = vec![0.0f32; 512];
     let mut r = vec![0.0f32; 512];
@@ -88,13 +99,7 @@ fn a_chain_just_under_the_limit_compiles_and_runs() {
     let graph = timed("compile", Duration::from_secs(2), || {
         compile(&src).expect("compiles")
     });
-    let bank = Arc::new(SampleBank::builtin(44_100));
-    let config = Config::default();
-    let mut interp =
-        Runtime::interp(Arc::new(graph.clone()), &config, bank.clone()).expect("interp builds");
-    run_blocks(&mut interp, 4);
-    let mut jit = Runtime::jit(&graph, &config, JitOptions::default(), bank).expect("jit builds");
-    run_blocks(&mut jit, 4);
+    run_on_both_engines(&graph, 4);
 }
 
 #[test]
@@ -199,13 +204,7 @@ fn a_feedback_loop_through_every_bus_up_to_the_limit_compiles_and_runs() {
     let graph = timed("compile loop", Duration::from_secs(2), || {
         compile(&src).expect("compiles")
     });
-    let bank = Arc::new(SampleBank::builtin(44_100));
-    let config = Config::default();
-    let mut interp =
-        Runtime::interp(Arc::new(graph.clone()), &config, bank.clone()).expect("interp builds");
-    run_blocks(&mut interp, 4);
-    let mut jit = Runtime::jit(&graph, &config, JitOptions::default(), bank).expect("jit builds");
-    run_blocks(&mut jit, 4);
+    run_on_both_engines(&graph, 4);
 }
 
 #[test]
@@ -235,13 +234,6 @@ fn chains_of_filters_patterns_and_sounds_up_to_the_limit_compile_and_run() {
         let graph = timed(&first, Duration::from_secs(2), || {
             compile(&src).expect("compiles")
         });
-        let bank = Arc::new(SampleBank::builtin(44_100));
-        let config = Config::default();
-        let mut interp =
-            Runtime::interp(Arc::new(graph.clone()), &config, bank.clone()).expect("interp builds");
-        run_blocks(&mut interp, 4);
-        let mut jit =
-            Runtime::jit(&graph, &config, JitOptions::default(), bank).expect("jit builds");
-        run_blocks(&mut jit, 4);
+        run_on_both_engines(&graph, 4);
     }
 }

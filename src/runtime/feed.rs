@@ -413,8 +413,7 @@ fn query(
     arc: Span,
     events: &mut Vec<Event<Value>>,
 ) -> Result<(), TimeOverflow> {
-    events.clear();
-    overflow_guard(|| pattern.query_into(arc, events))?;
+    query_unsorted(pattern, arc, events)?;
     sort_events(events);
     Ok(())
 }
@@ -427,10 +426,20 @@ fn query_by_onset(
     arc: Span,
     events: &mut Vec<Event<Value>>,
 ) -> Result<(), TimeOverflow> {
-    events.clear();
-    overflow_guard(|| pattern.query_into(arc, events))?;
+    query_unsorted(pattern, arc, events)?;
     events.sort_by_key(onset);
     Ok(())
+}
+
+/// The events of `pattern` over `arc` into `events` (cleared first), as the pattern
+/// returns them, with time overflow as an error.
+fn query_unsorted(
+    pattern: &crate::pattern::Pattern<Value>,
+    arc: Span,
+    events: &mut Vec<Event<Value>>,
+) -> Result<(), TimeOverflow> {
+    events.clear();
+    overflow_guard(|| pattern.query_into(arc, events))
 }
 
 /// When an event starts: its whole's begin (a fragment of an event that began in an
