@@ -9,7 +9,7 @@ use crate::interp::Interpreter;
 use crate::jit::engine::{JitEngine, JitOptions};
 use crate::program::{interp_engine, jit_engine_from_source, BuildError, CompileFailure};
 use crate::render::BlockTimes;
-use crate::runtime::{Config, Engine, Runtime, RuntimeError};
+use crate::runtime::{Config, Engine, PatternFailure, Runtime};
 use crate::samples::SampleBank;
 
 /// Which engines to run.
@@ -61,7 +61,9 @@ pub struct BenchReport {
 #[derive(Debug)]
 pub enum BenchError {
     Compile(CompileFailure),
-    Runtime(RuntimeError),
+    /// A pattern's query failed: the patch would not play as written, so its timing
+    /// says nothing.
+    Pattern(PatternFailure),
 }
 
 /// Blocks run before measuring, so that voices and caches reach a steady state.
@@ -235,8 +237,12 @@ fn time_block<E: Engine>(
     right: &mut [f32],
 ) -> Result<Duration, BenchError> {
     let t0 = Instant::now();
-    rt.process(left, right).map_err(BenchError::Runtime)?;
-    Ok(t0.elapsed())
+    rt.process(left, right);
+    let elapsed = t0.elapsed();
+    match rt.failures().first() {
+        Some(record) => Err(BenchError::Pattern(record.failure)),
+        None => Ok(elapsed),
+    }
 }
 
 impl BenchReport {

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::ir::Graph;
 use crate::jit::engine::JitOptions;
 use crate::program::BuildError;
-use crate::runtime::{Config, Engine, NonFinite, Runtime, RuntimeError};
+use crate::runtime::{Config, Engine, FailureRecord, NonFinite, Runtime};
 use crate::samples::SampleBank;
 
 /// The longest render, in seconds (24 hours), whether it is asked for in seconds
@@ -295,6 +295,9 @@ pub struct RenderReport {
     /// The first non-finite value the master guard caught, and how many samples it
     /// replaced with silence.
     pub nonfinite: Option<(NonFinite, u64)>,
+    /// The patterns whose queries failed (silent in the blocks they failed in; the
+    /// other outputs played on).
+    pub failures: Vec<FailureRecord>,
     /// The most voices sounding at the end of any block.
     pub peak_voices: usize,
 }
@@ -353,8 +356,7 @@ fn run<E: Engine>(
     while done < frames {
         let n = (frames - done).min(block as u64) as usize;
         let t0 = Instant::now();
-        rt.process(&mut left[..n], &mut right[..n])
-            .map_err(RenderError::Runtime)?;
+        rt.process(&mut left[..n], &mut right[..n]);
         timer.record(t0.elapsed());
         peak_voices = peak_voices.max(rt.voices_active());
         sink(&left[..n], &right[..n]).map_err(RenderError::Io)?;
@@ -366,6 +368,7 @@ fn run<E: Engine>(
         times: BlockTimes::from_timer(&timer, block, config.sample_rate),
         unknown_samples: rt.sounds().unknown_names().map(String::from).collect(),
         nonfinite: rt.nonfinite(),
+        failures: rt.failures().to_vec(),
         peak_voices,
     })
 }
@@ -375,7 +378,6 @@ fn run<E: Engine>(
 pub enum RenderError {
     /// The engine or the runtime could not be built (the JIT failed).
     Build(BuildError),
-    Runtime(RuntimeError),
     Io(io::Error),
 }
 
@@ -383,7 +385,6 @@ impl std::fmt::Display for RenderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RenderError::Build(e) => write!(f, "{e}"),
-            RenderError::Runtime(e) => write!(f, "{e}"),
             RenderError::Io(e) => write!(f, "cannot write the output: {e}"),
         }
     }

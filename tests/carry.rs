@@ -69,9 +69,8 @@ impl Driver {
         let start = block * BLOCK as u64;
         self.clock.positions(start, &mut self.positions);
         let mut events = BlockEvents::new(&self.graph);
-        events
-            .query(&self.graph, &self.clock, start, BLOCK, None)
-            .unwrap_or_else(|e| panic!("{e:?}"));
+        events.query(&self.graph, &self.clock, start, BLOCK, None);
+        assert_eq!(events.failures().count(), 0, "a query failed");
         self.feeder.apply(
             &mut events,
             &self.clock,

@@ -80,7 +80,8 @@ fn offline(source: &str, frames: usize, block: usize) -> Vec<f32> {
     while out.len() < frames {
         let n = block.min(frames - out.len());
         let (mut l, mut r) = (vec![0.0; n], vec![0.0; n]);
-        rt.process(&mut l, &mut r).unwrap_or_else(|e| panic!("{e}"));
+        rt.process(&mut l, &mut r);
+        assert_eq!(rt.failures(), &[], "a query failed");
         out.extend_from_slice(&l);
     }
     out

@@ -119,3 +119,81 @@ fn with_the_audio_feature_it_plays_through_cpal() {
     assert!(!text.contains("played 0 blocks"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// How often `needle` appears in the log so far.
+fn count_in(log: &std::path::Path, needle: &str) -> usize {
+    std::fs::read_to_string(log).map_or(0, |s| s.matches(needle).count())
+}
+
+/// Waits until `needle` appears `n` times in the log, or panics after 20 s.
+fn wait_for_count(log: &std::path::Path, needle: &str, n: usize) {
+    let t0 = Instant::now();
+    while t0.elapsed() < Duration::from_secs(20) {
+        if count_in(log, needle) >= n {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!(
+        "{needle:?} never appeared {n} times; stderr so far:\n{}",
+        std::fs::read_to_string(log).unwrap_or_default()
+    );
+}
+
+#[test]
+fn a_bomb_saved_live_is_refused_with_its_position_and_the_next_good_save_plays() {
+    // Each bomb would need far more than a query's budget in the cycles where it
+    // would start: the session says where, keeps the version playing, and takes the
+    // next good save.
+    const BOMBS: &[&str] = &[
+        r#"fast 256 $ fast 256 $ fast 256 $ s "a""#,
+        r#"s "[a!4096]*4096""#,
+        r#"chop 256 $ chop 256 $ chop 256 $ s "bd""#,
+        r#"stutWith 30 0 (superimpose rev) $ s "a""#,
+        r#"hurry 1e9 $ s "bd""#,
+        r#"rotR (1/4294967291) $ rotR (1/4294967279) $ s "bd""#,
+    ];
+    let dir = temp_dir("bombs");
+    let patch = dir.join("live.ph");
+    let log = dir.join("stderr.txt");
+    write(&patch, "out: s \"bd sn\"\n");
+    let err = std::fs::File::create(&log).unwrap_or_else(|e| panic!("{e}"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_phonon"))
+        .args(["jit", "--sink", "null", "--duration", "60"])
+        .arg(&patch)
+        .stdout(Stdio::null())
+        .stderr(err)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for(&log, "playing");
+    for (i, bomb) in BOMBS.iter().enumerate() {
+        std::thread::sleep(Duration::from_millis(300));
+        write(&patch, &format!("out: s \"bd sn\"\nd2: {bomb}\n"));
+        wait_for_count(&log, "(still playing the previous version)", i + 1);
+        // A different good version each time, so that each save is a change.
+        std::thread::sleep(Duration::from_millis(300));
+        write(&patch, &format!("out: s \"bd sn\" # gain 0.{}\n", i + 1));
+        wait_for_count(&log, "reloaded", i + 1);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    // Every bomb: the file, line 2, column 5 (where the pattern starts), and why.
+    assert_eq!(
+        text.matches("live.ph:2:5").count(),
+        2 * BOMBS.len(),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("this pattern makes too many events").count(),
+        2 * (BOMBS.len() - 1),
+        "{text}"
+    );
+    assert_eq!(text.matches("pattern time overflowed").count(), 2, "{text}");
+    // The good saves all played: versions 2 to 7.
+    for v in 2..=BOMBS.len() + 1 {
+        assert!(text.contains(&format!(": v{v} (compiled")), "v{v}: {text}");
+    }
+    assert!(!text.contains("panicked"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -27,7 +27,8 @@ fn render<E: Engine>(mut rt: Runtime<E>, frames: usize, block: usize) -> Vec<u32
     while done < frames {
         let n = (frames - done).min(block);
         let (mut l, mut r) = (vec![0.0f32; n], vec![0.0f32; n]);
-        rt.process(&mut l, &mut r).unwrap();
+        rt.process(&mut l, &mut r);
+        assert_eq!(rt.failures(), &[], "a query failed");
         out.extend(l.iter().chain(&r).map(|x| x.to_bits()));
         done += n;
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::render::{check_wav_size, EngineKind, Length, SampleFormat, WavSink};
 use crate::runtime::Config;
 
-use super::common::{compile_file, load_bank, write_stdout, BAD_INPUT};
+use super::common::{compile_file, load_bank, query_failure_text, write_stdout, BAD_INPUT};
 
 pub fn ir_command(path: &std::path::Path, passes: bool) -> ExitCode {
     let (source, graph) = match compile_file(path) {
@@ -135,6 +135,17 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
             "warning: node {} produced NaN or infinity at {:.3} s; the master replaced {count} samples with silence",
             graph.describe(nf.node, &source),
             nf.frame as f64 / f64::from(args.rate)
+        );
+    }
+    for record in &report.failures {
+        let at = record.first_frame as f64 / f64::from(args.rate);
+        let note = format!(
+            "silent in {} block(s) from {at:.3} s on; the other outputs played on",
+            record.blocks
+        );
+        eprint!(
+            "{}",
+            query_failure_text(&args.patch, &source, &record.failure, &note)
         );
     }
     let seconds = report.frames as f64 / f64::from(args.rate);

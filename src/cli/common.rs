@@ -94,3 +94,24 @@ pub fn load_bank(samples: Option<&std::path::Path>, rate: u32) -> Result<SampleB
     }
     Ok(bank)
 }
+
+/// The text that reports a pattern's failed query: a diagnostic at the pattern's
+/// source when it has one, with `note` as its help line.
+pub fn query_failure_text(
+    path: &std::path::Path,
+    source: &str,
+    failure: &crate::runtime::PatternFailure,
+    note: &str,
+) -> String {
+    let message = failure.fault.to_string();
+    match failure.span {
+        Some(span) => render(
+            &path.display().to_string(),
+            source,
+            &[crate::diag::Diagnostic::warning(message, span)
+                .with_label("this pattern")
+                .with_hint(note)],
+        ),
+        None => format!("warning: {message}\n  = {note}\n"),
+    }
+}

@@ -10,7 +10,7 @@ use crate::program::{jit_engine_from_source, CompileFailure};
 use crate::runtime::Config;
 
 use super::audio::{render_command, RenderArgs};
-use super::common::{load_bank, read_file, write_stdout, BAD_INPUT};
+use super::common::{load_bank, query_failure_text, read_file, write_stdout, BAD_INPUT};
 
 pub struct JitArgs {
     pub patch: PathBuf,
@@ -119,8 +119,13 @@ pub fn bench_command(args: BenchArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(BenchError::Compile(failure)) => report_failure(&args.patch, &source, failure),
-        Err(BenchError::Runtime(e)) => {
-            eprintln!("error: {e}");
+        Err(BenchError::Pattern(failure)) => {
+            let note =
+                "the benchmark stopped: a patch with a failing pattern does not play as written";
+            eprint!(
+                "{}",
+                query_failure_text(&args.patch, &source, &failure, note)
+            );
             ExitCode::FAILURE
         }
     }

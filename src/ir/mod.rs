@@ -22,6 +22,7 @@
 mod dump;
 pub mod identity;
 pub mod op;
+pub mod probe;
 
 use std::fmt;
 

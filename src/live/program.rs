@@ -34,7 +34,26 @@ pub struct Previous {
     pub state: CarrySource,
 }
 
+/// The cycles a new version is tried through, from the one it will start in, before
+/// it may replace the playing one.
+pub const PREFLIGHT_CYCLES: i64 = 2;
+
 impl LiveProgram {
+    /// Tries every pattern of this program through the [`PREFLIGHT_CYCLES`] from the
+    /// cycle `at` (where playback is now): a pattern that would fail there (too much
+    /// work, a time overflow) is an error with its source, so the version is not
+    /// played and the previous one plays on.
+    pub fn preflight(&self, at: f64) -> Result<(), CompileFailure> {
+        let first = if at.is_finite() { at.floor() as i64 } else { 0 };
+        let end = first.saturating_add(PREFLIGHT_CYCLES);
+        let failures = crate::frontend::probe(self.runtime.graph(), first..end);
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(CompileFailure::Diagnostics(failures))
+        }
+    }
+
     /// Compiles `source` and builds its runtime (on the calling thread: never the
     /// audio thread). With a `previous` program, works out what carries over from it.
     pub fn build(

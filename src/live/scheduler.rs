@@ -17,7 +17,7 @@ use std::sync::Arc;
 use super::player::Stats;
 use super::program::LiveProgram;
 use crate::ir::Graph;
-use crate::runtime::{query_block, BlockEvents, Clock};
+use crate::runtime::{query_block, BlockEvents, Clock, PatternFailure};
 use crate::samples::SampleBank;
 use crate::voices::{StartError, VoiceStart};
 
@@ -80,7 +80,7 @@ pub struct Scheduler {
     /// Sample names that events asked for and the bank does not have.
     unknown: BTreeSet<String>,
     /// The last query failure, for the status line.
-    pub last_error: Option<String>,
+    pub last_error: Option<PatternFailure>,
     /// The audio thread's counters: where it is.
     stats: Arc<Stats>,
 }
@@ -222,11 +222,11 @@ fn query_checked(
     events: &mut BlockEvents,
     bank: &SampleBank,
     unknown: &mut BTreeSet<String>,
-) -> Option<String> {
+) -> Option<PatternFailure> {
     events.prepare(&source.graph);
     let failure = query_block(&source.graph, &source.clock, start, frames, events, None)
-        .err()
-        .map(|e| e.to_string());
+        .first()
+        .copied();
     for starts in events.starts_mut() {
         starts.retain(
             |s| match VoiceStart::from_controls(&s.controls, 0, 0.0, bank) {

@@ -104,7 +104,7 @@ impl std::error::Error for SessionError {}
 /// What the query thread tells the control thread.
 #[derive(Default)]
 struct QueryReport {
-    error: Option<String>,
+    error: Option<crate::runtime::PatternFailure>,
     unknown: Vec<String>,
 }
 
@@ -136,9 +136,11 @@ pub fn run(
     // The first program (a broken file plays silence until it is fixed).
     let mut previous: Option<Previous> = None;
     let mut last_source = source.clone();
+    // The text of the version playing, for the positions of its failures.
+    let mut playing_source = source.clone();
     let mut error: Option<String> = None;
     let mut cps = None;
-    match build(&name, &source, &config, &bank, None, on) {
+    match build(&name, &source, &config, &bank, None, 0.0, on) {
         Ok((program, prev)) => {
             cps = Some(program.runtime.graph().cps);
             on(Event::Playing {
@@ -258,7 +260,8 @@ pub fn run(
             if let Ok(text) = std::fs::read_to_string(&patch) {
                 if text != last_source {
                     last_source = text.clone();
-                    match build(&name, &text, &config, &bank, previous.as_ref(), on) {
+                    let at_cycle = f64::from_bits(stats.cycle_bits.load(Ordering::Relaxed));
+                    match build(&name, &text, &config, &bank, previous.as_ref(), at_cycle, on) {
                         Ok((program, prev)) => {
                             reloads += 1;
                             on(Event::Reloaded {
@@ -267,6 +270,7 @@ pub fn run(
                             });
                             if program_tx.send(Box::new(program)).is_ok() {
                                 previous = Some(prev);
+                                playing_source = text.clone();
                             }
                             error = None;
                         }
@@ -281,7 +285,9 @@ pub fn run(
         }
         if let Ok(mut r) = report.lock() {
             // A pattern that fails fails on every block: say it once.
-            if let Some(e) = r.error.take().filter(|e| error.as_ref() != Some(e)) {
+            let failed = r.error.take();
+            let failed = failed.map(|f| failure_summary(&name, &playing_source, &f));
+            if let Some(e) = failed.filter(|e| error.as_ref() != Some(e)) {
                 on(Event::Error(&e));
                 error = Some(e);
             }
@@ -326,9 +332,12 @@ fn build(
     config: &Config,
     bank: &Arc<SampleBank>,
     previous: Option<&Previous>,
+    at_cycle: f64,
     on: &mut dyn FnMut(Event<'_>),
 ) -> Result<(LiveProgram, Previous), String> {
-    LiveProgram::build(source, config, bank.clone(), previous).map_err(|failure| {
+    let built = LiveProgram::build(source, config, bank.clone(), previous)
+        .and_then(|(program, prev)| program.preflight(at_cycle).map(|()| (program, prev)));
+    built.map_err(|failure| {
         let summary = summary(name, source, &failure);
         on(Event::Failed {
             source,
@@ -354,6 +363,18 @@ pub fn summary(name: &str, source: &str, failure: &CompileFailure) -> String {
             )
         }
         CompileFailure::Build(e) => format!("{name}: {e}"),
+    }
+}
+
+/// A pattern's failed query as `file:line:col: message` (the position of the pattern
+/// in `source`, the version that plays it).
+fn failure_summary(name: &str, source: &str, failure: &crate::runtime::PatternFailure) -> String {
+    match failure.span {
+        Some(span) => {
+            let (line, col) = crate::diag::line_col(source, span.start);
+            format!("{name}:{line}:{col}: {failure}; it is silent where it fails")
+        }
+        None => format!("{name}: {failure}; it is silent where it fails"),
     }
 }
 

@@ -159,6 +159,10 @@ fn indexed<T: PatValue>(n: i64, value: impl Fn(i64) -> T + Send + Sync + 'static
                 .floor_int()
                 .clamp(first, n);
             for i in first..=last.min(n - 1) {
+                // Steps made without a query: each spends a unit of the query's work.
+                if !crate::time::step() {
+                    return;
+                }
                 let whole = Span::new(cycle + Rational::new(i, n), cycle + Rational::new(i + 1, n));
                 if let Some(part) = whole.sub_span(piece) {
                     out.push(Event {

@@ -16,7 +16,19 @@ pub mod value;
 
 use std::sync::Arc;
 
-use crate::time::{overflow_guard, Rational, Span, TimeOverflow};
+use crate::time::{query_guard, QueryFault, Rational, Span};
+
+/// The work a checked query may do per cycle it spans (at least one cycle's worth):
+/// one unit per event made, cycle walked and sub-query asked. Ordinary patterns use
+/// about one unit per event, so this is some 260,000 events per cycle.
+pub const WORK_PER_CYCLE: u64 = 1 << 18;
+
+/// The work budget of a checked query over `span`: [`WORK_PER_CYCLE`] for each cycle
+/// it spans, rounded up, and at least one cycle's worth.
+pub fn work_budget(span: Span) -> u64 {
+    let cycles = (span.end - span.begin).ceil().floor_int().max(1);
+    WORK_PER_CYCLE.saturating_mul(u64::try_from(cycles).unwrap_or(u64::MAX))
+}
 
 /// An event: a value active over `part`, which is a fragment of the event's `whole`
 /// timespan. A continuous (analog) value has no whole.
@@ -95,9 +107,12 @@ impl<T: PatValue> Pattern<T> {
         self.pure.as_deref()
     }
 
-    /// Appends the events active during `span` to `out`.
+    /// Appends the events active during `span` to `out` (nothing once the running
+    /// query's work budget is spent; see [`Pattern::query_checked`]).
     pub fn query_into(&self, span: Span, out: &mut Vec<Event<T>>) {
-        (self.query)(span, out)
+        if crate::time::step() {
+            (self.query)(span, out)
+        }
     }
 
     /// The events active during `span`, in the order the pattern produces them.
@@ -107,9 +122,22 @@ impl<T: PatValue> Pattern<T> {
         out
     }
 
-    /// Like [`Pattern::query`] but reports exact-time overflow as an error.
-    pub fn query_checked(&self, span: Span) -> Result<Vec<Event<T>>, TimeOverflow> {
-        overflow_guard(|| self.query(span))
+    /// Like [`Pattern::query`] but bounded: exact-time overflow, or more work than
+    /// [`work_budget`] allows for `span`, is an error.
+    pub fn query_checked(&self, span: Span) -> Result<Vec<Event<T>>, QueryFault> {
+        let mut out = Vec::new();
+        self.query_checked_into(span, &mut out)?;
+        Ok(out)
+    }
+
+    /// [`Pattern::query_checked`] appending to `out`; on an error, what `out` holds
+    /// past its old length is partial.
+    pub fn query_checked_into(
+        &self,
+        span: Span,
+        out: &mut Vec<Event<T>>,
+    ) -> Result<(), QueryFault> {
+        query_guard(work_budget(span), || self.query_into(span, out))
     }
 
     /// The pattern with no events.
@@ -794,6 +822,11 @@ fn app_both<A: PatValue, B: PatValue, C: PatValue>(
             None => right.query(span),
         };
         let mut sampled = Vec::new();
+        // Every pair is compared: a quarter of a unit of work each.
+        let pairs = (lefts.len() as u64).saturating_mul(rights.len() as u64);
+        if !crate::time::spend(pairs / 4) {
+            return;
+        }
         for l in &lefts {
             for r in &rights {
                 match (l.whole, r.whole) {

@@ -15,7 +15,7 @@ use crate::ir::{Graph, NodeId, Op};
 use crate::parallel::SendPtr;
 use crate::pattern::value::{parse_note_name, Value};
 use crate::pattern::{sort_events, Event};
-use crate::time::{overflow_guard, Span, TimeOverflow};
+use crate::time::{QueryFault, Span};
 
 /// Which nodes each pattern feeds, and the values held by stepped nodes: the half of
 /// the feed that writes a block's events into the graph's buffers and voice slots.
@@ -43,10 +43,11 @@ pub struct BlockEvents {
     starts: Vec<Vec<PendingStart>>,
 }
 
-/// A pattern's (or sound's) events of this block, and how its query went.
+/// A pattern's (or sound's) events of this block, and how its query went (a failed
+/// query leaves no events: the pattern is silent for the block).
 struct Scratch {
     events: Vec<Event<Value>>,
-    error: Option<TimeOverflow>,
+    error: Option<QueryFault>,
 }
 
 impl Scratch {
@@ -58,11 +59,12 @@ impl Scratch {
     }
 }
 
-/// The pattern (or sound) whose query overflowed exact time.
+/// A pattern (or sound) whose query failed: it overflowed exact time or spent its
+/// work budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FeedError {
-    Pattern(usize, TimeOverflow),
-    Sound(usize, TimeOverflow),
+    Pattern(usize, QueryFault),
+    Sound(usize, QueryFault),
 }
 
 impl Feeder {
@@ -290,7 +292,9 @@ impl BlockEvents {
     /// Queries every pattern and sound of `graph` (the graph these events were
     /// prepared for) for frames `[start, start+frames)`. With a `crew`, the queries
     /// (each into its own scratch) run on the crew and the calling thread when the
-    /// estimate says it pays; the result is the same either way.
+    /// estimate says it pays; the result is the same either way. A query that fails
+    /// leaves its pattern (or sound) silent for the block and the others as they
+    /// are; the failures are [`BlockEvents::failures`].
     pub fn query(
         &mut self,
         graph: &Graph,
@@ -298,7 +302,7 @@ impl BlockEvents {
         start: u64,
         frames: usize,
         crew: Option<&crate::parallel::Crew>,
-    ) -> Result<(), FeedError> {
+    ) {
         let arc = clock.block_arc(start, frames);
         let first = start as i64;
         self.start = start;
@@ -310,6 +314,9 @@ impl BlockEvents {
             if used.get(index).copied().unwrap_or(false) {
                 if let Some(source) = graph.patterns.get(index) {
                     scratch.error = query_by_onset(&source.pattern, arc, &mut scratch.events).err();
+                    if scratch.error.is_some() {
+                        drop_partial(&mut scratch.events);
+                    }
                 }
             }
         };
@@ -321,7 +328,10 @@ impl BlockEvents {
                 if let Some(sound) = graph.sounds.get(index) {
                     match query(&sound.pattern, arc, &mut scratch.events) {
                         Ok(()) => collect_starts(&scratch.events, clock, first, frames, pending),
-                        Err(e) => scratch.error = Some(e),
+                        Err(e) => {
+                            drop_partial(&mut scratch.events);
+                            scratch.error = Some(e);
+                        }
                     }
                 }
             };
@@ -358,18 +368,15 @@ impl BlockEvents {
                     .for_each(query_sound);
             }
         }
-        // The first failure in graph order, as a sequential run would report it.
-        for (index, s) in self.patterns.iter().enumerate() {
-            if let Some(e) = s.error {
-                return Err(FeedError::Pattern(index, e));
-            }
-        }
-        for (index, s) in self.sounds.iter().enumerate() {
-            if let Some(e) = s.error {
-                return Err(FeedError::Sound(index, e));
-            }
-        }
-        Ok(())
+    }
+
+    /// The patterns and sounds whose last query failed, in graph order.
+    pub fn failures(&self) -> impl Iterator<Item = FeedError> + '_ {
+        let patterns = self.patterns.iter().enumerate();
+        let sounds = self.sounds.iter().enumerate();
+        patterns
+            .filter_map(|(i, s)| s.error.map(|e| FeedError::Pattern(i, e)))
+            .chain(sounds.filter_map(|(i, s)| s.error.map(|e| FeedError::Sound(i, e))))
     }
 }
 
@@ -412,7 +419,7 @@ fn query(
     pattern: &crate::pattern::Pattern<Value>,
     arc: Span,
     events: &mut Vec<Event<Value>>,
-) -> Result<(), TimeOverflow> {
+) -> Result<(), QueryFault> {
     query_unsorted(pattern, arc, events)?;
     sort_events(events);
     Ok(())
@@ -425,21 +432,28 @@ fn query_by_onset(
     pattern: &crate::pattern::Pattern<Value>,
     arc: Span,
     events: &mut Vec<Event<Value>>,
-) -> Result<(), TimeOverflow> {
+) -> Result<(), QueryFault> {
     query_unsorted(pattern, arc, events)?;
     events.sort_by_key(onset);
     Ok(())
 }
 
 /// The events of `pattern` over `arc` into `events` (cleared first), as the pattern
-/// returns them, with time overflow as an error.
+/// returns them, bounded as [`crate::pattern::Pattern::query_checked`] is.
 fn query_unsorted(
     pattern: &crate::pattern::Pattern<Value>,
     arc: Span,
     events: &mut Vec<Event<Value>>,
-) -> Result<(), TimeOverflow> {
+) -> Result<(), QueryFault> {
     events.clear();
-    overflow_guard(|| pattern.query_into(arc, events))
+    pattern.query_checked_into(arc, events)
+}
+
+/// Empties the events of a failed query, and gives back the memory a pattern that
+/// spent its whole budget took (it may be far more than any pattern needs).
+fn drop_partial(events: &mut Vec<Event<Value>>) {
+    events.clear();
+    events.shrink_to(256);
 }
 
 /// When an event starts: its whole's begin (a fragment of an event that began in an

@@ -25,6 +25,7 @@ use crate::ir::{Graph, NodeId, Op, Operand};
 use crate::samples::SampleBank;
 pub use feed::BlockEvents;
 use feed::{FeedError, Feeder};
+use crate::time::QueryFault;
 
 /// How a patch is run.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -117,19 +118,28 @@ pub struct NonFinite {
     pub frame: u64,
 }
 
-/// A failure that stops rendering.
-#[derive(Clone, Debug, PartialEq)]
-pub enum RuntimeError {
-    /// A pattern's exact time overflowed; the span is the pattern's source.
-    TimeOverflow { span: Option<crate::diag::SrcSpan> },
+/// A pattern (or sound) whose query failed in a block: it overflowed exact time or
+/// spent its work budget, and played silence for that block.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PatternFailure {
+    /// The pattern's source, where it has one.
+    pub span: Option<crate::diag::SrcSpan>,
+    pub fault: QueryFault,
 }
 
-impl std::fmt::Display for RuntimeError {
+impl std::fmt::Display for PatternFailure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RuntimeError::TimeOverflow { .. } => write!(f, "{}", crate::time::TimeOverflow),
-        }
+        write!(f, "{}", self.fault)
     }
+}
+
+/// A pattern whose queries failed during a run: the first failure, the frame of the
+/// first block it failed in, and in how many blocks it failed (and was silent).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FailureRecord {
+    pub failure: PatternFailure,
+    pub first_frame: u64,
+    pub blocks: u64,
 }
 
 /// An engine (with its graph) and everything they need to produce blocks of stereo
@@ -149,6 +159,8 @@ pub struct Runtime<E: Engine> {
     frame: u64,
     nonfinite: Option<NonFinite>,
     nonfinite_samples: u64,
+    /// The patterns whose queries failed, one record per pattern source.
+    failures: Vec<FailureRecord>,
     /// The crew of workers (`config.threads` > 1), started once with the runtime and
     /// joined when it is dropped.
     crew: Option<crate::parallel::Crew>,
@@ -200,6 +212,7 @@ impl<E: Engine> Runtime<E> {
             frame: 0,
             nonfinite: None,
             nonfinite_samples: 0,
+            failures: Vec::new(),
             crew: crate::parallel::crew(config.threads),
         })
     }
@@ -240,17 +253,34 @@ impl<E: Engine> Runtime<E> {
 
     /// Produces the next `left.len()` frames (at most one block; extra frames of a
     /// longer buffer are left untouched) into `left` and `right`: queries the
-    /// patterns for them, then runs the block ([`Runtime::process_events`]).
-    pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) -> Result<(), RuntimeError> {
+    /// patterns for them, then runs the block ([`Runtime::process_events`]). A
+    /// pattern whose query fails is silent for the block and is recorded in
+    /// [`Runtime::failures`]; the others play on.
+    pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) {
         let frames = left.len().min(right.len()).min(self.config.block);
         let _flush = crate::fpu::FlushDenormals::new();
         // The block starts with its queries: the crew hears of it before them.
         self.wake_crew();
         let mut events = std::mem::replace(&mut self.events, BlockEvents::empty());
-        let queried = self.query(self.frame, frames, &mut events);
-        let result = queried.map(|()| self.run_block(&mut events, left, right));
+        let frame = self.frame;
+        for failure in self.query(frame, frames, &mut events) {
+            match self.failures.iter_mut().find(|r| r.failure.span == failure.span) {
+                Some(record) => record.blocks += 1,
+                None => self.failures.push(FailureRecord {
+                    failure,
+                    first_frame: frame,
+                    blocks: 1,
+                }),
+            }
+        }
+        self.run_block(&mut events, left, right);
         self.events = events;
-        result
+    }
+
+    /// The patterns whose queries failed so far (each silent in the blocks it failed
+    /// in), in the order they first failed.
+    pub fn failures(&self) -> &[FailureRecord] {
+        &self.failures
     }
 
     /// Tells napping crew workers that a block starts (a relaxed counter, no system
@@ -262,13 +292,13 @@ impl<E: Engine> Runtime<E> {
     }
 
     /// Queries this runtime's patterns for frames `[start, start+frames)` into
-    /// `events` (prepared for this runtime's graph).
+    /// `events` (prepared for this runtime's graph); returns the failed queries.
     pub fn query(
         &self,
         start: u64,
         frames: usize,
         events: &mut BlockEvents,
-    ) -> Result<(), RuntimeError> {
+    ) -> Vec<PatternFailure> {
         query_block(
             self.engine.graph(),
             &self.clock,
@@ -466,7 +496,9 @@ impl RuntimeCarry {
 }
 
 /// Queries `graph`'s patterns for frames `[start, start+frames)` into `events`
-/// (prepared for `graph`), on `crew` and the calling thread where that pays.
+/// (prepared for `graph`), on `crew` and the calling thread where that pays, and
+/// returns the queries that failed (their patterns are silent for the block), in
+/// graph order.
 pub fn query_block(
     graph: &Graph,
     clock: &Clock,
@@ -474,16 +506,20 @@ pub fn query_block(
     frames: usize,
     events: &mut BlockEvents,
     crew: Option<&crate::parallel::Crew>,
-) -> Result<(), RuntimeError> {
-    events
-        .query(graph, clock, start, frames, crew)
-        .map_err(|e| {
-            let span = match e {
-                FeedError::Pattern(i, _) => graph.patterns.get(i).and_then(|p| p.span),
-                FeedError::Sound(i, _) => graph.sounds.get(i).and_then(|s| s.span),
-            };
-            RuntimeError::TimeOverflow { span }
-        })
+) -> Vec<PatternFailure> {
+    events.query(graph, clock, start, frames, crew);
+    let failures = events.failures().map(|e| match e {
+        FeedError::Pattern(i, fault) => PatternFailure {
+            span: graph.patterns.get(i).and_then(|p| p.span),
+            fault,
+        },
+        FeedError::Sound(i, fault) => PatternFailure {
+            span: graph.sounds.get(i).and_then(|s| s.span),
+            fault,
+        },
+    });
+    // Empty (and not allocated) unless a query failed.
+    failures.collect()
 }
 
 /// The master node's work, the same for every engine: sums `inputs` (the outputs, in

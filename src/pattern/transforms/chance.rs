@@ -157,6 +157,10 @@ pub fn randrun(n: i64) -> Pattern<i64> {
         return Pattern::silence();
     }
     Pattern::new(move |span: Span, out: &mut Vec<Event<i64>>| {
+        // The whole cycle's order is computed for each query: `n` units of work.
+        if !crate::time::spend(n as u64) {
+            return;
+        }
         let cycle = span.begin.sam();
         let rands = time_to_rands(cycle.to_f64(), n as usize);
         let mut order: Vec<(f64, i64)> = rands.into_iter().zip(0..n).collect();

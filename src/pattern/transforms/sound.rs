@@ -368,6 +368,10 @@ pub fn chop_n(n: i64, p: Pattern<Value>) -> Pattern<Value> {
             let first = ((e.part.begin - w.begin) * nr / d).floor_int() - 1;
             let last = ((e.part.end - w.begin) * nr / d).ceil().floor_int();
             for k in first.max(0)..=last.min(n - 1) {
+                // Each slice is an event made without a query: it spends work.
+                if !crate::time::step() {
+                    return;
+                }
                 let slice = Span::new(
                     w.begin + d * Rational::new(k, n),
                     w.begin + d * Rational::new(k + 1, n),

@@ -6,63 +6,21 @@
 //! the limits.
 //!
 //! Overflow never panics. A result that does not fit saturates and raises a sticky,
-//! thread-local flag (in the spirit of IEEE 754 exception flags); every public query
-//! entry point clears the flag before it runs and turns a raised flag into a
-//! [`TimeOverflow`] error afterwards (see [`overflow_guard`]). This keeps the hot
-//! arithmetic free of `Result` plumbing while still guaranteeing a clear error.
+//! thread-local flag; every public query entry point clears the flag before it runs
+//! and turns a raised flag into a [`TimeOverflow`] error afterwards, and bounds the
+//! query's work as well (see [`query_guard`] and the `guard` module). This keeps the
+//! hot arithmetic free of `Result` plumbing while still guaranteeing a clear error.
 
-use std::cell::Cell;
 use std::cmp::Ordering;
 use std::fmt;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-thread_local! {
-    static OVERFLOWED: Cell<bool> = const { Cell::new(false) };
-    /// How many [`overflow_guard`]s are running on this thread.
-    static GUARDS: Cell<u32> = const { Cell::new(0) };
-}
+mod guard;
 
-fn raise_overflow() {
-    OVERFLOWED.with(|f| f.set(true));
-}
-
-/// Whether rational arithmetic inside the running [`overflow_guard`] has overflowed
-/// (false outside every guard, where the flag may be left from an earlier query).
-fn overflowed_in_guard() -> bool {
-    GUARDS.with(|g| g.get()) > 0 && OVERFLOWED.with(|f| f.get())
-}
-
-/// The error reported when exact time arithmetic leaves the representable range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TimeOverflow;
-
-impl fmt::Display for TimeOverflow {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "pattern time overflowed: a time or factor is too large or too finely divided \
-             to represent exactly (numerator and denominator must fit in 64 bits)"
-        )
-    }
-}
-
-impl std::error::Error for TimeOverflow {}
-
-/// Runs `f` with the overflow flag cleared and reports whether any rational
-/// arithmetic inside it overflowed. Nested guards keep an outer raised flag raised.
-pub fn overflow_guard<R>(f: impl FnOnce() -> R) -> Result<R, TimeOverflow> {
-    let outer = OVERFLOWED.with(|flag| flag.replace(false));
-    GUARDS.with(|g| g.set(g.get().saturating_add(1)));
-    let result = f();
-    GUARDS.with(|g| g.set(g.get().saturating_sub(1)));
-    let overflowed = OVERFLOWED.with(|flag| flag.replace(outer));
-    if overflowed {
-        OVERFLOWED.with(|flag| flag.set(true));
-        Err(TimeOverflow)
-    } else {
-        Ok(result)
-    }
-}
+use guard::raise_overflow;
+pub use guard::{overflow_guard, query_guard, spend, step, QueryFault};
+#[cfg(test)]
+use guard::TimeOverflow;
 
 /// An exact rational number of cycles.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -675,10 +633,11 @@ pub struct CycleSpans {
 impl Iterator for CycleSpans {
     type Item = Span;
     fn next(&mut self) -> Option<Span> {
-        // A span made of saturated times can stretch over billions of cycles; once
-        // time has overflowed, the query's result is an error anyway, so the walk
-        // stops here rather than after every cycle of the span.
-        if self.done || overflowed_in_guard() {
+        // Each piece is a unit of the query's work. A span made of saturated times
+        // can stretch over billions of cycles, and densities multiply; once time has
+        // overflowed or the budget is spent, the query's result is an error anyway,
+        // so the walk stops here rather than after every cycle of the span.
+        if self.done || !step() {
             self.done = true;
             return None;
         }
