@@ -18,7 +18,7 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 mod guard;
 
 use guard::raise_overflow;
-pub use guard::{overflow_guard, query_guard, spend, step, QueryFault};
+pub use guard::{overflow_guard, query_guard, spend, step, walk_step, QueryFault};
 #[cfg(test)]
 use guard::TimeOverflow;
 
@@ -637,7 +637,7 @@ impl Iterator for CycleSpans {
         // can stretch over billions of cycles, and densities multiply; once time has
         // overflowed or the budget is spent, the query's result is an error anyway,
         // so the walk stops here rather than after every cycle of the span.
-        if self.done || !step() {
+        if self.done || !walk_step() {
             self.done = true;
             return None;
         }
