@@ -207,11 +207,12 @@ fn render(
 
 #[test]
 fn a_bomb_that_goes_off_later_is_silent_while_the_other_outputs_play_on() {
-    // Cycles 0-2 pass `check`; in cycle 3 the second output needs far more than its
-    // budget. The render goes on: the first output sounds exactly as it does alone,
-    // and the report names the second output, from the block where it failed.
+    // Cycles 0, 1 and 3 pass `check`; in cycle 2 the second output needs far more
+    // than its budget. The render goes on: the first output sounds exactly as it
+    // does alone, and the report names the second output, from the block where it
+    // failed; none of its events leaks through.
     let good = "tempo: 4\nout: s \"bd sn\"\n";
-    let source = "tempo: 4\nout: s \"bd sn\"\nd2: s \"<~ ~ ~ [a*65536*65536]>\"\n";
+    let source = "tempo: 4\nout: s \"bd sn\"\nd2: s \"<~ ~ [a*65536*65536] ~>\"\n";
     assert!(
         check_source(source).is_empty(),
         "{:?}",
@@ -226,17 +227,39 @@ fn a_bomb_that_goes_off_later_is_silent_while_the_other_outputs_play_on() {
             alone == both,
             "{engine:?}: the other output played on, unchanged"
         );
+        assert_eq!(report.unknown_samples, Vec::<String>::new());
         assert_eq!(report.failures.len(), 1, "{:?}", report.failures);
         let f = &report.failures[0];
         let span = f.failure.span.expect("the pattern's source");
         assert_eq!(line_col(source, span.start), (3, 5));
         assert!(matches!(f.failure.fault, QueryFault::TooMuchWork { .. }));
-        // Cycle 3 starts at 0.75 s (4 cycles per second); its first block is the one
-        // holding frame 33075 at 512 frames a block.
-        assert_eq!(f.first_frame, 33075 / 512 * 512);
-        // Every block of cycle 3 inside the 1.5 s: from 0.75 s to 1 s.
-        assert_eq!(f.blocks, (44100u64.div_ceil(512)) - 33075 / 512);
+        // Cycle 2 is frames 22050 to 33075 (4 cycles a second). A block's query
+        // starts half a frame early: the blocks that meet cycle 2 are those of
+        // frames 22016 (block 43) to 32768 (block 64).
+        assert_eq!(f.first_frame, 43 * 512);
+        assert_eq!(f.blocks, 64 - 43 + 1);
         assert!(peak < MEMORY_CAP, "{engine:?}: {} MiB", peak >> 20);
         assert!(took < Duration::from_secs(60), "{engine:?}: {took:?}");
     }
+}
+
+#[test]
+fn a_block_spends_in_proportion_to_its_span() {
+    use phonon::pattern::{work_budget, MIN_WORK_PER_QUERY};
+    use phonon::time::Span;
+    assert_eq!(work_budget(Span::new(r(0, 1), r(1, 1))), WORK_PER_CYCLE);
+    assert_eq!(
+        work_budget(Span::new(r(0, 1), r(5, 2))),
+        5 * WORK_PER_CYCLE / 2
+    );
+    // A 512-frame block at 44.1 kHz and 1 cycle per second: the floor.
+    assert_eq!(
+        work_budget(Span::new(r(0, 1), r(512, 44100))),
+        MIN_WORK_PER_QUERY
+    );
+    // At 100 cycles per second the same block spans 1.16 cycles.
+    assert_eq!(
+        work_budget(Span::new(r(0, 1), r(51200, 44100))),
+        (51200.0 / 44100.0 * WORK_PER_CYCLE as f64).ceil() as u64
+    );
 }

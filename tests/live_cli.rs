@@ -197,3 +197,37 @@ fn a_bomb_saved_live_is_refused_with_its_position_and_the_next_good_save_plays()
     assert!(!text.contains("panicked"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_pattern_that_fails_later_in_live_playback_is_named_and_the_rest_plays() {
+    // Cycle 2 (0.5 s in, at four cycles a second) of the second output needs far
+    // more than a block's budget: that output is silent there, the session says
+    // where it is, and the first output and the session go on.
+    let dir = temp_dir("later");
+    let patch = dir.join("live.ph");
+    let log = dir.join("stderr.txt");
+    write(
+        &patch,
+        "tempo: 4\nout: s \"bd sn\"\nd2: s \"<~ ~ [a*65536*65536] ~>\"\n",
+    );
+    let err = std::fs::File::create(&log).unwrap_or_else(|e| panic!("{e}"));
+    let status = Command::new(env!("CARGO_BIN_EXE_phonon"))
+        .args(["jit", "--sink", "null", "--duration", "2"])
+        .arg(&patch)
+        .stdout(Stdio::null())
+        .stderr(err)
+        .status()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(status.success(), "{text}");
+    assert!(text.contains("playing"), "{text}");
+    assert!(
+        text.contains("live.ph:3:5: this pattern makes too many events"),
+        "{text}"
+    );
+    assert!(text.contains("it is silent where it fails"), "{text}");
+    // Said once, though it fails in every block of cycles 2 and 6.
+    assert_eq!(text.matches("too many events").count(), 1, "{text}");
+    assert!(text.contains("played 173 blocks"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

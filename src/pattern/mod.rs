@@ -18,16 +18,24 @@ use std::sync::Arc;
 
 use crate::time::{query_guard, QueryFault, Rational, Span};
 
-/// The work a checked query may do per cycle it spans (at least one cycle's worth):
-/// one unit per event made, cycle walked and sub-query asked. Ordinary patterns use
-/// about one unit per event, so this is some 260,000 events per cycle.
+/// The work a checked query may do per cycle it spans: one unit per event made,
+/// cycle walked and sub-query asked. Ordinary patterns use about one unit per event,
+/// so this is some 260,000 events per cycle.
 pub const WORK_PER_CYCLE: u64 = 1 << 18;
 
-/// The work budget of a checked query over `span`: [`WORK_PER_CYCLE`] for each cycle
-/// it spans, rounded up, and at least one cycle's worth.
+/// The least work any checked query may do, however short its span: a block of
+/// playback is a small part of a cycle (1/86 at 1 cycle per second), and its events
+/// need not be spread evenly over the cycle.
+pub const MIN_WORK_PER_QUERY: u64 = 1 << 14;
+
+/// The work budget of a checked query over `span`: [`WORK_PER_CYCLE`] in proportion
+/// to the cycles it spans (rounded up), and at least [`MIN_WORK_PER_QUERY`]. A bomb
+/// in one block so costs in proportion to the block, not to a whole cycle.
 pub fn work_budget(span: Span) -> u64 {
-    let cycles = (span.end - span.begin).ceil().floor_int().max(1);
-    WORK_PER_CYCLE.saturating_mul(u64::try_from(cycles).unwrap_or(u64::MAX))
+    let cycles = (span.end - span.begin).to_f64().max(0.0);
+    let units = (cycles * WORK_PER_CYCLE as f64).ceil();
+    // `as` saturates a float too large for u64 (and maps NaN to 0).
+    (units as u64).max(MIN_WORK_PER_QUERY)
 }
 
 /// An event: a value active over `part`, which is a fragment of the event's `whole`
