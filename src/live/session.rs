@@ -64,6 +64,9 @@ pub enum Event<'a> {
     Error(&'a str),
     /// An event asked for a sample the bank does not have (said once per name).
     UnknownSample(&'a str),
+    /// A sample file a version names (its folder) could not be loaded: said by the
+    /// version that loaded the folder, so once.
+    SkippedSample { file: &'a Path, why: &'a str },
     /// The patch cannot be watched: saves will not reload.
     WatchFailed(&'a str),
     /// About ten times a second: for a status line.
@@ -328,7 +331,7 @@ fn build(
     previous: Option<&Previous>,
     on: &mut dyn FnMut(Event<'_>),
 ) -> Result<(LiveProgram, Previous), String> {
-    LiveProgram::build(source, config, bank.clone(), previous).map_err(|failure| {
+    let built = LiveProgram::build(source, config, bank.clone(), previous).map_err(|failure| {
         let summary = summary(name, source, &failure);
         on(Event::Failed {
             source,
@@ -336,7 +339,11 @@ fn build(
             summary: &summary,
         });
         summary
-    })
+    })?;
+    for (file, why) in &built.0.runtime.sample_report().skipped {
+        on(Event::SkippedSample { file, why });
+    }
+    Ok(built)
 }
 
 /// The first error of a failed version, as `file:line:col: message` (or the build's
