@@ -99,7 +99,7 @@ pub fn skipped_sample(file: &std::path::Path, why: &str) -> String {
 pub fn unknown_sample(name: &str, bank: &SampleBank) -> String {
     if bank.not_loaded(name) {
         format!(
-            "warning: sample `{name}` was not loaded: the patch plays it only after its first {} cycles, or builds the name as it plays; its events are silent",
+            "warning: sample `{name}` was not loaded: the patch first plays it after the cycles read for the names it plays (the first {}, fewer for a dense sound); its events are silent",
             crate::runtime::sounds::NAMING_CYCLES
         )
     } else {
