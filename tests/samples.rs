@@ -1,6 +1,6 @@
 //! The sample bank: the built-in kit's lengths, determinism, ends and spectral
-//! character (against a DFT written here), and folder loading with WAV files written
-//! by hound into a temporary folder.
+//! character (against a DFT written here), folder loading with WAV files written by
+//! hound into a temporary folder, and loading only the folders a patch names.
 
 // Index loops read more plainly than iterator chains in these checks.
 #![allow(clippy::needless_range_loop)]

@@ -13,9 +13,9 @@ use crate::voices::{sound_name, StartError, VoicePool, VoiceStart};
 /// The most signals one sound samples (one per control, with room to spare).
 pub const MAX_SAMPLED: usize = 16;
 
-/// The cycles [`named_samples`] looks at: a name a sound first plays later (a
-/// `slow 100`, or a word built at run time) is not loaded, and its events are
-/// reported as unknown samples when they come.
+/// The cycles [`named_samples`] looks at: a name a sound first plays later (in a
+/// `slow 128`, or a random choice that first falls on it after them) is not loaded,
+/// and its events are reported as unknown samples when they come.
 pub const NAMING_CYCLES: i64 = 64;
 
 /// [`named_samples`] stops looking at a sound after the cycle that passes this many
