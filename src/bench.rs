@@ -2,6 +2,7 @@
 //! side in one run (the engines' blocks alternate, so a noisy machine slows both
 //! alike), with compile times, voices in use and the headroom against the budget.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -55,6 +56,9 @@ pub struct BenchReport {
     pub blocks: usize,
     pub block: usize,
     pub sample_rate: u32,
+    /// Sample files the patch named (their folder) that could not be loaded, with
+    /// the reason.
+    pub skipped_samples: Vec<(PathBuf, String)>,
 }
 
 /// Why a benchmark could not run.
@@ -147,6 +151,15 @@ pub fn bench_paced(
         let compile = t0.elapsed();
         interp = Some((runtime(engine, &bank, config)?, compile));
     }
+    // The first runtime built loaded the patch's samples: its report has the files
+    // skipped.
+    let skipped_samples = jit
+        .iter()
+        .chain(&jit_threads)
+        .map(|(rt, _)| rt.sample_report())
+        .chain(interp.iter().map(|(rt, _)| rt.sample_report()))
+        .flat_map(|r| r.skipped.iter().cloned())
+        .collect();
     let n = config.block;
     let (mut left, mut right) = (vec![0.0f32; n], vec![0.0f32; n]);
     let mut jit_times = Vec::with_capacity(blocks);
@@ -228,6 +241,7 @@ pub fn bench_paced(
         blocks,
         block: n,
         sample_rate: sr,
+        skipped_samples,
     })
 }
 

@@ -2,7 +2,7 @@
 //! timing every block against the real-time budget.
 
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -292,6 +292,9 @@ pub struct RenderReport {
     pub times: BlockTimes,
     /// Sample names that events asked for and the bank does not have.
     pub unknown_samples: Vec<String>,
+    /// Sample files the patch named (their folder) that could not be loaded, with
+    /// the reason.
+    pub skipped_samples: Vec<(PathBuf, String)>,
     /// The first non-finite value the master guard caught, and how many samples it
     /// replaced with silence.
     pub nonfinite: Option<(NonFinite, u64)>,
@@ -367,6 +370,7 @@ fn run<E: Engine>(
         frames: done,
         times: BlockTimes::from_timer(&timer, block, config.sample_rate),
         unknown_samples: rt.sounds().unknown_names().map(String::from).collect(),
+        skipped_samples: rt.sample_report().skipped.clone(),
         nonfinite: rt.nonfinite(),
         failures: rt.failures().to_vec(),
         peak_voices,

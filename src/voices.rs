@@ -134,11 +134,7 @@ impl VoiceStart {
         bank: &SampleBank,
     ) -> Result<VoiceStart, StartError> {
         let mut digits = [0u8; 32];
-        let name: &str = match controls.get(Control::S) {
-            None => return Err(StartError::NoSound),
-            Some(Scalar::Word(w)) => w,
-            Some(Scalar::Num(x)) | Some(Scalar::Note(x)) => number_name(*x, &mut digits),
-        };
+        let name = sound_name(controls, &mut digits).ok_or(StartError::NoSound)?;
         let num = |c: Control| controls.get_f64(c).filter(|x| x.is_finite());
         let n = num(Control::N).unwrap_or(0.0);
         let sample = bank
@@ -168,6 +164,16 @@ impl VoiceStart {
             attack: num(Control::Attack).unwrap_or(0.0) as f32,
             release: num(Control::Release).unwrap_or(0.0) as f32,
         })
+    }
+}
+
+/// The sample name an event's controls play: its `s`, a word, or a number such as
+/// `808` read as its digits (written into `digits`, without allocating). `None`
+/// without an `s`.
+pub fn sound_name<'a>(controls: &'a Controls, digits: &'a mut [u8; 32]) -> Option<&'a str> {
+    match controls.get(Control::S)? {
+        Scalar::Word(w) => Some(w),
+        Scalar::Num(x) | Scalar::Note(x) => Some(number_name(*x, digits)),
     }
 }
 

@@ -603,3 +603,62 @@ fn endless_and_binary_inputs_are_refused_with_the_limit() {
         "{err}"
     );
 }
+
+#[test]
+fn render_reads_only_the_sample_folders_the_patch_names() {
+    // DIR/good/a.wav is a sample; DIR/bad holds a file that is not a WAV and a
+    // sparse 300 MiB one. A patch playing `good` hears nothing of `bad`.
+    let dir = std::env::temp_dir().join(format!("phonon-cli-lazy-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(dir.join("good"));
+    let _ = std::fs::create_dir_all(dir.join("bad"));
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 44_100,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    match hound::WavWriter::create(dir.join("good/a.wav"), spec) {
+        Ok(mut w) => {
+            for _ in 0..100 {
+                let _ = w.write_sample(10_000i16);
+            }
+            let _ = w.finalize();
+        }
+        Err(e) => panic!("{e}"),
+    }
+    let broken = dir.join("bad/broken.wav");
+    let huge = dir.join("bad/huge.wav");
+    if let Err(e) = std::fs::write(&broken, b"RIFF....not a wave file")
+        .and_then(|()| std::fs::File::create(&huge))
+        .and_then(|f| f.set_len(300 << 20))
+    {
+        panic!("{e}");
+    }
+    let d = dir.display().to_string();
+    let run = |name: &str, source: &str| {
+        let patch = temp_patch(name, source);
+        let p = patch.display().to_string();
+        let out = phonon(&[
+            "render",
+            &p,
+            "-o",
+            "/dev/null",
+            "--cycles",
+            "1",
+            "--samples",
+            &d,
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stderr)
+    };
+    let err = run("lazy_good.ph", "out: s \"good\"\n");
+    assert!(!err.contains("warning"), "{err}");
+    let err = run("lazy_bad.ph", "out: s \"good bad\"\n");
+    for file in [&broken, &huge] {
+        let line = format!("warning: skipped sample {}: ", file.display());
+        assert!(err.contains(&line), "{err}");
+    }
+    assert!(err.contains("256 MiB"), "{err}");
+    assert!(err.contains("no sample named `bad`"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -231,3 +231,53 @@ fn a_pattern_that_fails_later_in_live_playback_is_named_and_the_rest_plays() {
     assert!(text.contains("played 173 blocks"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_save_naming_a_new_sample_folder_reads_it_and_warns_of_its_bad_files() {
+    // DIR/good/a.wav is a sample; DIR/bad/broken.wav is not a WAV.
+    let dir = temp_dir("samples");
+    let samples = dir.join("samples");
+    std::fs::create_dir_all(samples.join("good")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::create_dir_all(samples.join("bad")).unwrap_or_else(|e| panic!("{e}"));
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 44_100,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(samples.join("good/a.wav"), spec)
+        .unwrap_or_else(|e| panic!("{e}"));
+    for _ in 0..100 {
+        w.write_sample(10_000i16).unwrap_or_else(|e| panic!("{e}"));
+    }
+    w.finalize().unwrap_or_else(|e| panic!("{e}"));
+    let broken = samples.join("bad/broken.wav");
+    write(&broken, "RIFF....not a wave file");
+    let patch = dir.join("live.ph");
+    let log = dir.join("stderr.txt");
+    write(&patch, "out: s \"good*4\"\n");
+    let err = std::fs::File::create(&log).unwrap_or_else(|e| panic!("{e}"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_phonon"))
+        .args(["jit", "--sink", "null", "--duration", "3", "--samples"])
+        .arg(&samples)
+        .arg(&patch)
+        .stdout(Stdio::null())
+        .stderr(err)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"));
+    wait_for(&log, "playing");
+    std::thread::sleep(Duration::from_millis(300));
+    let before = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!before.contains("warning"), "{before}");
+    write(&patch, "out: s \"good*4 bad\"\n");
+    wait_for(&log, "reloaded");
+    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(status.success(), "{text}");
+    let warning = format!("warning: skipped sample {}: ", broken.display());
+    assert_eq!(text.matches(&warning).count(), 1, "{text}");
+    // The warning comes with the version that read the folder, before it plays.
+    let (at_warning, at_reload) = (text.find(&warning), text.find("reloaded"));
+    assert!(at_warning < at_reload, "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -91,6 +91,7 @@ fn voices_start_on_the_frame_their_onset_maps_to() {
     // A cp at each quarter cycle, panned hard left: the left channel reproduces the
     // sample from each onset frame; equal-power panning puts nothing on the right.
     let bank = SampleBank::builtin(RATE);
+    bank.load(["cp"]);
     let Some(id) = bank.find("cp", 0.0) else {
         panic!("the built-in kit has no cp");
     };

@@ -1,6 +1,6 @@
 //! The sample bank: the built-in kit's lengths, determinism, ends and spectral
-//! character (against a DFT written here), and folder loading with WAV files written
-//! by hound into a temporary folder.
+//! character (against a DFT written here), folder loading with WAV files written by
+//! hound into a temporary folder, and loading only the folders a patch names.
 
 // Index loops read more plainly than iterator chains in these checks.
 #![allow(clippy::needless_range_loop)]
@@ -70,6 +70,17 @@ fn fundamental(x: &[f32], rate: f64) -> f64 {
     k as f64 * hz
 }
 
+/// The built-in kit at `rate`, every sound loaded.
+fn kit(rate: u32) -> SampleBank {
+    let bank = SampleBank::builtin(rate);
+    let report = bank.load(NAMES);
+    assert!(
+        report.skipped.is_empty() && report.loaded >= 33,
+        "{report:?}"
+    );
+    bank
+}
+
 fn variants(bank: &SampleBank, name: &str) -> Vec<Vec<f32>> {
     let count = bank
         .names()
@@ -83,7 +94,7 @@ fn variants(bank: &SampleBank, name: &str) -> Vec<Vec<f32>> {
 
 #[test]
 fn the_kit_has_every_name_with_at_least_three_variants() {
-    let bank = SampleBank::builtin(44100);
+    let bank = kit(44100);
     assert_eq!(bank.rate(), 44100);
     let names: Vec<(&str, usize)> = bank.names().collect();
     let mut sorted = NAMES.to_vec();
@@ -101,7 +112,7 @@ fn the_kit_has_every_name_with_at_least_three_variants() {
 
 #[test]
 fn kit_lengths_are_realistic() {
-    let bank = SampleBank::builtin(44100);
+    let bank = kit(44100);
     let ranges = [
         ("bd", 0.3, 0.6),
         ("sn", 0.2, 0.4),
@@ -122,7 +133,7 @@ fn kit_lengths_are_realistic() {
         }
     }
     // Synthesised at the bank's rate: the same durations at 48 kHz.
-    let b48 = SampleBank::builtin(48000);
+    let b48 = kit(48000);
     let (a, b) = (variants(&bank, "cr"), variants(&b48, "cr"));
     let ratio = b[0].len() as f64 / a[0].len() as f64;
     assert!((ratio - 48000.0 / 44100.0).abs() < 1e-3, "ratio {ratio}");
@@ -130,8 +141,8 @@ fn kit_lengths_are_realistic() {
 
 #[test]
 fn the_kit_is_deterministic() {
-    let a = SampleBank::builtin(44100);
-    let b = SampleBank::builtin(44100);
+    let a = kit(44100);
+    let b = kit(44100);
     for name in NAMES {
         assert_eq!(variants(&a, name), variants(&b, name), "{name}");
     }
@@ -139,7 +150,7 @@ fn the_kit_is_deterministic() {
 
 #[test]
 fn kit_sounds_are_finite_normalised_and_click_free() {
-    let bank = SampleBank::builtin(44100);
+    let bank = kit(44100);
     for name in NAMES {
         for (v, x) in variants(&bank, name).iter().enumerate() {
             assert!(
@@ -167,7 +178,7 @@ fn kit_sounds_are_finite_normalised_and_click_free() {
 
 #[test]
 fn variants_differ() {
-    let bank = SampleBank::builtin(44100);
+    let bank = kit(44100);
     for name in NAMES {
         let vs = variants(&bank, name);
         for i in 0..vs.len() {
@@ -188,7 +199,7 @@ fn variants_differ() {
 
 #[test]
 fn kick_is_dark_and_hats_are_bright() {
-    let bank = SampleBank::builtin(44100);
+    let bank = kit(44100);
     for (v, x) in variants(&bank, "bd").iter().enumerate() {
         let c = centroid(x, 44100.0, 4096);
         assert!(c < 300.0, "bd:{v} centroid {c} Hz");
@@ -206,7 +217,7 @@ fn kick_is_dark_and_hats_are_bright() {
 
 #[test]
 fn toms_rise_from_low_to_high() {
-    let bank = SampleBank::builtin(44100);
+    let bank = kit(44100);
     let f = |name: &str| -> Vec<f64> {
         variants(&bank, name)
             .iter()
@@ -226,7 +237,7 @@ fn toms_rise_from_low_to_high() {
 
 #[test]
 fn cowbell_has_its_two_tones() {
-    let bank = SampleBank::builtin(44100);
+    let bank = kit(44100);
     let x = &variants(&bank, "cb")[0];
     let n = 8192;
     let hz = 44100.0 / n as f64;
@@ -326,7 +337,8 @@ fn a_22050_hz_sine_loads_at_44100_hz_with_its_pitch() {
         &sine(1000.0, 22050, 4410, 0.5),
     );
     let mut bank = SampleBank::builtin(44100);
-    let report = bank.load_dir(&dir.0).unwrap();
+    bank.scan_dir(&dir.0).unwrap();
+    let report = bank.load(["tone"]);
     assert_eq!(report.loaded, 1);
     assert!(report.skipped.is_empty(), "{:?}", report.skipped);
     let s = bank.sample(bank.find("tone", 0.0).unwrap());
@@ -360,7 +372,8 @@ fn float_stereo_at_48000_hz_loads_and_keeps_its_channels() {
         .collect();
     write_f32(&dir.0.join("pad/x.wav"), 48000, 2, &frames);
     let mut bank = SampleBank::builtin(44100);
-    bank.load_dir(&dir.0).unwrap();
+    bank.scan_dir(&dir.0).unwrap();
+    bank.load(["pad"]);
     let s = bank.sample(bank.find("pad", 0.0).unwrap());
     assert_eq!(s.channels, 2);
     assert!((s.frames as i64 - 4410).abs() <= 3, "frames {}", s.frames);
@@ -392,7 +405,8 @@ fn int_24_bit_and_more_than_two_channels() {
     }
     w.finalize().unwrap();
     let mut bank = SampleBank::empty(44100);
-    bank.load_dir(&dir.0).unwrap();
+    bank.scan_dir(&dir.0).unwrap();
+    bank.load(["multi"]);
     let s = bank.sample(bank.find("multi", 0.0).unwrap());
     assert_eq!((s.channels, s.frames), (2, 100));
     assert_eq!(&s.data[..4], &[0.5, -0.25, 0.5, -0.25]);
@@ -407,7 +421,8 @@ fn variants_follow_file_names_and_wrap() {
     write_i16(&dir.0.join("v/c.WAV"), 44100, 1, &constant(0.3));
     fs::write(dir.0.join("v/notes.txt"), "not audio").unwrap();
     let mut bank = SampleBank::empty(44100);
-    let report = bank.load_dir(&dir.0).unwrap();
+    bank.scan_dir(&dir.0).unwrap();
+    let report = bank.load(["v"]);
     assert_eq!(report.loaded, 3);
     assert!(report.skipped.is_empty());
     let value = |n: f64| bank.sample(bank.find("v", n).unwrap()).data[50];
@@ -428,8 +443,12 @@ fn a_folder_replaces_the_builtin_name_and_bad_files_are_skipped() {
     fs::write(dir.0.join("sn/broken.wav"), b"RIFF....not a wave file").unwrap();
     fs::create_dir_all(dir.0.join("empty")).unwrap();
     let mut bank = SampleBank::builtin(44100);
+    bank.load(["sn"]);
     let builtin_sn = bank.find("sn", 0.0).unwrap();
-    let report = bank.load_dir(&dir.0).unwrap();
+    bank.scan_dir(&dir.0).unwrap();
+    // The folder `sn` is a new set over the kit's: not loaded until named.
+    assert_eq!(bank.find("sn", 0.0), None);
+    let report = bank.load(["bd", "sn", "empty"]);
     assert_eq!(report.loaded, 1);
     assert_eq!(report.skipped.len(), 1);
     assert!(report.skipped[0].0.ends_with("sn/broken.wav"));
@@ -448,14 +467,14 @@ fn a_folder_replaces_the_builtin_name_and_bad_files_are_skipped() {
 fn a_missing_folder_is_an_error() {
     let mut bank = SampleBank::builtin(44100);
     let missing = std::env::temp_dir().join("phonon-samples-surely-missing-folder");
-    let err = bank.load_dir(&missing).unwrap_err();
+    let err = bank.scan_dir(&missing).unwrap_err();
     assert!(matches!(err, SampleError::NotFound(_)));
     assert!(err.to_string().contains("surely-missing"));
     let dir = TempDir::new("file");
     let file = dir.0.join("f.wav");
     fs::write(&file, b"x").unwrap();
     assert!(matches!(
-        bank.load_dir(&file),
+        bank.scan_dir(&file),
         Err(SampleError::NotADirectory(_))
     ));
 }
@@ -498,7 +517,8 @@ fn a_huge_sample_file_is_skipped_with_the_limit_and_the_others_load() {
     drop(file);
     let t0 = std::time::Instant::now();
     let mut bank = SampleBank::builtin(44100);
-    let report = bank.load_dir(&dir.0).unwrap();
+    bank.scan_dir(&dir.0).unwrap();
+    let report = bank.load(["bd"]);
     assert!(t0.elapsed().as_secs_f64() < 5.0, "{:?}", t0.elapsed());
     assert_eq!(report.loaded, 1);
     assert_eq!(report.skipped.len(), 1);
@@ -520,8 +540,10 @@ fn a_header_claiming_a_huge_length_is_skipped_before_reading() {
     let just = (MAX_SAMPLE_VALUES as u32 + 1) * 2;
     fs::write(dir.0.join("sn/long.wav"), wav_claiming(just, 1000)).unwrap();
     let mut bank = SampleBank::builtin(44100);
-    let report = bank.load_dir(&dir.0).unwrap();
-    assert_eq!(report.loaded, 0);
+    bank.scan_dir(&dir.0).unwrap();
+    let report = bank.load(["sn"]);
+    // Both files skipped: `sn` falls back to the kit's three.
+    assert_eq!(report.loaded, 3);
     assert_eq!(report.skipped.len(), 2);
     for (file, why) in &report.skipped {
         assert!(
@@ -536,11 +558,177 @@ fn a_header_claiming_a_huge_length_is_skipped_before_reading() {
     let edge = MAX_SAMPLE_VALUES as u32 * 2;
     fs::write(dir2.0.join("cp/edge.wav"), wav_claiming(edge, 1000)).unwrap();
     let mut bank = SampleBank::builtin(96000);
-    let report = bank.load_dir(&dir2.0).unwrap();
+    bank.scan_dir(&dir2.0).unwrap();
+    let report = bank.load(["cp"]);
     assert_eq!(report.skipped.len(), 1, "{:?}", report.skipped);
     assert!(
         report.skipped[0].1.contains("96000 Hz"),
         "{:?}",
         report.skipped
     );
+}
+
+// ---- Loading what a patch names ----
+
+/// Renders `source` with the interpreter at 44.1 kHz on `bank`, for `cycles` cycles.
+fn render_with(
+    bank: &std::sync::Arc<SampleBank>,
+    source: &str,
+    cycles: f64,
+) -> (Vec<f32>, phonon::RenderReport) {
+    let graph = std::sync::Arc::new(phonon::compile(source).unwrap());
+    let config = phonon::Config {
+        sample_rate: 44100,
+        ..phonon::Config::default()
+    };
+    let frames = phonon::Length::Cycles(cycles).frames(graph.cps, 44100);
+    let mut left = Vec::new();
+    let report = phonon::render(
+        graph,
+        bank.clone(),
+        config,
+        phonon::EngineKind::Interp,
+        frames,
+        &mut |l, _| {
+            left.extend_from_slice(l);
+            Ok(())
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    (left, report)
+}
+
+/// A samples folder with `good/a.wav` (0.5 for 100 frames), `other/a.wav` (0.25)
+/// and `bad/`: a file that is not a WAV and a sparse 300 MiB one, past the size
+/// limit.
+fn good_and_bad(tag: &str) -> TempDir {
+    let dir = TempDir::new(tag);
+    write_i16(&dir.0.join("good/a.wav"), 44100, 1, &vec![vec![0.5]; 100]);
+    write_i16(&dir.0.join("other/a.wav"), 44100, 1, &vec![vec![0.25]; 100]);
+    fs::create_dir_all(dir.0.join("bad")).unwrap();
+    fs::write(dir.0.join("bad/broken.wav"), b"RIFF....not a wave file").unwrap();
+    let huge = dir.0.join("bad/huge.wav");
+    fs::write(&huge, wav_claiming(0xF000_0000, 0)).unwrap();
+    let file = fs::OpenOptions::new().write(true).open(&huge).unwrap();
+    file.set_len(300 << 20).unwrap();
+    dir
+}
+
+#[test]
+fn a_render_reads_only_the_folders_its_patch_names() {
+    let dir = good_and_bad("named");
+    let mut bank = SampleBank::builtin(44100);
+    bank.scan_dir(&dir.0).unwrap();
+    let bank = std::sync::Arc::new(bank);
+    // Nothing is decoded by the scan, not even the kit.
+    for name in ["good", "other", "bad", "bd"] {
+        assert!(bank.not_loaded(name), "{name}");
+    }
+    let (left, report) = render_with(&bank, "out: s \"good\"", 1.0);
+    assert!(
+        report.skipped_samples.is_empty(),
+        "{:?}",
+        report.skipped_samples
+    );
+    assert!(
+        report.unknown_samples.is_empty(),
+        "{:?}",
+        report.unknown_samples
+    );
+    // The folder's sample played (0.5 in 16 bits, mono at the centre: × cos(π/4)).
+    let want = ((0.5f64 * 32767.0).round() / 32768.0) as f32 * std::f32::consts::FRAC_1_SQRT_2;
+    assert!((left[50] - want).abs() < 1e-6, "{} vs {want}", left[50]);
+    assert!(!bank.not_loaded("good"));
+    for name in ["other", "bad", "bd"] {
+        assert!(bank.not_loaded(name), "{name} was loaded");
+    }
+
+    // A patch naming the bad folder hears of both its files, by path; a folder
+    // already loaded is not read (or reported) again.
+    let (_, report) = render_with(&bank, "out: s \"good bad\"", 1.0);
+    let mut skipped = report.skipped_samples.clone();
+    skipped.sort();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert!(skipped[0].0.ends_with("bad/broken.wav"), "{skipped:?}");
+    assert!(skipped[1].0.ends_with("bad/huge.wav"), "{skipped:?}");
+    assert!(skipped[1].1.contains("limit"), "{skipped:?}");
+    // No file of `bad` loaded and no kit sound under it: its events are unknown.
+    assert_eq!(report.unknown_samples, vec!["bad".to_string()]);
+    assert!(!bank.not_loaded("bad"));
+    let (_, again) = render_with(&bank, "out: s \"bad\"", 1.0);
+    assert!(
+        again.skipped_samples.is_empty(),
+        "{:?}",
+        again.skipped_samples
+    );
+}
+
+#[test]
+fn names_from_later_cycles_load_and_names_past_the_look_ahead_do_not() {
+    let dir = good_and_bad("later");
+    let mut bank = SampleBank::builtin(44100);
+    bank.scan_dir(&dir.0).unwrap();
+    let bank = std::sync::Arc::new(bank);
+    // `other` plays from the second cycle on; `sn` only in cycle 64.
+    let (left, report) = render_with(
+        &bank,
+        "tempo: 16\nout: s \"<good other>\" + (slow 128 $ s \"~ sn\")",
+        2.0,
+    );
+    assert!(
+        report.unknown_samples.is_empty(),
+        "{:?}",
+        report.unknown_samples
+    );
+    let cycle = 44100 / 16;
+    let want = ((0.25f64 * 32767.0).round() / 32768.0) as f32 * std::f32::consts::FRAC_1_SQRT_2;
+    assert!(
+        (left[cycle + 50] - want).abs() < 1e-6,
+        "{} vs {want}",
+        left[cycle + 50]
+    );
+    assert!(!bank.not_loaded("other"));
+    assert!(bank.not_loaded("sn"));
+    // Played past its look-ahead, the name is an unknown sample the bank knows of.
+    let (_, report) = render_with(&bank, "tempo: 16\nout: slow 128 $ s \"~ sn\"", 66.0);
+    assert_eq!(report.unknown_samples, vec!["sn".to_string()]);
+    assert!(bank.not_loaded("sn"));
+}
+
+#[test]
+fn a_live_version_loads_a_new_folder_where_it_is_compiled() {
+    use phonon::live::LiveProgram;
+    let dir = good_and_bad("live");
+    let mut bank = SampleBank::builtin(44100);
+    bank.scan_dir(&dir.0).unwrap();
+    let bank = std::sync::Arc::new(bank);
+    let config = phonon::Config {
+        sample_rate: 44100,
+        ..phonon::Config::default()
+    };
+    let Ok((first, previous)) = LiveProgram::build("out: s \"good\"", &config, bank.clone(), None)
+    else {
+        panic!("the first version does not build");
+    };
+    assert!(first.runtime.sample_report().skipped.is_empty());
+    assert!(bank.find("good", 0.0).is_some());
+    assert!(bank.find("other", 0.0).is_none());
+    let good = bank.find("good", 0.0);
+    // The next version names `other` and `bad`: both read while it is built, before
+    // it is handed to the threads that play (which share the bank); `good` stays.
+    let Ok((second, _)) = LiveProgram::build(
+        "out: s \"good other bad\"",
+        &config,
+        bank.clone(),
+        Some(&previous),
+    ) else {
+        panic!("the second version does not build");
+    };
+    let report = second.runtime.sample_report();
+    assert_eq!(report.loaded, 1);
+    assert_eq!(report.skipped.len(), 2, "{:?}", report.skipped);
+    assert!(bank.find("other", 0.0).is_some());
+    assert_eq!(bank.find("good", 0.0), good);
+    drop(first);
 }

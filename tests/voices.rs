@@ -493,6 +493,11 @@ fn a_start_offset_beyond_the_block_starts_in_a_later_block() {
 #[test]
 fn hostile_parameters_give_finite_output() {
     let bank = bank();
+    let mut larger = SampleBank::empty(RATE);
+    for k in 0..10 {
+        larger.insert(&format!("x{k}"), vec![Sample::mono(vec![1.0])]);
+    }
+    let foreign = id(&larger, "x9");
     let mut pool = VoicePool::new(64, RATE);
     let nan = f32::NAN;
     let weird = [
@@ -501,66 +506,67 @@ fn hostile_parameters_give_finite_output() {
             pan: nan,
             attack: nan,
             release: nan,
-            ..VoiceStart::new(0, 0)
+            ..VoiceStart::new(id(&bank, "ramp"), 0)
         },
         VoiceStart {
             begin: f64::NAN,
             end: f64::NAN,
-            ..VoiceStart::new(1, 3)
+            ..VoiceStart::new(id(&bank, "one"), 3)
         },
         VoiceStart {
             rate: 1e300,
-            ..VoiceStart::new(2, 5)
+            ..VoiceStart::new(id(&bank, "st"), 5)
         },
         VoiceStart {
             rate: -1e300,
-            ..VoiceStart::new(0, 5)
+            ..VoiceStart::new(id(&bank, "ramp"), 5)
         },
         VoiceStart {
             rate: 1e-300,
-            ..VoiceStart::new(1, 5)
+            ..VoiceStart::new(id(&bank, "one"), 5)
         },
         VoiceStart {
             rate: f64::NAN,
-            ..VoiceStart::new(1, 5)
+            ..VoiceStart::new(id(&bank, "one"), 5)
         },
         VoiceStart {
             rate: 0.0,
-            ..VoiceStart::new(1, 5)
+            ..VoiceStart::new(id(&bank, "one"), 5)
         },
         VoiceStart {
             length: Some(f64::NAN),
-            ..VoiceStart::new(1, 5)
+            ..VoiceStart::new(id(&bank, "one"), 5)
         },
         VoiceStart {
             length: Some(-5.0),
-            ..VoiceStart::new(1, 5)
+            ..VoiceStart::new(id(&bank, "one"), 5)
         },
         VoiceStart {
             length: Some(f64::INFINITY),
-            ..VoiceStart::new(1, 5)
+            ..VoiceStart::new(id(&bank, "one"), 5)
         },
         VoiceStart {
             attack: f32::INFINITY,
             release: 1e30,
-            ..VoiceStart::new(1, 5)
+            ..VoiceStart::new(id(&bank, "one"), 5)
         },
         VoiceStart {
             attack: -1.0,
             release: -1.0,
             gain: -2.0,
-            ..VoiceStart::new(1, 5)
+            ..VoiceStart::new(id(&bank, "one"), 5)
         },
         VoiceStart {
             gain: f32::INFINITY,
-            ..VoiceStart::new(1, 5)
+            ..VoiceStart::new(id(&bank, "one"), 5)
         },
         VoiceStart {
             cut: Some(i64::MIN),
-            ..VoiceStart::new(1, 5)
+            ..VoiceStart::new(id(&bank, "one"), 5)
         },
-        VoiceStart::new(9999, 7),
-        VoiceStart::new(0, usize::MAX),
+        // An id of another, larger bank: not one this bank holds.
+        VoiceStart::new(foreign, 7),
+        VoiceStart::new(id(&bank, "ramp"), usize::MAX),
     ];
     for v in weird {
         pool.start(v);

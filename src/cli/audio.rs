@@ -7,7 +7,10 @@ use std::sync::Arc;
 use crate::render::{check_wav_size, EngineKind, Length, SampleFormat, WavSink};
 use crate::runtime::Config;
 
-use super::common::{compile_file, load_bank, query_failure_text, write_stdout, BAD_INPUT};
+use super::common::{
+    compile_file, load_bank, query_failure_text, skipped_sample, unknown_sample, write_stdout,
+    BAD_INPUT,
+};
 
 pub fn ir_command(path: &std::path::Path, passes: bool) -> ExitCode {
     let (source, graph) = match compile_file(path) {
@@ -108,7 +111,7 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
     );
     let result = crate::render::render(
         graph.clone(),
-        bank,
+        bank.clone(),
         config,
         args.engine,
         frames,
@@ -127,8 +130,11 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
         eprintln!("error: cannot write {}: {e}", args.output.display());
         return ExitCode::FAILURE;
     }
+    for (file, why) in &report.skipped_samples {
+        eprintln!("{}", skipped_sample(file, why));
+    }
     for name in &report.unknown_samples {
-        eprintln!("warning: no sample named `{name}`: its events are silent");
+        eprintln!("{}", unknown_sample(name, &bank));
     }
     if let Some((nf, count)) = report.nonfinite {
         eprintln!(

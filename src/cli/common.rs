@@ -76,20 +76,14 @@ pub fn compile_file(path: &std::path::Path) -> Result<(String, crate::ir::Graph)
     }
 }
 
-/// The sample bank: the built-in kit, with a sample folder over it if one is given.
+/// The sample bank: the built-in kit, with a sample folder scanned over it if one
+/// is given. Nothing is decoded here: each runtime loads what its patch names.
 pub fn load_bank(samples: Option<&std::path::Path>, rate: u32) -> Result<SampleBank, ExitCode> {
     let mut bank = SampleBank::builtin(rate);
     if let Some(dir) = samples {
-        match bank.load_dir(dir) {
-            Ok(report) => {
-                for (file, why) in &report.skipped {
-                    eprintln!("warning: skipped sample {}: {why}", file.display());
-                }
-            }
-            Err(e) => {
-                eprintln!("error: cannot load samples from {}: {e}", dir.display());
-                return Err(ExitCode::from(BAD_INPUT));
-            }
+        if let Err(e) = bank.scan_dir(dir) {
+            eprintln!("error: cannot load samples from {}: {e}", dir.display());
+            return Err(ExitCode::from(BAD_INPUT));
         }
     }
     Ok(bank)
@@ -113,5 +107,23 @@ pub fn query_failure_text(
                 .with_hint(note)],
         ),
         None => format!("warning: {message}\n  = {note}\n"),
+    }
+}
+
+/// The warning for a sample file a patch named (its folder) that could not be
+/// loaded.
+pub fn skipped_sample(file: &std::path::Path, why: &str) -> String {
+    format!("warning: skipped sample {}: {why}", file.display())
+}
+
+/// The warning for events that asked for a sample `name` the bank could not play.
+pub fn unknown_sample(name: &str, bank: &SampleBank) -> String {
+    if bank.not_loaded(name) {
+        format!(
+            "warning: sample `{name}` was not loaded: the patch first plays it after the cycles read for the names it plays (the first {}, fewer for a dense sound); its events are silent",
+            crate::runtime::sounds::NAMING_CYCLES
+        )
+    } else {
+        format!("warning: no sample named `{name}`: its events are silent")
     }
 }

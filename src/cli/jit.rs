@@ -10,7 +10,9 @@ use crate::program::{jit_engine_from_source, CompileFailure};
 use crate::runtime::Config;
 
 use super::audio::{render_command, RenderArgs};
-use super::common::{load_bank, query_failure_text, read_file, write_stdout, BAD_INPUT};
+use super::common::{
+    load_bank, query_failure_text, read_file, skipped_sample, write_stdout, BAD_INPUT,
+};
 
 pub struct JitArgs {
     pub patch: PathBuf,
@@ -111,6 +113,9 @@ pub fn bench_command(args: BenchArgs) -> ExitCode {
     };
     match bench_paced(&source, args.engines, args.blocks, config, bank, pacing) {
         Ok(report) => {
+            for (file, why) in &report.skipped_samples {
+                eprintln!("{}", skipped_sample(file, why));
+            }
             if args.json {
                 write_stdout(&(report.to_json() + "\n"));
             } else {

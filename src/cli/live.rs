@@ -11,7 +11,7 @@ use crate::live::{self, Event, SessionOptions};
 use crate::program::CompileFailure;
 use crate::runtime::Config;
 
-use super::common::{load_bank, read_file, BAD_INPUT};
+use super::common::{load_bank, read_file, skipped_sample, unknown_sample, BAD_INPUT};
 
 /// Where the audio goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,6 +69,8 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
         Ok(b) => Arc::new(b),
         Err(code) => return code,
     };
+    // For the warnings: the session shares the bank.
+    let names = bank.clone();
     let config = Config {
         sample_rate: rate,
         block: args.block,
@@ -129,9 +131,8 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
             #[cfg(feature = "audio")]
             Event::Device { name, rate } => eprintln!("on {name} at {rate} Hz"),
             Event::Error(e) => eprintln!("error: {e}"),
-            Event::UnknownSample(n) => {
-                eprintln!("warning: unknown sample `{n}`: its events are silent")
-            }
+            Event::UnknownSample(n) => eprintln!("{}", unknown_sample(n, &names)),
+            Event::SkippedSample { file, why } => eprintln!("{}", skipped_sample(file, why)),
             Event::WatchFailed(e) => eprintln!("warning: cannot watch {name} for changes: {e}"),
             Event::Status { .. } => {}
         }

@@ -107,7 +107,8 @@ enum Command {
         /// Print one JSON object instead of the table.
         #[arg(long)]
         json: bool,
-        /// A Dirt-Samples style folder (DIR/name/*.wav), loaded over the built-in kit.
+        /// A Dirt-Samples style folder (DIR/name/*.wav) over the built-in kit: only the
+        /// folders the patch names are read.
         #[arg(long, env = "PHONON_SAMPLES")]
         samples: Option<PathBuf>,
         /// Sample rate in Hz.
@@ -154,7 +155,8 @@ struct AudioArgs {
     /// Ctrl-C).
     #[arg(long, value_parser = parse_positive)]
     cycles: Option<f64>,
-    /// A Dirt-Samples style folder (DIR/name/*.wav), loaded over the built-in kit.
+    /// A Dirt-Samples style folder (DIR/name/*.wav) over the built-in kit: only the
+    /// folders the patch names are read.
     #[arg(long, env = "PHONON_SAMPLES")]
     samples: Option<PathBuf>,
     /// Sample rate in Hz.

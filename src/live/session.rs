@@ -64,6 +64,9 @@ pub enum Event<'a> {
     Error(&'a str),
     /// An event asked for a sample the bank does not have (said once per name).
     UnknownSample(&'a str),
+    /// A sample file a version names (its folder) could not be loaded: said by the
+    /// version that loaded the folder, so once.
+    SkippedSample { file: &'a Path, why: &'a str },
     /// The patch cannot be watched: saves will not reload.
     WatchFailed(&'a str),
     /// About ten times a second: for a status line.
@@ -336,8 +339,8 @@ fn build(
     on: &mut dyn FnMut(Event<'_>),
 ) -> Result<(LiveProgram, Previous), String> {
     let built = LiveProgram::build(source, config, bank.clone(), previous)
-        .and_then(|(program, prev)| program.preflight(at_cycle).map(|()| (program, prev)));
-    built.map_err(|failure| {
+        .and_then(|(program, prev)| program.preflight(at_cycle).map(|()| (program, prev)))
+        .map_err(|failure| {
         let summary = summary(name, source, &failure);
         on(Event::Failed {
             source,
@@ -345,7 +348,11 @@ fn build(
             summary: &summary,
         });
         summary
-    })
+    })?;
+    for (file, why) in &built.0.runtime.sample_report().skipped {
+        on(Event::SkippedSample { file, why });
+    }
+    Ok(built)
 }
 
 /// The first error of a failed version, as `file:line:col: message` (or the build's

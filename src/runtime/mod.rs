@@ -22,7 +22,7 @@ pub use clock::Clock;
 pub use sounds::SoundPlayer;
 
 use crate::ir::{Graph, NodeId, Op, Operand};
-use crate::samples::SampleBank;
+use crate::samples::{LoadReport, SampleBank};
 pub use feed::BlockEvents;
 use feed::{FeedError, Feeder};
 use crate::time::QueryFault;
@@ -164,6 +164,8 @@ pub struct Runtime<E: Engine> {
     /// The crew of workers (`config.threads` > 1), started once with the runtime and
     /// joined when it is dropped.
     crew: Option<crate::parallel::Crew>,
+    /// What loading the graph's samples did (the sets no earlier runtime loaded).
+    samples: LoadReport,
 }
 
 impl<E: Engine> Runtime<E> {
@@ -171,6 +173,11 @@ impl<E: Engine> Runtime<E> {
     /// it and `config`. An engine built for another layout (another block size) is an
     /// error here rather than silence later. The usual ways to a runtime, graph or
     /// text to engine to runtime, are in [`crate::program`].
+    ///
+    /// Loads the sample sets the graph's sounds name ([`sounds::named_samples`])
+    /// into `bank`, which other runtimes may share: on the calling thread, so that
+    /// a live program's files are read where it is compiled, never where it plays.
+    /// [`Runtime::sample_report`] says what this load read and skipped.
     pub fn new(engine: E, bank: Arc<SampleBank>, config: Config) -> Result<Self, LayoutMismatch> {
         let config = Config {
             block: config.block.max(1),
@@ -187,6 +194,7 @@ impl<E: Engine> Runtime<E> {
         let clock = Clock::new(graph.cps, config.sample_rate);
         let feeder = Feeder::new(&graph);
         let events = BlockEvents::new(&graph);
+        let samples = bank.load(sounds::named_samples(&graph));
         let sampled = graph.sounds.iter().map(|s| s.sampled.clone()).collect();
         let sounds = SoundPlayer::new(bank, sampled, config.voices, config.sample_rate);
         let feedback = graph
@@ -214,7 +222,14 @@ impl<E: Engine> Runtime<E> {
             nonfinite_samples: 0,
             failures: Vec::new(),
             crew: crate::parallel::crew(config.threads),
+            samples,
         })
+    }
+
+    /// What [`Runtime::new`] loaded into the bank for this graph, and the files it
+    /// skipped (empty for sets an earlier runtime on the same bank loaded).
+    pub fn sample_report(&self) -> &LoadReport {
+        &self.samples
     }
 
     pub fn config(&self) -> Config {

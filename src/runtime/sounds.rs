@@ -4,13 +4,70 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::ir::SampledInput;
-use crate::pattern::value::{Controls, Scalar};
+use crate::ir::{Graph, SampledInput};
+use crate::pattern::value::{Controls, Scalar, Value};
 use crate::samples::SampleBank;
-use crate::voices::{StartError, VoicePool, VoiceStart};
+use crate::time::{r, Span};
+use crate::voices::{sound_name, StartError, VoicePool, VoiceStart};
 
 /// The most signals one sound samples (one per control, with room to spare).
 pub const MAX_SAMPLED: usize = 16;
+
+/// The cycles [`named_samples`] looks at: a name a sound first plays later (in a
+/// `slow 128`, or a random choice that first falls on it after them) is not loaded,
+/// and its events are reported as unknown samples when they come.
+pub const NAMING_CYCLES: i64 = 64;
+
+/// [`named_samples`] stops looking at a sound after the cycle that passes this many
+/// events, which bounds the time a compile spends on it: a sound of 64 events a
+/// cycle is looked at for all 64 cycles, the stress fixture's 512 for 9 (about
+/// 20 ms for its 16 sounds).
+pub const NAMING_EVENTS: usize = 1 << 12;
+
+/// The sample names the sounds of `graph` play: every `s` of their events over
+/// cycles `0..NAMING_CYCLES`, queried cycle by cycle (one cycle's events held at a
+/// time), a sound's look ending after the cycle that passes `NAMING_EVENTS` events
+/// or whose query overflows exact time. What the runtime loads from the bank before
+/// anything plays (see [`crate::runtime::Runtime::new`]).
+pub fn named_samples(graph: &Graph) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    let mut events = Vec::new();
+    let mut digits = [0u8; 32];
+    for sound in &graph.sounds {
+        let mut seen = 0usize;
+        for c in 0..NAMING_CYCLES {
+            events.clear();
+            let span = Span::new(r(c, 1), r(c + 1, 1));
+            let queried = crate::time::overflow_guard(|| sound.pattern.query_into(span, &mut events));
+            if queried.is_err() {
+                break;
+            }
+            for ev in &events {
+                let sound_value;
+                let controls = match &ev.value {
+                    Value::Controls(c) => c,
+                    other => {
+                        sound_value = crate::pattern::transforms::sound::sound_value(other);
+                        match &sound_value {
+                            Value::Controls(c) => c,
+                            _ => continue,
+                        }
+                    }
+                };
+                if let Some(name) = sound_name(controls, &mut digits) {
+                    if !names.contains(name) {
+                        names.insert(name.to_string());
+                    }
+                }
+            }
+            seen += events.len();
+            if seen > NAMING_EVENTS {
+                break;
+            }
+        }
+    }
+    names
+}
 
 /// An event onset waiting for its `Voices` node to run: the signals that its
 /// controls sample are only known once the node's inputs have been computed.

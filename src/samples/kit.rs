@@ -1,4 +1,5 @@
-//! The built-in drum kit, synthesised deterministically at start-up (no files).
+//! The built-in drum kit, synthesised deterministically (no files), one sound at a
+//! time when a patch first names it ([`synth`]).
 //!
 //! Every sound is synthesised directly at the bank's rate, in `f64`, from a seeded
 //! xorshift noise source ([`Rng`]), phase-accumulated sines and naive squares, and
@@ -26,32 +27,37 @@ use super::Sample;
 /// A sound's synthesiser: (rate, variant, noise) -> samples.
 type Synth = fn(f64, usize, &mut Rng) -> Vec<f64>;
 
-/// Synthesises the whole kit at `rate` Hz: each name with its variants.
-pub fn build(rate: u32) -> Vec<(&'static str, Vec<Sample>)> {
+/// The kit: each sound's name, synthesiser and number of variants.
+const SOUNDS: [(&str, Synth, usize); 11] = [
+    ("bd", bd, 4),
+    ("sn", sn, 3),
+    ("hh", hh, 3),
+    ("oh", oh, 3),
+    ("cp", cp, 3),
+    ("lt", lt, 3),
+    ("mt", mt, 3),
+    ("ht", ht, 3),
+    ("cb", cb, 3),
+    ("cr", cr, 3),
+    ("rim", rim, 3),
+];
+
+/// The kit's names, in the order [`synth`] numbers them.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    SOUNDS.iter().map(|s| s.0)
+}
+
+/// Synthesises the variants of the kit's sound number `index` (in [`names`] order)
+/// at `rate` Hz; none for an index past the kit.
+pub fn synth(index: usize, rate: u32) -> Vec<Sample> {
     let fs = rate as f64;
-    let sets: [(&str, Synth, usize); 11] = [
-        ("bd", bd, 4),
-        ("sn", sn, 3),
-        ("hh", hh, 3),
-        ("oh", oh, 3),
-        ("cp", cp, 3),
-        ("lt", lt, 3),
-        ("mt", mt, 3),
-        ("ht", ht, 3),
-        ("cb", cb, 3),
-        ("cr", cr, 3),
-        ("rim", rim, 3),
-    ];
-    sets.iter()
-        .enumerate()
-        .map(|(i, &(name, synth, count))| {
-            let variants = (0..count)
-                .map(|v| {
-                    let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15 ^ ((i as u64) << 32 | v as u64));
-                    finish(synth(fs, v, &mut rng), fs)
-                })
-                .collect();
-            (name, variants)
+    let Some(&(_, synth, count)) = SOUNDS.get(index) else {
+        return Vec::new();
+    };
+    (0..count)
+        .map(|v| {
+            let mut rng = Rng::new(0x9E37_79B9_7F4A_7C15 ^ ((index as u64) << 32 | v as u64));
+            finish(synth(fs, v, &mut rng), fs)
         })
         .collect()
 }

@@ -9,6 +9,9 @@
 //! ([`resample`]), offline, over the whole file. A file that fails is skipped with
 //! its reason.
 //!
+//! Two steps: [`scan`] lists the folders and their files once, opening none;
+//! [`read_files`] decodes one folder's files, when a patch names the folder.
+//!
 //! Every file is bounded before it is read: a file larger than
 //! [`MAX_SAMPLE_FILE_BYTES`] is skipped without being opened, and one whose header
 //! claims more than [`MAX_SAMPLE_VALUES`] values (frames × channels), or that would
@@ -33,17 +36,17 @@ pub const MAX_SAMPLE_FILE_BYTES: u64 = 256 << 20;
 /// stereo at 44.1 kHz, 128 MiB as `f32`. Longer files are skipped.
 pub const MAX_SAMPLE_VALUES: u64 = 1 << 25;
 
-/// One subfolder: its name, the samples that loaded (in file-name order) and the
-/// files skipped with the reason.
-pub struct Folder {
+/// One subfolder as a scan finds it: its name and its `.wav` files in variant
+/// order, or why they could not be listed. Nothing in it has been opened.
+pub struct Listing {
     pub name: String,
-    pub samples: Vec<Sample>,
-    pub skipped: Vec<(PathBuf, String)>,
+    pub files: Result<Vec<PathBuf>, String>,
 }
 
-/// Reads every subfolder of `dir`, sorted by name. Errors only when `dir` itself
-/// cannot be listed; unreadable subfolders and bad files are reported as skipped.
-pub fn read_folder(dir: &Path, rate: u32) -> Result<Vec<Folder>, SampleError> {
+/// Lists every subfolder of `dir` and its `.wav` files, sorted by name, without
+/// opening a file (the files are only listed). Errors only when `dir` itself cannot
+/// be listed; a subfolder that cannot be listed has the reason as its `files`.
+pub fn scan(dir: &Path) -> Result<Vec<Listing>, SampleError> {
     let meta = fs::metadata(dir).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             SampleError::NotFound(dir.to_path_buf())
@@ -64,43 +67,44 @@ pub fn read_folder(dir: &Path, rate: u32) -> Result<Vec<Folder>, SampleError> {
         })
         .collect();
     subdirs.sort();
-    let mut folders = Vec::with_capacity(subdirs.len());
-    for (name, path) in subdirs {
-        let mut folder = Folder {
+    Ok(subdirs
+        .into_iter()
+        .map(|(name, path)| Listing {
             name,
-            samples: Vec::new(),
-            skipped: Vec::new(),
-        };
-        let files = match fs::read_dir(&path) {
-            Ok(entries) => entries,
-            Err(e) => {
-                folder
-                    .skipped
-                    .push((path, format!("cannot read folder: {e}")));
-                folders.push(folder);
-                continue;
-            }
-        };
-        let mut wavs: Vec<PathBuf> = files
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| {
-                p.is_file()
-                    && p.extension()
-                        .and_then(|x| x.to_str())
-                        .is_some_and(|x| x.eq_ignore_ascii_case("wav"))
-            })
-            .collect();
-        wavs.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
-        for file in wavs {
-            match read_wav(&file, rate) {
-                Ok(s) => folder.samples.push(s),
-                Err(why) => folder.skipped.push((file, why)),
-            }
+            files: wav_files(&path),
+        })
+        .collect())
+}
+
+/// The `.wav` files (any case) of `folder`, sorted by file name.
+fn wav_files(folder: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = fs::read_dir(folder).map_err(|e| format!("cannot read folder: {e}"))?;
+    let mut wavs: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.is_file()
+                && p.extension()
+                    .and_then(|x| x.to_str())
+                    .is_some_and(|x| x.eq_ignore_ascii_case("wav"))
+        })
+        .collect();
+    wavs.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+    Ok(wavs)
+}
+
+/// Reads `files` at `rate`, in order: the samples that loaded, and the files
+/// skipped with the reason.
+pub fn read_files(files: &[PathBuf], rate: u32) -> (Vec<Sample>, Vec<(PathBuf, String)>) {
+    let mut samples = Vec::with_capacity(files.len());
+    let mut skipped = Vec::new();
+    for file in files {
+        match read_wav(file, rate) {
+            Ok(s) => samples.push(s),
+            Err(why) => skipped.push((file.clone(), why)),
         }
-        folders.push(folder);
     }
-    Ok(folders)
+    (samples, skipped)
 }
 
 /// Reads one WAV file and converts it to `rate`.
