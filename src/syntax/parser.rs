@@ -81,7 +81,7 @@ fn parse_expr_at(text: &str, base: usize) -> Result<Expr, Diagnostic> {
 fn split_statements(src: &str) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     let mut current: Option<(usize, usize)> = None;
-    let mut line_start = if src.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut line_start = crate::diag::bom_len(src);
     while line_start <= src.len() {
         let rest = src.get(line_start..).unwrap_or("");
         let (line_len, next) = match rest.find('\n') {
