@@ -94,7 +94,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "live",
         &[
-            "program", "runtime", "samples", "ir", "jit", "fpu", "voices", "diag", "parallel",
+            "program", "frontend", "runtime", "samples", "ir", "jit", "fpu", "voices", "diag",
+            "parallel",
         ],
     ),
 ];

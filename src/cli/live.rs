@@ -129,6 +129,7 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
             #[cfg(feature = "audio")]
             Event::Device { name, rate } => eprintln!("on {name} at {rate} Hz"),
             Event::Error(e) => eprintln!("error: {e}"),
+            Event::Unreadable(e) => eprintln!("error: {e} (still playing the previous version)"),
             Event::UnknownSample(n) => {
                 eprintln!("warning: unknown sample `{n}`: its events are silent")
             }
