@@ -84,10 +84,28 @@ impl Diagnostic {
     }
 }
 
+/// The UTF-8 byte order mark. Some editors start a file with it; it is not part of
+/// the patch. [`crate::frontend::read_patch`] drops it; text given directly may still
+/// start with it: the parser skips it, spans index the text as given, and
+/// [`line_col`] and [`render`] do not count it as a column.
+pub const BOM: &str = "\u{feff}";
+
+/// The length of `source`'s leading byte order mark: 3 bytes, or 0 without one.
+pub fn bom_len(source: &str) -> usize {
+    if source.starts_with(BOM) {
+        BOM.len()
+    } else {
+        0
+    }
+}
+
 /// 1-based line and column (counted in characters) of byte `offset` in `source`.
-/// Offsets past the end, or inside a character, are clamped.
+/// Offsets past the end, or inside a character, are clamped; a leading byte order
+/// mark is not a column.
 pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
-    let mut offset = offset.min(source.len());
+    let skip = bom_len(source);
+    let source = &source[skip..];
+    let mut offset = offset.saturating_sub(skip).min(source.len());
     while !source.is_char_boundary(offset) {
         offset -= 1;
     }
@@ -101,6 +119,9 @@ pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
 /// Renders diagnostics as text, each with the file name, line and column, the source
 /// line and a caret under the span.
 pub fn render(file_name: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
+    // Without a leading byte order mark, which is not a column.
+    let skip = bom_len(source);
+    let source = &source[skip..];
     let file = SimpleFile::new(file_name, source);
     let config = Config {
         chars: term::Chars::ascii(),
@@ -108,8 +129,8 @@ pub fn render(file_name: &str, source: &str, diagnostics: &[Diagnostic]) -> Stri
     };
     let mut out = String::new();
     for d in diagnostics {
-        let start = d.span.start.min(source.len());
-        let end = d.span.end.clamp(start, source.len());
+        let start = d.span.start.saturating_sub(skip).min(source.len());
+        let end = d.span.end.saturating_sub(skip).clamp(start, source.len());
         let cs = match d.severity {
             Severity::Error => CsDiagnostic::error(),
             Severity::Warning => CsDiagnostic::warning(),

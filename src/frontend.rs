@@ -1,8 +1,57 @@
 //! The front end as a whole: patch text to its diagnostics (`phonon check`), or to
 //! its signal graph (everything after: the passes, the engines, live reloading).
 
+use std::path::Path;
+
 use crate::diag::Diagnostic;
 use crate::{check, diag, eval, ir, lower, syntax};
+
+/// The largest patch read (1 MiB), from a file or any other path (a device that
+/// never ends, such as `/dev/zero`, stops there); and the longest expression
+/// `phonon query` takes.
+pub const MAX_PATCH_BYTES: usize = 1 << 20;
+
+/// Reads a patch file: the one way patch text enters from a file, for every command
+/// and for live reloads. Reads at most [`MAX_PATCH_BYTES`] and errors past them, on a
+/// directory, and on text that is not UTF-8 (naming the line and column of the first
+/// bad byte). A leading UTF-8 byte order mark is dropped: it is not part of the
+/// patch, so columns count from the first character after it. The error names the
+/// file and the reason.
+pub fn read_patch(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let name = path.display();
+    let cannot = |e: std::io::Error| format!("cannot read {name}: {e}");
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    if file.metadata().map_err(cannot)?.is_dir() {
+        return Err(format!("cannot read {name}: it is a directory, not a patch file"));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_PATCH_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() > MAX_PATCH_BYTES {
+        return Err(format!(
+            "{name} is larger than {MAX_PATCH_BYTES} bytes (1 MiB), the limit for a patch: is it the right file?"
+        ));
+    }
+    let bom = if bytes.starts_with(diag::BOM.as_bytes()) {
+        diag::BOM.len()
+    } else {
+        0
+    };
+    bytes.drain(..bom);
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let before = &e.as_bytes()[..at];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+        format!(
+            "{name} is not UTF-8 text: invalid byte at {name}:{line}:{column} (byte {}); save the patch as UTF-8",
+            at + bom
+        )
+    })
+}
 
 /// Everything `phonon check` reports about a patch: syntax errors; otherwise type
 /// errors, mini-notation errors inside strings and evaluation errors, all of them,

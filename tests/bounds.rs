@@ -238,3 +238,117 @@ fn chains_of_filters_patterns_and_sounds_up_to_the_limit_compile_and_run() {
         run_on_both_engines(&graph, 4);
     }
 }
+
+/// `n` copies of `term` joined by `op`.
+fn flat(term: &str, op: &str, n: usize) -> String {
+    vec![term; n].join(op)
+}
+
+/// The first block's first left sample of `graph` on the interpreter.
+fn first_sample(graph: &phonon::ir::Graph) -> f32 {
+    let bank = Arc::new(SampleBank::builtin(44_100));
+    let mut rt =
+        Runtime::interp(Arc::new(graph.clone()), &Config::default(), bank).expect("interp builds");
+    let (mut l, mut r) = (vec![0.0f32; 512], vec![0.0f32; 512]);
+    rt.process(&mut l, &mut r);
+    assert_eq!(rt.failures(), &[], "a query failed");
+    l[0]
+}
+
+#[test]
+fn flat_chains_of_any_length_compile_on_a_test_threads_stack() {
+    // A chain of one operator is one level of nesting, however long: the parser, the
+    // checker, the evaluator and the lowering walk it in a loop.
+    for n in [200, 10_000] {
+        let sums = [
+            (flat("0.0001", " + ", n), 0.0001 * n as f32),
+            (format!("1 * {}", flat("1", " * ", n)), 1.0),
+            (format!("{n} - {}", flat("1", " - ", n)), 0.0),
+            (flat("(1/10000)", "+", n), n as f32 / 10_000.0),
+        ];
+        for (expr, value) in sums {
+            let src = format!("out: {expr}\n");
+            let graph = timed(&format!("{n} terms"), Duration::from_secs(2), || {
+                compile(&src)
+            })
+            .unwrap_or_else(|d| panic!("{n} terms: {d:?}"));
+            let got = first_sample(&graph);
+            assert!((got - value).abs() < 1e-3, "{n} terms: {got} for {value}");
+        }
+        // Signals: one node per term, lowered with an explicit stack.
+        let src = format!("out: {}\n", flat("sine 110 * 0.0001", " + ", n));
+        let graph = timed(&format!("{n} signals"), Duration::from_secs(2), || {
+            compile(&src)
+        })
+        .unwrap_or_else(|d| panic!("{n} signals: {d:?}"));
+        assert!(graph.nodes.len() > 2 * n, "{}", graph.nodes.len());
+        let diags = timed("check", Duration::from_secs(2), || check_source(&src));
+        assert!(errors(&diags).is_empty(), "{diags:?}");
+    }
+}
+
+#[test]
+fn a_chain_of_pattern_operators_is_bounded_at_the_nesting_limit() {
+    // A pattern made by an operator wraps the one before it: queried by recursion,
+    // so such a chain stops at MAX_DEPTH links, with an error at the operand past it.
+    let limit = phonon::syntax::MAX_DEPTH;
+    for op in [" |+ ", " + ", " # "] {
+        let at_limit = format!("out: s \"bd\" # n ({})\n", flat("\"1\"", op, limit + 1));
+        let graph = compile(&at_limit).unwrap_or_else(|d| panic!("{op}: {d:?}"));
+        run_on_both_engines(&graph, 2);
+    }
+    for n in [limit + 2, 10_000] {
+        let src = format!("out: {}\n", flat("\"1\"", " |+ ", n));
+        let diags = timed("a long pattern chain", Duration::from_secs(2), || {
+            check_source(&src)
+        });
+        let errs = errors(&diags);
+        assert_eq!(errs.len(), 1, "{diags:?}");
+        assert!(errs[0].message.contains("nested too deeply"), "{errs:?}");
+        // At term MAX_DEPTH + 2 (0-based MAX_DEPTH + 1), 7 characters each after
+        // `out: `.
+        assert_eq!(line_col(&src, errs[0].span.start), (1, 6 + 7 * (limit + 1)));
+        assert!(compile(&src).is_err());
+    }
+    // A sound, and functions composed by `#`, likewise.
+    let sound = format!("out: s \"bd\"{}\n", " # gain 1".repeat(10_000));
+    let diags = check_source(&sound);
+    assert!(
+        errors(&diags)[0].message.contains("nested too deeply"),
+        "{diags:?}"
+    );
+    let composed = format!("out: s \"bd\" # ({})\n", flat("fast 1", " # ", 10_000));
+    let diags = check_source(&composed);
+    assert!(
+        errors(&diags)[0].message.contains("nested too deeply"),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn real_nesting_stays_bounded_with_an_error_at_its_place() {
+    // 1000 parentheses: the 65th is past the limit, at column 5 + 65.
+    let src = format!("o1: 1\nout: {}1{}\n", "(".repeat(1000), ")".repeat(1000));
+    let diags = timed("1000 parentheses", Duration::from_secs(1), || {
+        check_source(&src)
+    });
+    let errs = errors(&diags);
+    assert_eq!(errs.len(), 1, "{diags:?}");
+    assert!(errs[0].message.contains("nested too deeply"), "{errs:?}");
+    assert_eq!(line_col(&src, errs[0].span.start), (2, 70));
+    let text = phonon::render_diagnostics("deep.ph", &src, &diags);
+    assert!(text.contains("deep.ph:2:70"), "{text}");
+    // `$` nests to the right: 1000 of them are too deep, as are 1000 minus signs.
+    for deep in [
+        format!("out: {}s \"bd\"\n", "fast 1 $ ".repeat(1000)),
+        format!("out: {}1\n", "- ".repeat(1000)),
+    ] {
+        let diags = timed("deep nesting", Duration::from_secs(1), || {
+            check_source(&deep)
+        });
+        let errs = errors(&diags);
+        assert_eq!(errs.len(), 1, "{diags:?}");
+        assert!(errs[0].message.contains("nested too deeply"), "{errs:?}");
+        assert_eq!(line_col(&deep, errs[0].span.start).0, 1);
+    }
+}

@@ -662,3 +662,33 @@ fn render_reads_only_the_sample_folders_the_patch_names() {
     assert!(err.contains("no sample named `bad`"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_byte_order_mark_is_not_a_column() {
+    // The same error on line 1, with and without a leading U+FEFF: the same line and
+    // column, from `check` (the reader drops the mark) and from the library, which
+    // takes the text as given (the mark stays in it; spans index that text).
+    let plain = "out: sinne 220\n";
+    let marked = format!("\u{feff}{plain}");
+    for (name, source) in [("plain.ph", plain), ("marked.ph", marked.as_str())] {
+        let path = temp_patch(name, source);
+        let out = phonon(&["check", &path.display().to_string()]);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!("{name}:1:6")), "{err}");
+        let diagnostics = phonon::check_source(source);
+        let first = diagnostics.first().unwrap_or_else(|| panic!("no error"));
+        assert_eq!(phonon::diag::line_col(source, first.span.start), (1, 6));
+        let rendered = phonon::render_diagnostics(name, source, &diagnostics);
+        assert!(rendered.contains(&format!("{name}:1:6")), "{rendered}");
+        // The caret sits under `sinne`, five columns after `out: `.
+        assert!(rendered.contains("1 | out: sinne 220"), "{rendered:?}");
+        assert!(rendered.contains("  |      ^^^^^"), "{rendered}");
+    }
+    // A bad byte after the mark is at the column it has without it.
+    let path = temp_patch("marked-latin1.ph", "");
+    std::fs::write(&path, b"\xef\xbb\xbfo1: 1\xe9\n").unwrap_or_else(|e| panic!("{e}"));
+    let out = phonon(&["check", &path.display().to_string()]);
+    let err = text(&out.stderr);
+    assert!(err.contains("marked-latin1.ph:1:6"), "{err}");
+}

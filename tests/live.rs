@@ -231,3 +231,77 @@ fn a_tempo_change_keeps_the_cycle_position() {
     }
     assert!(checked > 40_000);
 }
+
+/// A whole session (`phonon::play`, on the null sink): while a slow version compiles,
+/// the status keeps coming about ten times a second, since compiling is the compile
+/// thread's work, not the control thread's that reports the status.
+#[test]
+fn the_status_goes_on_while_a_save_compiles() {
+    use std::sync::atomic::AtomicBool;
+    use std::time::{Duration, Instant};
+    let dir = std::env::temp_dir().join(format!("phonon-live-status-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let patch = dir.join("slow.ph");
+    let first = "out: sine 220 * 0.1\n";
+    std::fs::write(&patch, first).unwrap_or_else(|e| panic!("{e}"));
+    // A chain of 300 filtered buses: hundreds of milliseconds in Cranelift.
+    let mut slow = String::from("~b0: sine 220\n");
+    for i in 1..300 {
+        slow.push_str(&format!(
+            "~b{i}: (~b{} * 0.5 + saw {}) # lpf 800\n",
+            i - 1,
+            100 + i
+        ));
+    }
+    slow.push_str("out: ~b299 * 0.1\n");
+    let options = phonon::SessionOptions {
+        patch: patch.clone(),
+        source: first.to_string(),
+        sink: phonon::Sink::Null,
+        config: Config::default(),
+        bank: bank(),
+        seconds: Some(4.0),
+        cycles: None,
+        stop: Arc::new(AtomicBool::new(false)),
+    };
+    let mut statuses: Vec<Instant> = Vec::new();
+    let mut reloaded: Option<(Instant, f64)> = None;
+    let mut saved = false;
+    let mut on = |event: phonon::LiveEvent<'_>| match event {
+        phonon::LiveEvent::Status { .. } => {
+            statuses.push(Instant::now());
+            // The first status comes once the file is watched.
+            if !saved {
+                std::fs::write(&patch, &slow).unwrap_or_else(|e| panic!("{e}"));
+                saved = true;
+            }
+        }
+        phonon::LiveEvent::Reloaded { compile_ms, .. } => {
+            reloaded = Some((Instant::now(), compile_ms));
+        }
+        phonon::LiveEvent::Failed { summary, .. } => panic!("{summary}"),
+        _ => {}
+    };
+    let end = phonon::play(options, &mut on).unwrap_or_else(|e| panic!("{e}"));
+    let (at, compile_ms) = reloaded.unwrap_or_else(|| panic!("never reloaded"));
+    assert_eq!(end.reloads, 1);
+    assert!(
+        compile_ms > 250.0,
+        "compiled in {compile_ms} ms: too fast to tell"
+    );
+    let began = at - Duration::from_secs_f64(compile_ms / 1e3);
+    let during: Vec<Instant> = statuses
+        .iter()
+        .copied()
+        .filter(|t| *t > began && *t < at)
+        .collect();
+    // One every 100 ms (the loop wakes at least every 50 ms); allow a slow machine
+    // half of them.
+    let expected = (compile_ms / 100.0) as usize;
+    assert!(
+        during.len() >= expected / 2,
+        "{} statuses in {compile_ms:.0} ms of compiling",
+        during.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

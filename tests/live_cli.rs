@@ -281,3 +281,75 @@ fn a_save_naming_a_new_sample_folder_reads_it_and_warns_of_its_bad_files() {
     assert!(at_warning < at_reload, "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Starts `phonon jit --sink null` on `patch` for `seconds`, its stderr into `log`.
+fn play(patch: &std::path::Path, log: &std::path::Path, seconds: &str) -> std::process::Child {
+    let err = std::fs::File::create(log).unwrap_or_else(|e| panic!("{e}"));
+    Command::new(env!("CARGO_BIN_EXE_phonon"))
+        .args(["jit", "--sink", "null", "--duration", seconds])
+        .arg(patch)
+        .stdout(Stdio::null())
+        .stderr(err)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Each save that cannot be read says why, naming the file, and the first version
+/// plays on to the end; a readable save after them reloads.
+#[cfg(unix)]
+#[test]
+fn a_save_that_cannot_be_read_says_why_and_keeps_the_last_version_playing() {
+    let dir = temp_dir("unreadable");
+    let patch = dir.join("live.ph");
+    let log = dir.join("stderr.txt");
+    write(&patch, "out: sine 220 * 0.3\n");
+    let mut child = play(&patch, &log, "7");
+    wait_for(&log, "playing");
+    let pause = || std::thread::sleep(Duration::from_millis(300));
+    // Not UTF-8: a Latin-1 é at line 2, column 7.
+    pause();
+    std::fs::write(&patch, b"out: sine 220 * 0.3\n-- caf\xe9\n").unwrap_or_else(|e| panic!("{e}"));
+    wait_for(&log, "live.ph:2:7");
+    // Deleted.
+    pause();
+    std::fs::remove_file(&patch).unwrap_or_else(|e| panic!("{e}"));
+    wait_for(&log, "No such file");
+    // A directory in its place.
+    pause();
+    std::fs::create_dir(&patch).unwrap_or_else(|e| panic!("{e}"));
+    wait_for(&log, "it is a directory");
+    // A symbolic link to itself.
+    pause();
+    std::fs::remove_dir(&patch).unwrap_or_else(|e| panic!("{e}"));
+    std::os::unix::fs::symlink(&patch, &patch).unwrap_or_else(|e| panic!("{e}"));
+    wait_for(&log, "symbolic links");
+    // Readable again.
+    pause();
+    std::fs::remove_file(&patch).unwrap_or_else(|e| panic!("{e}"));
+    write(&patch, "out: sine 330 * 0.3\n");
+    wait_for(&log, "reloaded");
+    let status = child.wait().unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(status.success(), "{text}");
+    for reason in [
+        "not UTF-8 text",
+        "No such file",
+        "it is a directory",
+        "symbolic links",
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.contains(reason))
+            .unwrap_or_else(|| panic!("{reason}: {text}"));
+        assert!(line.contains("live.ph"), "{line}");
+        assert!(
+            line.contains("still playing the previous version"),
+            "{line}"
+        );
+    }
+    // The first version played until the good save: one reload, no blocks missing.
+    assert!(text.contains("live.ph: v2"), "{text}");
+    assert!(text.contains("reloads 1"), "{text}");
+    assert!(text.contains("played 603 blocks (7.00 s)"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

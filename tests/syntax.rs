@@ -290,8 +290,8 @@ fn minus_in_parentheses_is_negation_not_a_section() {
 // ---- numbers and the minus rule ----------------------------------------------------
 
 fn number(src: &str) -> (f64, Option<Rational>) {
-    match expr(src).kind {
-        ExprKind::Number { value, exact } => (value, exact),
+    match &expr(src).kind {
+        ExprKind::Number { value, exact } => (*value, *exact),
         other => panic!("{src}: {other:?}"),
     }
 }
@@ -733,18 +733,22 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let deep = format!("{}x{}", "(".repeat(65), ")".repeat(65));
     let ds = parse_expr(&deep).unwrap_err();
     assert!(ds[0].message.contains("nested too deeply"), "{ds:?}");
-    let long_sum = vec!["1"; 5000].join(" + ");
-    let ds = parse_expr(&long_sum).unwrap_err();
-    assert!(ds[0].message.contains("nested too deeply"), "{ds:?}");
+    // Nesting to the right (`-`, `$`) counts every level.
     let negs = format!("{}1", "- ".repeat(5000));
     assert!(parse_expr(&negs).is_err());
-    let args = format!("f{}", " x".repeat(5000));
-    assert!(parse_expr(&args).is_err());
     let dollars = vec!["f"; 5000].join(" $ ");
-    assert!(parse_expr(&dollars).is_err());
-    // Within the limit, long chains are fine.
-    let chain = vec!["a"; 150].join(" # ");
+    let ds = parse_expr(&dollars).unwrap_err();
+    assert!(ds[0].message.contains("nested too deeply"), "{ds:?}");
+    // A flat left-associative chain is one level, however long.
+    let long_sum = vec!["1"; 5000].join(" + ");
+    assert_eq!(expr(&long_sum).left_spine().1.len(), 4999);
+    let args = format!("f{}", " x".repeat(5000));
+    assert!(parse_expr(&args).is_ok());
+    let chain = vec!["a"; 5000].join(" # ");
     assert!(parse_expr(&chain).is_ok());
+    // Its right operands nest: `1 + (1 + (1 + ...))` 65 deep is past the parentheses.
+    let right = format!("{}1{}", "1 + (".repeat(65), ")".repeat(65));
+    assert!(parse_expr(&right).is_err());
 }
 
 #[test]

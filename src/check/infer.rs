@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use super::signatures::{builtins, lookup, ParamTy, Ret};
 use super::types::{fn_noun, join, FnType, Operator, Partial, Type};
 use crate::diag::SrcSpan;
+use crate::syntax::MAX_DEPTH;
 use crate::diag::{nearest, Diagnostic};
 use crate::pattern::value::NumOp;
 use crate::pattern::Structure;
@@ -43,7 +44,10 @@ impl<'a> Infer<'a> {
         }
     }
 
-    pub fn expr(&mut self, e: &Expr) -> Type {
+    /// An expression that is not a link of a chain. Inlined into `expr`: one frame
+    /// per level of nesting.
+    #[inline(always)]
+    fn single(&mut self, e: &Expr) -> Type {
         let t = match &e.kind {
             ExprKind::Number { .. } => Type::Number,
             ExprKind::Str { .. } => Type::Pattern,
@@ -78,38 +82,13 @@ impl<'a> Infer<'a> {
                     Type::Error
                 }
             },
-            ExprKind::Apply { func, arg } => {
-                let tf = self.expr(func);
-                let ta = self.expr(arg);
-                match tf {
-                    Type::Error => Type::Error,
-                    Type::Function(f) => {
-                        let r = apply(&f, ta, arg.span, true);
-                        self.report(r)
-                    }
-                    other => {
-                        let d = too_many(func, &other, arg.span);
-                        self.diags.push(d);
-                        Type::Error
-                    }
-                }
+            ExprKind::Apply { .. } | ExprKind::Hash { .. } | ExprKind::Binary { .. } => {
+                Type::Error
             }
             ExprKind::Dollar { left, right } => {
                 let l = self.expr(left);
                 let r = self.expr(right);
                 let res = dollar(l, left.span, r, right.span, e.span);
-                self.report(res)
-            }
-            ExprKind::Hash { left, right } => {
-                let l = self.expr(left);
-                let r = self.expr(right);
-                let res = hash(l, left.span, r, right.span);
-                self.report(res)
-            }
-            ExprKind::Binary { op, left, right } => {
-                let l = self.expr(left);
-                let r = self.expr(right);
-                let res = binary(*op, l, left.span, r, right.span);
                 self.report(res)
             }
             ExprKind::Neg(x) => {
@@ -138,6 +117,82 @@ impl<'a> Infer<'a> {
             }
         };
         self.types.insert(e.span, t.clone());
+        t
+    }
+
+    /// The type of `e`. A left-associative chain (application, `#`, arithmetic) is
+    /// typed in a loop along its left spine (`Expr::left_spine`): only the right
+    /// operands are recursed into, so a flat chain of any length costs no stack.
+    ///
+    /// Numbers fold and signals become nodes of the graph, so such chains may be of
+    /// any length; but a pattern, a sound or a function made by a link wraps the one
+    /// before it, and is queried or applied by recursion through every link: past
+    /// [`MAX_DEPTH`] such links in a row, an error at the operand that goes past.
+    pub fn expr(&mut self, e: &Expr) -> Type {
+        let (first, links) = e.left_spine();
+        let mut t = self.single(first);
+        let mut wrapped = 0;
+        for link in links {
+            let operand = match &link.kind {
+                ExprKind::Apply { arg: r, .. }
+                | ExprKind::Hash { right: r, .. }
+                | ExprKind::Binary { right: r, .. } => r.span,
+                _ => link.span,
+            };
+            t = match &link.kind {
+                ExprKind::Apply { func, arg } => {
+                    let ta = self.expr(arg);
+                    match t {
+                        Type::Error => Type::Error,
+                        Type::Function(f) => {
+                            let r = apply(&f, ta, arg.span, true);
+                            self.report(r)
+                        }
+                        other => {
+                            let d = too_many(func, &other, arg.span);
+                            self.diags.push(d);
+                            Type::Error
+                        }
+                    }
+                }
+                ExprKind::Hash { left, right } => {
+                    let r = self.expr(right);
+                    let res = hash(t, left.span, r, right.span);
+                    self.report(res)
+                }
+                ExprKind::Binary { op, left, right } => {
+                    let r = self.expr(right);
+                    let res = binary(*op, t, left.span, r, right.span);
+                    self.report(res)
+                }
+                _ => t,
+            };
+            let made = match t {
+                Type::Pattern => Some("a pattern"),
+                Type::Sound => Some("a sound"),
+                Type::Function(_) => Some("a function"),
+                _ => None,
+            };
+            if let Some(made) = made {
+                wrapped += 1;
+                if wrapped > MAX_DEPTH {
+                    self.diags.push(
+                        Diagnostic::error(
+                            format!(
+                                "{made} nested too deeply: more than {MAX_DEPTH} operators \
+                                 in a row on patterns, sounds or functions"
+                            ),
+                            operand,
+                        )
+                        .with_hint("split it into buses (`~part: ...`)"),
+                    );
+                    return Type::Error;
+                }
+            } else {
+                wrapped = 0;
+            }
+            self.types.insert(link.span, t.clone());
+        }
         t
     }
 }
@@ -610,35 +665,67 @@ pub(crate) fn dollar(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan, whole: SrcSpan)
     }
 }
 
-/// The expression as source-like text, for messages.
+/// The expression as source-like text, for messages. A left-associative chain is
+/// written out in a loop along its left spine (`Expr::left_spine`), each link's left
+/// side in parentheses unless it is an atom (or, for an application, an application
+/// itself), as `(a + b) + c`: a flat chain of any length costs no stack.
 pub fn show_expr(e: &Expr) -> String {
-    fn atom(e: &Expr) -> String {
-        match &e.kind {
+    fn atomic(e: &Expr) -> bool {
+        matches!(
+            e.kind,
             ExprKind::Number { .. }
-            | ExprKind::Str { .. }
-            | ExprKind::Bus(_)
-            | ExprKind::Ident(_)
-            | ExprKind::Section { .. } => show_expr(e),
-            _ => format!("({})", show_expr(e)),
+                | ExprKind::Str { .. }
+                | ExprKind::Bus(_)
+                | ExprKind::Ident(_)
+                | ExprKind::Section { .. }
+        )
+    }
+    fn atom(e: &Expr) -> String {
+        if atomic(e) {
+            show_expr(e)
+        } else {
+            format!("({})", show_expr(e))
         }
+    }
+    let (first, links) = e.left_spine();
+    if !links.is_empty() {
+        // Each link's left side is the text so far; parentheses around it all open
+        // at the start, so they are counted and written there at the end.
+        let mut text = show_expr(first);
+        let mut opens = 0;
+        let mut left = first;
+        for link in links {
+            let bare = atomic(left)
+                || matches!(
+                    (&link.kind, &left.kind),
+                    (ExprKind::Apply { .. }, ExprKind::Apply { .. })
+                );
+            if !bare {
+                text.push(')');
+                opens += 1;
+            }
+            let right = match &link.kind {
+                ExprKind::Apply { arg, .. } => format!(" {}", atom(arg)),
+                ExprKind::Hash { right, .. } => format!(" # {}", atom(right)),
+                ExprKind::Binary { op, right, .. } => {
+                    format!(" {} {}", op.symbol(), atom(right))
+                }
+                _ => String::new(),
+            };
+            text.push_str(&right);
+            left = link;
+        }
+        return "(".repeat(opens) + &text;
     }
     match &e.kind {
         ExprKind::Number { value, .. } => format!("{value}"),
         ExprKind::Str { text, .. } => format!("\"{text}\""),
         ExprKind::Bus(n) => format!("~{n}"),
         ExprKind::Ident(n) => n.clone(),
-        ExprKind::Apply { func, arg } => {
-            let f = match func.kind {
-                ExprKind::Apply { .. } => show_expr(func),
-                _ => atom(func),
-            };
-            format!("{f} {}", atom(arg))
+        ExprKind::Apply { .. } | ExprKind::Hash { .. } | ExprKind::Binary { .. } => {
+            String::new()
         }
         ExprKind::Dollar { left, right } => format!("{} $ {}", atom(left), atom(right)),
-        ExprKind::Hash { left, right } => format!("{} # {}", atom(left), atom(right)),
-        ExprKind::Binary { op, left, right } => {
-            format!("{} {} {}", atom(left), op.symbol(), atom(right))
-        }
         ExprKind::Neg(x) => format!("-{}", atom(x)),
         ExprKind::Section {
             op,

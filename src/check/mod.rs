@@ -187,39 +187,45 @@ pub fn check_expr(expr: &Expr) -> (Option<Type>, Vec<Diagnostic>) {
 
 /// The buses referred to in `e`.
 pub fn bus_refs<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
-    if let ExprKind::Bus(n) = &e.kind {
-        out.push(n);
-    }
-    for child in e.children() {
-        bus_refs(child, out);
+    for node in e.nodes() {
+        if let ExprKind::Bus(n) = &node.kind {
+            out.push(n);
+        }
     }
 }
 
-/// The value of a constant numeric expression.
+/// The value of a constant numeric expression (a chain of arithmetic folded in a
+/// loop along its left spine).
 fn const_value(e: &Expr) -> Option<f64> {
-    match &e.kind {
-        ExprKind::Number { value, .. } => Some(*value),
-        ExprKind::Neg(x) => const_value(x).map(|v| -v),
-        ExprKind::Binary {
+    let (first, links) = e.left_spine();
+    let mut a = match &first.kind {
+        ExprKind::Number { value, .. } => *value,
+        ExprKind::Neg(x) => -const_value(x)?,
+        _ => return None,
+    };
+    for link in links {
+        let ExprKind::Binary {
             op:
                 BinOp::Arith {
                     op,
                     structure: Structure::Both,
                 },
-            left,
             right,
-        } => {
-            let (a, b) = (const_value(left)?, const_value(right)?);
-            match op {
-                NumOp::Add => Some(a + b),
-                NumOp::Sub => Some(a - b),
-                NumOp::Mul => Some(a * b),
-                NumOp::Div if b != 0.0 => Some(a / b),
-                _ => None,
-            }
-        }
-        _ => None,
+            ..
+        } = &link.kind
+        else {
+            return None;
+        };
+        let b = const_value(right)?;
+        a = match op {
+            NumOp::Add => a + b,
+            NumOp::Sub => a - b,
+            NumOp::Mul => a * b,
+            NumOp::Div if b != 0.0 => a / b,
+            _ => return None,
+        };
     }
+    Some(a)
 }
 
 /// Kahn's algorithm over the nodes `keep`, edges `deps` (node -> what it reads);

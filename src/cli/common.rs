@@ -9,42 +9,12 @@ use crate::samples::SampleBank;
 /// The exit code for bad input (a patch with errors, a missing file).
 pub const BAD_INPUT: u8 = 2;
 
-/// The largest patch read (1 MiB), from a file or any other path (a device that
-/// never ends, such as `/dev/zero`, stops there); and the longest expression
-/// `phonon query` takes.
-pub const MAX_PATCH_BYTES: usize = 1 << 20;
+pub use crate::frontend::MAX_PATCH_BYTES;
 
 pub fn read_file(path: &std::path::Path) -> Result<String, ExitCode> {
-    read_patch(path).map_err(|e| {
+    crate::frontend::read_patch(path).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(BAD_INPUT)
-    })
-}
-
-/// Reads at most [`MAX_PATCH_BYTES`] of a patch, and errors past them or on text
-/// that is not UTF-8.
-pub fn read_patch(path: &std::path::Path) -> Result<String, String> {
-    use std::io::Read;
-    let name = path.display();
-    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {name}: {e}"))?;
-    let mut bytes = Vec::new();
-    file.take(MAX_PATCH_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read {name}: {e}"))?;
-    if bytes.len() > MAX_PATCH_BYTES {
-        return Err(format!(
-            "{name} is larger than {MAX_PATCH_BYTES} bytes (1 MiB), the limit for a patch: is it the right file?"
-        ));
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let before = &e.as_bytes()[..at];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
-        format!(
-            "{name} is not UTF-8 text: invalid byte at {name}:{line}:{column} (byte {at}); save the patch as UTF-8"
-        )
     })
 }
 

@@ -131,6 +131,7 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
             #[cfg(feature = "audio")]
             Event::Device { name, rate } => eprintln!("on {name} at {rate} Hz"),
             Event::Error(e) => eprintln!("error: {e}"),
+            Event::Unreadable(e) => eprintln!("error: {e} (still playing the previous version)"),
             Event::UnknownSample(n) => eprintln!("{}", unknown_sample(n, &names)),
             Event::SkippedSample { file, why } => eprintln!("{}", skipped_sample(file, why)),
             Event::WatchFailed(e) => eprintln!("warning: cannot watch {name} for changes: {e}"),

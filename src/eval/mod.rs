@@ -361,7 +361,41 @@ impl<'a> Evaluator<'a> {
     }
 
     /// Evaluates one expression.
+    ///
+    /// A left-associative chain (application, `#`, arithmetic) is evaluated in a loop
+    /// along its left spine (`Expr::left_spine`): only the right operands are recursed
+    /// into, so a flat chain of any length costs no stack. (How many links in a row
+    /// may make patterns, sounds or functions is bounded by the checker,
+    /// `check::infer`, which runs first.)
     pub fn eval(&mut self, expr: &Expr) -> EvalResult<Val> {
+        let (first, links) = expr.left_spine();
+        let mut v = self.operand(first)?;
+        for link in links {
+            let span = link.span;
+            v = match &link.kind {
+                ExprKind::Apply { arg, .. } => {
+                    let a = self.eval(arg)?;
+                    self.ctx.apply(v, a, arg.span, span)?
+                }
+                ExprKind::Hash { right, .. } => {
+                    let r = self.eval(right)?;
+                    self.ctx.hash(v, r, right.span, span)?
+                }
+                ExprKind::Binary { op, right, .. } => {
+                    let r = self.eval(right)?;
+                    self.ctx.binary(*op, v, r, span)?
+                }
+                _ => return Err(EvalError::new("malformed expression", span)),
+            };
+        }
+        Ok(v)
+    }
+
+    /// An expression that is not a link of a chain. Inlined into `eval`: one frame
+    /// per level of nesting, which a feedback loop through every bus
+    /// (`Evaluator::bus`) recurses through once per bus.
+    #[inline(always)]
+    fn operand(&mut self, expr: &Expr) -> EvalResult<Val> {
         let span = expr.span;
         match &expr.kind {
             ExprKind::Number { value, exact } => Ok(Val::Num(Num {
@@ -383,25 +417,13 @@ impl<'a> Evaluator<'a> {
             },
             ExprKind::Bus(name) => self.bus(name, span),
             ExprKind::Ident(name) => self.ctx.reference(name, span),
-            ExprKind::Apply { func, arg } => {
-                let f = self.eval(func)?;
-                let a = self.eval(arg)?;
-                self.ctx.apply(f, a, arg.span, span)
+            ExprKind::Apply { .. } | ExprKind::Hash { .. } | ExprKind::Binary { .. } => {
+                Err(EvalError::new("malformed expression", span))
             }
             ExprKind::Dollar { left, right } => {
                 let l = self.eval(left)?;
                 let r = self.eval(right)?;
                 self.ctx.dollar(l, r, span)
-            }
-            ExprKind::Hash { left, right } => {
-                let l = self.eval(left)?;
-                let r = self.eval(right)?;
-                self.ctx.hash(l, r, right.span, span)
-            }
-            ExprKind::Binary { op, left, right } => {
-                let l = self.eval(left)?;
-                let r = self.eval(right)?;
-                self.ctx.binary(*op, l, r, span)
             }
             ExprKind::Neg(inner) => {
                 let v = self.eval(inner)?;
@@ -480,11 +502,14 @@ pub fn eval_program(source: &str, program: &Program) -> EvalResult<Evaluated> {
 /// pointing into the string inside the patch.
 pub fn check_strings(program: &Program) -> Vec<Diagnostic> {
     fn walk(expr: &Expr, out: &mut Vec<Diagnostic>) {
-        if let ExprKind::Str {
-            text,
-            content_start,
-        } = &expr.kind
-        {
+        for node in expr.nodes() {
+            let ExprKind::Str {
+                text,
+                content_start,
+            } = &node.kind
+            else {
+                continue;
+            };
             if let Err(e) = crate::mini::parse(text) {
                 let start = content_start + e.start;
                 let end = (content_start + e.end).max(start);
@@ -494,9 +519,6 @@ pub fn check_strings(program: &Program) -> Vec<Diagnostic> {
                 }
                 out.push(d);
             }
-        }
-        for child in expr.children() {
-            walk(child, out);
         }
     }
     let mut out = Vec::new();

@@ -2,7 +2,8 @@
 //! queried ahead on a query thread ([`scheduler`]), its blocks computed in the audio
 //! callback ([`player`]), which a sound card ([`sink`], with the `audio` feature) or a
 //! clock without one (`--sink null`) calls; [`session`] starts and runs the whole. Saving the file compiles the new version on
-//! the control thread and swaps it in at a block boundary, continuing the old one's
+//! the compile thread ([`compiler`], so that the control thread's status line goes
+//! on) and swaps it in at a block boundary, continuing the old one's
 //! state where nodes did not change and crossfading the rest.
 //!
 //! The threads talk through wait-free single-producer queues (`rtrb`):
@@ -11,6 +12,7 @@
 //! when it takes over; audio → query thread: used batches; audio → control: retired
 //! programs, freed there.
 
+pub mod compiler;
 pub mod player;
 pub mod program;
 pub mod scheduler;

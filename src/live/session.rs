@@ -1,8 +1,11 @@
 //! A live session, as `phonon jit patch.ph` runs it: the first program compiled and
 //! queued, the query thread started, the sink started (the null clock or the sound
-//! card), then the control loop on the calling thread: watching the patch file,
-//! compiling each saved version and sending it to play, freeing retired programs,
-//! and passing on what the other threads report. What is printed is the caller's:
+//! card), the compile thread started, then the control loop on the calling thread:
+//! watching the patch file, reading each saved version (through the one bounded
+//! reader, `frontend::read_patch`) and handing it to the compile thread, sending
+//! what compiles to play, freeing retired programs, and passing on what the other
+//! threads report, with the status about ten times a second even while a version
+//! compiles. What is printed is the caller's:
 //! everything worth saying arrives as an [`Event`].
 
 use std::path::{Path, PathBuf};
@@ -10,7 +13,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use super::compiler::Worker;
 use super::{pipeline, LiveProgram, Pipeline, Player, Previous, Stats};
+use crate::frontend::read_patch;
 use crate::program::CompileFailure;
 use crate::runtime::Config;
 use crate::samples::SampleBank;
@@ -64,6 +69,10 @@ pub enum Event<'a> {
     Error(&'a str),
     /// An event asked for a sample the bank does not have (said once per name).
     UnknownSample(&'a str),
+    /// A save could not be read (deleted, a directory, a symbolic link loop, not
+    /// UTF-8, too large): the message names the file and the reason; the previous
+    /// version plays on. Said once until the file can be read again.
+    Unreadable(&'a str),
     /// A sample file a version names (its folder) could not be loaded: said by the
     /// version that loaded the folder, so once.
     SkippedSample { file: &'a Path, why: &'a str },
@@ -92,12 +101,14 @@ pub struct SessionEnd {
 #[derive(Debug)]
 pub enum SessionError {
     QueryThread(std::io::Error),
+    CompileThread(std::io::Error),
 }
 
 impl std::fmt::Display for SessionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SessionError::QueryThread(e) => write!(f, "cannot start the query thread: {e}"),
+            SessionError::CompileThread(e) => write!(f, "cannot start the compile thread: {e}"),
         }
     }
 }
@@ -136,15 +147,17 @@ pub fn run(
     } = pipeline(config.block, rate, bank.clone());
     let stats = player.stats().clone();
 
-    // The first program (a broken file plays silence until it is fixed).
+    // The first program (a broken file plays silence until it is fixed), compiled
+    // here; the later versions on the compile thread.
     let mut previous: Option<Previous> = None;
     let mut last_source = source.clone();
     // The text of the version playing, for the positions of its failures.
     let mut playing_source = source.clone();
     let mut error: Option<String> = None;
     let mut cps = None;
-    match build(&name, &source, &config, &bank, None, 0.0, on) {
+    match build(&source, &config, &bank, None, 0.0) {
         Ok((program, prev)) => {
+            skipped_samples(&program, on);
             cps = Some(program.runtime.graph().cps);
             on(Event::Playing {
                 compile_ms: program.compile_ms,
@@ -152,8 +165,9 @@ pub fn run(
             scheduler.submit(Box::new(program));
             previous = Some(prev);
         }
-        Err(e) => error = Some(e),
+        Err(failure) => error = Some(failed(&name, &source, &failure, on)),
     }
+    let mut played = previous.is_some();
     let limit = match (seconds, cycles) {
         (Some(s), _) => Some((s * f64::from(rate)).round() as u64),
         (None, Some(c)) => Some((c / cps.unwrap_or(1.0) * f64::from(rate)).round() as u64),
@@ -239,8 +253,29 @@ pub fn run(
         on(Event::WatchFailed(&e.to_string()));
     }
 
+    // The compile thread: the status goes on while a version compiles. A version is
+    // tried through the cycles where it would start (where playback is when its
+    // compile starts) before it is sent.
+    let compiler = {
+        let bank = bank.clone();
+        let stats = stats.clone();
+        Worker::spawn("phonon-compile", move |source: String| {
+            let at_cycle = f64::from_bits(stats.cycle_bits.load(Ordering::Relaxed));
+            let result = build(&source, &config, &bank, previous.as_ref(), at_cycle).map(
+                |(program, prev)| {
+                    previous = Some(prev);
+                    program
+                },
+            );
+            (source, result)
+        })
+        .map_err(SessionError::CompileThread)?
+    };
+
     let started = Instant::now();
     let mut reloads = 0u32;
+    // Why the patch could not be read at the last save, said once until it can be.
+    let mut unreadable: Option<String> = None;
     let mut shown_unknown = 0;
     let mut status_due = Instant::now();
     while !stop.load(Ordering::Relaxed) && !sink_done.load(Ordering::Relaxed) {
@@ -260,26 +295,37 @@ pub fn run(
             Err(_) => false,
         };
         if changed {
-            if let Ok(text) = std::fs::read_to_string(&patch) {
-                if text != last_source {
-                    last_source = text.clone();
-                    let at_cycle = f64::from_bits(stats.cycle_bits.load(Ordering::Relaxed));
-                    match build(&name, &text, &config, &bank, previous.as_ref(), at_cycle, on) {
-                        Ok((program, prev)) => {
-                            reloads += 1;
-                            on(Event::Reloaded {
-                                version: prev.version,
-                                compile_ms: program.compile_ms,
-                            });
-                            if program_tx.send(Box::new(program)).is_ok() {
-                                previous = Some(prev);
-                                playing_source = text.clone();
-                            }
-                            error = None;
-                        }
-                        Err(e) => error = Some(e),
+            match read_patch(&patch) {
+                Ok(text) => {
+                    unreadable = None;
+                    if text != last_source {
+                        compiler.submit(text.clone());
+                        last_source = text;
                     }
                 }
+                Err(e) => {
+                    if unreadable.as_ref() != Some(&e) {
+                        on(Event::Unreadable(&e));
+                        unreadable = Some(e);
+                    }
+                }
+            }
+        }
+        while let Some((text, result)) = compiler.try_result() {
+            match result {
+                Ok(program) => {
+                    reloads += 1;
+                    played = true;
+                    skipped_samples(&program, on);
+                    on(Event::Reloaded {
+                        version: program.version,
+                        compile_ms: program.compile_ms,
+                    });
+                    let _ = program_tx.send(Box::new(program));
+                    playing_source = text;
+                    error = None;
+                }
+                Err(failure) => error = Some(failed(&name, &text, &failure, on)),
             }
         }
         // Programs the audio thread is done with are freed here.
@@ -305,12 +351,13 @@ pub fn run(
             status_due = Instant::now() + Duration::from_millis(100);
             on(Event::Status {
                 stats: &stats,
-                error: error.as_deref(),
+                error: unreadable.as_deref().or(error.as_deref()),
             });
         }
     }
     stop.store(true, Ordering::Relaxed);
     drop(watcher);
+    drop(compiler);
     #[cfg(feature = "audio")]
     drop(_stream);
     let player = null_thread.and_then(|t| t.join().ok());
@@ -322,37 +369,58 @@ pub fn run(
         stats,
         player,
         reloads,
-        played: previous.is_some(),
+        played,
         error,
     })
 }
 
-/// Builds a version of the patch; on failure tells `on` and returns the first
-/// error's summary (with its line and column) for the status line.
+/// Builds a version of the patch and tries it through the cycles from `at_cycle`
+/// where it would start playing ([`LiveProgram::preflight`]).
 fn build(
-    name: &str,
     source: &str,
     config: &Config,
     bank: &Arc<SampleBank>,
     previous: Option<&Previous>,
     at_cycle: f64,
-    on: &mut dyn FnMut(Event<'_>),
-) -> Result<(LiveProgram, Previous), String> {
-    let built = LiveProgram::build(source, config, bank.clone(), previous)
+) -> Result<(LiveProgram, Previous), CompileFailure> {
+    LiveProgram::build(source, config, bank.clone(), previous)
         .and_then(|(program, prev)| program.preflight(at_cycle).map(|()| (program, prev)))
-        .map_err(|failure| {
-        let summary = summary(name, source, &failure);
-        on(Event::Failed {
-            source,
-            failure: &failure,
-            summary: &summary,
-        });
-        summary
-    })?;
-    for (file, why) in &built.0.runtime.sample_report().skipped {
+}
+
+/// Tells `on` of the sample files a version's folders could not load.
+fn skipped_samples(program: &LiveProgram, on: &mut dyn FnMut(Event<'_>)) {
+    for (file, why) in &program.runtime.sample_report().skipped {
         on(Event::SkippedSample { file, why });
     }
-    Ok(built)
+}
+
+/// A pattern's failed query as `file:line:col: message` (the position of the pattern
+/// in `source`, the version that plays it).
+fn failure_summary(name: &str, source: &str, failure: &crate::runtime::PatternFailure) -> String {
+    match failure.span {
+        Some(span) => {
+            let (line, col) = crate::diag::line_col(source, span.start);
+            format!("{name}:{line}:{col}: {failure}; it is silent where it fails")
+        }
+        None => format!("{name}: {failure}; it is silent where it fails"),
+    }
+}
+
+/// Tells `on` that a version failed to compile; returns the first error's summary
+/// (with its line and column) for the status line.
+fn failed(
+    name: &str,
+    source: &str,
+    failure: &CompileFailure,
+    on: &mut dyn FnMut(Event<'_>),
+) -> String {
+    let summary = summary(name, source, failure);
+    on(Event::Failed {
+        source,
+        failure,
+        summary: &summary,
+    });
+    summary
 }
 
 /// The first error of a failed version, as `file:line:col: message` (or the build's
@@ -373,18 +441,6 @@ pub fn summary(name: &str, source: &str, failure: &CompileFailure) -> String {
     }
 }
 
-/// A pattern's failed query as `file:line:col: message` (the position of the pattern
-/// in `source`, the version that plays it).
-fn failure_summary(name: &str, source: &str, failure: &crate::runtime::PatternFailure) -> String {
-    match failure.span {
-        Some(span) => {
-            let (line, col) = crate::diag::line_col(source, span.start);
-            format!("{name}:{line}:{col}: {failure}; it is silent where it fails")
-        }
-        None => format!("{name}: {failure}; it is silent where it fails"),
-    }
-}
-
 /// Sends `()` on `tx` whenever `path` may have changed.
 fn watch(path: &Path, tx: mpsc::Sender<()>) -> notify::Result<notify::RecommendedWatcher> {
     use notify::Watcher;
@@ -399,7 +455,8 @@ fn watch(path: &Path, tx: mpsc::Sender<()>) -> notify::Result<notify::Recommende
                 .paths
                 .iter()
                 .any(|p| p.file_name().map(|f| f.to_os_string()) == file);
-            if ours && (ev.kind.is_modify() || ev.kind.is_create()) {
+            // A removal too: a deleted patch is said, not passed over in silence.
+            if ours && (ev.kind.is_modify() || ev.kind.is_create() || ev.kind.is_remove()) {
                 let _ = tx.send(());
             }
         }

@@ -50,8 +50,8 @@ pub struct Expr {
 
 impl Expr {
     /// The direct sub-expressions, left to right.
-    pub fn children(&self) -> impl Iterator<Item = &Expr> {
-        let (a, b): (Option<&Expr>, Option<&Expr>) = match &self.kind {
+    fn child_pair(&self) -> (Option<&Expr>, Option<&Expr>) {
+        match &self.kind {
             ExprKind::Number { .. }
             | ExprKind::Str { .. }
             | ExprKind::Bus(_)
@@ -63,8 +63,86 @@ impl Expr {
                 left: a, right: b, ..
             } => (Some(a), Some(b)),
             ExprKind::Neg(a) | ExprKind::Section { operand: a, .. } => (Some(a), None),
-        };
-        a.into_iter().chain(b)
+        }
+    }
+
+    /// Every node of the tree, `self` first, in pre-order, left to right. Walked with
+    /// an explicit stack: no tree is too deep for it.
+    pub fn nodes(&self) -> impl Iterator<Item = &Expr> {
+        let mut stack = vec![self];
+        std::iter::from_fn(move || {
+            let e = stack.pop()?;
+            let (a, b) = e.child_pair();
+            stack.extend(b);
+            stack.extend(a);
+            Some(e)
+        })
+    }
+
+    /// For a link of a left-associative chain (application `f a`, `#`, arithmetic
+    /// and the structure operators): its left operand.
+    pub fn chain_left(&self) -> Option<&Expr> {
+        match &self.kind {
+            ExprKind::Apply { func, .. } => Some(func),
+            ExprKind::Hash { left, .. } | ExprKind::Binary { left, .. } => Some(left),
+            _ => None,
+        }
+    }
+
+    /// `self` split along its left spine: the chain's first operand, and the links
+    /// above it, innermost first (`1 + 2 + 3` is `1`, then `1 + 2`, then the whole).
+    /// The checker and the evaluator fold over the links in a loop and recurse only
+    /// into their right operands, so that a flat chain of any length (`1 + 1 + ...`,
+    /// `f a b c ...`, `x # f # g ...`) costs them no stack; the parser bounds the
+    /// depth of what they recurse into (`parser::MAX_DEPTH`).
+    pub fn left_spine(&self) -> (&Expr, Vec<&Expr>) {
+        let mut links = Vec::new();
+        let mut e = self;
+        while let Some(left) = e.chain_left() {
+            links.push(e);
+            e = left;
+        }
+        links.reverse();
+        (e, links)
+    }
+}
+
+impl Drop for Expr {
+    /// Takes the tree apart with an explicit stack: the derived drop would recurse
+    /// once per level, and a flat chain of 10,000 terms is 10,000 levels.
+    fn drop(&mut self) {
+        fn take(kind: &mut ExprKind, stack: &mut Vec<Expr>) {
+            let mut keep = |b: &mut Box<Expr>| {
+                if b.child_pair().0.is_some() {
+                    let leaf = Expr {
+                        kind: ExprKind::Ident(String::new()),
+                        span: b.span,
+                    };
+                    stack.push(std::mem::replace(&mut **b, leaf));
+                }
+            };
+            match kind {
+                ExprKind::Number { .. }
+                | ExprKind::Str { .. }
+                | ExprKind::Bus(_)
+                | ExprKind::Ident(_) => {}
+                ExprKind::Apply { func: a, arg: b }
+                | ExprKind::Dollar { left: a, right: b }
+                | ExprKind::Hash { left: a, right: b }
+                | ExprKind::Binary {
+                    left: a, right: b, ..
+                } => {
+                    keep(a);
+                    keep(b);
+                }
+                ExprKind::Neg(a) | ExprKind::Section { operand: a, .. } => keep(a),
+            }
+        }
+        let mut stack = Vec::new();
+        take(&mut self.kind, &mut stack);
+        while let Some(mut e) = stack.pop() {
+            take(&mut e.kind, &mut stack);
+        }
     }
 }
 

@@ -7,4 +7,4 @@
 pub mod ast;
 mod parser;
 
-pub use parser::{parse_expr, parse_program};
+pub use parser::{parse_expr, parse_program, MAX_DEPTH};

@@ -21,8 +21,12 @@ use crate::time::Rational;
 #[grammar = "../grammar/patch.pest"]
 struct PatchParser;
 
-/// The deepest syntax tree accepted (nodes from the root to a leaf). Far beyond any real
-/// patch; it keeps every later recursive stage well inside its stack.
+/// The deepest nesting accepted: nodes from the root to a leaf, where the links of a
+/// left-associative chain (`1 + 2 + 3`, `f a b`, `x # f # g`) count as one level, since
+/// every later stage walks such a chain in a loop (`Expr::left_spine`); what does
+/// count is an operand inside another (parentheses, `$` to the right, `-`, sections).
+/// Far beyond any real patch; it keeps every later recursive stage well inside its
+/// stack.
 pub const MAX_DEPTH: usize = 200;
 
 /// The deepest nesting of parentheses accepted.
@@ -81,7 +85,7 @@ fn parse_expr_at(text: &str, base: usize) -> Result<Expr, Diagnostic> {
 fn split_statements(src: &str) -> Vec<(usize, usize)> {
     let mut out: Vec<(usize, usize)> = Vec::new();
     let mut current: Option<(usize, usize)> = None;
-    let mut line_start = if src.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut line_start = crate::diag::bom_len(src);
     while line_start <= src.len() {
         let rest = src.get(line_start..).unwrap_or("");
         let (line_len, next) = match rest.find('\n') {
@@ -390,7 +394,7 @@ impl Builder {
                     arg: Box::new(a),
                 },
                 s,
-                1 + fd.max(ad),
+                chain_depth(fd, ad),
             )?;
         }
         Ok(acc)
@@ -436,7 +440,7 @@ impl Builder {
                     right,
                 }
             };
-            acc = self.node(kind, s, 1 + ld.max(rd))?;
+            acc = self.node(kind, s, chain_depth(ld, rd))?;
         }
         Ok(acc)
     }
@@ -518,6 +522,13 @@ impl Builder {
         };
         self.node(ExprKind::Number { value, exact }, span, 1)
     }
+}
+
+/// The depth of a link of a left-associative chain whose left operand has depth
+/// `left` and right operand `right`: the chain itself is one level (its links are
+/// walked in a loop), its right operand one level deeper.
+fn chain_depth(left: usize, right: usize) -> usize {
+    left.max(right + 1)
 }
 
 /// The operator of the `+` and `*` levels, as written.
