@@ -3,10 +3,8 @@
 //! and a render or a block plays silence for it while the other outputs play on,
 //! each in bounded time and bounded memory (a peak-tracking allocator watches).
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use phonon::diag::line_col;
 use phonon::pattern::WORK_PER_CYCLE;
@@ -15,59 +13,9 @@ use phonon::runtime::Config;
 use phonon::time::{r, QueryFault};
 use phonon::{check_source, compile, SampleBank};
 
-struct PeakTracking;
-
-thread_local! {
-    // Per thread, so that tests running at once do not count each other's memory.
-    static LIVE: Cell<usize> = const { Cell::new(0) };
-    static PEAK: Cell<usize> = const { Cell::new(0) };
-}
-
-fn grew(bytes: usize) {
-    let _ = LIVE.try_with(|l| {
-        let now = l.get() + bytes;
-        l.set(now);
-        let _ = PEAK.try_with(|p| p.set(p.get().max(now)));
-    });
-}
-
-fn shrank(bytes: usize) {
-    let _ = LIVE.try_with(|l| l.set(l.get().saturating_sub(bytes)));
-}
-
-// SAFETY: forwards every call to the system allocator; only counts bytes.
-unsafe impl GlobalAlloc for PeakTracking {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        shrank(layout.size());
-        // SAFETY: as above.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new: usize) -> *mut u8 {
-        grew(new);
-        shrank(layout.size());
-        // SAFETY: as above.
-        unsafe { System.realloc(ptr, layout, new) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: PeakTracking = PeakTracking;
-
-/// The most memory `f` held at once on this thread beyond what was held before, and
-/// how long it took.
-fn measured<T>(f: impl FnOnce() -> T) -> (T, usize, Duration) {
-    let before = LIVE.with(Cell::get);
-    PEAK.with(|p| p.set(before));
-    let t = Instant::now();
-    let v = f();
-    let took = t.elapsed();
-    (v, PEAK.with(Cell::get).saturating_sub(before), took)
-}
+#[path = "common/peak.rs"]
+mod peak;
+use peak::measured;
 
 /// What any one bomb may cost: far less than the machine has, and no hang.
 const MEMORY_CAP: usize = 256 << 20;

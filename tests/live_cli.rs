@@ -18,17 +18,7 @@ fn write(path: &std::path::Path, text: &str) {
 
 /// Waits until `path`'s stderr file holds `needle`, or panics after 20 s.
 fn wait_for(log: &std::path::Path, needle: &str) {
-    let t0 = Instant::now();
-    while t0.elapsed() < Duration::from_secs(20) {
-        if std::fs::read_to_string(log).is_ok_and(|s| s.contains(needle)) {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!(
-        "never printed {needle:?}; stderr so far:\n{}",
-        std::fs::read_to_string(log).unwrap_or_default()
-    );
+    wait_for_count(log, needle, 1);
 }
 
 #[test]
@@ -157,14 +147,7 @@ fn a_bomb_saved_live_is_refused_with_its_position_and_the_next_good_save_plays()
     let patch = dir.join("live.ph");
     let log = dir.join("stderr.txt");
     write(&patch, "out: s \"bd sn\"\n");
-    let err = std::fs::File::create(&log).unwrap_or_else(|e| panic!("{e}"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_phonon"))
-        .args(["jit", "--sink", "null", "--duration", "60"])
-        .arg(&patch)
-        .stdout(Stdio::null())
-        .stderr(err)
-        .spawn()
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut child = play(&patch, &log, "60");
     wait_for(&log, "playing");
     for (i, bomb) in BOMBS.iter().enumerate() {
         std::thread::sleep(Duration::from_millis(300));
@@ -210,13 +193,8 @@ fn a_pattern_that_fails_later_in_live_playback_is_named_and_the_rest_plays() {
         &patch,
         "tempo: 4\nout: s \"bd sn\"\nd2: s \"<~ ~ [a*65536*65536] ~>\"\n",
     );
-    let err = std::fs::File::create(&log).unwrap_or_else(|e| panic!("{e}"));
-    let status = Command::new(env!("CARGO_BIN_EXE_phonon"))
-        .args(["jit", "--sink", "null", "--duration", "2"])
-        .arg(&patch)
-        .stdout(Stdio::null())
-        .stderr(err)
-        .status()
+    let status = play(&patch, &log, "2")
+        .wait()
         .unwrap_or_else(|e| panic!("{e}"));
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(status.success(), "{text}");

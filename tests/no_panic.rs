@@ -13,55 +13,13 @@
 //! The test run does a few thousand cases; `PHONON_FUZZ_CASES=1000000` runs the long
 //! version.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-struct PeakTracking;
-
-thread_local! {
-    // Per thread: the tests run on several threads at once.
-    static LIVE: Cell<usize> = const { Cell::new(0) };
-    static PEAK: Cell<usize> = const { Cell::new(0) };
-}
-
-fn grew(bytes: usize) {
-    let _ = LIVE.try_with(|l| {
-        let now = l.get() + bytes;
-        l.set(now);
-        let _ = PEAK.try_with(|p| p.set(p.get().max(now)));
-    });
-}
-
-fn shrank(bytes: usize) {
-    let _ = LIVE.try_with(|l| l.set(l.get().saturating_sub(bytes)));
-}
-
-// SAFETY: forwards every call to the system allocator; only counts bytes.
-unsafe impl GlobalAlloc for PeakTracking {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        grew(layout.size());
-        // SAFETY: the caller's contract, passed on.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        shrank(layout.size());
-        // SAFETY: as above.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new: usize) -> *mut u8 {
-        grew(new);
-        shrank(layout.size());
-        // SAFETY: as above.
-        unsafe { System.realloc(ptr, layout, new) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: PeakTracking = PeakTracking;
+#[path = "common/peak.rs"]
+mod peak;
 
 /// What one case may take: memory held at once beyond what its thread held before,
 /// and time (generous: debug builds and a loaded machine stay well inside it).
@@ -70,12 +28,7 @@ const CASE_DEADLINE: Duration = Duration::from_secs(20);
 
 /// Runs one case, failing with its input if it broke the deadline or the memory cap.
 fn bounded(input: &str, f: impl FnOnce(&str)) {
-    let before = LIVE.with(Cell::get);
-    PEAK.with(|p| p.set(before));
-    let t = Instant::now();
-    f(input);
-    let took = t.elapsed();
-    let peak = PEAK.with(Cell::get).saturating_sub(before);
+    let ((), peak, took) = peak::measured(|| f(input));
     assert!(took < CASE_DEADLINE, "took {took:?} on input {input:?}");
     assert!(
         peak < CASE_MEMORY,

@@ -45,30 +45,25 @@ pub(super) fn raise_overflow() {
 /// Spends one unit of work: false when the running query's budget is spent.
 #[inline]
 pub fn step() -> bool {
-    STATE.with(|s| {
-        let left = s.left.get();
-        if left == 0 {
-            s.exhausted.set(true);
-            return false;
-        }
-        s.left.set(left - 1);
-        true
-    })
+    STATE.with(take_one)
 }
 
 /// [`step`] for a walk over cycles: also false once time has overflowed inside a
 /// guard (a span of saturated times can stretch over billions of cycles).
 #[inline]
 pub fn walk_step() -> bool {
-    STATE.with(|s| {
-        let left = s.left.get();
-        if left == 0 {
-            s.exhausted.set(true);
-            return false;
-        }
-        s.left.set(left - 1);
-        !(s.overflowed.get() && s.guards.get() > 0)
-    })
+    STATE.with(|s| take_one(s) && !(s.overflowed.get() && s.guards.get() > 0))
+}
+
+#[inline]
+fn take_one(s: &State) -> bool {
+    let left = s.left.get();
+    if left == 0 {
+        s.exhausted.set(true);
+        return false;
+    }
+    s.left.set(left - 1);
+    true
 }
 
 /// Spends `units` of work at once (a loop that makes that many events without

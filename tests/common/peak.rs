@@ -1,0 +1,63 @@
+//! A global allocator that tracks, per thread, the bytes held and their peak, and
+//! [`measured`], which runs a closure and says the most it held at once. Included
+//! by the test binaries that bound memory (`#[path = "common/peak.rs"] mod peak;`):
+//! a binary has one global allocator, so it cannot live in `common/mod.rs`.
+#![allow(dead_code)]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
+struct PeakTracking;
+
+thread_local! {
+    // Per thread, so that tests running at once do not count each other's memory.
+    static LIVE: Cell<usize> = const { Cell::new(0) };
+    static PEAK: Cell<usize> = const { Cell::new(0) };
+}
+
+fn grew(bytes: usize) {
+    let _ = LIVE.try_with(|l| {
+        let now = l.get() + bytes;
+        l.set(now);
+        let _ = PEAK.try_with(|p| p.set(p.get().max(now)));
+    });
+}
+
+fn shrank(bytes: usize) {
+    let _ = LIVE.try_with(|l| l.set(l.get().saturating_sub(bytes)));
+}
+
+// SAFETY: forwards every call to the system allocator; only counts bytes.
+unsafe impl GlobalAlloc for PeakTracking {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        grew(layout.size());
+        // SAFETY: the caller's contract, passed on.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        shrank(layout.size());
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new: usize) -> *mut u8 {
+        grew(new);
+        shrank(layout.size());
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: PeakTracking = PeakTracking;
+
+/// What `f` returned, the most memory it held at once on this thread beyond what
+/// was held before, and how long it took.
+pub fn measured<T>(f: impl FnOnce() -> T) -> (T, usize, Duration) {
+    let before = LIVE.with(Cell::get);
+    PEAK.with(|p| p.set(before));
+    let t = Instant::now();
+    let v = f();
+    let took = t.elapsed();
+    (v, PEAK.with(Cell::get).saturating_sub(before), took)
+}
