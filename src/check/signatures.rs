@@ -18,7 +18,7 @@
 use std::sync::LazyLock;
 
 use crate::ir::Op;
-use crate::pattern::transforms::{chance, sound, timing, ArgError, Args};
+use crate::pattern::transforms::{chance, harmony, sound, timing, ArgError, Args};
 use crate::pattern::value::{Control, Value};
 use crate::pattern::Pattern;
 
@@ -460,6 +460,34 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         &[p("n", Time), X],
         false,
         "play n random slices of each cycle, repeats allowed", |a, x| Ok(chance::scramble(a.pattern(0)?, x))),
+    // ---- harmony ----
+    tr(
+        "arp",
+        &[p("mode", ParamTy::Pattern), X],
+        false,
+        "play the notes of each chord one after another, in the order of the mode: up down updown downup converge diverge disconverge pinkyup pinkyupdown thumbup thumbupdown",
+        |a, x| Ok(harmony::arp(a.pattern(0)?, x)),
+    ),
+    tr(
+        "rolled",
+        &[X],
+        false,
+        "strum each chord: its notes start one after another over the first quarter of it",
+        |_, x| Ok(harmony::rolled(x)),
+    ),
+    tr(
+        "rolledBy",
+        &[p("length", Time), X],
+        false,
+        "strum each chord over this fraction of it (negative: from the top note down)",
+        |a, x| Ok(harmony::rolled_by(a.pattern(0)?, x)),
+    ),
+    source(
+        "scale",
+        &[p("name", ParamTy::Pattern), p("degrees", ParamTy::Pattern)],
+        "the degrees (0 the root) as semitones of the named scale, 12 per octave (Tidal's scale names: major minor dorian minPent ...)",
+        |a| Ok(harmony::scale(a.pattern(0)?, a.pattern(1)?)),
+    ),
     // ---- pattern sources ----
     source("run", &[p("n", Time)], "0 .. n-1 in one cycle", |a| {
         Ok(timing::run(a.pattern(0)?))

@@ -15,9 +15,11 @@
 //! - [`chance`][]: randomness (degradeBy sometimesBy someCyclesBy shuffle scramble rand
 //!   irand choose)
 //! - [`sound`][]: transforms of sound events (jux stut echo chop striate ...)
+//! - [`harmony`][]: scales, arpeggios and rolled chords (scale arp rolled rolledBy)
 
 pub mod args;
 pub mod chance;
+pub mod harmony;
 pub mod sound;
 pub mod timing;
 
