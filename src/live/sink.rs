@@ -13,6 +13,10 @@ use super::player::Player;
 /// is an underrun when it finishes after the moment the device would have played
 /// out the buffer before it (a device with two periods of buffer); after one, the
 /// clock starts again from now, as a device restarting after an underrun does.
+/// Each underrun is told apart: the callback itself took longer than its period
+/// (`Stats::underruns_over_budget`: the patch), or it fitted its period and the
+/// thread woke up too late to finish in time (`Stats::underruns_late_wake`: the
+/// machine).
 pub fn run_null(
     mut player: Player,
     sample_rate: u32,
@@ -32,11 +36,19 @@ pub fn run_null(
         if due > now {
             std::thread::sleep(due - now);
         }
+        let woke = Instant::now();
         player.fill(&mut left, &mut right);
         played += period as u64;
         let done = Instant::now();
         if done > due + every {
-            player.stats().underruns.fetch_add(1, Ordering::Relaxed);
+            let stats = player.stats();
+            stats.underruns.fetch_add(1, Ordering::Relaxed);
+            let cause = if done - woke > every {
+                &stats.underruns_over_budget
+            } else {
+                &stats.underruns_late_wake
+            };
+            cause.fetch_add(1, Ordering::Relaxed);
             due = done;
         } else {
             due += every;

@@ -9,7 +9,8 @@ use pest::iterators::Pair;
 use pest::Parser;
 
 use super::ast::{
-    BinOp, Expr, ExprKind, Program, SectionOp, Side, Statement, StatementKind, TempoUnit,
+    BinOp, Broken, Expr, ExprKind, Parsed, Program, SectionOp, Side, Statement, StatementKind,
+    TempoUnit,
 };
 use crate::diag::SrcSpan;
 use crate::diag::{nearest, Diagnostic};
@@ -35,20 +36,45 @@ pub const MAX_PARENS: usize = 64;
 const STATEMENT_FORMS: &str = "tempo:, cps:, bpm:, ~bus:, out:, oN:, dN:";
 
 /// Parses a whole patch. Every broken statement is reported, each with one diagnostic.
+/// (The commands use [`parse_lines`], which keeps the statements that parse.)
+#[cfg(any(test, feature = "testing"))]
 pub fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
-    let mut statements = Vec::new();
-    let mut errors = Vec::new();
+    let parsed = parse_lines(src);
+    if parsed.errors.is_empty() {
+        Ok(parsed.program)
+    } else {
+        Err(parsed.errors)
+    }
+}
+
+/// Parses a patch statement by statement: the statements that parse, an error for
+/// each one that does not, and what the broken ones would have defined (read from
+/// their first token: `~name` or an output name), so that the others can still be
+/// checked.
+pub fn parse_lines(src: &str) -> Parsed {
+    let mut parsed = Parsed::default();
     for (start, end) in split_statements(src) {
         let chunk = src.get(start..end).unwrap_or("");
         match parse_statement(chunk, start) {
-            Ok(s) => statements.push(s),
-            Err(d) => errors.push(d),
+            Ok(s) => parsed.program.statements.push(s),
+            Err(d) => {
+                parsed.errors.push(d);
+                note_broken(chunk, &mut parsed.broken);
+            }
         }
     }
-    if errors.is_empty() {
-        Ok(Program { statements })
-    } else {
-        Err(errors)
+    parsed
+}
+
+/// What a statement that failed to parse defines, from its first token.
+fn note_broken(chunk: &str, broken: &mut Broken) {
+    let toks = lex(chunk);
+    let Some(t0) = toks.first() else { return };
+    let name = t0.text(chunk);
+    match t0.kind {
+        TokKind::Bus => broken.buses.push(name.trim_start_matches('~').to_string()),
+        TokKind::Ident if is_out_name(name) => broken.output = true,
+        _ => {}
     }
 }
 
@@ -592,6 +618,24 @@ fn prescan(text: &str, base: usize) -> Option<Diagnostic> {
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         match b {
+            b'~' if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                let len = text
+                    .get(i + 1..)
+                    .and_then(|r| r.find(|c: char| !is_ident_char(c)))
+                    .unwrap_or(text.len() - i - 1);
+                let name = text.get(i..i + 1 + len).unwrap_or("~");
+                return Some(
+                    Diagnostic::error(
+                        format!("a bus name cannot start with a digit: `{name}`"),
+                        at(i, i + 1 + len),
+                    )
+                    .with_label("starts with a digit")
+                    .with_hint(format!(
+                        "start it with a letter or `_`, such as `~d{}`",
+                        name.trim_start_matches('~')
+                    )),
+                );
+            }
             b'"' => {
                 let rest = bytes.get(i + 1..).unwrap_or(&[]);
                 match rest.iter().position(|&c| c == b'"' || c == b'\n') {
