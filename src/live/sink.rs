@@ -43,7 +43,7 @@ pub fn run_null(
         if done > due + every {
             let stats = player.stats();
             stats.underruns.fetch_add(1, Ordering::Relaxed);
-            let cause = if done - woke > every {
+            let cause = if over_budget(woke, done, every) {
                 &stats.underruns_over_budget
             } else {
                 &stats.underruns_late_wake
@@ -55,6 +55,27 @@ pub fn run_null(
         }
     }
     player
+}
+
+/// True when a late callback was late because of itself: it ran longer than its
+/// period (`woke` to `done`), so the patch is over budget. Otherwise it fitted, and
+/// the thread woke up too late: the machine.
+fn over_budget(woke: Instant, done: Instant, every: Duration) -> bool {
+    done.saturating_duration_since(woke) > every
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_late_callback_is_the_patch_only_when_it_ran_past_its_period() {
+        let period = Duration::from_millis(10);
+        let t = Instant::now();
+        assert!(over_budget(t, t + Duration::from_millis(12), period));
+        assert!(!over_budget(t, t + Duration::from_millis(3), period));
+        assert!(!over_budget(t + Duration::from_millis(1), t, period));
+    }
 }
 
 #[cfg(feature = "audio")]

@@ -9,7 +9,7 @@ use pest::iterators::Pair;
 use pest::Parser;
 
 use super::ast::{
-    BinOp, Broken, Expr, ExprKind, Parsed, Program, SectionOp, Side, Statement, StatementKind,
+    BinOp, Broken, Expr, ExprKind, Parsed, SectionOp, Side, Statement, StatementKind,
     TempoUnit,
 };
 use crate::diag::SrcSpan;
@@ -38,7 +38,7 @@ const STATEMENT_FORMS: &str = "tempo:, cps:, bpm:, ~bus:, out:, oN:, dN:";
 /// Parses a whole patch. Every broken statement is reported, each with one diagnostic.
 /// (The commands use [`parse_lines`], which keeps the statements that parse.)
 #[cfg(any(test, feature = "testing"))]
-pub fn parse_program(src: &str) -> Result<Program, Vec<Diagnostic>> {
+pub fn parse_program(src: &str) -> Result<super::ast::Program, Vec<Diagnostic>> {
     let parsed = parse_lines(src);
     if parsed.errors.is_empty() {
         Ok(parsed.program)
