@@ -246,7 +246,7 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         "slow down by a factor", |a, x| Ok(timing::slow(a.pattern(0)?, x))),
     tr(
         "hurry",
-        &[limited("factor", Time, Limit::Density), X],
+        &[p("factor", Time), X],
         true,
         "speed up and multiply `speed` by the factor", |a, x| Ok(sound::hurry(a.pattern(0)?, x))),
     tr("rev", &[X], false, "reverse each cycle", |_, x| Ok(timing::rev(x))),

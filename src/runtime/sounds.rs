@@ -27,7 +27,7 @@ pub const NAMING_EVENTS: usize = 1 << 12;
 /// The sample names the sounds of `graph` play: every `s` of their events over
 /// cycles `0..NAMING_CYCLES`, queried cycle by cycle (one cycle's events held at a
 /// time), a sound's look ending after the cycle that passes `NAMING_EVENTS` events
-/// or whose query overflows exact time. What the runtime loads from the bank before
+/// or whose query overflows exact time or its work budget. What the runtime loads from the bank before
 /// anything plays (see [`crate::runtime::Runtime::new`]).
 pub fn named_samples(graph: &Graph) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
@@ -38,7 +38,9 @@ pub fn named_samples(graph: &Graph) -> BTreeSet<String> {
         for c in 0..NAMING_CYCLES {
             events.clear();
             let span = Span::new(r(c, 1), r(c + 1, 1));
-            let queried = crate::time::overflow_guard(|| sound.pattern.query_into(span, &mut events));
+            // Under the query budget: a bomb in a later cycle must not take the
+            // compile with it (it fails there, and the runtime reports it).
+            let queried = sound.pattern.query_checked_into(span, &mut events);
             if queried.is_err() {
                 break;
             }
