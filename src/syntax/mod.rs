@@ -5,6 +5,7 @@
 //! errors as [`Diagnostic`](crate::diag::Diagnostic)s with byte spans.
 
 pub mod ast;
+mod errors;
 mod parser;
 
 #[cfg(any(test, feature = "testing"))]
