@@ -57,10 +57,11 @@ pub fn read_patch(path: &Path) -> Result<String, String> {
 /// errors, mini-notation errors inside strings and evaluation errors, all of them,
 /// in source order.
 pub fn check_source(source: &str) -> Vec<Diagnostic> {
-    let program = match syntax::parse_program(source) {
-        Ok(p) => p,
-        Err(diagnostics) => return diagnostics,
-    };
+    let parsed = syntax::parse_lines(source);
+    if !parsed.errors.is_empty() {
+        return check_around_errors(parsed);
+    }
+    let program = parsed.program;
     let mut diagnostics = eval::check_strings(&program);
     let checked = check::check_program(&program);
     diagnostics.extend(checked.diagnostics);
@@ -102,9 +103,25 @@ fn lower_diagnostic(e: lower::LowerError) -> Diagnostic {
     Diagnostic::error(e.message, span)
 }
 
+/// The diagnostics of a patch with syntax errors: each broken statement's, and the
+/// string and type errors of the statements that parsed (checked knowing what the
+/// broken ones define, so that nothing is reported only because of them), in source
+/// order. Nothing is evaluated.
+fn check_around_errors(parsed: syntax::ast::Parsed) -> Vec<Diagnostic> {
+    let mut diagnostics = parsed.errors;
+    diagnostics.extend(eval::check_strings(&parsed.program));
+    diagnostics.extend(check::check_program_with(&parsed.program, &parsed.broken).diagnostics);
+    diagnostics.sort_by_key(|d| d.span.start);
+    diagnostics
+}
+
 /// A patch compiled to its signal graph, or every diagnostic that stopped it.
 pub fn compile(source: &str) -> Result<ir::Graph, Vec<Diagnostic>> {
-    let program = syntax::parse_program(source)?;
+    let parsed = syntax::parse_lines(source);
+    if !parsed.errors.is_empty() {
+        return Err(check_around_errors(parsed));
+    }
+    let program = parsed.program;
     let mut diagnostics = eval::check_strings(&program);
     diagnostics.extend(check::check_program(&program).diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {

@@ -94,6 +94,23 @@ pub struct Param {
     pub ty: ParamTy,
     /// `Some` for an optional parameter: its default.
     pub default: Option<f64>,
+    /// What values make sense, where the checker can tell from a constant.
+    pub limit: Limit,
+}
+
+/// The values a parameter can usefully take, known to the checker: a constant (or
+/// a mini-notation number) outside them is an error at check time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// Any value the type accepts.
+    Any,
+    /// A probability, 0..=1 (`degradeBy`, `sometimesBy`).
+    Probability,
+    /// A speed factor or count of events per cycle: past the transforms' density
+    /// bound every event vanishes (`fast`, `ply`, `segment`).
+    Density,
+    /// A slow-down factor: its inverse is a density (`slow`).
+    InverseDensity,
 }
 
 pub const fn p(name: &'static str, ty: ParamTy) -> Param {
@@ -101,6 +118,7 @@ pub const fn p(name: &'static str, ty: ParamTy) -> Param {
         name,
         ty,
         default: None,
+        limit: Limit::Any,
     }
 }
 
@@ -109,5 +127,16 @@ pub const fn opt(name: &'static str, ty: ParamTy, default: f64) -> Param {
         name,
         ty,
         default: Some(default),
+        limit: Limit::Any,
+    }
+}
+
+/// `p` with a limit on its values.
+pub const fn limited(name: &'static str, ty: ParamTy, limit: Limit) -> Param {
+    Param {
+        name,
+        ty,
+        default: None,
+        limit,
     }
 }

@@ -185,7 +185,7 @@ fn types_of_expressions() {
     assert_eq!(out_type("1 + 2"), Type::Number);
     // Plain arithmetic on two sounds mixes their audio; `|+` combines their controls.
     assert_eq!(out_type("s \"bd\" + s \"sn\""), Type::Signal);
-    assert_eq!(out_type("n \"0 1\" |+ n 12"), Type::Sound);
+    assert_eq!(out_type("n \"0 1\" |+ n 12 # s \"arpy\""), Type::Sound);
     assert_eq!(out_type("s \"bd*4\" * 0.5"), Type::Signal);
     assert_eq!(out_type("s \"bd*4\" * sine 1"), Type::Signal);
     assert_eq!(out_type("\"1 2\" * sine 1"), Type::Signal);
@@ -531,4 +531,297 @@ fn rendered_error_shows_the_hint() {
         text.contains("hint: transforms rearrange events in time"),
         "{text}"
     );
+}
+
+// ---------------------------------------------------------------- honest types and errors
+// Each case was accepted with `check: ok` and played silence or nonsense; each is now
+// reported by `phonon check` (`check_source`), at its line and column.
+
+/// The errors `phonon check` reports for `src`: line, column, message.
+fn reported(src: &str) -> Vec<(usize, usize, String)> {
+    phonon::check_source(src)
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            let (line, col) = d.line_col(src);
+            (line, col, d.message.clone())
+        })
+        .collect()
+}
+
+/// Asserts that `src` reports exactly one error, at this line and column with this
+/// message, and returns its hints.
+fn reports(src: &str, line: usize, col: usize, message: &str) -> Vec<String> {
+    assert_eq!(reported(src), [(line, col, message.to_string())], "{src}");
+    phonon::check_source(src)
+        .into_iter()
+        .find(|d| d.is_error())
+        .map(|d| d.hints)
+        .unwrap_or_default()
+}
+
+fn checks_clean(src: &str) {
+    let errors = reported(src);
+    assert!(errors.is_empty(), "{src}: {errors:?}");
+}
+
+#[test]
+fn a_control_pattern_used_as_a_frequency_is_an_error() {
+    let hints = reports(
+        "out: saw (n \"36 ~ 36 48\")",
+        1,
+        10,
+        "`freq` of `saw` needs a number, a pattern or a signal, found a sound",
+    );
+    assert!(hints[0].contains("`saw (mtof \"36 48\")`"), "{hints:?}");
+    // The pattern itself is a frequency (notes become Hz), and a sound is still an
+    // effect's input.
+    checks_clean("out: saw (mtof \"36 ~ 36 48\")");
+    checks_clean("out: s \"bd\" # lpf 800");
+}
+
+#[test]
+fn a_setter_with_no_value_is_an_error() {
+    let hints = reports(
+        "out: s \"bd\" # gain",
+        1,
+        15,
+        "the control `gain` has no value",
+    );
+    assert_eq!(hints, ["give it one: `# gain 0.8` or `# gain \"1 0.5\"`"]);
+}
+
+#[test]
+fn a_word_where_a_number_is_needed_is_an_error_at_the_word() {
+    let hints = reports(
+        "out: fast \"bd\" $ s \"bd\"",
+        1,
+        12,
+        "`factor` of `fast` needs a number, found the word `bd`",
+    );
+    assert!(
+        hints[0].starts_with("usage: `fast factor pattern`"),
+        "{hints:?}"
+    );
+    reports(
+        "out: every \"x\" (fast 2) $ s \"bd\"",
+        1,
+        13,
+        "`n` of `every` needs a number, found the word `x`",
+    );
+    reports(
+        "out: sine \"440 bd\"",
+        1,
+        16,
+        "`freq` of `sine` needs a number, found the word `bd`",
+    );
+    // Note names are numbers; factors inside the string are not values.
+    checks_clean("out: sine \"c4 a4\"");
+    checks_clean("out: fast \"<1 2>*2\" $ s \"bd\"");
+}
+
+#[test]
+fn a_probability_outside_0_to_1_is_an_error() {
+    let hints = reports(
+        "out: sometimesBy 1.5 (fast 2) $ s \"bd\"",
+        1,
+        18,
+        "a probability is between 0 and 1, found 1.5",
+    );
+    assert_eq!(
+        hints,
+        ["0 is never and 1 is always: write e.g. `sometimesBy 1`"]
+    );
+    reports(
+        "out: degradeBy 2 $ s \"bd\"",
+        1,
+        16,
+        "a probability is between 0 and 1, found 2",
+    );
+    reports(
+        "out: degradeBy \"0.2 1.5\" $ s \"hh*8\"",
+        1,
+        21,
+        "a probability is between 0 and 1, found 1.5",
+    );
+    checks_clean("out: degradeBy \"0 0.5 1\" $ s \"hh*8\"");
+}
+
+#[test]
+fn a_sound_that_names_nothing_to_play_is_an_error() {
+    let hints = reports(
+        "out: n \"c4 e4\"",
+        1,
+        6,
+        "this sound names no sample or synth, so it plays nothing",
+    );
+    assert_eq!(
+        hints,
+        ["name what plays each event with `s`: a sample, such as `# s \"bd\"`"]
+    );
+    // Through a bus, `s` counts wherever it is.
+    checks_clean("~m: n \"c4 e4\"\nout: ~m # s \"arpy\"");
+    checks_clean("~d: s \"bd\"\n~e: ~d # n 1\nout: ~e");
+}
+
+#[test]
+fn a_number_added_to_a_sound_is_an_error() {
+    let hints = reports(
+        "~melody: n \"c4 e4\" # s \"arpy\"\nout: ~melody + 12",
+        2,
+        16,
+        "`+` with a sound and a number offsets the sound's audio by a constant",
+    );
+    assert!(hints[0].contains("`|+ n 12`"), "{hints:?}");
+    // Scaling a sound's audio, mixing two sounds and transposing stay fine.
+    checks_clean("out: s \"bd*4\" * 0.5");
+    checks_clean("out: s \"bd*4\" + s \"hh*8\"");
+    checks_clean("~melody: n \"c4 e4\" # s \"arpy\"\nout: ~melody |+ n 12");
+}
+
+#[test]
+fn a_factor_where_every_event_vanishes_is_an_error_with_the_factor() {
+    let hints = reports(
+        "out: fast 100000 $ s \"bd\"",
+        1,
+        11,
+        "`fast 100000` plays nothing: past a factor of 65536 (events per cycle) every event vanishes",
+    );
+    assert_eq!(
+        hints,
+        ["a transform makes at most 65536 events per cycle; use a smaller factor"]
+    );
+    reports(
+        "out: slow 0 $ s \"bd\"",
+        1,
+        11,
+        "`slow 0` plays nothing: a factor of 0 leaves no event",
+    );
+    reports(
+        "out: ply \"2 100000\" $ s \"bd\"",
+        1,
+        13,
+        "`ply 100000` plays nothing: past a factor of 65536 (events per cycle) every event vanishes",
+    );
+    checks_clean("out: fast 1024 $ s \"bd\"");
+    checks_clean("out: fast \"<1 0>\" $ s \"bd\"");
+}
+
+#[test]
+fn a_function_missing_its_last_argument_is_named_with_what_it_needs() {
+    let hints = reports(
+        "out: s \"bd*2\" $ every 4",
+        1,
+        17,
+        "`every` is missing an argument: it still needs `transform`",
+    );
+    assert_eq!(
+        hints,
+        ["usage: `every n transform pattern`; give the argument before `$` or `#` applies it"]
+    );
+    reports(
+        "out: s \"bd*2\" # whenmod 4",
+        1,
+        17,
+        "`whenmod` is missing an argument: it still needs `b` and `transform`",
+    );
+}
+
+#[test]
+fn swapped_arguments_show_the_usage_line() {
+    let hints = reports(
+        "out: every (fast 2) 3 $ s \"bd\"",
+        1,
+        12,
+        "expected a number or a pattern, found a transform waiting for its input",
+    );
+    assert_eq!(hints, ["usage: `every n transform pattern`"]);
+}
+
+#[test]
+fn a_bus_name_starting_with_a_digit_says_so() {
+    assert_eq!(
+        reported("~808: s \"bd\"\nout: ~808"),
+        [
+            (
+                1,
+                1,
+                "a bus name cannot start with a digit: `~808`".to_string()
+            ),
+            (
+                2,
+                6,
+                "a bus name cannot start with a digit: `~808`".to_string()
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_syntax_error_does_not_hide_the_errors_of_other_lines() {
+    assert_eq!(
+        reported("out: s \"bd\" $ fsat 2\nout2: s \"bd\" +\nout3: sine \"x\""),
+        [
+            (1, 15, "unknown function `fsat`".to_string()),
+            (2, 14, "expected an expression after `+`".to_string()),
+            (
+                3,
+                13,
+                "`freq` of `sine` needs a number, found the word `x`".to_string()
+            ),
+        ]
+    );
+    // What a broken line defines is not reported again where it is used, and a
+    // broken output is an output.
+    assert_eq!(
+        reported("~a: s \"bd\" +\nout: ~a # fast 2"),
+        [(1, 12, "expected an expression after `+`".to_string())]
+    );
+    assert_eq!(
+        reported("out: s \"bd\" +\n~b: s \"hh\""),
+        [(1, 13, "expected an expression after `+`".to_string())]
+    );
+    // The same through `compile`, which live playback uses.
+    let errors = phonon::compile("out: s \"bd\" +\nout2: fsat 2")
+        .err()
+        .unwrap_or_default();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+}
+
+#[test]
+fn tidal_and_superdirt_names_are_told_from_typos() {
+    let hints = reports(
+        "out: s \"bd\" # room 0.3",
+        1,
+        15,
+        "`room` is a SuperDirt control Phonon does not have yet",
+    );
+    assert_eq!(hints, ["`phonon functions` lists what Phonon has"]);
+    reports(
+        "out: s \"bd\" # every 2 (spin 2)",
+        1,
+        24,
+        "`spin` is a Tidal function Phonon does not have yet",
+    );
+    // A typo still gets its nearest name.
+    let hints = reports("out: s \"bd\" $ fsat 2", 1, 15, "unknown function `fsat`");
+    assert_eq!(hints, ["did you mean `fast`?"]);
+}
+
+#[test]
+fn unquoted_mini_notation_says_to_quote_it() {
+    let hints = reports(
+        "out: s bd*2",
+        1,
+        8,
+        "`bd*2` is mini-notation: it goes in quotes",
+    );
+    assert_eq!(hints, ["write `s \"bd*2\"`"]);
+    let hints = reports(
+        "out: s bd sn # gain 0.8",
+        1,
+        8,
+        "`bd sn` is mini-notation: it goes in quotes",
+    );
+    assert_eq!(hints, ["write `s \"bd sn\"`"]);
 }

@@ -28,7 +28,15 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("ir", &["dsp", "pattern", "signature", "time", "diag"]),
     (
         "check",
-        &["syntax", "signature", "ir", "pattern", "diag", "time"],
+        &[
+            "syntax",
+            "signature",
+            "ir",
+            "pattern",
+            "mini",
+            "diag",
+            "time",
+        ],
     ),
     (
         "eval",

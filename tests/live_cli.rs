@@ -72,6 +72,12 @@ fn a_patch_that_never_compiled_exits_with_its_diagnostics() {
     let text = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("broken.ph:"), "{text}");
+    // Nothing played before: it waits for a version that compiles.
+    assert!(
+        text.contains("(nothing plays yet: waiting for a version that compiles)"),
+        "{text}"
+    );
+    assert!(!text.contains("previous version"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -6,7 +6,13 @@
 
 use std::collections::HashMap;
 
-use super::signatures::{builtins, lookup, ParamTy, Ret};
+use super::literal::check_argument;
+use super::explain::{
+    missing_argument, mismatch, offset_on_sound, setter_without_value, sound_as_value, too_many,
+    transform_on_signal, unknown_name, unquoted, with_usage,
+};
+use super::signatures::{lookup, ParamTy, Ret};
+use super::const_value;
 use super::types::{fn_noun, join, FnType, Operator, Partial, Type};
 use crate::diag::SrcSpan;
 use crate::syntax::MAX_DEPTH;
@@ -74,11 +80,7 @@ impl<'a> Infer<'a> {
                 Some(b) if b.params.is_empty() => finish(&Partial::new(b)),
                 Some(b) => Type::Function(Box::new(FnType::Partial(Partial::new(b)))),
                 None => {
-                    let mut d = Diagnostic::error(format!("unknown function `{name}`"), e.span);
-                    if let Some(n) = nearest(name, builtins().iter().map(|b| b.name)) {
-                        d = d.with_hint(format!("did you mean `{n}`?"));
-                    }
-                    self.diags.push(d);
+                    self.diags.push(unknown_name(name, e.span));
                     Type::Error
                 }
             },
@@ -132,7 +134,13 @@ impl<'a> Infer<'a> {
         let (first, links) = e.left_spine();
         let mut t = self.single(first);
         let mut wrapped = 0;
-        for link in links {
+        // Links taken in by an unquoted mini-notation (`s bd*2`), already reported.
+        let mut swallowed = 0;
+        for (i, link) in links.iter().enumerate() {
+            if swallowed > 0 {
+                swallowed -= 1;
+                continue;
+            }
             let operand = match &link.kind {
                 ExprKind::Apply { arg: r, .. }
                 | ExprKind::Hash { right: r, .. }
@@ -141,7 +149,29 @@ impl<'a> Infer<'a> {
             };
             t = match &link.kind {
                 ExprKind::Apply { func, arg } => {
+                    if let Some((d, n)) = unquoted(&t, arg, &links[i + 1..]) {
+                        self.diags.push(d);
+                        swallowed = n;
+                        t = Type::Error;
+                        continue;
+                    }
                     let ta = self.expr(arg);
+                    let found = match (&t, ta != Type::Error) {
+                        (Type::Function(f), true) => match &**f {
+                            FnType::Partial(p) => {
+                                p.builtin.params.get(p.args.len()).and_then(|prm| {
+                                    check_argument(p.builtin, prm, arg, const_value(arg))
+                                })
+                            }
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    if let Some(d) = found {
+                        self.diags.push(d);
+                        t = Type::Error;
+                        continue;
+                    }
                     match t {
                         Type::Error => Type::Error,
                         Type::Function(f) => {
@@ -195,49 +225,6 @@ impl<'a> Infer<'a> {
         }
         t
     }
-}
-
-/// The "too many arguments" error for `func arg` where `func` is not a function.
-fn too_many(func: &Expr, found: &Type, arg_span: SrcSpan) -> Diagnostic {
-    let mut head = func;
-    while let ExprKind::Apply { func, .. } = &head.kind {
-        head = func;
-    }
-    match &head.kind {
-        ExprKind::Ident(name) if lookup(name).is_some() => {
-            let d = Diagnostic::error(format!("too many arguments to `{name}`"), arg_span)
-                .with_label("this argument is one too many");
-            match lookup(name) {
-                Some(b) if b.params.is_empty() => {
-                    d.with_hint(format!("`{name}` takes no arguments"))
-                }
-                Some(b) => d.with_hint(format!("usage: `{}`", b.usage())),
-                None => d,
-            }
-        }
-        _ => Diagnostic::error(
-            format!("too many arguments: {} is not a function", found.a()),
-            arg_span,
-        )
-        .with_label("this argument cannot be applied"),
-    }
-}
-
-fn mismatch(expected: &str, found: &Type, span: SrcSpan) -> Diagnostic {
-    Diagnostic::error(format!("expected {expected}, found {}", found.a()), span)
-        .with_label(format!("this is {}", found.a()))
-}
-
-fn transform_on_signal(name: &str, span: SrcSpan) -> Diagnostic {
-    Diagnostic::error(
-        format!("cannot apply the transform `{name}` to a signal"),
-        span,
-    )
-    .with_label("this is a signal")
-    .with_hint(format!(
-        "transforms rearrange events in time, and a signal has no events; \
-             apply `{name}` to the pattern that feeds the signal instead"
-    ))
 }
 
 /// A function whose only missing parameters are optional stands for its result.
@@ -346,7 +333,7 @@ fn apply_partial(p: &Partial, arg: Type, span: SrcSpan, juxt: bool) -> Res {
         p.args.push(None);
         p.spans.push(SrcSpan::default());
     }
-    let arg = fill(&mut p, param.ty, arg, span)?;
+    let arg = fill(&mut p, param.ty, arg, span).map_err(|d| with_usage(d, p.builtin))?;
     p.args.push(Some(arg));
     p.spans.push(span);
     let done = p.args.len() >= p.builtin.params.len();
@@ -386,6 +373,11 @@ fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
             }
             _ => Err(mismatch("a number or a pattern", &arg, span)),
         },
+        ParamTy::Signal | ParamTy::Control
+            if arg == Type::Sound && !(p.builtin.has_input && p.args.len() + 1 == p.builtin.params.len()) =>
+        {
+            Err(sound_as_value(p, ty, span))
+        }
         ParamTy::Control | ParamTy::Signal | ParamTy::Numeric => match arg {
             Type::Function(_) => Err(mismatch(
                 if ty == ParamTy::Control {
@@ -573,6 +565,13 @@ fn binary(b: BinOp, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
             let structural =
                 structure != Structure::Both || matches!(op, NumOp::Left | NumOp::Right);
             if !structural {
+                if matches!(op, NumOp::Add | NumOp::Sub) {
+                    for (a, b, bs) in [(&l, &r, rs), (&r, &l, ls)] {
+                        if *a == Type::Sound && matches!(b, Type::Number | Type::Pattern) {
+                            return Err(offset_on_sound(&sym, b, bs));
+                        }
+                    }
+                }
                 return Ok(join(&l, &r));
             }
             for (t, s) in [(&l, ls), (&r, rs)] {
@@ -614,7 +613,12 @@ pub(crate) fn hash(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
             outer: g.clone(),
             inner: f.clone(),
         }))),
-        (_, Type::Function(g)) => apply(g, l, ls, false),
+        (_, Type::Function(g)) => {
+            if let Some(d) = setter_without_value(g, rs).or_else(|| missing_argument(g, &l, rs)) {
+                return Err(d);
+            }
+            apply(g, l, ls, false)
+        }
         (Type::Function(_), _) => Ok(lift(Operator::Hash, &l, &r).unwrap_or(Type::Error)),
         (_, Type::Signal) => Err(mismatch("a sound or a function after `#`", &r, rs)
             .with_hint("to set a control from a signal, name the control: `# pan (sine 0.25)`")),
@@ -652,8 +656,14 @@ pub(crate) fn dollar(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan, whole: SrcSpan)
                 })))
             }
         }
-        (Type::Function(f), _) => apply(f, r, rs, false),
-        (_, Type::Function(g)) => apply(g, l, ls, false),
+        (Type::Function(f), _) => match missing_argument(f, &r, ls) {
+            Some(d) => Err(d),
+            None => apply(f, r, rs, false),
+        },
+        (_, Type::Function(g)) => match missing_argument(g, &l, rs) {
+            Some(d) => Err(d),
+            None => apply(g, l, ls, false),
+        },
         _ => Err(Diagnostic::error(
             format!(
                 "`$` applies a function, but neither side is one: found {} and {}",

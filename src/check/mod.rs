@@ -78,7 +78,10 @@
 //! chain of buses), and the evaluator evaluates the buses in dependency order, each
 //! once.
 
+mod explain;
 pub mod infer;
+mod literal;
+pub mod names;
 pub mod signatures;
 pub mod types;
 
@@ -92,7 +95,7 @@ use crate::diag::Diagnostic;
 use crate::diag::SrcSpan;
 use crate::pattern::value::NumOp;
 use crate::pattern::Structure;
-use crate::syntax::ast::{BinOp, Expr, ExprKind, Program, StatementKind, TempoUnit};
+use crate::syntax::ast::{BinOp, Broken, Expr, ExprKind, Program, StatementKind, TempoUnit};
 use infer::{as_value, show_expr, Infer};
 
 /// A bus as checked.
@@ -194,9 +197,33 @@ pub fn bus_refs<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
     }
 }
 
+/// True when `e`, or a bus it reads, names what plays with `s` or `sound`: a sound
+/// without (`n "c4 e4"`, `gain 0.5`) is controls that start no voice.
+fn names_what_plays(e: &Expr, defs: &[(&str, SrcSpan, &Expr)], index: &HashMap<&str, usize>) -> bool {
+    let mut seen = vec![false; defs.len()];
+    let mut stack = vec![e];
+    while let Some(e) = stack.pop() {
+        for node in e.nodes() {
+            match &node.kind {
+                ExprKind::Ident(n) if n == "s" || n == "sound" => return true,
+                ExprKind::Bus(n) => {
+                    if let Some(&i) = index.get(n.as_str()) {
+                        if !seen[i] {
+                            seen[i] = true;
+                            stack.push(defs[i].2);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    false
+}
+
 /// The value of a constant numeric expression (a chain of arithmetic folded in a
 /// loop along its left spine).
-fn const_value(e: &Expr) -> Option<f64> {
+pub(crate) fn const_value(e: &Expr) -> Option<f64> {
     let (first, links) = e.left_spine();
     let mut a = match &first.kind {
         ExprKind::Number { value, .. } => *value,
@@ -283,6 +310,14 @@ pub fn reaches_itself(start: usize, deps: &[Vec<usize>], within: &[bool]) -> boo
 
 /// Checks a whole patch.
 pub fn check_program(program: &Program) -> Checked {
+    check_program_with(program, &Broken::default())
+}
+
+/// Checks the statements of a patch that parsed, knowing what its broken statements
+/// would have defined: their buses are known (of no type, so that their uses report
+/// nothing) and, when one of them is an output, a patch without other outputs is not
+/// reported for it.
+pub fn check_program_with(program: &Program, broken: &Broken) -> Checked {
     let mut diags: Vec<Diagnostic> = Vec::new();
 
     // The definitions of each bus; the last one wins.
@@ -351,6 +386,9 @@ pub fn check_program(program: &Program) -> Checked {
             Type::Error
         };
         env.insert((*name).to_string(), t);
+    }
+    for name in &broken.buses {
+        env.entry(name.clone()).or_insert(Type::Error);
     }
     let mut types: HashMap<SrcSpan, Type> = HashMap::new();
     let mut bus_types: Vec<Type> = vec![Type::Error; n];
@@ -465,6 +503,19 @@ pub fn check_program(program: &Program) -> Checked {
                     }
                     diags.push(d);
                 }
+                if t == Type::Sound && !names_what_plays(expr, &defs, &index) {
+                    diags.push(
+                        Diagnostic::error(
+                            "this sound names no sample or synth, so it plays nothing",
+                            expr.span,
+                        )
+                        .with_label("controls without `s`")
+                        .with_hint(
+                            "name what plays each event with `s`: a sample, such as \
+                             `# s \"bd\"`",
+                        ),
+                    );
+                }
                 outputs.push(OutputInfo {
                     name: name.clone(),
                     span: *name_span,
@@ -475,7 +526,7 @@ pub fn check_program(program: &Program) -> Checked {
         }
     }
 
-    if outputs.is_empty() {
+    if outputs.is_empty() && !broken.output {
         let span = defs.last().map_or(SrcSpan::default(), |d| d.1);
         let mut d = Diagnostic::error("the patch has no output", span);
         if defs.is_empty() {

@@ -147,8 +147,8 @@ impl Builtin {
     }
 }
 
-use crate::signature::p;
-pub use crate::signature::{Kind, Param, ParamTy, Ret};
+use crate::signature::{limited, p};
+pub use crate::signature::{Kind, Limit, Param, ParamTy, Ret};
 
 use ParamTy::{ConstTime, Numeric, Time, Transform};
 
@@ -236,12 +236,12 @@ static PATTERN_BUILTINS: &[Builtin] = &[
     // ---- transforms (Tidal's argument order) ----
     tr(
         "fast",
-        &[p("factor", Time), X],
+        &[limited("factor", Time, Limit::Density), X],
         false,
         "speed up by a factor", |a, x| Ok(timing::fast(a.pattern(0)?, x))),
     tr(
         "slow",
-        &[p("factor", Time), X],
+        &[limited("factor", Time, Limit::InverseDensity), X],
         false,
         "slow down by a factor", |a, x| Ok(timing::slow(a.pattern(0)?, x))),
     tr(
@@ -288,12 +288,12 @@ static PATTERN_BUILTINS: &[Builtin] = &[
     tr("degrade", &[X], false, "drop events with probability 0.5", |_, x| Ok(chance::degrade(x))),
     tr(
         "degradeBy",
-        &[p("amount", Time), X],
+        &[limited("amount", Time, Limit::Probability), X],
         false,
         "drop events with the given probability", |a, x| Ok(chance::degrade_by(a.pattern(0)?, x))),
     tr(
         "unDegradeBy",
-        &[p("amount", Time), X],
+        &[limited("amount", Time, Limit::Probability), X],
         false,
         "keep exactly the events degradeBy would drop", |a, x| Ok(chance::undegrade_by(a.pattern(0)?, x))),
     tr(
@@ -303,7 +303,7 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         "apply the transform to events with probability 0.5", |a, x| Ok(chance::sometimes(a.transform(0)?, x))),
     tr(
         "sometimesBy",
-        &[p("amount", Time), F, X],
+        &[limited("amount", Time, Limit::Probability), F, X],
         false,
         "apply the transform to events with the given probability", |a, x| Ok(chance::sometimes_by(a.pattern(0)?, a.transform(1)?, x))),
     tr("often", &[F, X], false, "sometimesBy 0.75", |a, x| Ok(chance::often(a.transform(0)?, x))),
@@ -315,7 +315,7 @@ static PATTERN_BUILTINS: &[Builtin] = &[
     tr("someCycles", &[F, X], false, "someCyclesBy 0.5", |a, x| Ok(chance::some_cycles(a.transform(0)?, x))),
     tr(
         "someCyclesBy",
-        &[p("amount", Time), F, X],
+        &[limited("amount", Time, Limit::Probability), F, X],
         false,
         "apply the transform to whole cycles with the given probability", |a, x| Ok(chance::some_cycles_by(a.pattern(0)?, a.transform(1)?, x))),
     tr("palindrome", &[X], false, "every other cycle reversed", |_, x| Ok(timing::palindrome(x))),
@@ -333,7 +333,7 @@ static PATTERN_BUILTINS: &[Builtin] = &[
     tr("chunk'", &[p("n", Time), F, X], false, "chunk, backwards", |a, x| Ok(timing::chunk_back(a.pattern(0)?, a.transform(1)?, x))),
     tr(
         "ply",
-        &[p("n", Time), X],
+        &[limited("n", Time, Limit::Density), X],
         false,
         "repeat each event n times inside its span", |a, x| Ok(timing::ply(a.pattern(0)?, x))),
     tr(
@@ -380,7 +380,7 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         "squash every other cycle into its second half", |_, x| Ok(timing::brak(x))),
     tr(
         "segment",
-        &[p("n", Time), X],
+        &[limited("n", Time, Limit::Density), X],
         false,
         "sample the pattern n times per cycle", |a, x| Ok(timing::segment(a.pattern(0)?, x))),
     tr(
@@ -426,7 +426,7 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         "squeeze each cycle into begin..end, silence elsewhere", |a, x| Ok(timing::compress(a.time(0)?, a.time(1)?, x))),
     tr(
         "fastGap",
-        &[p("factor", Time), X],
+        &[limited("factor", Time, Limit::Density), X],
         false,
         "speed up but keep to the start of each cycle, with a gap", |a, x| Ok(timing::fast_gap(a.pattern(0)?, x))),
     tr(

@@ -94,6 +94,9 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
 
     let terminal = std::io::stderr().is_terminal();
     let budget_ms = config.block as f64 / f64::from(rate) * 1e3;
+    // Until a first version compiles nothing plays: a broken version is not "instead
+    // of the previous one", there is none.
+    let mut playing = false;
     let mut say = |event: Event<'_>| {
         if let Event::Status { stats, error } = event {
             if terminal {
@@ -107,8 +110,14 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
             return;
         }
         clear_status(terminal);
+        let meanwhile = if playing {
+            "still playing the previous version"
+        } else {
+            "nothing plays yet: waiting for a version that compiles"
+        };
         match event {
             Event::Playing { compile_ms } => {
+                playing = true;
                 eprintln!("playing {name} (compiled in {compile_ms:.1} ms)")
             }
             Event::Reloaded {
@@ -122,16 +131,14 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
             } => match failure {
                 CompileFailure::Diagnostics(d) => {
                     eprint!("{}", crate::diag::render(&name, source, d));
-                    eprintln!("{summary} (still playing the previous version)");
+                    eprintln!("{summary} ({meanwhile})");
                 }
-                CompileFailure::Build(_) => {
-                    eprintln!("error: {summary} (still playing the previous version)")
-                }
+                CompileFailure::Build(_) => eprintln!("error: {summary} ({meanwhile})"),
             },
             #[cfg(feature = "audio")]
             Event::Device { name, rate } => eprintln!("on {name} at {rate} Hz"),
             Event::Error(e) => eprintln!("error: {e}"),
-            Event::Unreadable(e) => eprintln!("error: {e} (still playing the previous version)"),
+            Event::Unreadable(e) => eprintln!("error: {e} ({meanwhile})"),
             Event::UnknownSample(n) => eprintln!("{}", unknown_sample(n, &names)),
             Event::SkippedSample { file, why } => eprintln!("{}", skipped_sample(file, why)),
             Event::WatchFailed(e) => eprintln!("warning: cannot watch {name} for changes: {e}"),
@@ -203,10 +210,20 @@ fn print_report(
             t.max_ms()
         ));
     }
+    let underruns = stats.underruns.load(Ordering::Relaxed);
+    // The null sink (the player came back from its thread) tells the causes apart.
+    let causes = match player {
+        Some(_) if underruns > 0 => format!(
+            " ({} from blocks over budget: the patch; {} from late wake-ups of the null \
+             clock's thread: the machine)",
+            stats.underruns_over_budget.load(Ordering::Relaxed),
+            stats.underruns_late_wake.load(Ordering::Relaxed),
+        ),
+        _ => String::new(),
+    };
     line.push_str(&format!(
-        "\nreal-time budget {budget_ms:.2} ms per block: mean load {:.1}%; underruns {}, late blocks {}, reloads {reloads}",
+        "\nreal-time budget {budget_ms:.2} ms per block: mean load {:.1}%; underruns {underruns}{causes}, late blocks {}, reloads {reloads}",
         100.0 * mean / budget_ms,
-        stats.underruns.load(Ordering::Relaxed),
         stats.late_blocks.load(Ordering::Relaxed),
     ));
     eprintln!("{line}");

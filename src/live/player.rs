@@ -44,6 +44,12 @@ pub struct Stats {
     /// Callbacks that finished after their deadline, or that the device reported
     /// as an underrun (counted by the sink).
     pub underruns: AtomicU64,
+    /// Of the null sink's underruns: those whose callback took longer than its
+    /// period (the patch: block time over budget).
+    pub underruns_over_budget: AtomicU64,
+    /// Of the null sink's underruns: those whose callback fitted its period but whose
+    /// clock thread woke up too late (the machine: scheduling, not the patch).
+    pub underruns_late_wake: AtomicU64,
 }
 
 impl Stats {

@@ -13,6 +13,10 @@ use super::player::Player;
 /// is an underrun when it finishes after the moment the device would have played
 /// out the buffer before it (a device with two periods of buffer); after one, the
 /// clock starts again from now, as a device restarting after an underrun does.
+/// Each underrun is told apart: the callback itself took longer than its period
+/// (`Stats::underruns_over_budget`: the patch), or it fitted its period and the
+/// thread woke up too late to finish in time (`Stats::underruns_late_wake`: the
+/// machine).
 pub fn run_null(
     mut player: Player,
     sample_rate: u32,
@@ -32,17 +36,46 @@ pub fn run_null(
         if due > now {
             std::thread::sleep(due - now);
         }
+        let woke = Instant::now();
         player.fill(&mut left, &mut right);
         played += period as u64;
         let done = Instant::now();
         if done > due + every {
-            player.stats().underruns.fetch_add(1, Ordering::Relaxed);
+            let stats = player.stats();
+            stats.underruns.fetch_add(1, Ordering::Relaxed);
+            let cause = if over_budget(woke, done, every) {
+                &stats.underruns_over_budget
+            } else {
+                &stats.underruns_late_wake
+            };
+            cause.fetch_add(1, Ordering::Relaxed);
             due = done;
         } else {
             due += every;
         }
     }
     player
+}
+
+/// True when a late callback was late because of itself: it ran longer than its
+/// period (`woke` to `done`), so the patch is over budget. Otherwise it fitted, and
+/// the thread woke up too late: the machine.
+fn over_budget(woke: Instant, done: Instant, every: Duration) -> bool {
+    done.saturating_duration_since(woke) > every
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_late_callback_is_the_patch_only_when_it_ran_past_its_period() {
+        let period = Duration::from_millis(10);
+        let t = Instant::now();
+        assert!(over_budget(t, t + Duration::from_millis(12), period));
+        assert!(!over_budget(t, t + Duration::from_millis(3), period));
+        assert!(!over_budget(t + Duration::from_millis(1), t, period));
+    }
 }
 
 #[cfg(feature = "audio")]

@@ -85,6 +85,36 @@ impl Node {
         }
     }
 
+    /// The atoms that are values of the pattern (not factors, step counts or Euclid
+    /// arguments), in the order written: what the checker reads when a number is
+    /// needed (`fast "bd"`, `degradeBy "0.2 1.5"`). A walk with its own stack.
+    pub fn value_atoms(&self) -> Vec<&Node> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(n) = stack.pop() {
+            match &n.kind {
+                Kind::Atom(..) => out.push(n),
+                Kind::Rest => {}
+                Kind::Seq(steps) => stack.extend(steps.iter().rev().map(|s| &s.node)),
+                Kind::Stack(nodes)
+                | Kind::Choose {
+                    alternatives: nodes,
+                    ..
+                }
+                | Kind::Poly { layers: nodes, .. } => stack.extend(nodes.iter().rev()),
+                Kind::Fast(pat, _)
+                | Kind::Slow(pat, _)
+                | Kind::Degrade { pat, .. }
+                | Kind::Euclid { pat, .. } => stack.push(pat),
+                Kind::Range(a, b) => {
+                    stack.push(b);
+                    stack.push(a);
+                }
+            }
+        }
+        out
+    }
+
     /// The atom this node is, looking through sequences of one step.
     pub fn as_single_atom(&self) -> Option<(AtomKind, &str)> {
         match &self.kind {

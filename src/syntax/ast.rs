@@ -1,15 +1,35 @@
 //! The syntax tree of a patch. Every node keeps the byte span of the source text it
 //! came from, so that every later stage can point at it.
 
-use crate::diag::SrcSpan;
+use crate::diag::{Diagnostic, SrcSpan};
 use crate::pattern::value::NumOp;
 use crate::pattern::Structure;
 use crate::time::Rational;
 
 /// A whole patch: its statements in source order.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Program {
     pub statements: Vec<Statement>,
+}
+
+/// What the statements that failed to parse would have defined, so that the
+/// statements that did parse are checked without errors that only follow from them
+/// (a use of a bus whose line is broken, "no output" when the broken line is one).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Broken {
+    /// The buses defined by broken lines, without `~`.
+    pub buses: Vec<String>,
+    /// True when a broken line is an output.
+    pub output: bool,
+}
+
+/// A patch parsed line by line: the statements that parsed, one error for each that
+/// did not, and what those would have defined.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub program: Program,
+    pub errors: Vec<Diagnostic>,
+    pub broken: Broken,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -1,10 +1,13 @@
 //! The patch language: grammar, parser and syntax tree.
 //!
-//! [`parse_program`] parses a whole patch (statements, one per line, indented lines
+//! [`parse_lines`] parses a whole patch (statements, one per line, indented lines
 //! continuing the previous one); [`parse_expr`] parses one expression. Both report
 //! errors as [`Diagnostic`](crate::diag::Diagnostic)s with byte spans.
 
 pub mod ast;
+mod errors;
 mod parser;
 
-pub use parser::{parse_expr, parse_program, MAX_DEPTH};
+#[cfg(any(test, feature = "testing"))]
+pub use parser::parse_program;
+pub use parser::{parse_expr, parse_lines, MAX_DEPTH};

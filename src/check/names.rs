@@ -1,0 +1,85 @@
+//! The names of TidalCycles and SuperDirt that Phonon does not have (yet): the one
+//! list the checker reads when a name is unknown, so that `room` is reported as the
+//! SuperDirt control it is rather than as a typo of `zoom`. Only real names of
+//! Tidal 1.9 (`Sound.Tidal.*`) and SuperDirt's controls are here; a name Phonon
+//! implements is found in the table of built-ins first and never reaches this list.
+
+/// Where a foreign name comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A function of TidalCycles.
+    Tidal,
+    /// A control (parameter) of SuperDirt, set with `#`.
+    SuperDirt,
+}
+
+impl Origin {
+    /// "a Tidal function", "a SuperDirt control".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Origin::Tidal => "a Tidal function",
+            Origin::SuperDirt => "a SuperDirt control",
+        }
+    }
+}
+
+/// TidalCycles functions, by name.
+const TIDAL: &[&str] = &[
+    "every'", "foldEvery", "when", "whenT", "while", "ifp", "stut'", "stutter", "echoWith",
+    "plyWith", "euclidInv", "euclidLegato", "euclidOffFull", "rangex", "quantise",
+    "discretise", "trunc", "striateBy", "slice", "splice", "randslice", "chew", "bite",
+    "loopAt", "sew", "stitch", "fix", "unfix", "contrast", "rot", "perlin", "chooseBy",
+    "wchoose", "wchooseBy", "randcat", "wrandcat", "stack", "overlay", "cat", "slowcat",
+    "fastcat", "timeCat", "timecat", "append", "fastAppend", "slowAppend", "spread",
+    "fastspread", "spin", "ghost", "inv", "select", "squeeze", "pickF", "fit",
+    "repeatCycles", "firstOf", "lastOf", "nTake", "arp", "arpeggiate", "rolled",
+    "rolledBy", "scale", "toScale", "toScale'", "up", "density", "layer", "id", "const",
+    "silence", "sometimesBy'", "somecycles", "somecyclesBy", "wedge", "brak", "cosine",
+    "isaw", "envL", "envR", "envEq", "interlace", "inhabit", "ur", "seqP", "seqPLoop",
+    "fadeIn", "fadeOut", "jumpIn", "xfade", "clutch", "anticipate", "selectF", "stretch",
+    "trigger", "qtrigger", "binary", "binaryN", "ascii", "necklace", "numerals", "run",
+    "scan", "irand", "choose", "cycleChoose", "shuffle", "scramble", "range", "fastGap",
+    "linger", "chunk", "inside", "outside", "off", "superimpose", "hurry", "nudge",
+    "someCycles", "degrade", "unDegradeBy", "iter", "palindrome", "swingBy", "swing",
+    "within", "euclidFull", "euclidOff", "jux", "juxBy", "sig", "smooth",
+    "lindenmayer", "markovPat", "mono", "arpg", "jux4", "juxcut", "stutWith",
+];
+
+/// SuperDirt's controls, by name.
+const SUPERDIRT: &[&str] = &[
+    "accelerate", "amp", "bandf", "bandq", "binshift", "bpq", "channel", "coarse", "comb",
+    "crush", "cps", "cutoff", "decay", "delayfb", "delayfeedback", "delaytime", "djf",
+    "dry", "enhance", "freq", "fshift", "fshiftnote", "fshiftphase", "hbrick", "hcutoff",
+    "hold", "hpq", "hresonance", "imag", "krush", "kcutoff", "lbrick", "leslie", "lock",
+    "loop", "lpq", "lrate", "lsize", "midinote", "octave", "octer", "octersub",
+    "octersubsub", "orbit", "overgain", "overshape", "partials", "phaserdepth",
+    "phaserrate", "real", "resonance", "ring", "ringdf", "ringf", "room", "scram",
+    "shape", "size", "smear", "squiz", "sustain", "tremolodepth", "tremolorate", "triode",
+    "tsdelay", "unit", "velocity", "vowel", "waveloss", "xsdelay", "distort", "lpf", "hpf",
+    "bpf", "legato", "cut", "pan", "gain", "speed", "begin", "end", "attack", "release",
+    "note", "delay",
+];
+
+/// Where `name` comes from when it is a Tidal function or a SuperDirt control (a
+/// control first: `# room 0.3` is how such names are met).
+pub fn foreign(name: &str) -> Option<Origin> {
+    if SUPERDIRT.contains(&name) {
+        Some(Origin::SuperDirt)
+    } else if TIDAL.contains(&name) {
+        Some(Origin::Tidal)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_names_are_told_apart() {
+        assert_eq!(foreign("room"), Some(Origin::SuperDirt));
+        assert_eq!(foreign("stack"), Some(Origin::Tidal));
+        assert_eq!(foreign("zoomm"), None);
+    }
+}
