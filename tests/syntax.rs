@@ -114,15 +114,28 @@ fn product_binds_tighter_than_sum() {
 }
 
 #[test]
-fn structure_operator_binds_tighter_than_hash() {
+fn structure_operators_share_the_hash_level_and_associate_left() {
+    // LANGUAGE.md: `#` and `|+ +| |+| ||+ ...` are one level, left-associative, as in
+    // Tidal (`infixl 1` for all of them).
     assert_eq!(shown("a |+ b # c"), "(# (|+ a b) c)");
-    assert_eq!(shown("a # b |+ c"), "(# a (|+ b c))");
+    assert_eq!(shown("a # b |+ c"), "(|+ (# a b) c)");
+    assert_eq!(shown("a # b +| c # d"), "(# (+| (# a b) c) d)");
+    assert_eq!(shown("a ||+ b |< c"), "(|< (||+ a b) c)");
 }
 
 #[test]
-fn hash_is_looser_than_dollar() {
-    assert_eq!(shown("a # b $ c"), "(# a ($ b c))");
-    assert_eq!(shown("a $ b # c"), "(# ($ a b) c)");
+fn dollar_is_looser_than_hash() {
+    assert_eq!(shown("a # b $ c"), "($ (# a b) c)");
+    assert_eq!(shown("a $ b # c"), "($ a (# b c))");
+    assert_eq!(shown("a $ b # c $ d |+ e"), "($ a ($ (# b c) (|+ d e)))");
+}
+
+#[test]
+fn hash_is_looser_than_sum() {
+    // The earlier engine's `~kick + ~hats # reverb 0.3 0.5` keeps the reverb on the sum.
+    assert_eq!(shown("a + b # c"), "(# (+ a b) c)");
+    assert_eq!(shown("a # b + c"), "(# a (+ b c))");
+    assert_eq!(shown("a <~ b # c"), "(# (<~ a b) c)");
 }
 
 #[test]
@@ -231,9 +244,9 @@ fn every_operator_maps_to_its_binop() {
 }
 
 #[test]
-fn structure_operators_share_the_sum_level_and_associate_left() {
+fn structure_operators_are_looser_than_sum_and_product() {
     assert_eq!(shown("a |+ b * c"), "(|+ a (* b c))");
-    assert_eq!(shown("a |* b + c"), "(+ (|* a b) c)");
+    assert_eq!(shown("a |* b + c"), "(|* a (+ b c))");
     assert_eq!(shown("a + b |< c"), "(|< (+ a b) c)");
 }
 
@@ -361,21 +374,22 @@ fn spans_are_byte_offsets_of_every_node() {
     assert_eq!(name, "o1");
     assert_eq!(*name_span, sp(0, 2));
     assert_eq!(expr.span, sp(4, 28));
-    let ExprKind::Hash { left, right } = &expr.kind else {
+    // `$` is the loosest: `fast 2 $ (s "bd" # pan -1)`.
+    let ExprKind::Dollar { left: l, right } = &expr.kind else {
         panic!("{expr:?}")
     };
-    assert_eq!(left.span, sp(4, 19));
-    assert_eq!(right.span, sp(22, 28));
-    let ExprKind::Dollar { left: l, right: rt } = &left.kind else {
-        panic!("{left:?}")
-    };
     assert_eq!(l.span, sp(4, 10));
+    assert_eq!(right.span, sp(13, 28));
     let ExprKind::Apply { func, arg } = &l.kind else {
         panic!("{l:?}")
     };
     assert_eq!(func.span, sp(4, 8));
     assert_eq!(arg.span, sp(9, 10));
+    let ExprKind::Hash { left: rt, right } = &right.kind else {
+        panic!("{right:?}")
+    };
     assert_eq!(rt.span, sp(13, 19));
+    assert_eq!(right.span, sp(22, 28));
     let ExprKind::Apply { arg: s_arg, .. } = &rt.kind else {
         panic!("{rt:?}")
     };

@@ -242,3 +242,112 @@ fn pattern_arithmetic_and_structure_operators() {
         vec![whole("0/1", "1/2", "\"c5\""), whole("1/2", "1/1", "\"e5\"")]
     );
 }
+
+// ---- precedence: `$` loosest, then `#` with the structure operators ----------------
+
+#[test]
+fn dollar_is_looser_than_hash_as_in_tidal() {
+    // Tidal: infixr 0 $, infixl 1 #: `rev $ (s "a b" # n "1 2")`. The controls are
+    // set first (a n1 [0,1/2), b n2 [1/2,1)), then the cycle is reversed: b n2 on
+    // [0,1/2), a n1 on [1/2,1).
+    assert_eq!(
+        events("rev $ s \"a b\" # n \"1 2\"", r(0, 1), r(1, 1)),
+        vec![
+            whole("0/1", "1/2", "{\"s\":\"b\",\"n\":2}"),
+            whole("1/2", "1/1", "{\"s\":\"a\",\"n\":1}"),
+        ]
+    );
+}
+
+#[test]
+fn structure_operators_share_the_hash_level() {
+    // `(n "0 1" # s "x") |+ n 12`: structure from the left, n + 12 on each event.
+    assert_eq!(
+        events("n \"0 1\" # s \"x\" |+ n 12", r(0, 1), r(1, 1)),
+        vec![
+            whole("0/1", "1/2", "{\"s\":\"x\",\"n\":12}"),
+            whole("1/2", "1/1", "{\"s\":\"x\",\"n\":13}"),
+        ]
+    );
+    // Left-associative through a chain: `((n "0 1" # s "x") # speed 2) |* speed "1 3"`:
+    // speed 2·1 on the first half, 2·3 on the second.
+    assert_eq!(
+        events(
+            "n \"0 1\" # s \"x\" |+ n 12 # speed 2 |* speed \"1 3\"",
+            r(0, 1),
+            r(1, 1)
+        ),
+        vec![
+            whole("0/1", "1/2", "{\"s\":\"x\",\"n\":12,\"speed\":2}"),
+            whole("1/2", "1/1", "{\"s\":\"x\",\"n\":13,\"speed\":6}"),
+        ]
+    );
+}
+
+#[test]
+fn every_with_a_section_over_a_hash_chain() {
+    // `every 2 (# speed 2) $ (s "bd*4" # speed 1)`: every n f = when ((== 0) . (`mod`
+    // n)) f, so cycle 0 gets speed 2 on all four events and cycle 1 keeps speed 1.
+    let mut want = Vec::new();
+    for (cycle, speed) in [(0, 2), (1, 1)] {
+        for i in 0..4 {
+            let b = Rational::from_int(cycle) + r(i, 4);
+            let e = b + r(1, 4);
+            want.push(whole(
+                &b.to_string(),
+                &e.to_string(),
+                &format!("{{\"s\":\"bd\",\"speed\":{speed}}}"),
+            ));
+        }
+    }
+    assert_eq!(
+        events(
+            "every 2 (# speed 2) $ s \"bd*4\" # speed 1",
+            r(0, 1),
+            r(2, 1)
+        ),
+        want
+    );
+}
+
+#[test]
+fn hurry_applies_to_the_whole_hash_chain() {
+    // hurry r p = fast r p |* speed (pure r): `hurry 2 $ (s "a" # speed 1.5)` plays a
+    // twice per cycle at speed 3.
+    assert_eq!(
+        events("hurry 2 $ s \"a\" # speed 1.5", r(0, 1), r(1, 1)),
+        vec![
+            whole("0/1", "1/2", "{\"s\":\"a\",\"speed\":3}"),
+            whole("1/2", "1/1", "{\"s\":\"a\",\"speed\":3}"),
+        ]
+    );
+}
+
+#[test]
+fn a_hash_with_a_function_on_its_left_composes() {
+    // `fast 2 # speed 2` is `x -> fast 2 x # speed 2`; under `every 2` it applies in
+    // cycle 0 only: a b a b at speed 2 in quarters, then a b at speed 1 in halves.
+    assert_eq!(
+        events(
+            "every 2 (fast 2 # speed 2) $ s \"a b\" # speed 1",
+            r(0, 1),
+            r(2, 1)
+        ),
+        vec![
+            whole("0/1", "1/4", "{\"s\":\"a\",\"speed\":2}"),
+            whole("1/4", "1/2", "{\"s\":\"b\",\"speed\":2}"),
+            whole("1/2", "3/4", "{\"s\":\"a\",\"speed\":2}"),
+            whole("3/4", "1/1", "{\"s\":\"b\",\"speed\":2}"),
+            whole("1/1", "3/2", "{\"s\":\"a\",\"speed\":1}"),
+            whole("3/2", "2/1", "{\"s\":\"b\",\"speed\":1}"),
+        ]
+    );
+    // The earlier engine's reversed `$` still filters the sped-up pattern.
+    assert_eq!(
+        events("s \"a\" $ fast 2 # gain 0.5", r(0, 1), r(1, 1)),
+        vec![
+            whole("0/1", "1/2", "{\"s\":\"a\",\"gain\":0.5}"),
+            whole("1/2", "1/1", "{\"s\":\"a\",\"gain\":0.5}"),
+        ]
+    );
+}

@@ -609,9 +609,13 @@ pub(crate) fn hash(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
         return Ok(Type::Error);
     }
     match (&l, &r) {
-        (Type::Function(f), Type::Function(g)) => Ok(Type::Function(Box::new(FnType::Compose {
-            outer: g.clone(),
-            inner: f.clone(),
+        // A function on the left composes: `fast 2 # lpf 800` is `x -> fast 2 x # lpf
+        // 800`, the right side applied as `#` applies it (a setter sets its control).
+        (Type::Function(f), Type::Function(_)) => Ok(Type::Function(Box::new(FnType::Lift {
+            op: Operator::Hash,
+            func: f.clone(),
+            other: r.clone(),
+            func_side: Side::Left,
         }))),
         (_, Type::Function(g)) => {
             if let Some(d) = setter_without_value(g, rs).or_else(|| missing_argument(g, &l, rs)) {

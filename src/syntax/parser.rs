@@ -332,7 +332,13 @@ impl Builder {
     fn expr(&self, mut pair: Pair<Rule>) -> Result<Built, Diagnostic> {
         while matches!(
             pair.as_rule(),
-            Rule::expr | Rule::dollar | Rule::sum | Rule::product | Rule::unary | Rule::application
+            Rule::expr
+                | Rule::dollar
+                | Rule::hashes
+                | Rule::sum
+                | Rule::product
+                | Rule::unary
+                | Rule::application
         ) {
             let mut inner = pair.clone().into_inner();
             match (inner.next(), inner.next()) {
@@ -342,7 +348,7 @@ impl Builder {
         }
         let span = self.span(&pair);
         match pair.as_rule() {
-            Rule::expr | Rule::sum | Rule::product => self.left_fold(pair),
+            Rule::expr | Rule::hashes | Rule::sum | Rule::product => self.left_fold(pair),
             Rule::dollar => self.dollar(pair, span),
             Rule::unary => self.unary(pair, span),
             Rule::application => self.application(pair, span),
@@ -441,7 +447,8 @@ impl Builder {
         )
     }
 
-    /// `operand (op operand)*`, left-associative: `#`, the `+` level and the `*` level.
+    /// `operand (op operand)*`, left-associative: the `#` level (with the structure
+    /// operators), the `+` level and the `*` level.
     fn left_fold(&self, pair: Pair<Rule>) -> Result<Built, Diagnostic> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
@@ -557,7 +564,7 @@ fn chain_depth(left: usize, right: usize) -> usize {
     left.max(right + 1)
 }
 
-/// The operator of the `+` and `*` levels, as written.
+/// The operator of the structure, `+` and `*` levels, as written.
 fn binop(text: &str) -> BinOp {
     match text {
         "<~" => return BinOp::ShiftEarly,
