@@ -33,6 +33,7 @@ fn show(e: &Expr) -> String {
             format!("({} {})", show(f), args.join(" "))
         }
         ExprKind::Dollar { left, right } => format!("($ {} {})", show(left), show(right)),
+        ExprKind::Compose { left, right } => format!("(. {} {})", show(left), show(right)),
         ExprKind::Hash { left, right } => format!("(# {} {})", show(left), show(right)),
         ExprKind::Binary { op, left, right } => {
             format!("({} {} {})", op.symbol(), show(left), show(right))
@@ -128,6 +129,21 @@ fn dollar_is_looser_than_hash() {
     assert_eq!(shown("a # b $ c"), "($ (# a b) c)");
     assert_eq!(shown("a $ b # c"), "($ a (# b c))");
     assert_eq!(shown("a $ b # c $ d |+ e"), "($ a ($ (# b c) (|+ d e)))");
+}
+
+#[test]
+fn composition_is_right_associative_between_product_and_unary_minus() {
+    assert_eq!(shown("f . g . h"), "(. f (. g h))");
+    assert_eq!(shown("fast 2 . rev"), "(. (fast 2) rev)");
+    assert_eq!(shown("a * f . g"), "(* a (. f g))");
+    assert_eq!(shown("f . g $ x # y"), "($ (. f g) (# x y))");
+    assert_eq!(
+        shown("jux (rev . (# speed 2))"),
+        "(jux (. rev (sec# (speed 2))))"
+    );
+    // `.5` stays a number, and `rev.fast 2` composes.
+    assert_eq!(shown("f .5"), "(f 0.5)");
+    assert_eq!(shown("rev.fast 2"), "(. rev (fast 2))");
 }
 
 #[test]
@@ -679,8 +695,8 @@ fn broken_inputs_report_line_column_and_message() {
 fn misplaced_tokens_get_a_hint() {
     let ds = errors("o1: [bd sn]");
     assert!(ds[0].hints[0].contains("inside a string"), "{ds:?}");
-    let ds = errors("o1: fast 2 . rev");
-    assert!(ds[0].hints[0].contains("with `$`"), "{ds:?}");
+    let ds = errors("o1: fast 2 . . rev");
+    assert_eq!(ds[0].span, SrcSpan::new(13, 14), "{ds:?}");
     let ds = errors("s \"bd\"");
     assert!(ds[0].hints[0].contains("`out: `"), "{ds:?}");
 }

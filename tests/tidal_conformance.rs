@@ -351,3 +351,64 @@ fn a_hash_with_a_function_on_its_left_composes() {
         ]
     );
 }
+
+// ---- `.` composition, `id`, `const`, `silence` -------------------------------------
+
+#[test]
+fn composition_applies_the_right_function_first() {
+    // every 2 (fast 2 . rev): cycle 0 is fast 2 (rev "a b") = b a b a in quarters;
+    // cycle 1 plays a b.
+    let q = |b: &str, e: &str, v: &str| whole(b, e, &format!("{{\"s\":\"{v}\"}}"));
+    assert_eq!(
+        events("every 2 (fast 2 . rev) $ s \"a b\"", r(0, 1), r(2, 1)),
+        vec![
+            q("0/1", "1/4", "b"),
+            q("1/4", "1/2", "a"),
+            q("1/2", "3/4", "b"),
+            q("3/4", "1/1", "a"),
+            q("1/1", "3/2", "a"),
+            q("3/2", "2/1", "b"),
+        ]
+    );
+    // Right-associative, with a section: rev (fast 2 (0.25 <~ "a b")). 0.25 <~ gives
+    // a [-1/4,1/4) b [1/4,3/4) a [3/4,5/4); fast 2 halves: a [-1/8,1/8) b [1/8,3/8)
+    // a [3/8,5/8) b [5/8,7/8) a [7/8,9/8); rev reflects each within cycle 0 (t -> 1-t),
+    // the two outer a's keeping the fragment inside [0,1).
+    assert_eq!(
+        events("rev . fast 2 . (0.25 <~) $ \"a b\"", r(0, 1), r(1, 1)),
+        vec![
+            ev(("-1/8", "1/8"), ("0/1", "1/8"), "\"a\""),
+            whole("1/8", "3/8", "\"b\""),
+            whole("3/8", "5/8", "\"a\""),
+            whole("5/8", "7/8", "\"b\""),
+            ev(("7/8", "9/8"), ("7/8", "1/1"), "\"a\""),
+        ]
+    );
+    // The same as writing the applications out.
+    assert_eq!(
+        events("(rev . (# speed 2)) $ s \"a b\"", r(0, 1), r(1, 1)),
+        events("rev $ s \"a b\" # speed 2", r(0, 1), r(1, 1))
+    );
+}
+
+#[test]
+fn id_const_and_silence_are_tidals() {
+    assert_eq!(
+        events("id $ s \"a b\"", r(0, 1), r(1, 1)),
+        events("s \"a b\"", r(0, 1), r(1, 1))
+    );
+    // const p _ = p: every 2 (const "c d") replaces cycle 0 only.
+    assert_eq!(
+        events("every 2 (const \"c d\") $ \"a\"", r(0, 1), r(2, 1)),
+        vec![
+            whole("0/1", "1/2", "\"c\""),
+            whole("1/2", "1/1", "\"d\""),
+            whole("1/1", "2/1", "\"a\""),
+        ]
+    );
+    assert_eq!(
+        events("every 2 (const silence) $ \"a\"", r(0, 1), r(2, 1)),
+        vec![whole("1/1", "2/1", "\"a\"")]
+    );
+    assert!(events("silence", r(0, 1), r(4, 1)).is_empty());
+}

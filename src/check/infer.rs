@@ -93,6 +93,12 @@ impl<'a> Infer<'a> {
                 let res = dollar(l, left.span, r, right.span, e.span);
                 self.report(res)
             }
+            ExprKind::Compose { left, right } => {
+                let l = self.expr(left);
+                let r = self.expr(right);
+                let res = compose(l, left.span, r, right.span);
+                self.report(res)
+            }
             ExprKind::Neg(x) => {
                 let t = self.expr(x);
                 negate(t)
@@ -640,6 +646,21 @@ pub(crate) fn hash(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
     }
 }
 
+/// `l . r`: both sides functions, `v -> l (r v)`.
+pub(crate) fn compose(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
+    match (as_value(l), as_value(r)) {
+        (Type::Error, _) | (_, Type::Error) => Ok(Type::Error),
+        (Type::Function(f), Type::Function(g)) => Ok(Type::Function(Box::new(FnType::Compose {
+            outer: f,
+            inner: g,
+        }))),
+        (Type::Function(_), other) => Err(mismatch("a function after `.`", &other, rs)
+            .with_hint("`.` composes two functions: `fast 2 . rev`; to apply one, use `$`")),
+        (other, _) => Err(mismatch("a function before `.`", &other, ls)
+            .with_hint("`.` composes two functions: `fast 2 . rev`; to apply one, use `$`")),
+    }
+}
+
 /// `l $ r`.
 pub(crate) fn dollar(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan, whole: SrcSpan) -> Res {
     if l == Type::Error || r == Type::Error {
@@ -740,6 +761,7 @@ pub fn show_expr(e: &Expr) -> String {
             String::new()
         }
         ExprKind::Dollar { left, right } => format!("{} $ {}", atom(left), atom(right)),
+        ExprKind::Compose { left, right } => format!("{} . {}", atom(left), atom(right)),
         ExprKind::Neg(x) => format!("-{}", atom(x)),
         ExprKind::Section {
             op,

@@ -337,6 +337,7 @@ impl Builder {
                 | Rule::hashes
                 | Rule::sum
                 | Rule::product
+                | Rule::compose
                 | Rule::unary
                 | Rule::application
         ) {
@@ -349,7 +350,7 @@ impl Builder {
         let span = self.span(&pair);
         match pair.as_rule() {
             Rule::expr | Rule::hashes | Rule::sum | Rule::product => self.left_fold(pair),
-            Rule::dollar => self.dollar(pair, span),
+            Rule::dollar | Rule::compose => self.right_fold(pair, span),
             Rule::unary => self.unary(pair, span),
             Rule::application => self.application(pair, span),
             Rule::number | Rule::neg_number => self.number(pair.as_str(), span),
@@ -365,11 +366,14 @@ impl Builder {
         }
     }
 
-    /// `a $ b $ c`, right-associative.
-    fn dollar(&self, pair: Pair<Rule>, span: SrcSpan) -> Result<Built, Diagnostic> {
+    /// `a $ b $ c` and `f . g . h`, right-associative.
+    fn right_fold(&self, pair: Pair<Rule>, span: SrcSpan) -> Result<Built, Diagnostic> {
+        let compose = pair.as_rule() == Rule::compose;
         let mut operands = Vec::new();
         for p in pair.into_inner() {
-            operands.push(self.expr(p)?);
+            if p.as_rule() != Rule::compose_op {
+                operands.push(self.expr(p)?);
+            }
         }
         let mut acc = operands
             .pop()
@@ -377,14 +381,13 @@ impl Builder {
         while let Some((left, ld)) = operands.pop() {
             let (right, rd) = acc;
             let s = left.span.join(right.span);
-            acc = self.node(
-                ExprKind::Dollar {
-                    left: Box::new(left),
-                    right: Box::new(right),
-                },
-                s,
-                1 + ld.max(rd),
-            )?;
+            let (left, right) = (Box::new(left), Box::new(right));
+            let kind = if compose {
+                ExprKind::Compose { left, right }
+            } else {
+                ExprKind::Dollar { left, right }
+            };
+            acc = self.node(kind, s, 1 + ld.max(rd))?;
         }
         Ok(acc)
     }
