@@ -481,7 +481,7 @@ fn spans_count_bytes_across_lines_and_multibyte_text() {
 
 #[test]
 fn every_statement_form() {
-    let src = "tempo: 0.5\ncps: 1\nbpm: 120\n~a: 1\n~b $ 2\nout: 3\nout1: 4\nout12: 5\no1: 6\nd1: 7\no16: 8\n";
+    let src = "tempo: 0.5\ncps: 1\nbpm: 120\n~a: 1\n~b $ 2\nout: 3\nout1: 4\nout12: 5\no1: 6\nd1: 7\no16: 8\nd2 $ 9\nout $ 10\nsetcps 0.25\n";
     let p = program(src);
     let forms: Vec<String> = p
         .statements
@@ -505,7 +505,10 @@ fn every_statement_form() {
             "out out12 5",
             "out o1 6",
             "out d1 7",
-            "out o16 8"
+            "out o16 8",
+            "out d2 9",
+            "out out 10",
+            "Cps 0.25"
         ]
     );
     assert!(matches!(
@@ -667,13 +670,10 @@ fn broken_inputs_report_line_column_and_message() {
             "~bass = saw 55",
             (1, 1, "expected `:` or `$` after `~bass`".into()),
         ),
+        ("d1 $", (1, 4, "expected an expression after `d1 $`".into())),
         (
-            "d1 $ s \"bd\"",
-            (
-                1,
-                1,
-                "an output is written `d1: expr`, not `d1 $ expr`".into(),
-            ),
+            "setcps",
+            (1, 1, "expected an expression after `setcps`".into()),
         ),
         ("o1: 1e400", (1, 5, "number `1e400` is too large".into())),
         (

@@ -412,3 +412,69 @@ fn id_const_and_silence_are_tidals() {
     );
     assert!(events("silence", r(0, 1), r(4, 1)).is_empty());
 }
+
+// ---- Tidal's own lines paste into a patch -------------------------------------------
+
+#[test]
+fn a_block_of_tidal_code_is_a_patch() {
+    // As Tidal users write it: `setcps`, `dN $ ...`, composition, `#` chains.
+    let lines = [
+        "d1 $ every 2 (fast 2 . rev) $ n \"0 .. 7\" # s \"superpiano\" |+ n 12",
+        "d2 $ s \"bd*2 [~ bd] sn\" # gain 0.9",
+        "d3 $ sometimesBy 0.3 (# speed 2) $ s \"hh*8\" # pan \"0 1\"",
+    ];
+    let patch = format!("setcps 0.25\n{}\n", lines.join("\n"));
+    let parsed = phonon::syntax::parse_lines(&patch);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let checked = phonon::check::check_program(&parsed.program);
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{}",
+        phonon::diag::render("t.ph", &patch, &checked.diagnostics)
+    );
+    assert_eq!(checked.outputs.len(), 3);
+    use phonon::syntax::ast::{StatementKind, TempoUnit};
+    match &parsed.program.statements[0].kind {
+        StatementKind::Tempo {
+            unit: TempoUnit::Cps,
+            value,
+        } => assert!(
+            matches!(value.kind, phonon::syntax::ast::ExprKind::Number { value, .. } if value == 0.25)
+        ),
+        other => panic!("{other:?}"),
+    }
+    // d1's events: every 2 (fast 2 . rev) $ ((n "0 .. 7" # s "superpiano") |+ n 12).
+    // Cycle 0 is fast 2 (rev ...): n 19 down to 12, twice, each 1/16 long; cycle 1
+    // plays 12 up to 19, each 1/8 long.
+    let d1 = lines[0].trim_start_matches("d1 $ ");
+    let mut want = Vec::new();
+    for k in 0..16 {
+        let n = 19 - (k % 8);
+        want.push(whole(
+            &Rational::new(k, 16).to_string(),
+            &Rational::new(k + 1, 16).to_string(),
+            &format!("{{\"s\":\"superpiano\",\"n\":{n}}}"),
+        ));
+    }
+    for k in 0..8 {
+        want.push(whole(
+            &(Rational::from_int(1) + Rational::new(k, 8)).to_string(),
+            &(Rational::from_int(1) + Rational::new(k + 1, 8)).to_string(),
+            &format!("{{\"s\":\"superpiano\",\"n\":{}}}", 12 + k),
+        ));
+    }
+    assert_eq!(events(d1, r(0, 1), r(2, 1)), want);
+    // d2: "bd*2 [~ bd] sn" is three steps of 1/3: two bd in the first (1/6 each), a
+    // bd in the second half of the second, sn in the third.
+    let d2 = lines[1].trim_start_matches("d2 $ ");
+    let g = |s: &str| format!("{{\"s\":\"{s}\",\"gain\":0.9}}");
+    assert_eq!(
+        events(d2, r(0, 1), r(1, 1)),
+        vec![
+            whole("0/1", "1/6", &g("bd")),
+            whole("1/6", "1/3", &g("bd")),
+            whole("1/2", "2/3", &g("bd")),
+            whole("2/3", "1/1", &g("sn")),
+        ]
+    );
+}

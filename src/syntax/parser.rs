@@ -205,17 +205,14 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
         end: t.end,
     };
     match t0.kind {
+        TokKind::Ident if name == "setcps" => Ok(Head {
+            text: name.to_string(),
+            end: t0.end,
+        }),
         TokKind::Ident if matches!(name, "tempo" | "cps" | "bpm") || is_out_name(name) => {
             match t1 {
                 Some(t) if t.kind == TokKind::Colon => Ok(head_of(t)),
-                Some(t) if is_dollar(Some(t)) && is_out_name(name) => Err(Diagnostic::error(
-                    format!("an output is written `{name}: expr`, not `{name} $ expr`"),
-                    abs(t0).join(abs(t)),
-                )
-                .with_label("write `:` here")
-                .with_hint(format!(
-                    "`$` defines only buses (`~name $ expr`); write `{name}: ...`"
-                ))),
+                Some(t) if is_dollar(Some(t)) && is_out_name(name) => Ok(head_of(t)),
                 _ => Err(
                     Diagnostic::error(format!("expected `:` after `{name}`"), abs(t0))
                         .with_hint(format!("write `{name}: ...`")),
@@ -252,7 +249,6 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
             )
             .with_label("not a statement");
             Err(match name {
-                "setcps" => d.with_hint("set the tempo with `cps: 0.5` (or `tempo:`, `bpm:`)"),
                 "hush" | "once" | "let" | "import" => d,
                 _ => d.with_hint("to play an expression, write `out: ` in front of it"),
             })
