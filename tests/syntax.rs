@@ -33,6 +33,7 @@ fn show(e: &Expr) -> String {
             format!("({} {})", show(f), args.join(" "))
         }
         ExprKind::Dollar { left, right } => format!("($ {} {})", show(left), show(right)),
+        ExprKind::Compose { left, right } => format!("(. {} {})", show(left), show(right)),
         ExprKind::Hash { left, right } => format!("(# {} {})", show(left), show(right)),
         ExprKind::Binary { op, left, right } => {
             format!("({} {} {})", op.symbol(), show(left), show(right))
@@ -114,15 +115,43 @@ fn product_binds_tighter_than_sum() {
 }
 
 #[test]
-fn structure_operator_binds_tighter_than_hash() {
+fn structure_operators_share_the_hash_level_and_associate_left() {
+    // LANGUAGE.md: `#` and `|+ +| |+| ||+ ...` are one level, left-associative, as in
+    // Tidal (`infixl 1` for all of them).
     assert_eq!(shown("a |+ b # c"), "(# (|+ a b) c)");
-    assert_eq!(shown("a # b |+ c"), "(# a (|+ b c))");
+    assert_eq!(shown("a # b |+ c"), "(|+ (# a b) c)");
+    assert_eq!(shown("a # b +| c # d"), "(# (+| (# a b) c) d)");
+    assert_eq!(shown("a ||+ b |< c"), "(|< (||+ a b) c)");
 }
 
 #[test]
-fn hash_is_looser_than_dollar() {
-    assert_eq!(shown("a # b $ c"), "(# a ($ b c))");
-    assert_eq!(shown("a $ b # c"), "(# ($ a b) c)");
+fn dollar_is_looser_than_hash() {
+    assert_eq!(shown("a # b $ c"), "($ (# a b) c)");
+    assert_eq!(shown("a $ b # c"), "($ a (# b c))");
+    assert_eq!(shown("a $ b # c $ d |+ e"), "($ a ($ (# b c) (|+ d e)))");
+}
+
+#[test]
+fn composition_is_right_associative_between_product_and_unary_minus() {
+    assert_eq!(shown("f . g . h"), "(. f (. g h))");
+    assert_eq!(shown("fast 2 . rev"), "(. (fast 2) rev)");
+    assert_eq!(shown("a * f . g"), "(* a (. f g))");
+    assert_eq!(shown("f . g $ x # y"), "($ (. f g) (# x y))");
+    assert_eq!(
+        shown("jux (rev . (# speed 2))"),
+        "(jux (. rev (sec# (speed 2))))"
+    );
+    // `.5` stays a number, and `rev.fast 2` composes.
+    assert_eq!(shown("f .5"), "(f 0.5)");
+    assert_eq!(shown("rev.fast 2"), "(. rev (fast 2))");
+}
+
+#[test]
+fn hash_is_looser_than_sum() {
+    // The earlier engine's `~kick + ~hats # reverb 0.3 0.5` keeps the reverb on the sum.
+    assert_eq!(shown("a + b # c"), "(# (+ a b) c)");
+    assert_eq!(shown("a # b + c"), "(# a (+ b c))");
+    assert_eq!(shown("a <~ b # c"), "(# (<~ a b) c)");
 }
 
 #[test]
@@ -231,9 +260,9 @@ fn every_operator_maps_to_its_binop() {
 }
 
 #[test]
-fn structure_operators_share_the_sum_level_and_associate_left() {
+fn structure_operators_are_looser_than_sum_and_product() {
     assert_eq!(shown("a |+ b * c"), "(|+ a (* b c))");
-    assert_eq!(shown("a |* b + c"), "(+ (|* a b) c)");
+    assert_eq!(shown("a |* b + c"), "(|* a (+ b c))");
     assert_eq!(shown("a + b |< c"), "(|< (+ a b) c)");
 }
 
@@ -361,21 +390,22 @@ fn spans_are_byte_offsets_of_every_node() {
     assert_eq!(name, "o1");
     assert_eq!(*name_span, sp(0, 2));
     assert_eq!(expr.span, sp(4, 28));
-    let ExprKind::Hash { left, right } = &expr.kind else {
+    // `$` is the loosest: `fast 2 $ (s "bd" # pan -1)`.
+    let ExprKind::Dollar { left: l, right } = &expr.kind else {
         panic!("{expr:?}")
     };
-    assert_eq!(left.span, sp(4, 19));
-    assert_eq!(right.span, sp(22, 28));
-    let ExprKind::Dollar { left: l, right: rt } = &left.kind else {
-        panic!("{left:?}")
-    };
     assert_eq!(l.span, sp(4, 10));
+    assert_eq!(right.span, sp(13, 28));
     let ExprKind::Apply { func, arg } = &l.kind else {
         panic!("{l:?}")
     };
     assert_eq!(func.span, sp(4, 8));
     assert_eq!(arg.span, sp(9, 10));
+    let ExprKind::Hash { left: rt, right } = &right.kind else {
+        panic!("{right:?}")
+    };
     assert_eq!(rt.span, sp(13, 19));
+    assert_eq!(right.span, sp(22, 28));
     let ExprKind::Apply { arg: s_arg, .. } = &rt.kind else {
         panic!("{rt:?}")
     };
@@ -451,7 +481,7 @@ fn spans_count_bytes_across_lines_and_multibyte_text() {
 
 #[test]
 fn every_statement_form() {
-    let src = "tempo: 0.5\ncps: 1\nbpm: 120\n~a: 1\n~b $ 2\nout: 3\nout1: 4\nout12: 5\no1: 6\nd1: 7\no16: 8\n";
+    let src = "tempo: 0.5\ncps: 1\nbpm: 120\n~a: 1\n~b $ 2\nout: 3\nout1: 4\nout12: 5\no1: 6\nd1: 7\no16: 8\nd2 $ 9\nout $ 10\nsetcps 0.25\n";
     let p = program(src);
     let forms: Vec<String> = p
         .statements
@@ -475,7 +505,10 @@ fn every_statement_form() {
             "out out12 5",
             "out o1 6",
             "out d1 7",
-            "out o16 8"
+            "out o16 8",
+            "out d2 9",
+            "out out 10",
+            "Cps 0.25"
         ]
     );
     assert!(matches!(
@@ -637,13 +670,10 @@ fn broken_inputs_report_line_column_and_message() {
             "~bass = saw 55",
             (1, 1, "expected `:` or `$` after `~bass`".into()),
         ),
+        ("d1 $", (1, 4, "expected an expression after `d1 $`".into())),
         (
-            "d1 $ s \"bd\"",
-            (
-                1,
-                1,
-                "an output is written `d1: expr`, not `d1 $ expr`".into(),
-            ),
+            "setcps",
+            (1, 1, "expected an expression after `setcps`".into()),
         ),
         ("o1: 1e400", (1, 5, "number `1e400` is too large".into())),
         (
@@ -665,8 +695,8 @@ fn broken_inputs_report_line_column_and_message() {
 fn misplaced_tokens_get_a_hint() {
     let ds = errors("o1: [bd sn]");
     assert!(ds[0].hints[0].contains("inside a string"), "{ds:?}");
-    let ds = errors("o1: fast 2 . rev");
-    assert!(ds[0].hints[0].contains("with `$`"), "{ds:?}");
+    let ds = errors("o1: fast 2 . . rev");
+    assert_eq!(ds[0].span, SrcSpan::new(13, 14), "{ds:?}");
     let ds = errors("s \"bd\"");
     assert!(ds[0].hints[0].contains("`out: `"), "{ds:?}");
 }

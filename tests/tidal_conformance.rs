@@ -242,3 +242,239 @@ fn pattern_arithmetic_and_structure_operators() {
         vec![whole("0/1", "1/2", "\"c5\""), whole("1/2", "1/1", "\"e5\"")]
     );
 }
+
+// ---- precedence: `$` loosest, then `#` with the structure operators ----------------
+
+#[test]
+fn dollar_is_looser_than_hash_as_in_tidal() {
+    // Tidal: infixr 0 $, infixl 1 #: `rev $ (s "a b" # n "1 2")`. The controls are
+    // set first (a n1 [0,1/2), b n2 [1/2,1)), then the cycle is reversed: b n2 on
+    // [0,1/2), a n1 on [1/2,1).
+    assert_eq!(
+        events("rev $ s \"a b\" # n \"1 2\"", r(0, 1), r(1, 1)),
+        vec![
+            whole("0/1", "1/2", "{\"s\":\"b\",\"n\":2}"),
+            whole("1/2", "1/1", "{\"s\":\"a\",\"n\":1}"),
+        ]
+    );
+}
+
+#[test]
+fn structure_operators_share_the_hash_level() {
+    // `(n "0 1" # s "x") |+ n 12`: structure from the left, n + 12 on each event.
+    assert_eq!(
+        events("n \"0 1\" # s \"x\" |+ n 12", r(0, 1), r(1, 1)),
+        vec![
+            whole("0/1", "1/2", "{\"s\":\"x\",\"n\":12}"),
+            whole("1/2", "1/1", "{\"s\":\"x\",\"n\":13}"),
+        ]
+    );
+    // Left-associative through a chain: `((n "0 1" # s "x") # speed 2) |* speed "1 3"`:
+    // speed 2·1 on the first half, 2·3 on the second.
+    assert_eq!(
+        events(
+            "n \"0 1\" # s \"x\" |+ n 12 # speed 2 |* speed \"1 3\"",
+            r(0, 1),
+            r(1, 1)
+        ),
+        vec![
+            whole("0/1", "1/2", "{\"s\":\"x\",\"n\":12,\"speed\":2}"),
+            whole("1/2", "1/1", "{\"s\":\"x\",\"n\":13,\"speed\":6}"),
+        ]
+    );
+}
+
+#[test]
+fn every_with_a_section_over_a_hash_chain() {
+    // `every 2 (# speed 2) $ (s "bd*4" # speed 1)`: every n f = when ((== 0) . (`mod`
+    // n)) f, so cycle 0 gets speed 2 on all four events and cycle 1 keeps speed 1.
+    let mut want = Vec::new();
+    for (cycle, speed) in [(0, 2), (1, 1)] {
+        for i in 0..4 {
+            let b = Rational::from_int(cycle) + r(i, 4);
+            let e = b + r(1, 4);
+            want.push(whole(
+                &b.to_string(),
+                &e.to_string(),
+                &format!("{{\"s\":\"bd\",\"speed\":{speed}}}"),
+            ));
+        }
+    }
+    assert_eq!(
+        events(
+            "every 2 (# speed 2) $ s \"bd*4\" # speed 1",
+            r(0, 1),
+            r(2, 1)
+        ),
+        want
+    );
+}
+
+#[test]
+fn hurry_applies_to_the_whole_hash_chain() {
+    // hurry r p = fast r p |* speed (pure r): `hurry 2 $ (s "a" # speed 1.5)` plays a
+    // twice per cycle at speed 3.
+    assert_eq!(
+        events("hurry 2 $ s \"a\" # speed 1.5", r(0, 1), r(1, 1)),
+        vec![
+            whole("0/1", "1/2", "{\"s\":\"a\",\"speed\":3}"),
+            whole("1/2", "1/1", "{\"s\":\"a\",\"speed\":3}"),
+        ]
+    );
+}
+
+#[test]
+fn a_hash_with_a_function_on_its_left_composes() {
+    // `fast 2 # speed 2` is `x -> fast 2 x # speed 2`; under `every 2` it applies in
+    // cycle 0 only: a b a b at speed 2 in quarters, then a b at speed 1 in halves.
+    assert_eq!(
+        events(
+            "every 2 (fast 2 # speed 2) $ s \"a b\" # speed 1",
+            r(0, 1),
+            r(2, 1)
+        ),
+        vec![
+            whole("0/1", "1/4", "{\"s\":\"a\",\"speed\":2}"),
+            whole("1/4", "1/2", "{\"s\":\"b\",\"speed\":2}"),
+            whole("1/2", "3/4", "{\"s\":\"a\",\"speed\":2}"),
+            whole("3/4", "1/1", "{\"s\":\"b\",\"speed\":2}"),
+            whole("1/1", "3/2", "{\"s\":\"a\",\"speed\":1}"),
+            whole("3/2", "2/1", "{\"s\":\"b\",\"speed\":1}"),
+        ]
+    );
+    // The earlier engine's reversed `$` still filters the sped-up pattern.
+    assert_eq!(
+        events("s \"a\" $ fast 2 # gain 0.5", r(0, 1), r(1, 1)),
+        vec![
+            whole("0/1", "1/2", "{\"s\":\"a\",\"gain\":0.5}"),
+            whole("1/2", "1/1", "{\"s\":\"a\",\"gain\":0.5}"),
+        ]
+    );
+}
+
+// ---- `.` composition, `id`, `const`, `silence` -------------------------------------
+
+#[test]
+fn composition_applies_the_right_function_first() {
+    // every 2 (fast 2 . rev): cycle 0 is fast 2 (rev "a b") = b a b a in quarters;
+    // cycle 1 plays a b.
+    let q = |b: &str, e: &str, v: &str| whole(b, e, &format!("{{\"s\":\"{v}\"}}"));
+    assert_eq!(
+        events("every 2 (fast 2 . rev) $ s \"a b\"", r(0, 1), r(2, 1)),
+        vec![
+            q("0/1", "1/4", "b"),
+            q("1/4", "1/2", "a"),
+            q("1/2", "3/4", "b"),
+            q("3/4", "1/1", "a"),
+            q("1/1", "3/2", "a"),
+            q("3/2", "2/1", "b"),
+        ]
+    );
+    // Right-associative, with a section: rev (fast 2 (0.25 <~ "a b")). 0.25 <~ gives
+    // a [-1/4,1/4) b [1/4,3/4) a [3/4,5/4); fast 2 halves: a [-1/8,1/8) b [1/8,3/8)
+    // a [3/8,5/8) b [5/8,7/8) a [7/8,9/8); rev reflects each within cycle 0 (t -> 1-t),
+    // the two outer a's keeping the fragment inside [0,1).
+    assert_eq!(
+        events("rev . fast 2 . (0.25 <~) $ \"a b\"", r(0, 1), r(1, 1)),
+        vec![
+            ev(("-1/8", "1/8"), ("0/1", "1/8"), "\"a\""),
+            whole("1/8", "3/8", "\"b\""),
+            whole("3/8", "5/8", "\"a\""),
+            whole("5/8", "7/8", "\"b\""),
+            ev(("7/8", "9/8"), ("7/8", "1/1"), "\"a\""),
+        ]
+    );
+    // The same as writing the applications out.
+    assert_eq!(
+        events("(rev . (# speed 2)) $ s \"a b\"", r(0, 1), r(1, 1)),
+        events("rev $ s \"a b\" # speed 2", r(0, 1), r(1, 1))
+    );
+}
+
+#[test]
+fn id_const_and_silence_are_tidals() {
+    assert_eq!(
+        events("id $ s \"a b\"", r(0, 1), r(1, 1)),
+        events("s \"a b\"", r(0, 1), r(1, 1))
+    );
+    // const p _ = p: every 2 (const "c d") replaces cycle 0 only.
+    assert_eq!(
+        events("every 2 (const \"c d\") $ \"a\"", r(0, 1), r(2, 1)),
+        vec![
+            whole("0/1", "1/2", "\"c\""),
+            whole("1/2", "1/1", "\"d\""),
+            whole("1/1", "2/1", "\"a\""),
+        ]
+    );
+    assert_eq!(
+        events("every 2 (const silence) $ \"a\"", r(0, 1), r(2, 1)),
+        vec![whole("1/1", "2/1", "\"a\"")]
+    );
+    assert!(events("silence", r(0, 1), r(4, 1)).is_empty());
+}
+
+// ---- Tidal's own lines paste into a patch -------------------------------------------
+
+#[test]
+fn a_block_of_tidal_code_is_a_patch() {
+    // As Tidal users write it: `setcps`, `dN $ ...`, composition, `#` chains.
+    let lines = [
+        "d1 $ every 2 (fast 2 . rev) $ n \"0 .. 7\" # s \"superpiano\" |+ n 12",
+        "d2 $ s \"bd*2 [~ bd] sn\" # gain 0.9",
+        "d3 $ sometimesBy 0.3 (# speed 2) $ s \"hh*8\" # pan \"0 1\"",
+    ];
+    let patch = format!("setcps 0.25\n{}\n", lines.join("\n"));
+    let parsed = phonon::syntax::parse_lines(&patch);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let checked = phonon::check::check_program(&parsed.program);
+    assert!(
+        checked.diagnostics.is_empty(),
+        "{}",
+        phonon::diag::render("t.ph", &patch, &checked.diagnostics)
+    );
+    assert_eq!(checked.outputs.len(), 3);
+    use phonon::syntax::ast::{StatementKind, TempoUnit};
+    match &parsed.program.statements[0].kind {
+        StatementKind::Tempo {
+            unit: TempoUnit::Cps,
+            value,
+        } => assert!(
+            matches!(value.kind, phonon::syntax::ast::ExprKind::Number { value, .. } if value == 0.25)
+        ),
+        other => panic!("{other:?}"),
+    }
+    // d1's events: every 2 (fast 2 . rev) $ ((n "0 .. 7" # s "superpiano") |+ n 12).
+    // Cycle 0 is fast 2 (rev ...): n 19 down to 12, twice, each 1/16 long; cycle 1
+    // plays 12 up to 19, each 1/8 long.
+    let d1 = lines[0].trim_start_matches("d1 $ ");
+    let mut want = Vec::new();
+    for k in 0..16 {
+        let n = 19 - (k % 8);
+        want.push(whole(
+            &Rational::new(k, 16).to_string(),
+            &Rational::new(k + 1, 16).to_string(),
+            &format!("{{\"s\":\"superpiano\",\"n\":{n}}}"),
+        ));
+    }
+    for k in 0..8 {
+        want.push(whole(
+            &(Rational::from_int(1) + Rational::new(k, 8)).to_string(),
+            &(Rational::from_int(1) + Rational::new(k + 1, 8)).to_string(),
+            &format!("{{\"s\":\"superpiano\",\"n\":{}}}", 12 + k),
+        ));
+    }
+    assert_eq!(events(d1, r(0, 1), r(2, 1)), want);
+    // d2: "bd*2 [~ bd] sn" is three steps of 1/3: two bd in the first (1/6 each), a
+    // bd in the second half of the second, sn in the third.
+    let d2 = lines[1].trim_start_matches("d2 $ ");
+    let g = |s: &str| format!("{{\"s\":\"{s}\",\"gain\":0.9}}");
+    assert_eq!(
+        events(d2, r(0, 1), r(1, 1)),
+        vec![
+            whole("0/1", "1/6", &g("bd")),
+            whole("1/6", "1/3", &g("bd")),
+            whole("1/2", "2/3", &g("bd")),
+            whole("2/3", "1/1", &g("sn")),
+        ]
+    );
+}

@@ -93,6 +93,12 @@ impl<'a> Infer<'a> {
                 let res = dollar(l, left.span, r, right.span, e.span);
                 self.report(res)
             }
+            ExprKind::Compose { left, right } => {
+                let l = self.expr(left);
+                let r = self.expr(right);
+                let res = compose(l, left.span, r, right.span);
+                self.report(res)
+            }
             ExprKind::Neg(x) => {
                 let t = self.expr(x);
                 negate(t)
@@ -609,9 +615,13 @@ pub(crate) fn hash(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
         return Ok(Type::Error);
     }
     match (&l, &r) {
-        (Type::Function(f), Type::Function(g)) => Ok(Type::Function(Box::new(FnType::Compose {
-            outer: g.clone(),
-            inner: f.clone(),
+        // A function on the left composes: `fast 2 # lpf 800` is `x -> fast 2 x # lpf
+        // 800`, the right side applied as `#` applies it (a setter sets its control).
+        (Type::Function(f), Type::Function(_)) => Ok(Type::Function(Box::new(FnType::Lift {
+            op: Operator::Hash,
+            func: f.clone(),
+            other: r.clone(),
+            func_side: Side::Left,
         }))),
         (_, Type::Function(g)) => {
             if let Some(d) = setter_without_value(g, rs).or_else(|| missing_argument(g, &l, rs)) {
@@ -633,6 +643,21 @@ pub(crate) fn hash(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
         (_, _) => Err(mismatch("a sound", &l, ls).with_hint(
             "controls are set on a sound; make one with `s` or `n`, e.g. `s \"bd sn\" # gain 0.8`",
         )),
+    }
+}
+
+/// `l . r`: both sides functions, `v -> l (r v)`.
+pub(crate) fn compose(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
+    match (as_value(l), as_value(r)) {
+        (Type::Error, _) | (_, Type::Error) => Ok(Type::Error),
+        (Type::Function(f), Type::Function(g)) => Ok(Type::Function(Box::new(FnType::Compose {
+            outer: f,
+            inner: g,
+        }))),
+        (Type::Function(_), other) => Err(mismatch("a function after `.`", &other, rs)
+            .with_hint("`.` composes two functions: `fast 2 . rev`; to apply one, use `$`")),
+        (other, _) => Err(mismatch("a function before `.`", &other, ls)
+            .with_hint("`.` composes two functions: `fast 2 . rev`; to apply one, use `$`")),
     }
 }
 
@@ -736,6 +761,7 @@ pub fn show_expr(e: &Expr) -> String {
             String::new()
         }
         ExprKind::Dollar { left, right } => format!("{} $ {}", atom(left), atom(right)),
+        ExprKind::Compose { left, right } => format!("{} . {}", atom(left), atom(right)),
         ExprKind::Neg(x) => format!("-{}", atom(x)),
         ExprKind::Section {
             op,

@@ -250,6 +250,12 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         true,
         "speed up and multiply `speed` by the factor", |a, x| Ok(sound::hurry(a.pattern(0)?, x))),
     tr("rev", &[X], false, "reverse each cycle", |_, x| Ok(timing::rev(x))),
+    tr("id", &[X], false, "the pattern unchanged (Tidal's `id`)", |_, x| Ok(x)),
+    tr(
+        "const",
+        &[p("value", ParamTy::Value), X],
+        false,
+        "the first pattern, whatever the input (Tidal's `const`); the input must be of the same kind (both patterns or both sounds)", |a, _| a.pattern(0)),
     tr(
         "every",
         &[p("n", Time), F, X],
@@ -498,6 +504,9 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         "a continuous random integer 0 .. n-1",
         |a| Ok(chance::irand(a.pattern(0)?)),
     ),
+    source("silence", &[], "a pattern with no events (Tidal's `silence`)", |_| {
+        Ok(Pattern::silence())
+    }),
     source("rand", &[], "a continuous random number 0..1", |_| {
         Ok(chance::rand())
     }),

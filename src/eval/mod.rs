@@ -425,6 +425,16 @@ impl<'a> Evaluator<'a> {
                 let r = self.eval(right)?;
                 self.ctx.dollar(l, r, span)
             }
+            ExprKind::Compose { left, right } => {
+                let l = self.eval(left)?;
+                let r = self.eval(right)?;
+                match (l, r) {
+                    (outer @ Val::Func(_), inner @ Val::Func(_)) => {
+                        Ok(Val::Func(Arc::new(Func::Compose { outer, inner })))
+                    }
+                    _ => Err(EvalError::new("`.` composes two functions", span)),
+                }
+            }
             ExprKind::Neg(inner) => {
                 let v = self.eval(inner)?;
                 self.ctx.negate(v, span)

@@ -156,15 +156,11 @@ impl Ctx {
 
     /// `l # r`: applies the function `r` to `l`, or sets the controls of the sound `r`
     /// on `l` (structure from `l`, values from `r`). With a function on the left it
-    /// builds a function: `f # g` is `v -> g (f v)`, `f # x` is `v -> f v # x`.
+    /// builds a function: `f # x` is `v -> f v # x` (`x` a value or a function).
     pub(crate) fn hash(&self, l: Val, r: Val, r_span: SrcSpan, span: SrcSpan) -> EvalResult<Val> {
         let l = self.value_if_complete(l, span)?;
         let r = self.value_if_complete(r, r_span)?;
         match (l, r) {
-            (l @ Val::Func(_), r @ Val::Func(_)) => {
-                Ok(Val::Func(Arc::new(Func::Compose { outer: r, inner: l })))
-            }
-            (l, r @ Val::Func(_)) => self.apply_input(r, l, span),
             (l @ Val::Func(_), r) => {
                 let set = Val::Func(Arc::new(Func::Section {
                     op: SectionOp::Hash,
@@ -177,6 +173,7 @@ impl Ctx {
                     inner: l,
                 })))
             }
+            (l, r @ Val::Func(_)) => self.apply_input(r, l, span),
             (Val::Sound(a), Val::Sound(b)) => {
                 let mut sampled = a.sampled.clone();
                 // A sampled control set again by `b` takes `b`'s value.

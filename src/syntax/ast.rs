@@ -78,6 +78,7 @@ impl Expr {
             | ExprKind::Ident(_) => (None, None),
             ExprKind::Apply { func: a, arg: b }
             | ExprKind::Dollar { left: a, right: b }
+            | ExprKind::Compose { left: a, right: b }
             | ExprKind::Hash { left: a, right: b }
             | ExprKind::Binary {
                 left: a, right: b, ..
@@ -148,6 +149,7 @@ impl Drop for Expr {
                 | ExprKind::Ident(_) => {}
                 ExprKind::Apply { func: a, arg: b }
                 | ExprKind::Dollar { left: a, right: b }
+                | ExprKind::Compose { left: a, right: b }
                 | ExprKind::Hash { left: a, right: b }
                 | ExprKind::Binary {
                     left: a, right: b, ..
@@ -185,6 +187,8 @@ pub enum ExprKind {
     /// `left $ right`: applies whichever side is a function to the other side; when both
     /// are transforms it composes them (see `docs/language.md`).
     Dollar { left: Box<Expr>, right: Box<Expr> },
+    /// `left . right`: the function `v -> left (right v)` (Tidal's `.`).
+    Compose { left: Box<Expr>, right: Box<Expr> },
     /// `left # right`: applies the function `right` to `left`, or, when `right` is a
     /// control pattern, sets its controls on `left` (Tidal's `#`).
     Hash { left: Box<Expr>, right: Box<Expr> },

@@ -194,9 +194,6 @@ fn with_token_hint(d: Diagnostic, token: &str) -> Diagnostic {
         "[" | "]" | "{" | "}" | "<" | ">" | "," | "|" | "?" | "!" | "@" | "%" => {
             d.with_hint("mini-notation goes inside a string, e.g. `s \"[bd sn]*2\"`")
         }
-        "." => d.with_hint(
-            "`.` is not an operator here; chain transforms with `$`: `fast 2 $ rev $ x`",
-        ),
         "~" => d.with_hint("a bus is written `~name`, without a space"),
         "=" => d.with_hint("statements are written `name: expr`, e.g. `~bass: saw 55`"),
         "'" => d.with_hint("strings are written with double quotes: `\"bd sn\"`"),

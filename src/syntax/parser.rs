@@ -205,17 +205,14 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
         end: t.end,
     };
     match t0.kind {
+        TokKind::Ident if name == "setcps" => Ok(Head {
+            text: name.to_string(),
+            end: t0.end,
+        }),
         TokKind::Ident if matches!(name, "tempo" | "cps" | "bpm") || is_out_name(name) => {
             match t1 {
                 Some(t) if t.kind == TokKind::Colon => Ok(head_of(t)),
-                Some(t) if is_dollar(Some(t)) && is_out_name(name) => Err(Diagnostic::error(
-                    format!("an output is written `{name}: expr`, not `{name} $ expr`"),
-                    abs(t0).join(abs(t)),
-                )
-                .with_label("write `:` here")
-                .with_hint(format!(
-                    "`$` defines only buses (`~name $ expr`); write `{name}: ...`"
-                ))),
+                Some(t) if is_dollar(Some(t)) && is_out_name(name) => Ok(head_of(t)),
                 _ => Err(
                     Diagnostic::error(format!("expected `:` after `{name}`"), abs(t0))
                         .with_hint(format!("write `{name}: ...`")),
@@ -252,7 +249,6 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
             )
             .with_label("not a statement");
             Err(match name {
-                "setcps" => d.with_hint("set the tempo with `cps: 0.5` (or `tempo:`, `bpm:`)"),
                 "hush" | "once" | "let" | "import" => d,
                 _ => d.with_hint("to play an expression, write `out: ` in front of it"),
             })
@@ -332,7 +328,14 @@ impl Builder {
     fn expr(&self, mut pair: Pair<Rule>) -> Result<Built, Diagnostic> {
         while matches!(
             pair.as_rule(),
-            Rule::expr | Rule::dollar | Rule::sum | Rule::product | Rule::unary | Rule::application
+            Rule::expr
+                | Rule::dollar
+                | Rule::hashes
+                | Rule::sum
+                | Rule::product
+                | Rule::compose
+                | Rule::unary
+                | Rule::application
         ) {
             let mut inner = pair.clone().into_inner();
             match (inner.next(), inner.next()) {
@@ -342,8 +345,8 @@ impl Builder {
         }
         let span = self.span(&pair);
         match pair.as_rule() {
-            Rule::expr | Rule::sum | Rule::product => self.left_fold(pair),
-            Rule::dollar => self.dollar(pair, span),
+            Rule::expr | Rule::hashes | Rule::sum | Rule::product => self.left_fold(pair),
+            Rule::dollar | Rule::compose => self.right_fold(pair, span),
             Rule::unary => self.unary(pair, span),
             Rule::application => self.application(pair, span),
             Rule::number | Rule::neg_number => self.number(pair.as_str(), span),
@@ -359,11 +362,14 @@ impl Builder {
         }
     }
 
-    /// `a $ b $ c`, right-associative.
-    fn dollar(&self, pair: Pair<Rule>, span: SrcSpan) -> Result<Built, Diagnostic> {
+    /// `a $ b $ c` and `f . g . h`, right-associative.
+    fn right_fold(&self, pair: Pair<Rule>, span: SrcSpan) -> Result<Built, Diagnostic> {
+        let compose = pair.as_rule() == Rule::compose;
         let mut operands = Vec::new();
         for p in pair.into_inner() {
-            operands.push(self.expr(p)?);
+            if p.as_rule() != Rule::compose_op {
+                operands.push(self.expr(p)?);
+            }
         }
         let mut acc = operands
             .pop()
@@ -371,14 +377,13 @@ impl Builder {
         while let Some((left, ld)) = operands.pop() {
             let (right, rd) = acc;
             let s = left.span.join(right.span);
-            acc = self.node(
-                ExprKind::Dollar {
-                    left: Box::new(left),
-                    right: Box::new(right),
-                },
-                s,
-                1 + ld.max(rd),
-            )?;
+            let (left, right) = (Box::new(left), Box::new(right));
+            let kind = if compose {
+                ExprKind::Compose { left, right }
+            } else {
+                ExprKind::Dollar { left, right }
+            };
+            acc = self.node(kind, s, 1 + ld.max(rd))?;
         }
         Ok(acc)
     }
@@ -441,7 +446,8 @@ impl Builder {
         )
     }
 
-    /// `operand (op operand)*`, left-associative: `#`, the `+` level and the `*` level.
+    /// `operand (op operand)*`, left-associative: the `#` level (with the structure
+    /// operators), the `+` level and the `*` level.
     fn left_fold(&self, pair: Pair<Rule>) -> Result<Built, Diagnostic> {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
@@ -557,7 +563,7 @@ fn chain_depth(left: usize, right: usize) -> usize {
     left.max(right + 1)
 }
 
-/// The operator of the `+` and `*` levels, as written.
+/// The operator of the structure, `+` and `*` levels, as written.
 fn binop(text: &str) -> BinOp {
     match text {
         "<~" => return BinOp::ShiftEarly,
