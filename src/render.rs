@@ -394,47 +394,156 @@ impl std::fmt::Display for RenderError {
     }
 }
 
-/// A stereo WAV writer for [`render`]'s sink.
+/// A stereo WAV writer for [`render`]'s sink: to a file, or streamed to a writer
+/// that cannot seek (standard output, `-o -`).
 pub struct WavSink {
-    writer: hound::WavWriter<io::BufWriter<std::fs::File>>,
+    target: Target,
     format: SampleFormat,
+}
+
+enum Target {
+    File(hound::WavWriter<io::BufWriter<std::fs::File>>),
+    /// A stream whose header was written with its final sizes: `frames_left` more
+    /// frames are owed to it.
+    Stream {
+        out: Box<dyn io::Write>,
+        frames_left: u64,
+    },
 }
 
 impl WavSink {
     pub fn create(path: &Path, sample_rate: u32, format: SampleFormat) -> io::Result<WavSink> {
-        let spec = hound::WavSpec {
-            channels: 2,
-            sample_rate,
-            bits_per_sample: match format {
-                SampleFormat::Float32 => 32,
-                SampleFormat::Int16 => 16,
+        let writer = hound::WavWriter::create(path, wav_spec(sample_rate, format)).map_err(hound_to_io)?;
+        Ok(WavSink {
+            target: Target::File(writer),
+            format,
+        })
+    }
+
+    /// A sink that streams exactly `frames` frames to `out`. A WAV header holds the
+    /// sizes of what follows, which a file writer fills in at the end by seeking
+    /// back; a stream cannot seek, so the header is written first with the sizes
+    /// of a render whose length is known before it starts. Refused when those sizes
+    /// do not fit a RIFF header ([`check_wav_size`]).
+    pub fn stream(
+        mut out: Box<dyn io::Write>,
+        sample_rate: u32,
+        format: SampleFormat,
+        frames: u64,
+    ) -> io::Result<WavSink> {
+        check_wav_size(frames, format).map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
+        let data_bytes = frames * 2 * format.bytes();
+        let header = stream_header(sample_rate, format, data_bytes)?;
+        out.write_all(&header)?;
+        Ok(WavSink {
+            target: Target::Stream {
+                out,
+                frames_left: frames,
             },
-            sample_format: match format {
-                SampleFormat::Float32 => hound::SampleFormat::Float,
-                SampleFormat::Int16 => hound::SampleFormat::Int,
-            },
-        };
-        let writer = hound::WavWriter::create(path, spec).map_err(hound_to_io)?;
-        Ok(WavSink { writer, format })
+            format,
+        })
     }
 
     /// Appends one block (interleaving the channels).
     pub fn write(&mut self, left: &[f32], right: &[f32]) -> io::Result<()> {
-        for (l, r) in left.iter().zip(right) {
-            for x in [*l, *r] {
-                match self.format {
-                    SampleFormat::Float32 => self.writer.write_sample(x),
-                    SampleFormat::Int16 => self.writer.write_sample(to_i16(x)),
+        match &mut self.target {
+            Target::File(writer) => {
+                for (l, r) in left.iter().zip(right) {
+                    for x in [*l, *r] {
+                        match self.format {
+                            SampleFormat::Float32 => writer.write_sample(x),
+                            SampleFormat::Int16 => writer.write_sample(to_i16(x)),
+                        }
+                        .map_err(hound_to_io)?;
+                    }
                 }
-                .map_err(hound_to_io)?;
+                Ok(())
+            }
+            Target::Stream { out, frames_left } => {
+                let frames = left.len().min(right.len()) as u64;
+                if frames > *frames_left {
+                    return Err(io::Error::other(
+                        "more frames than the stream's header announced",
+                    ));
+                }
+                *frames_left -= frames;
+                let mut bytes = Vec::with_capacity(left.len() * 8);
+                for (l, r) in left.iter().zip(right) {
+                    for x in [*l, *r] {
+                        match self.format {
+                            SampleFormat::Float32 => bytes.extend_from_slice(&x.to_le_bytes()),
+                            SampleFormat::Int16 => {
+                                bytes.extend_from_slice(&to_i16(x).to_le_bytes())
+                            }
+                        }
+                    }
+                }
+                out.write_all(&bytes)
             }
         }
-        Ok(())
     }
 
     pub fn finish(self) -> io::Result<()> {
-        self.writer.finalize().map_err(hound_to_io)
+        match self.target {
+            Target::File(writer) => writer.finalize().map_err(hound_to_io),
+            Target::Stream {
+                mut out,
+                frames_left,
+            } => {
+                out.flush()?;
+                if frames_left == 0 {
+                    Ok(())
+                } else {
+                    Err(io::Error::other(format!(
+                        "the stream ended {frames_left} frames short of its header"
+                    )))
+                }
+            }
+        }
     }
+}
+
+fn wav_spec(sample_rate: u32, format: SampleFormat) -> hound::WavSpec {
+    hound::WavSpec {
+        channels: 2,
+        sample_rate,
+        bits_per_sample: match format {
+            SampleFormat::Float32 => 32,
+            SampleFormat::Int16 => 16,
+        },
+        sample_format: match format {
+            SampleFormat::Float32 => hound::SampleFormat::Float,
+            SampleFormat::Int16 => hound::SampleFormat::Int,
+        },
+    }
+}
+
+/// The header hound writes for this format, with the sizes of `data_bytes` of
+/// samples: hound writes the header of an empty file (its `data` chunk last, and no
+/// other chunk that counts samples), and the two sizes are set here, the RIFF
+/// chunk's at byte 4 and the `data` chunk's in the header's last four bytes.
+fn stream_header(sample_rate: u32, format: SampleFormat, data_bytes: u64) -> io::Result<Vec<u8>> {
+    let mut cursor = io::Cursor::new(Vec::new());
+    hound::WavWriter::new(&mut cursor, wav_spec(sample_rate, format))
+        .and_then(hound::WavWriter::finalize)
+        .map_err(hound_to_io)?;
+    let mut header = cursor.into_inner();
+    let n = header.len();
+    let (Ok(data), Ok(riff)) = (
+        u32::try_from(data_bytes),
+        u32::try_from(data_bytes + n as u64 - 8),
+    ) else {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "the render is too large for a WAV header",
+        ));
+    };
+    if n < 12 || header.get(n - 8..n - 4) != Some(b"data".as_slice()) {
+        return Err(io::Error::other("unexpected WAV header layout"));
+    }
+    header[4..8].copy_from_slice(&riff.to_le_bytes());
+    header[n - 4..].copy_from_slice(&data.to_le_bytes());
+    Ok(header)
 }
 
 /// A sample as 16-bit, clipped to full scale.

@@ -692,3 +692,121 @@ fn a_byte_order_mark_is_not_a_column() {
     let err = text(&out.stderr);
     assert!(err.contains("marked-latin1.ph:1:6"), "{err}");
 }
+
+#[test]
+fn render_to_standard_output_streams_the_same_file() {
+    let patch = temp_patch("stdout.ph", "tempo: 0.5\nout: s \"bd sn\" * 0.5\n");
+    for bits in ["32", "16"] {
+        let file = patch.with_extension(format!("{bits}.wav"));
+        let to_file = render_cmd(&patch, &file, &["--cycles", "1", "--bits", bits]);
+        assert!(to_file.status.success(), "{}", text(&to_file.stderr));
+        let streamed = phonon(&[
+            "render",
+            &patch.display().to_string(),
+            "-o",
+            "-",
+            "--cycles",
+            "1",
+            "--bits",
+            bits,
+        ]);
+        assert!(streamed.status.success(), "{}", text(&streamed.stderr));
+        // The report goes to standard error, so the stream holds only the file.
+        assert!(
+            text(&streamed.stderr).contains("wrote standard output"),
+            "{}",
+            text(&streamed.stderr)
+        );
+        let written = std::fs::read(&file).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(streamed.stdout, written, "{bits}-bit");
+        // Its header's sizes are the stream's: a reader finds every frame.
+        let riff = u32::from_le_bytes([written[4], written[5], written[6], written[7]]);
+        assert_eq!(riff as usize, written.len() - 8);
+        let reader = hound::WavReader::new(std::io::Cursor::new(streamed.stdout))
+            .unwrap_or_else(|e| panic!("{e}"));
+        // One cycle at 0.5 cps is two seconds.
+        assert_eq!(reader.duration(), 88_200);
+        assert_eq!(reader.len(), 2 * 88_200);
+    }
+}
+
+#[test]
+fn check_warns_about_sample_names_nobody_has() {
+    let patch = temp_patch("unknown_name.ph", "tempo: 1\nout: s \"bd kik\"\n");
+    let p = patch.display().to_string();
+    let out = phonon(&["check", &p]);
+    // A warning: the patch is sound, one name is silent.
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(err.contains("no sample named `kik`"), "{err}");
+    assert!(err.contains(&format!("{p}:2:6")), "{err}");
+    assert!(!err.contains("`bd`"), "{err}");
+    // A folder that has it: no warning.
+    let dir = std::env::temp_dir().join(format!("phonon-cli-check-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(dir.join("kik"));
+    let _ = std::fs::write(dir.join("kik/a.wav"), b"not read by check");
+    let d = dir.display().to_string();
+    let out = phonon(&["check", "--samples", &d, &p]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("no sample named"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).contains(": ok"));
+}
+
+#[test]
+fn a_sample_folder_one_level_off_says_which_folder_to_give() {
+    let root = std::env::temp_dir().join(format!("phonon-cli-deep-{}", std::process::id()));
+    let samples = root.join("Dirt-Samples");
+    let _ = std::fs::create_dir_all(samples.join("blip"));
+    let _ = std::fs::write(samples.join("blip/a.wav"), b"listed, never read");
+    let _ = std::fs::create_dir_all(root.join("nothing"));
+    let patch = temp_patch("deep.ph", "out: s \"blip\"\n");
+    let p = patch.display().to_string();
+    let run = |dir: &std::path::Path| {
+        let d = dir.display().to_string();
+        phonon(&[
+            "render",
+            &p,
+            "-o",
+            "/dev/null",
+            "--cycles",
+            "1",
+            "--samples",
+            &d,
+        ])
+    };
+    let deep = run(&samples.join("blip"));
+    assert_eq!(deep.status.code(), Some(2));
+    let err = text(&deep.stderr);
+    assert!(err.contains("one level too deep"), "{err}");
+    assert!(
+        err.contains(&format!("pass its parent, {}", samples.display())),
+        "{err}"
+    );
+    let shallow = run(&root);
+    assert_eq!(shallow.status.code(), Some(2));
+    let err = text(&shallow.stderr);
+    assert!(
+        err.contains(&format!("but {} does", samples.display())),
+        "{err}"
+    );
+    let empty = run(&root.join("nothing"));
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(text(&empty.stderr).contains("holds no sound folders"));
+    // The right folder plays.
+    assert_eq!(run(&samples).status.code(), Some(0));
+}
+
+#[test]
+fn render_help_describes_rendering_only() {
+    let out = phonon(&["render", "--help"]);
+    assert!(out.status.success());
+    let help = text(&out.stdout).to_lowercase();
+    assert!(help.contains("wav"), "{help}");
+    for live in ["live", "ctrl-c", "playback"] {
+        assert!(!help.contains(live), "`{live}` in render --help:\n{help}");
+    }
+}

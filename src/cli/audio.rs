@@ -1,5 +1,6 @@
 //! `phonon render` and `phonon ir`.
 
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -94,10 +95,28 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
         ..Config::default()
     };
     let graph = Arc::new(graph);
-    let mut wav = match WavSink::create(&args.output, args.rate, args.format) {
+    // `-o -`: the WAV goes to standard output, and what the command says goes to
+    // standard error, so that the stream holds nothing but the file.
+    let to_stdout = args.output.as_os_str() == "-";
+    if to_stdout && std::io::stdout().is_terminal() {
+        eprintln!("error: `-o -` writes the WAV file to standard output, which is a terminal here; redirect it (`> out.wav`) or pipe it (`| aplay`)");
+        return ExitCode::from(BAD_INPUT);
+    }
+    let output_name = if to_stdout {
+        "standard output".to_string()
+    } else {
+        args.output.display().to_string()
+    };
+    let created = if to_stdout {
+        let out = Box::new(std::io::BufWriter::new(std::io::stdout()));
+        WavSink::stream(out, args.rate, args.format, frames)
+    } else {
+        WavSink::create(&args.output, args.rate, args.format)
+    };
+    let mut wav = match created {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("error: cannot create {}: {e}", args.output.display());
+            eprintln!("error: cannot create {output_name}: {e}");
             return ExitCode::FAILURE;
         }
     };
@@ -127,7 +146,7 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
         }
     };
     if let Err(e) = wav.finish() {
-        eprintln!("error: cannot write {}: {e}", args.output.display());
+        eprintln!("error: cannot write {output_name}: {e}");
         return ExitCode::FAILURE;
     }
     for (file, why) in &report.skipped_samples {
@@ -159,9 +178,8 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
         SampleFormat::Float32 => "32-bit float",
         SampleFormat::Int16 => "16-bit",
     };
-    write_stdout(&format!(
-        "wrote {}: {seconds:.2} s ({} frames), stereo {format} at {} Hz; engine {}, block {}\n{}\npeak voices {}\n",
-        args.output.display(),
+    let summary = format!(
+        "wrote {output_name}: {seconds:.2} s ({} frames), stereo {format} at {} Hz; engine {}, block {}\n{}\npeak voices {}\n",
         report.frames,
         args.rate,
         match args.engine {
@@ -171,6 +189,11 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
         args.block,
         report.times.summary(),
         report.peak_voices
-    ));
+    );
+    if to_stdout {
+        eprint!("{summary}");
+    } else {
+        write_stdout(&summary);
+    }
     ExitCode::SUCCESS
 }

@@ -27,11 +27,16 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Parse and type-check patches; print every problem found with its line and
-    /// column. Exits 0 when all are sound, 2 otherwise.
+    /// column, and warn about sample names the built-in kit (and `--samples`) does
+    /// not have. Exits 0 when all are sound (warnings allowed), 2 otherwise.
     Check {
         /// Patch files (`*.ph`).
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// A Dirt-Samples style folder (DIR/name/*.wav) over the built-in kit: the
+        /// names it holds are known (only listed, nothing is read).
+        #[arg(long, env = "PHONON_SAMPLES")]
+        samples: Option<PathBuf>,
     },
     /// Evaluate a pattern expression and print its events as JSON, one per line,
     /// sorted by the beginning of their part.
@@ -55,7 +60,8 @@ enum Command {
     Render {
         /// The patch file (`*.ph`).
         patch: PathBuf,
-        /// The WAV file to write.
+        /// The WAV file to write; `-` writes it to standard output (and the report
+        /// to standard error).
         #[arg(short, long)]
         output: PathBuf,
         /// The engine: `jit` (native code, the default) or `interp` (the reference
@@ -68,7 +74,8 @@ enum Command {
     /// Compile a patch to native code and play it live, reloading it whenever the
     /// file is saved (without a glitch: what did not change keeps its state, what
     /// did is crossfaded; a version that does not compile leaves the last one
-    /// playing). With `-o`, render it to a WAV file through the JIT instead;
+    /// playing), until Ctrl-C or for `--duration`/`--cycles`. With `-o`, render
+    /// it to a WAV file through the JIT instead;
     /// `--dump-clif` prints the Cranelift IR of every stage, `--timings` the time
     /// each compile phase took.
     ///
@@ -76,7 +83,8 @@ enum Command {
     Jit {
         /// The patch file (`*.ph`).
         patch: PathBuf,
-        /// The WAV file to write.
+        /// Render to this WAV file instead of playing; `-` writes it to standard
+        /// output (and the report to standard error).
         #[arg(short, long)]
         output: Option<PathBuf>,
         /// Print the Cranelift IR of every stage.
@@ -148,11 +156,10 @@ enum Command {
 /// Options of commands that produce audio.
 #[derive(Args)]
 struct AudioArgs {
-    /// Length in seconds (live playback: stop after this long; else on Ctrl-C).
+    /// Length in seconds.
     #[arg(long, conflicts_with = "cycles", value_parser = parse_positive)]
     duration: Option<f64>,
-    /// Length in cycles (a render is 4 cycles unless told; live playback runs until
-    /// Ctrl-C).
+    /// Length in cycles (a file is 4 cycles long when neither length is given).
     #[arg(long, value_parser = parse_positive)]
     cycles: Option<f64>,
     /// A Dirt-Samples style folder (DIR/name/*.wav) over the built-in kit: only the
@@ -257,7 +264,7 @@ fn parse_time_arg(text: &str) -> Result<Rational, String> {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Check { files } => text::check(&files),
+        Command::Check { files, samples } => text::check(&files, samples.as_deref()),
         Command::Query {
             expression,
             from,

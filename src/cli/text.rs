@@ -1,15 +1,21 @@
 //! `phonon check`, `phonon query` and `phonon functions`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::diag::render;
+use crate::diag::{render, Diagnostic};
 use crate::query::{events_to_json_lines, query_expression};
+use crate::samples::SampleBank;
 use crate::time::Rational;
 
-use super::common::{read_file, write_stdout, BAD_INPUT, MAX_PATCH_BYTES};
+use super::common::{load_bank, read_file, write_stdout, BAD_INPUT, MAX_PATCH_BYTES};
 
-pub fn check(files: &[PathBuf]) -> ExitCode {
+pub fn check(files: &[PathBuf], samples: Option<&Path>) -> ExitCode {
+    // The rate does not matter: the bank is only listed, never decoded, here.
+    let bank = match load_bank(samples, 44_100) {
+        Ok(bank) => bank,
+        Err(code) => return code,
+    };
     let mut failed = false;
     for path in files {
         let source = match read_file(path) {
@@ -20,7 +26,11 @@ pub fn check(files: &[PathBuf]) -> ExitCode {
             }
         };
         let name = path.display().to_string();
-        let diagnostics = crate::check_source(&source);
+        let mut diagnostics = crate::check_source(&source);
+        if !diagnostics.iter().any(|d| d.is_error()) {
+            diagnostics.extend(sample_warnings(&source, &bank));
+            diagnostics.sort_by_key(|d| d.span.start);
+        }
         if !diagnostics.is_empty() {
             eprint!("{}", render(&name, &source, &diagnostics));
         }
@@ -40,6 +50,29 @@ pub fn check(files: &[PathBuf]) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// A warning for each sample name the patch plays that `bank` does not know, at
+/// the sound that plays it first, with the nearest known name when one is close.
+fn sample_warnings(source: &str, bank: &SampleBank) -> Vec<Diagnostic> {
+    let Ok(graph) = crate::compile(source) else {
+        return Vec::new();
+    };
+    crate::runtime::sounds::unknown_samples(&graph, bank)
+        .into_iter()
+        .map(|(name, span)| {
+            let message = format!("no sample named `{name}`: its events are silent");
+            let hint = match crate::diag::nearest(&name, bank.known_names()) {
+                Some(near) => {
+                    format!("did you mean `{near}`? `--samples DIR` adds a sample folder's names")
+                }
+                None => "`--samples DIR` adds a sample folder's names (DIR/name/*.wav)".to_string(),
+            };
+            Diagnostic::warning(message, span.unwrap_or_default())
+                .with_label(format!("plays `{name}`"))
+                .with_hint(hint)
+        })
+        .collect()
 }
 
 pub fn query(expression: &str, from: Rational, to: Rational) -> ExitCode {

@@ -4,7 +4,8 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::ir::{Graph, SampledInput};
+use crate::diag::SrcSpan;
+use crate::ir::{Graph, SampledInput, SoundSource};
 use crate::pattern::value::{Controls, Scalar, Value};
 use crate::samples::SampleBank;
 use crate::time::{r, Span};
@@ -24,47 +25,70 @@ pub const NAMING_CYCLES: i64 = 64;
 /// 20 ms for its 16 sounds).
 pub const NAMING_EVENTS: usize = 1 << 12;
 
-/// The sample names the sounds of `graph` play: every `s` of their events over
-/// cycles `0..NAMING_CYCLES`, queried cycle by cycle (one cycle's events held at a
-/// time), a sound's look ending after the cycle that passes `NAMING_EVENTS` events
-/// or whose query fails (time overflow, or past its work budget). What the runtime loads from the bank before
-/// anything plays (see [`crate::runtime::Runtime::new`]).
+/// The sample names the sounds of `graph` play (each sound's [`sound_samples`]).
+/// What the runtime loads from the bank before anything plays (see
+/// [`crate::runtime::Runtime::new`]).
 pub fn named_samples(graph: &Graph) -> BTreeSet<String> {
+    let mut names = BTreeSet::new();
+    for sound in &graph.sounds {
+        names.append(&mut sound_samples(sound));
+    }
+    names
+}
+
+/// The names `bank` does not know that the sounds of `graph` play (see
+/// [`sound_samples`]), each with the source of the first sound that plays it:
+/// `phonon check`'s warnings, before anything plays.
+pub fn unknown_samples(graph: &Graph, bank: &SampleBank) -> Vec<(String, Option<SrcSpan>)> {
+    let mut unknown: Vec<(String, Option<SrcSpan>)> = Vec::new();
+    for sound in &graph.sounds {
+        for name in sound_samples(sound) {
+            if !bank.knows(&name) && !unknown.iter().any(|(n, _)| *n == name) {
+                unknown.push((name, sound.span));
+            }
+        }
+    }
+    unknown
+}
+
+/// The sample names one sound plays: every `s` of its events over cycles
+/// `0..NAMING_CYCLES`, queried cycle by cycle (one cycle's events held at a time),
+/// the look ending after the cycle that passes `NAMING_EVENTS` events or whose
+/// query fails (time overflow, or past its work budget).
+pub fn sound_samples(sound: &SoundSource) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     let mut events = Vec::new();
     let mut digits = [0u8; 32];
-    for sound in &graph.sounds {
-        let mut seen = 0usize;
-        for c in 0..NAMING_CYCLES {
-            events.clear();
-            let span = Span::new(r(c, 1), r(c + 1, 1));
-            // Bounded like every query: a pattern bomb ends the look, it does not
-            // exhaust memory here.
-            if sound.pattern.query_checked_into(span, &mut events).is_err() {
-                break;
-            }
-            for ev in &events {
-                let sound_value;
-                let controls = match &ev.value {
-                    Value::Controls(c) => c,
-                    other => {
-                        sound_value = crate::pattern::transforms::sound::sound_value(other);
-                        match &sound_value {
-                            Value::Controls(c) => c,
-                            _ => continue,
-                        }
-                    }
-                };
-                if let Some(name) = sound_name(controls, &mut digits) {
-                    if !names.contains(name) {
-                        names.insert(name.to_string());
+    let mut seen = 0usize;
+    for c in 0..NAMING_CYCLES {
+        events.clear();
+        let span = Span::new(r(c, 1), r(c + 1, 1));
+        // Bounded like every query: a pattern bomb ends the look, it does not
+        // exhaust memory here.
+        if sound.pattern.query_checked_into(span, &mut events).is_err() {
+            break;
+        }
+        for ev in &events {
+            let sound_value;
+            let controls = match &ev.value {
+                Value::Controls(c) => c,
+                other => {
+                    sound_value = crate::pattern::transforms::sound::sound_value(other);
+                    match &sound_value {
+                        Value::Controls(c) => c,
+                        _ => continue,
                     }
                 }
+            };
+            if let Some(name) = sound_name(controls, &mut digits) {
+                if !names.contains(name) {
+                    names.insert(name.to_string());
+                }
             }
-            seen += events.len();
-            if seen > NAMING_EVENTS {
-                break;
-            }
+        }
+        seen += events.len();
+        if seen > NAMING_EVENTS {
+            break;
         }
     }
     names

@@ -76,6 +76,36 @@ pub fn scan(dir: &Path) -> Result<Vec<Listing>, SampleError> {
         .collect())
 }
 
+/// Why a folder given as a Dirt-Samples folder holds no sound folder (no subfolder
+/// with a `.wav` file): it is one sound's folder itself (its parent is the one to
+/// give), it holds the Dirt-Samples folder one level down, or it holds no samples.
+pub fn no_sounds_in(dir: &Path) -> SampleError {
+    if let Ok(files) = wav_files(dir) {
+        if !files.is_empty() {
+            return SampleError::OneSoundFolder {
+                dir: dir.to_path_buf(),
+                files: files.len(),
+            };
+        }
+    }
+    if let Ok(listings) = scan(dir) {
+        for listing in listings {
+            let inner = dir.join(&listing.name);
+            let holds_sounds = scan(&inner).is_ok_and(|subs| {
+                subs.iter()
+                    .any(|s| s.files.as_ref().is_ok_and(|f| !f.is_empty()))
+            });
+            if holds_sounds {
+                return SampleError::SoundsOneLevelDown {
+                    dir: dir.to_path_buf(),
+                    inner,
+                };
+            }
+        }
+    }
+    SampleError::NoSounds(dir.to_path_buf())
+}
+
 /// The `.wav` files (any case) of `folder`, sorted by file name.
 fn wav_files(folder: &Path) -> Result<Vec<PathBuf>, String> {
     let entries = fs::read_dir(folder).map_err(|e| format!("cannot read folder: {e}"))?;

@@ -121,6 +121,13 @@ pub enum SampleError {
     NotADirectory(PathBuf),
     /// The folder could not be read.
     Unreadable(PathBuf, std::io::Error),
+    /// The folder holds `.wav` files itself and no sound folders: it is one
+    /// sound's folder, one level too deep.
+    OneSoundFolder { dir: PathBuf, files: usize },
+    /// The folder holds no sound folders, but `inner`, one of its folders, does.
+    SoundsOneLevelDown { dir: PathBuf, inner: PathBuf },
+    /// The folder holds no sound folders and no samples.
+    NoSounds(PathBuf),
 }
 
 impl fmt::Display for SampleError {
@@ -133,6 +140,30 @@ impl fmt::Display for SampleError {
             SampleError::Unreadable(p, e) => {
                 write!(f, "sample folder {} cannot be read: {e}", p.display())
             }
+            SampleError::OneSoundFolder { dir, files } => {
+                write!(
+                    f,
+                    "sample folder {} holds {files} .wav file{} itself and no sound folders: it is one sound's folder, one level too deep",
+                    dir.display(),
+                    if *files == 1 { "" } else { "s" }
+                )?;
+                match dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    Some(parent) => write!(f, "; pass its parent, {}", parent.display())?,
+                    None => write!(f, "; pass the folder that holds it")?,
+                }
+                write!(f, " (a sample folder holds one folder per sound: DIR/bd/*.wav)")
+            }
+            SampleError::SoundsOneLevelDown { dir, inner } => write!(
+                f,
+                "sample folder {} holds no sound folders, but {} does: pass that one (a sample folder holds one folder per sound: DIR/bd/*.wav)",
+                dir.display(),
+                inner.display()
+            ),
+            SampleError::NoSounds(p) => write!(
+                f,
+                "sample folder {} holds no sound folders (a sample folder holds one folder per sound with its .wav files: DIR/bd/*.wav)",
+                p.display()
+            ),
         }
     }
 }
@@ -189,10 +220,18 @@ impl SampleBank {
     /// each subfolder with at least one `.wav` file (or that cannot be listed) is a
     /// name, over any set of that name. Lists folders and files and opens none:
     /// [`SampleBank::load`] decodes a folder when a patch names it (and if none of
-    /// its files loads, the name plays the set it was put over). Errors only when
-    /// `dir` itself cannot be read.
+    /// its files loads, the name plays the set it was put over). Errors when `dir`
+    /// itself cannot be read, and when it holds no sound folder, with what it
+    /// looks like instead (one sound's folder, or the sample folder's parent).
     pub fn scan_dir(&mut self, dir: &Path) -> Result<(), SampleError> {
-        for listing in load::scan(dir)? {
+        let listings = load::scan(dir)?;
+        if !listings
+            .iter()
+            .any(|l| l.files.as_ref().map_or(true, |f| !f.is_empty()))
+        {
+            return Err(load::no_sounds_in(dir));
+        }
+        for listing in listings {
             let files = match listing.files {
                 Ok(files) if files.is_empty() => continue,
                 Ok(files) => Ok(files),
@@ -237,6 +276,17 @@ impl SampleBank {
             }
         }
         report
+    }
+
+    /// Whether the bank has a set of this name, loaded or not (a name it knows,
+    /// though its files may still fail to load).
+    pub fn knows(&self, name: &str) -> bool {
+        self.names.contains_key(name)
+    }
+
+    /// Every name the bank knows, loaded or not, sorted.
+    pub fn known_names(&self) -> impl Iterator<Item = &str> {
+        self.names.keys().map(String::as_str)
     }
 
     /// Whether the bank has a set of this name that no load has read yet (a name a
