@@ -294,3 +294,53 @@ fn dc_decays_and_fast_2_3_writes_no_dc() {
         assert!(db(tp) <= -0.99, "{source}: {:.2} dBTP", db(tp));
     }
 }
+
+#[test]
+fn every_fixture_peaks_under_minus_1_dbfs_before_the_limiter() {
+    let dir = format!("{}/fixtures", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{dir}: {e}"))
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "ph"))
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 6);
+    for path in names {
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+        let graph = match phonon::compile(&source) {
+            Ok(g) => Arc::new(g),
+            Err(d) => panic!("{}: {d:?}", path.display()),
+        };
+        let config = Config {
+            sample_rate: RATE,
+            limit: false,
+            ..Config::default()
+        };
+        let frames = Length::Cycles(8.0).frames(graph.cps, RATE);
+        let mut sample_peak = 0.0f32;
+        let report = render(
+            graph,
+            Arc::new(SampleBank::builtin(RATE)),
+            config,
+            EngineKind::Jit,
+            frames,
+            &mut |l, r| {
+                for x in l.iter().chain(r) {
+                    sample_peak = sample_peak.max(x.abs());
+                }
+                Ok(())
+            },
+            &mut |_| {},
+        )
+        .unwrap_or_else(|e| panic!("render failed: {e}"));
+        let limit = 10f64.powf(-1.0 / 20.0);
+        assert!(
+            f64::from(sample_peak) <= limit,
+            "{}: {sample_peak}",
+            path.display()
+        );
+        // The stage's true-peak meter (the limiter off: the raw sum's).
+        let tp = report.master.output_peak;
+        assert!(tp <= limit, "{}: {:.2} dBTP", path.display(), db(tp));
+    }
+}
