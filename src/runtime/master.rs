@@ -45,7 +45,7 @@ impl MasterStats {
             }
         };
         let limiter = if !limited {
-            "limiter off (--no-limit or limit: off)".to_string()
+            "limiter off (--no-limit)".to_string()
         } else if m.limited_frames == 0 {
             "limiter: never reached its ceiling of -1 dBTP".to_string()
         } else {
