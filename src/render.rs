@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use crate::ir::Graph;
 use crate::jit::engine::JitOptions;
 use crate::program::BuildError;
+use crate::runtime::master::{Master, MasterStats};
 use crate::runtime::{Config, Engine, FailureRecord, NonFinite, Runtime};
 use crate::samples::SampleBank;
 
@@ -303,6 +304,19 @@ pub struct RenderReport {
     pub failures: Vec<FailureRecord>,
     /// The most voices sounding at the end of any block.
     pub peak_voices: usize,
+    /// What the master stage measured (peaks, limiting, samples past full scale).
+    pub master: MasterStats,
+    /// The limiter ran (`Config::limit`).
+    pub limited: bool,
+}
+
+impl RenderReport {
+    /// The levels `phonon render` prints: the master sum's true peak, the output's,
+    /// how much and how long the limiter worked, and the samples past full scale (a
+    /// 16-bit file clips them).
+    pub fn level_summary(&self) -> String {
+        self.master.summary(self.limited)
+    }
 }
 
 /// Where rendered blocks go: the left and the right channel of each block.
@@ -356,16 +370,30 @@ fn run<E: Engine>(
     let mut timer = BlockTimer::new();
     let mut done = 0u64;
     let mut peak_voices = 0;
-    while done < frames {
-        let n = (frames - done).min(block as u64) as usize;
+    // The master stage delays by its look-ahead: the runtime runs that many frames
+    // ahead, the first ones out of the stage are dropped, so the file lines up with
+    // the patch's time and its last frames are the patch's, not a cut.
+    let mut master = Master::new(config.sample_rate, config.limit);
+    let mut skip = master.latency() as u64;
+    let total = frames.saturating_add(skip);
+    let mut ran = 0u64;
+    while ran < total {
+        let n = (total - ran).min(block as u64) as usize;
         let t0 = Instant::now();
         rt.process(&mut left[..n], &mut right[..n]);
+        master.process(&mut left[..n], &mut right[..n]);
         timer.record(t0.elapsed());
         peak_voices = peak_voices.max(rt.voices_active());
-        sink(&left[..n], &right[..n]).map_err(RenderError::Io)?;
-        done += n as u64;
-        progress(done);
+        ran += n as u64;
+        let drop = skip.min(n as u64) as usize;
+        skip -= drop as u64;
+        if drop < n {
+            sink(&left[drop..n], &right[drop..n]).map_err(RenderError::Io)?;
+            done += (n - drop) as u64;
+            progress(done);
+        }
     }
+    master.finish();
     Ok(RenderReport {
         frames: done,
         times: BlockTimes::from_timer(&timer, block, config.sample_rate),
@@ -374,6 +402,8 @@ fn run<E: Engine>(
         nonfinite: rt.nonfinite(),
         failures: rt.failures().to_vec(),
         peak_voices,
+        master: master.stats(),
+        limited: config.limit,
     })
 }
 

@@ -93,3 +93,31 @@ fn random_well_typed_patches_agree() {
         "only {checked} of {cases} generated patches compiled"
     );
 }
+
+#[test]
+fn reverb_on_a_mono_input_is_stereo_in_both_engines() {
+    // A mono sine burst into the reverb: the node is stereo, the engines agree, and
+    // the two channels' rooms differ (their line lengths do).
+    let source = "out: sine 440 * perc 0.05 # reverb 0.8 0.3 1";
+    let graph = match phonon::compile(source) {
+        Ok(g) => g,
+        Err(d) => panic!("{d:?}"),
+    };
+    let reverb = graph.nodes.iter().find(|n| n.op == phonon::ir::Op::Reverb);
+    assert_eq!(reverb.map(|n| n.channels), Some(2));
+    let (worst, peak) = compare(source, 1.0, 512);
+    assert!(within_tolerance(worst, peak), "{worst:e} (peak {peak})");
+    let config = Config::default();
+    let (mut jit, _) = both_engines(source, &config, BANK.with(|b| b.clone()));
+    let (mut l, mut r) = (vec![0.0f32; 512], vec![0.0f32; 512]);
+    let mut differ = 0;
+    for _ in 0..40 {
+        jit.process(&mut l, &mut r);
+        differ += l
+            .iter()
+            .zip(&r)
+            .filter(|(a, b)| (**a - **b).abs() > 1e-4)
+            .count();
+    }
+    assert!(differ > 1000, "{differ} frames differ between the channels");
+}

@@ -84,6 +84,8 @@ fn run(threads: usize) {
         ..Config::default()
     };
     let mut pipe = live::pipeline(config.block, rate, bank.clone());
+    // The master stage on, as a session runs it: the limiter allocates nothing either.
+    pipe.player.set_master(rate, true);
     let mut previous: Option<Previous> = None;
     let house = fixture("house.ph");
     let versions = [

@@ -337,3 +337,33 @@ fn a_save_that_cannot_be_read_says_why_and_keeps_the_last_version_playing() {
     assert!(text.contains("played 603 blocks (7.00 s)"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_end_report_carries_the_peak_and_the_limiting() {
+    let dir = temp_dir("peak");
+    let patch = dir.join("loud.ph");
+    // Twice full scale: +6 dBFS in, limited to -1 dBTP.
+    write(&patch, "out: sine 440 * 2\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_phonon"))
+        .args(["jit", "--sink", "null", "--duration", "0.5"])
+        .arg(&patch)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("peak in +6."), "{text}");
+    assert!(text.contains("(true peak), out -1."), "{text}");
+    assert!(text.contains("dB of gain reduction"), "{text}");
+    // Off, the raw sum goes out, and its clipping is counted.
+    let out = Command::new(env!("CARGO_BIN_EXE_phonon"))
+        .args(["jit", "--sink", "null", "--duration", "0.5", "--no-limit"])
+        .arg(&patch)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("out +6."), "{text}");
+    assert!(text.contains("limiter off"), "{text}");
+    assert!(text.contains("past full scale"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -65,6 +65,8 @@ pub struct RenderArgs {
     pub block: usize,
     pub threads: usize,
     pub format: SampleFormat,
+    /// Run the master stage (DC blocker and limiter).
+    pub limit: bool,
 }
 
 pub fn render_command(args: RenderArgs) -> ExitCode {
@@ -92,6 +94,7 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
         sample_rate: args.rate,
         block: args.block,
         threads: args.threads,
+        limit: args.limit,
         ..Config::default()
     };
     let graph = Arc::new(graph);
@@ -173,6 +176,7 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
             query_failure_text(&args.patch, &source, &record.failure, &note)
         );
     }
+    write_stdout(&format!("{}\n", report.level_summary()));
     let seconds = report.frames as f64 / f64::from(args.rate);
     let format = match args.format {
         SampleFormat::Float32 => "32-bit float",

@@ -32,6 +32,8 @@ pub struct LiveArgs {
     pub rate: u32,
     pub block: usize,
     pub threads: usize,
+    /// Run the master stage (DC blocker and limiter).
+    pub limit: bool,
 }
 
 pub fn live_command(args: LiveArgs) -> ExitCode {
@@ -75,6 +77,7 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
         sample_rate: rate,
         block: args.block,
         threads: args.threads,
+        limit: args.limit,
         ..Config::default()
     };
     #[cfg(feature = "audio")]
@@ -163,6 +166,7 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
         }
     };
     clear_status(terminal);
+    eprintln!("{}", end.stats.master().summary(end.limited));
     print_report(
         &end.stats,
         end.player.as_ref(),

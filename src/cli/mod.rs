@@ -179,6 +179,10 @@ struct AudioArgs {
     /// Bits per sample: 32 (float) or 16 (integer).
     #[arg(long, default_value = "32", value_parser = ["32", "16"])]
     bits: String,
+    /// Leave out the master stage (DC blocker and -1 dBTP true-peak limiter): the
+    /// output is the raw sum of the outputs, and may clip.
+    #[arg(long)]
+    no_limit: bool,
 }
 
 impl AudioArgs {
@@ -203,6 +207,7 @@ impl AudioArgs {
             block: self.block,
             threads: self.threads,
             format,
+            limit: !self.no_limit,
         }
     }
 }
@@ -303,6 +308,7 @@ pub fn main() -> ExitCode {
                 rate: audio.rate,
                 block: audio.block,
                 threads: audio.threads,
+                limit: !audio.no_limit,
             });
             match live {
                 Some(args) => live::live_command(args),

@@ -8,4 +8,5 @@ pub mod arith;
 pub mod effects;
 pub mod env;
 pub mod filter;
+pub mod limiter;
 pub mod osc;

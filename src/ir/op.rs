@@ -244,6 +244,15 @@ const fn builtin(
     }
 }
 
+/// A kernel whose output is stereo whatever its inputs (mono inputs are read on
+/// both channels).
+const fn stereo(spec: OpSpec) -> OpSpec {
+    OpSpec {
+        channels: Channels::Stereo,
+        ..spec
+    }
+}
+
 /// [`builtin`] for a kernel with delay lines.
 const fn with_delay_lines(spec: OpSpec) -> OpSpec {
     OpSpec {
@@ -515,7 +524,9 @@ const DELAY: OpSpec = with_delay_lines(builtin(
     1,
     5.0,
 ));
-const REVERB: OpSpec = with_delay_lines(builtin(
+/// Stereo whatever its input: the two channels' line lengths differ, so a mono
+/// input comes out as a stereo room.
+const REVERB: OpSpec = stereo(with_delay_lines(builtin(
     Effect,
     "reverb",
     "reverb; room size 0..1, damping 0..1",
@@ -529,7 +540,7 @@ const REVERB: OpSpec = with_delay_lines(builtin(
     "8 combs, 4 all-passes",
     32,
     25.0,
-));
+)));
 const DISTORTION: OpSpec = builtin(
     Effect,
     "distortion",

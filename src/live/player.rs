@@ -17,6 +17,7 @@ use std::time::Instant;
 
 use super::program::LiveProgram;
 use super::scheduler::Batch;
+use crate::runtime::master::{Master, MasterStats};
 use crate::runtime::BlockEvents;
 
 /// What the audio thread reports, read by the status line on another thread.
@@ -50,11 +51,39 @@ pub struct Stats {
     /// Of the null sink's underruns: those whose callback fitted its period but whose
     /// clock thread woke up too late (the machine: scheduling, not the patch).
     pub underruns_late_wake: AtomicU64,
+    /// The master's output true peak (linear, `f64` bits) since the status line last
+    /// took it (`fetch_max` on bits: positive floats order as their bits).
+    pub peak_bits: AtomicU64,
+    /// The master stage's figures so far (`f64` bits for the levels).
+    pub out_peak_bits: AtomicU64,
+    pub in_peak_bits: AtomicU64,
+    pub min_gain_bits: AtomicU64,
+    pub limited_frames: AtomicU64,
+    pub over_samples: AtomicU64,
 }
 
 impl Stats {
     pub fn cycle(&self) -> f64 {
         f64::from_bits(self.cycle_bits.load(Ordering::Relaxed))
+    }
+
+    /// The master's figures so far (the minimum gain is 1.0 before any block).
+    pub fn master(&self) -> MasterStats {
+        let f = |a: &AtomicU64| f64::from_bits(a.load(Ordering::Relaxed));
+        let min_gain = self.min_gain_bits.load(Ordering::Relaxed);
+        MasterStats {
+            input_peak: f(&self.in_peak_bits),
+            output_peak: f(&self.out_peak_bits),
+            min_gain: if min_gain == 0 { 1.0 } else { f64::from_bits(min_gain) },
+            limited_frames: self.limited_frames.load(Ordering::Relaxed),
+            frames: self.frames.load(Ordering::Relaxed),
+            over_samples: self.over_samples.load(Ordering::Relaxed),
+        }
+    }
+
+    /// The output peak since the last call (linear), and resets it.
+    pub fn take_peak(&self) -> f64 {
+        f64::from_bits(self.peak_bits.swap(0, Ordering::Relaxed))
     }
 }
 
@@ -151,6 +180,9 @@ pub struct Player {
     none: BlockEvents,
     stats: Arc<Stats>,
     times: BlockHistogram,
+    /// The master stage after the crossfade (built before playing starts), or only
+    /// its meters when the limiter is off.
+    master: Master,
 }
 
 impl Player {
@@ -184,7 +216,20 @@ impl Player {
             none: BlockEvents::empty(),
             stats,
             times: BlockHistogram::new(),
+            master: Master::new(44_100, false),
         }
+    }
+
+    /// Puts the master stage (DC blocker and limiter, `limit`) at `sample_rate` on
+    /// the output, or only its meters; call before playing (it allocates). The
+    /// limiter's look-ahead delays what is heard by [`Player::latency`] frames.
+    pub fn set_master(&mut self, sample_rate: u32, limit: bool) {
+        self.master = Master::new(sample_rate, limit);
+    }
+
+    /// Frames the master stage delays the output by.
+    pub fn latency(&self) -> usize {
+        self.master.latency()
     }
 
     pub fn stats(&self) -> &Arc<Stats> {
@@ -341,6 +386,8 @@ impl Player {
         if let Some(b) = batch {
             self.give_back(b);
         }
+        self.master
+            .process(&mut self.left[..frames], &mut self.right[..frames]);
         self.frame += frames as u64;
         self.report(start, t0);
     }
@@ -359,6 +406,14 @@ impl Player {
             s.cycle_bits.store(cycle.to_bits(), Ordering::Relaxed);
             s.voices.store(p.runtime.voices_active(), Ordering::Relaxed);
         }
+        let m = self.master.stats();
+        s.peak_bits
+            .fetch_max(self.master.block_peak().to_bits(), Ordering::Relaxed);
+        s.out_peak_bits.store(m.output_peak.to_bits(), Ordering::Relaxed);
+        s.in_peak_bits.store(m.input_peak.to_bits(), Ordering::Relaxed);
+        s.min_gain_bits.store(m.min_gain.to_bits(), Ordering::Relaxed);
+        s.limited_frames.store(m.limited_frames, Ordering::Relaxed);
+        s.over_samples.store(m.over_samples, Ordering::Relaxed);
     }
 
     /// Hands a used batch back to the scheduler (its queue has room for every batch

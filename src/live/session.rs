@@ -88,6 +88,8 @@ pub enum Event<'a> {
 /// How a session ended.
 pub struct SessionEnd {
     pub stats: Arc<Stats>,
+    /// The master stage's limiter ran (`Config::limit`).
+    pub limited: bool,
     /// The player, back from the null sink's thread (its block times).
     pub player: Option<Player>,
     pub reloads: u32,
@@ -142,9 +144,11 @@ pub fn run(
     let rate = config.sample_rate;
     let Pipeline {
         mut scheduler,
-        player,
+        mut player,
         mut retired,
     } = pipeline(config.block, rate, bank.clone());
+    // The master stage after the crossfade: its look-ahead delays what is heard.
+    player.set_master(rate, config.limit);
     let stats = player.stats().clone();
 
     // The first program (a broken file plays silence until it is fixed), compiled
@@ -367,6 +371,7 @@ pub fn run(
     }
     Ok(SessionEnd {
         stats,
+        limited: config.limit,
         player,
         reloads,
         played,

@@ -36,6 +36,8 @@ pub fn line(stats: &Stats, info: &StatusInfo<'_>) -> String {
         pct(max),
         stats.voices.load(Ordering::Relaxed),
     );
+    s.push_str("  ");
+    s.push_str(&meter(stats.take_peak()));
     let late = stats.late_blocks.load(Ordering::Relaxed);
     let under = stats.underruns.load(Ordering::Relaxed);
     if late > 0 || under > 0 {
@@ -46,6 +48,26 @@ pub fn line(stats: &Stats, info: &StatusInfo<'_>) -> String {
         s.push_str(e);
     }
     s
+}
+
+/// Bars of the peak meter, from -48 dBFS to 0.
+const METER_BARS: usize = 8;
+
+/// The peak meter: a short bar over -48..0 dBFS and the peak in dBFS (the output's
+/// true peak since the last line, so it falls back as the music does), `CLIP` past
+/// full scale.
+pub fn meter(peak: f64) -> String {
+    if peak <= 0.0 {
+        return format!("peak [{}]  -inf dBFS", "-".repeat(METER_BARS));
+    }
+    let db = 20.0 * peak.log10();
+    let lit = (((db + 48.0) / 48.0 * METER_BARS as f64).ceil().max(0.0) as usize).min(METER_BARS);
+    let clip = if peak > 1.0 { " CLIP" } else { "" };
+    format!(
+        "peak [{}{}] {db:+.1} dBFS{clip}",
+        "#".repeat(lit),
+        "-".repeat(METER_BARS - lit)
+    )
 }
 
 #[cfg(test)]
@@ -69,7 +91,7 @@ mod tests {
         assert_eq!(
             line(&stats, &info),
             "a.ph v3  cycle 12.50  load 10.0% (max 20.0%)  voices 42  \
-             error: a.ph:2:7: unknown function `sinne`"
+             peak [--------]  -inf dBFS  error: a.ph:2:7: unknown function `sinne`"
         );
         // The longest block is reset for the next line; underruns appear once there
         // are some.
@@ -80,7 +102,22 @@ mod tests {
         };
         assert_eq!(
             line(&stats, &info),
-            "a.ph v3  cycle 12.50  load 10.0% (max 0.0%)  voices 42  underruns 2  late blocks 0"
+            "a.ph v3  cycle 12.50  load 10.0% (max 0.0%)  voices 42  \
+             peak [--------]  -inf dBFS  underruns 2  late blocks 0"
         );
+    }
+
+    #[test]
+    fn the_meter_shows_the_peak_since_the_last_line() {
+        // 0.5 is -6.02 dBFS: 42/48 of the range, 7 of 8 bars.
+        assert_eq!(meter(0.5), "peak [#######-] -6.0 dBFS");
+        assert_eq!(meter(2.0), "peak [########] +6.0 dBFS CLIP");
+        assert_eq!(meter(0.0), "peak [--------]  -inf dBFS");
+        let stats = Stats::default();
+        stats
+            .peak_bits
+            .fetch_max(0.5f64.to_bits(), Ordering::Relaxed);
+        assert_eq!(stats.take_peak(), 0.5);
+        assert_eq!(stats.take_peak(), 0.0);
     }
 }

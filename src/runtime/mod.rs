@@ -13,6 +13,7 @@
 pub mod buffers;
 pub mod clock;
 pub mod feed;
+pub mod master;
 pub mod sounds;
 
 use std::sync::Arc;
@@ -40,6 +41,10 @@ pub struct Config {
     /// independent items of a stage (and the block's pattern queries) in parallel
     /// where the cost model says it pays.
     pub threads: usize,
+    /// The master stage ([`master::Master`]: DC blocker and true-peak limiter at
+    /// -1 dBTP) runs on what `phonon render` and live playback output. The commands
+    /// turn it on unless told `--no-limit`; the library's default is off, the raw sum.
+    pub limit: bool,
 }
 
 impl Default for Config {
@@ -49,6 +54,7 @@ impl Default for Config {
             block: 512,
             voices: crate::voices::VoicePool::DEFAULT_CAPACITY,
             threads: 1,
+            limit: false,
         }
     }
 }
