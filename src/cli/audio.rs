@@ -176,14 +176,13 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
             query_failure_text(&args.patch, &source, &record.failure, &note)
         );
     }
-    write_stdout(&format!("{}\n", report.level_summary()));
     let seconds = report.frames as f64 / f64::from(args.rate);
     let format = match args.format {
         SampleFormat::Float32 => "32-bit float",
         SampleFormat::Int16 => "16-bit",
     };
     let summary = format!(
-        "wrote {output_name}: {seconds:.2} s ({} frames), stereo {format} at {} Hz; engine {}, block {}\n{}\npeak voices {}\n",
+        "wrote {output_name}: {seconds:.2} s ({} frames), stereo {format} at {} Hz; engine {}, block {}\n{}\npeak voices {}\n{}\n",
         report.frames,
         args.rate,
         match args.engine {
@@ -192,7 +191,8 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
         },
         args.block,
         report.times.summary(),
-        report.peak_voices
+        report.peak_voices,
+        report.level_summary()
     );
     if to_stdout {
         eprint!("{summary}");
