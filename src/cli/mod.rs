@@ -52,6 +52,10 @@ enum Command {
         /// End of the queried span, in cycles.
         #[arg(long, default_value = "1", value_parser = parse_time_arg, allow_hyphen_values = true)]
         to: Rational,
+        /// Print the events as a text grid per cycle, one row per distinct value
+        /// (onset character, `-` while it lasts, `.` for rest), instead of JSON.
+        #[arg(long)]
+        draw: bool,
     },
     /// Render a patch to a stereo WAV file, then print the time per block against
     /// the real-time budget.
@@ -274,7 +278,8 @@ pub fn main() -> ExitCode {
             expression,
             from,
             to,
-        } => text::query(&expression, from, to),
+            draw,
+        } => text::query(&expression, from, to, draw),
         Command::Functions { name } => text::functions(name.as_deref()),
         Command::Render {
             patch,

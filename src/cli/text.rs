@@ -75,7 +75,7 @@ fn sample_warnings(source: &str, bank: &SampleBank) -> Vec<Diagnostic> {
         .collect()
 }
 
-pub fn query(expression: &str, from: Rational, to: Rational) -> ExitCode {
+pub fn query(expression: &str, from: Rational, to: Rational, draw: bool) -> ExitCode {
     if expression.len() > MAX_PATCH_BYTES {
         eprintln!(
             "error: the expression is {} bytes long, past the limit of {MAX_PATCH_BYTES} bytes (1 MiB)",
@@ -88,6 +88,16 @@ pub fn query(expression: &str, from: Rational, to: Rational) -> ExitCode {
         return ExitCode::from(BAD_INPUT);
     }
     match query_expression(expression, from, to) {
+        Ok(result) if draw => match crate::query::draw::draw(&result.events, from, to) {
+            Ok(grid) => {
+                write_stdout(&grid);
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                ExitCode::from(BAD_INPUT)
+            }
+        },
         Ok(result) => {
             let mut out = events_to_json_lines(&result);
             if !out.is_empty() {

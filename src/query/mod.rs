@@ -7,6 +7,8 @@
 //! cut legato attack release`; a control sampled from a signal at each onset shows as
 //! `{"signal":"<its source text>"}`.
 
+pub mod draw;
+
 use crate::diag::SrcSpan;
 use crate::diag::{render, Diagnostic};
 use crate::eval::{EvalError, Evaluator, SampledControl, Val};
