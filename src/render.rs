@@ -497,18 +497,16 @@ impl WavSink {
                     ));
                 }
                 *frames_left -= frames;
-                let mut bytes = Vec::with_capacity(left.len() * 8);
+                // `out` buffers: each sample goes to it as hound writes it to a file.
                 for (l, r) in left.iter().zip(right) {
                     for x in [*l, *r] {
                         match self.format {
-                            SampleFormat::Float32 => bytes.extend_from_slice(&x.to_le_bytes()),
-                            SampleFormat::Int16 => {
-                                bytes.extend_from_slice(&to_i16(x).to_le_bytes())
-                            }
-                        }
+                            SampleFormat::Float32 => out.write_all(&x.to_le_bytes()),
+                            SampleFormat::Int16 => out.write_all(&to_i16(x).to_le_bytes()),
+                        }?;
                     }
                 }
-                out.write_all(&bytes)
+                Ok(())
             }
         }
     }
