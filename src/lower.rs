@@ -73,6 +73,7 @@ pub fn lower(ev: &Evaluated) -> Result<Graph> {
         patterns: l.patterns,
         sounds: l.sounds,
         cps: ev.cps,
+        limit: ev.limit,
     };
     infer_channels(&mut graph);
     Ok(graph)

@@ -306,8 +306,6 @@ pub struct RenderReport {
     pub peak_voices: usize,
     /// What the master stage measured (peaks, limiting, samples past full scale).
     pub master: MasterStats,
-    /// The limiter ran (`Config::limit`).
-    pub limited: bool,
 }
 
 impl RenderReport {
@@ -315,7 +313,7 @@ impl RenderReport {
     /// how much and how long the limiter worked, and the samples past full scale (a
     /// 16-bit file clips them).
     pub fn level_summary(&self) -> String {
-        self.master.summary(self.limited)
+        self.master.summary()
     }
 }
 
@@ -374,6 +372,7 @@ fn run<E: Engine>(
     // ahead, the first ones out of the stage are dropped, so the file lines up with
     // the patch's time and its last frames are the patch's, not a cut.
     let mut master = Master::new(config.sample_rate, config.limit);
+    master.set_engaged(rt.graph().limit);
     let mut skip = master.latency() as u64;
     let total = frames.saturating_add(skip);
     let mut ran = 0u64;
@@ -403,7 +402,6 @@ fn run<E: Engine>(
         failures: rt.failures().to_vec(),
         peak_voices,
         master: master.stats(),
-        limited: config.limit,
     })
 }
 

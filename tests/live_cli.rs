@@ -363,7 +363,21 @@ fn the_end_report_carries_the_peak_and_the_limiting() {
     let text = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{text}");
     assert!(text.contains("out +6."), "{text}");
-    assert!(text.contains("limiter off"), "{text}");
+    assert!(text.contains("limiter off (--no-limit)"), "{text}");
     assert!(text.contains("past full scale"), "{text}");
+    // `limit: off` in the patch: the limiter never works and the report says why.
+    write(&patch, "limit: off\nout: sine 440 * 2\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_phonon"))
+        .args(["jit", "--sink", "null", "--duration", "0.5"])
+        .arg(&patch)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("out +6."), "{text}");
+    assert!(
+        text.contains("limiter off (`limit: off` in the patch)"),
+        "{text}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -344,3 +344,81 @@ fn every_fixture_peaks_under_minus_1_dbfs_before_the_limiter() {
         assert!(tp <= limit, "{}: {:.2} dBTP", path.display(), db(tp));
     }
 }
+
+#[test]
+fn limit_off_in_the_patch_leaves_the_dc_blocked_sum_unlimited() {
+    // `limit: off`: the file is the raw sum through the DC blocker alone (the
+    // blocker's own formula applied here to the `--no-limit` render), frame for
+    // frame, twice full scale and all; the level line says why.
+    let source = "limit: off\nout: sine 440 * 2";
+    let (on, _, report) = render_source(source, 0.5, true);
+    let (raw, _, _) = render_source(source, 0.5, false);
+    assert_eq!(on.len(), raw.len());
+    let mut dc = DcBlocker::new(RATE);
+    for (i, (a, b)) in on.iter().zip(&raw).enumerate() {
+        assert_eq!(a.to_bits(), dc.tick(0, *b).to_bits(), "frame {i}");
+    }
+    let m = report.master;
+    assert_eq!(m.limited_frames, 0);
+    assert!(m.over_samples > 0);
+    let text = report.level_summary();
+    assert!(
+        text.contains("limiter off (`limit: off` in the patch)"),
+        "{text}"
+    );
+    // `limit: on` after it wins (the last statement), as `tempo:` does.
+    let (_, _, report) = render_source("limit: off\nlimit: on\nout: sine 440 * 2", 0.5, true);
+    assert!(report.master.limited_frames > 0);
+    assert!(db(report.master.output_peak) <= -0.99);
+}
+
+#[test]
+fn disengaging_releases_to_exactly_one_and_engaging_has_its_look_ahead() {
+    // A live reload that turns the limiter off while it is working: the gain
+    // releases (no jump to 1 in one frame) and then passes the input bit for bit;
+    // turned on again in the middle of loud material, the ceiling holds from the
+    // first frame (the detector and its window kept running).
+    let n = 4 * 44_100;
+    let x: Vec<f32> = (0..n)
+        .map(|i| (2.0 * (2.0 * PI * 440.0 * i as f64 / 44_100.0).sin()) as f32)
+        .collect();
+    let mut lim = Limiter::new(RATE, DEFAULT_CEILING_DB);
+    let lat = lim.latency();
+    let off_at = 44_100 / 2;
+    let on_at = 3 * 44_100;
+    let mut out = Vec::with_capacity(n);
+    for (i, &v) in x.iter().enumerate() {
+        if i == off_at {
+            lim.set_engaged(false);
+        }
+        if i == on_at {
+            lim.set_engaged(true);
+        }
+        out.push(lim.tick(v, v).0);
+    }
+    // Output frame i is input frame i - lat. The gain read at crests near a frame.
+    let gain_near = |at: usize| -> f64 {
+        let (mut best, mut g) = (0.0f64, 1.0);
+        for i in at..at + 100 {
+            let inp = f64::from(x[i - lat]);
+            if inp.abs() > best {
+                best = inp.abs();
+                g = f64::from(out[i]) / inp;
+            }
+        }
+        g
+    };
+    let before = gain_near(off_at - 200);
+    assert!((db(before) - (-7.1)).abs() < 0.3, "{}", db(before));
+    // 5 ms after it was turned off (inside the 20 ms hold) the gain has not jumped.
+    assert!((gain_near(off_at + 220) - before).abs() < 1e-3);
+    // After the hold and 16 release time constants it is exactly 1: the delayed
+    // input.
+    for i in off_at + 882 + 16 * 4_410..on_at {
+        assert_eq!(out[i].to_bits(), x[i - lat].to_bits(), "frame {i}");
+    }
+    // On again: every output frame after the switch is under the ceiling's margin.
+    let tail = &out[on_at + lat..];
+    let tp = true_peak(&tail[..4_410]);
+    assert!(db(tp) <= -0.99, "{:.2} dBTP after engaging", db(tp));
+}

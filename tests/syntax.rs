@@ -481,7 +481,7 @@ fn spans_count_bytes_across_lines_and_multibyte_text() {
 
 #[test]
 fn every_statement_form() {
-    let src = "tempo: 0.5\ncps: 1\nbpm: 120\n~a: 1\n~b $ 2\nout: 3\nout1: 4\nout12: 5\no1: 6\nd1: 7\no16: 8\nd2 $ 9\nout $ 10\nsetcps 0.25\n";
+    let src = "tempo: 0.5\ncps: 1\nbpm: 120\n~a: 1\n~b $ 2\nout: 3\nout1: 4\nout12: 5\no1: 6\nd1: 7\no16: 8\nd2 $ 9\nout $ 10\nsetcps 0.25\nlimit: off\nlimit: on\n";
     let p = program(src);
     let forms: Vec<String> = p
         .statements
@@ -490,6 +490,7 @@ fn every_statement_form() {
             StatementKind::Tempo { unit, value } => format!("{unit:?} {}", show(value)),
             StatementKind::Bus { name, expr, .. } => format!("bus {name} {}", show(expr)),
             StatementKind::Output { name, expr, .. } => format!("out {name} {}", show(expr)),
+            StatementKind::Limit { on } => format!("limit {on}"),
         })
         .collect();
     assert_eq!(
@@ -508,7 +509,9 @@ fn every_statement_form() {
             "out o16 8",
             "out d2 9",
             "out out 10",
-            "Cps 0.25"
+            "Cps 0.25",
+            "limit false",
+            "limit true"
         ]
     );
     assert!(matches!(
@@ -623,7 +626,7 @@ fn stress_fixture_parses() {
 
 // ---- errors ------------------------------------------------------------------------
 
-const FORMS: &str = "statements are tempo:, cps:, bpm:, ~bus:, out:, oN:, dN:";
+const FORMS: &str = "statements are tempo:, cps:, bpm:, limit:, ~bus:, out:, oN:, dN:";
 
 #[test]
 fn broken_inputs_report_line_column_and_message() {
@@ -753,6 +756,19 @@ fn parse_expr_reports_errors_too() {
     assert_eq!(ds[0].span, sp(7, 8));
     let ds = parse_expr("").unwrap_err();
     assert_eq!(ds[0].message, "expected an expression");
+}
+
+#[test]
+fn limit_takes_on_or_off() {
+    let (l, c, m) = error("out: 1\nlimit: maybe");
+    assert_eq!((l, c), (2, 8));
+    assert_eq!(m, "`limit:` takes `on` or `off`");
+    let (l, c, m) = error("limit: off 2\nout: 1");
+    assert_eq!((l, c, m.as_str()), (1, 8, "`limit:` takes `on` or `off`"));
+    let (l, c, m) = error("limit:\nout: 1");
+    assert_eq!((l, c, m.as_str()), (1, 1, "`limit:` takes `on` or `off`"));
+    let (l, c, m) = error("limit off\nout: 1");
+    assert_eq!((l, c, m.as_str()), (1, 1, "expected `:` after `limit`"));
 }
 
 // ---- limits: never a panic, never a hang -------------------------------------------

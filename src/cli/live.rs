@@ -166,7 +166,7 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
         }
     };
     clear_status(terminal);
-    eprintln!("{}", end.stats.master().summary(end.limited));
+    eprintln!("{}", end.stats.master().summary());
     print_report(
         &end.stats,
         end.player.as_ref(),

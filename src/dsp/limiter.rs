@@ -158,6 +158,9 @@ pub struct Limiter {
     ramp_pos: usize,
     ramp_sum: f64,
     ramp_below: usize,
+    /// Off, the envelope releases to 1.0 and stays there; the detector and the
+    /// window keep running, so engaging again has its whole look-ahead.
+    engaged: bool,
     stats: LimiterStats,
 }
 
@@ -191,6 +194,7 @@ impl Limiter {
             ramp_pos: 0,
             ramp_sum: 0.0,
             ramp_below: 0,
+            engaged: true,
             stats: LimiterStats {
                 min_gain: 1.0,
                 limited_frames: 0,
@@ -208,6 +212,14 @@ impl Limiter {
         self.stats
     }
 
+    pub fn set_engaged(&mut self, on: bool) {
+        self.engaged = on;
+    }
+
+    pub fn engaged(&self) -> bool {
+        self.engaged
+    }
+
     /// One stereo frame in, the frame `latency` frames earlier out (limited).
     pub fn tick(&mut self, l: f32, r: f32) -> (f32, f32) {
         let peak = self.detector.push(l, r);
@@ -219,6 +231,7 @@ impl Limiter {
             1.0
         };
         let min = self.window_min(need);
+        let min = if self.engaged { min } else { 1.0 };
         // Envelope: down at once, hold, then release toward the window's minimum.
         if min < self.env {
             self.env = min;

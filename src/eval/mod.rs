@@ -208,6 +208,8 @@ pub type EvalResult<T> = Result<T, EvalError>;
 pub struct Evaluated {
     /// Cycles per second.
     pub cps: f64,
+    /// The master limiter engaged (`limit: off` disengages it).
+    pub limit: bool,
     /// The outputs in source order, each as a signal.
     pub outputs: Vec<(String, Arc<Sig>)>,
     /// The value of every bus.
@@ -458,6 +460,7 @@ impl<'a> Evaluator<'a> {
     /// Evaluates a whole patch: its tempo, its buses and its outputs.
     pub fn eval_program(&mut self, program: &Program) -> EvalResult<Evaluated> {
         let mut cps = 0.5;
+        let mut limit = true;
         let mut outputs = Vec::new();
         for st in &program.statements {
             match &st.kind {
@@ -484,6 +487,7 @@ impl<'a> Evaluator<'a> {
                     }
                     cps = x;
                 }
+                StatementKind::Limit { on } => limit = *on,
                 StatementKind::Bus {
                     name, name_span, ..
                 } => {
@@ -497,6 +501,7 @@ impl<'a> Evaluator<'a> {
         }
         Ok(Evaluated {
             cps,
+            limit,
             outputs,
             buses: self.values.clone(),
         })
@@ -535,6 +540,7 @@ pub fn check_strings(program: &Program) -> Vec<Diagnostic> {
     for st in &program.statements {
         match &st.kind {
             StatementKind::Tempo { value, .. } => walk(value, &mut out),
+            StatementKind::Limit { .. } => {}
             StatementKind::Bus { expr, .. } | StatementKind::Output { expr, .. } => {
                 walk(expr, &mut out)
             }

@@ -95,6 +95,9 @@ pub struct Graph {
     pub sounds: Vec<SoundSource>,
     /// Cycles per second.
     pub cps: f64,
+    /// The master limiter engaged (`limit: off` in the patch disengages it; the
+    /// commands' `--no-limit` leaves the whole master stage out instead).
+    pub limit: bool,
 }
 
 impl Graph {
@@ -129,6 +132,7 @@ impl fmt::Debug for Graph {
             .field("patterns", &self.patterns.len())
             .field("sounds", &self.sounds.len())
             .field("cps", &self.cps)
+            .field("limit", &self.limit)
             .finish()
     }
 }

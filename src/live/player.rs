@@ -11,13 +11,13 @@
 //! old program then goes to a queue of programs to free, drained by the control
 //! thread: a JIT module is freed only once the audio thread is done with it.
 
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
 use super::program::LiveProgram;
 use super::scheduler::Batch;
-use crate::runtime::master::{Master, MasterStats};
+use crate::runtime::master::{LimiterMode, Master, MasterStats};
 use crate::runtime::BlockEvents;
 
 /// What the audio thread reports, read by the status line on another thread.
@@ -60,6 +60,8 @@ pub struct Stats {
     pub min_gain_bits: AtomicU64,
     pub limited_frames: AtomicU64,
     pub over_samples: AtomicU64,
+    /// The limiter's mode ([`LimiterMode::code`]).
+    pub limiter_mode: AtomicU8,
 }
 
 impl Stats {
@@ -72,6 +74,7 @@ impl Stats {
         let f = |a: &AtomicU64| f64::from_bits(a.load(Ordering::Relaxed));
         let min_gain = self.min_gain_bits.load(Ordering::Relaxed);
         MasterStats {
+            mode: LimiterMode::from_code(self.limiter_mode.load(Ordering::Relaxed)),
             input_peak: f(&self.in_peak_bits),
             output_peak: f(&self.out_peak_bits),
             min_gain: if min_gain == 0 { 1.0 } else { f64::from_bits(min_gain) },
@@ -345,6 +348,8 @@ impl Player {
                 } else {
                     program.runtime.take_over_clock(clock, start);
                 }
+                // The patch's `limit:` takes over with it (the stage keeps its delay).
+                self.master.set_engaged(program.runtime.graph().limit);
                 self.stats.version.store(program.version, Ordering::Relaxed);
                 self.stats.swapped_at.store(start, Ordering::Relaxed);
                 self.fading = self.current.replace(program);
@@ -414,6 +419,7 @@ impl Player {
         s.min_gain_bits.store(m.min_gain.to_bits(), Ordering::Relaxed);
         s.limited_frames.store(m.limited_frames, Ordering::Relaxed);
         s.over_samples.store(m.over_samples, Ordering::Relaxed);
+        s.limiter_mode.store(m.mode.code(), Ordering::Relaxed);
     }
 
     /// Hands a used batch back to the scheduler (its queue has room for every batch

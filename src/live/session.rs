@@ -88,8 +88,6 @@ pub enum Event<'a> {
 /// How a session ended.
 pub struct SessionEnd {
     pub stats: Arc<Stats>,
-    /// The master stage's limiter ran (`Config::limit`).
-    pub limited: bool,
     /// The player, back from the null sink's thread (its block times).
     pub player: Option<Player>,
     pub reloads: u32,
@@ -371,7 +369,6 @@ pub fn run(
     }
     Ok(SessionEnd {
         stats,
-        limited: config.limit,
         player,
         reloads,
         played,

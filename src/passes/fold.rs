@@ -159,6 +159,7 @@ pub fn remove_dead(graph: &Graph) -> Graph {
         patterns,
         sounds,
         cps: graph.cps,
+        limit: graph.limit,
     }
 }
 

@@ -6,12 +6,48 @@
 //! The DC blocker always runs when the stage runs; the limiter is bit-transparent on
 //! its own (gain exactly 1.0 gives the delayed input samples). `Config::limit` off
 //! (`--no-limit`) leaves the stage out entirely: the output is the raw master sum.
+//! A patch's `limit: off` disengages only the limiter ([`Master::set_engaged`]): its
+//! delay line keeps running, so that a live reload that turns it off or on changes
+//! neither the latency nor the DC blocker's state.
 
 use crate::dsp::limiter::{DcBlocker, Limiter, TruePeak, DEFAULT_CEILING_DB};
+
+/// Whether the limiter works.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LimiterMode {
+    /// Limits at the ceiling.
+    #[default]
+    On,
+    /// Disengaged by the patch's `limit: off` (the DC blocker and the delay run).
+    OffInPatch,
+    /// The whole master stage left out (`--no-limit`).
+    Bypassed,
+}
+
+impl LimiterMode {
+    /// As a small number for an atomic, and back.
+    pub fn code(self) -> u8 {
+        match self {
+            LimiterMode::On => 0,
+            LimiterMode::OffInPatch => 1,
+            LimiterMode::Bypassed => 2,
+        }
+    }
+
+    pub fn from_code(code: u8) -> LimiterMode {
+        match code {
+            1 => LimiterMode::OffInPatch,
+            2 => LimiterMode::Bypassed,
+            _ => LimiterMode::On,
+        }
+    }
+}
 
 /// What the master stage measured.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct MasterStats {
+    /// The limiter's mode at the end of what was measured.
+    pub mode: LimiterMode,
     /// The true peak of the master sum (after the DC blocker), linear.
     pub input_peak: f64,
     /// The true peak of what left the stage, linear.
@@ -34,8 +70,8 @@ impl MasterStats {
 
     /// The levels as one line: the master sum's true peak, the output's, how much
     /// and how long the limiter worked, and the samples past full scale (a 16-bit
-    /// file clips them). `limited`: the limiter ran.
-    pub fn summary(&self, limited: bool) -> String {
+    /// file clips them).
+    pub fn summary(&self) -> String {
         let m = self;
         let db = |x: f64| {
             if x > 0.0 {
@@ -44,8 +80,10 @@ impl MasterStats {
                 "-inf dBFS".to_string()
             }
         };
-        let limiter = if !limited {
+        let limiter = if m.mode == LimiterMode::Bypassed {
             "limiter off (--no-limit)".to_string()
+        } else if m.mode == LimiterMode::OffInPatch && m.limited_frames == 0 {
+            "limiter off (`limit: off` in the patch)".to_string()
         } else if m.limited_frames == 0 {
             "limiter: never reached its ceiling of -1 dBTP".to_string()
         } else {
@@ -123,6 +161,23 @@ impl Master {
         }
     }
 
+    /// Engages or disengages the limiter (the patch's `limit:`); the stage keeps
+    /// its delay either way. Disengaged, the gain releases to exactly 1.0 at the
+    /// limiter's release rate, so a reload never jumps in level.
+    pub fn set_engaged(&mut self, on: bool) {
+        self.limiter.set_engaged(on);
+    }
+
+    pub fn mode(&self) -> LimiterMode {
+        if !self.enabled {
+            LimiterMode::Bypassed
+        } else if self.limiter.engaged() {
+            LimiterMode::On
+        } else {
+            LimiterMode::OffInPatch
+        }
+    }
+
     /// Runs a block in place.
     pub fn process(&mut self, left: &mut [f32], right: &mut [f32]) {
         self.block_peak = 0.0;
@@ -165,12 +220,14 @@ impl Master {
     pub fn stats(&self) -> MasterStats {
         if !self.enabled {
             return MasterStats {
+                mode: LimiterMode::Bypassed,
                 input_peak: self.stats.output_peak,
                 ..self.stats
             };
         }
         let l = self.limiter.stats();
         MasterStats {
+            mode: self.mode(),
             input_peak: l.input_peak,
             min_gain: l.min_gain,
             limited_frames: l.limited_frames,

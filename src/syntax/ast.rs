@@ -42,6 +42,8 @@ pub struct Statement {
 pub enum StatementKind {
     /// `tempo: x`, `cps: x` (cycles per second) or `bpm: x` (cps = x / 60).
     Tempo { unit: TempoUnit, value: Expr },
+    /// `limit: on` or `limit: off`: the master limiter for this patch.
+    Limit { on: bool },
     /// `~name: expr` or `~name $ expr`. `name` excludes the `~`.
     Bus {
         name: String,

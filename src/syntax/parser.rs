@@ -33,7 +33,7 @@ pub const MAX_DEPTH: usize = 200;
 /// The deepest nesting of parentheses accepted.
 pub const MAX_PARENS: usize = 64;
 
-const STATEMENT_FORMS: &str = "tempo:, cps:, bpm:, ~bus:, out:, oN:, dN:";
+const STATEMENT_FORMS: &str = "tempo:, cps:, bpm:, limit:, ~bus:, out:, oN:, dN:";
 
 /// Parses a whole patch. Every broken statement is reported, each with one diagnostic.
 /// (The commands use [`parse_lines`], which keeps the statements that parse.)
@@ -209,6 +209,31 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
             text: name.to_string(),
             end: t0.end,
         }),
+        TokKind::Ident if name == "limit" => {
+            let Some(colon) = t1.filter(|t| t.kind == TokKind::Colon) else {
+                return Err(
+                    Diagnostic::error("expected `:` after `limit`", abs(t0))
+                        .with_hint("write `limit: off` or `limit: on`"),
+                );
+            };
+            let value = toks.get(2);
+            match value {
+                Some(v) if matches!(v.text(chunk), "on" | "off") && toks.len() == 3 => {
+                    Ok(head_of(colon))
+                }
+                _ => {
+                    let span = match (value, toks.last()) {
+                        (Some(v), Some(last)) => abs(v).join(abs(last)),
+                        _ => abs(t0).join(abs(colon)),
+                    };
+                    Err(
+                        Diagnostic::error("`limit:` takes `on` or `off`", span)
+                            .with_label("not `on` or `off`")
+                            .with_hint("`limit: off` turns the master limiter off for this patch"),
+                    )
+                }
+            }
+        }
         TokKind::Ident if matches!(name, "tempo" | "cps" | "bpm") || is_out_name(name) => {
             match t1 {
                 Some(t) if t.kind == TokKind::Colon => Ok(head_of(t)),
@@ -237,7 +262,7 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
                 span,
             )
             .with_label("not a statement");
-            if let Some(near) = nearest(name, ["tempo", "cps", "bpm", "out"]) {
+            if let Some(near) = nearest(name, ["tempo", "cps", "bpm", "limit", "out"]) {
                 d = d.with_hint(format!("did you mean `{near}:`?"));
             }
             Err(d)
@@ -292,6 +317,15 @@ impl Builder {
         let mut inner = pair.into_inner();
         let missing = || Diagnostic::error("malformed statement", span);
         let head = inner.next().ok_or_else(missing)?;
+        if rule == Rule::limit_stmt {
+            let value = inner.next().ok_or_else(missing)?;
+            let span = SrcSpan::new(self.span(&head).start, self.span(&value).end);
+            let on = value.as_str() == "on";
+            return Ok(Statement {
+                kind: StatementKind::Limit { on },
+                span,
+            });
+        }
         let expr = inner.next().ok_or_else(missing)?;
         let (expr, _) = self.expr(expr)?;
         let name_span = self.span(&head);
