@@ -4,7 +4,7 @@
 //! in parallel, and also with the cost model deciding; and so is a corpus of random
 //! patches. Also: the crew runs every item exactly once, and the denormal guard.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

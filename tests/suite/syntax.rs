@@ -600,7 +600,7 @@ fn an_empty_patch_has_no_statements() {
 
 #[test]
 fn stress_fixture_parses() {
-    let src = include_str!("../fixtures/stress_extreme.ph");
+    let src = include_str!("../../fixtures/stress_extreme.ph");
     let p = program(src);
     assert_eq!(p.statements.len(), 17);
     assert!(matches!(
@@ -828,7 +828,7 @@ fn patch_like() -> impl Strategy<Value = String> {
 }
 
 fn valid_patch() -> impl Strategy<Value = String> {
-    Just(include_str!("../fixtures/stress_extreme.ph").to_string())
+    Just(include_str!("../../fixtures/stress_extreme.ph").to_string())
 }
 
 proptest! {

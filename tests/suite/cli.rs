@@ -406,7 +406,7 @@ fn jit_renders_what_the_interpreter_renders() {
 
 #[test]
 fn jit_reports_timings_and_clif() {
-    // (Without `-o` or these options `phonon jit` plays live: tests/live_cli.rs.)
+    // (Without `-o` or these options `phonon jit` plays live: tests/suite/live_cli.rs.)
     let patch = temp_patch("jit_info.ph", "out: s \"bd\" * 0.5 + \"0.1 0.2\"\n");
     let p = patch.display().to_string();
     let out = phonon(&["jit", &p, "--timings"]);

@@ -1,7 +1,7 @@
 //! A global allocator that tracks, per thread, the bytes held and their peak, and
-//! [`measured`], which runs a closure and says the most it held at once. Included
-//! by the test binaries that bound memory (`#[path = "common/peak.rs"] mod peak;`):
-//! a binary has one global allocator, so it cannot live in `common/mod.rs`.
+//! [`measured`], which runs a closure and says the most it held at once. It is the
+//! test suite's global allocator (the crates that count allocations, `tests/voices.rs`
+//! and the `*_alloc.rs` ones, have their own).
 #![allow(dead_code)]
 
 use std::alloc::{GlobalAlloc, Layout, System};

@@ -1,7 +1,9 @@
-//! What several test binaries share: a generator of random well-typed patches
+//! What several test modules share: a generator of random well-typed patches
 //! (used by `jit_vs_interp.rs` to compare the engines and by `parallel.rs` to compare
-//! one and two threads). Each binary uses part of it only.
+//! one and two threads), and the suite's allocator (`peak`).
 #![allow(dead_code)]
+
+pub mod peak;
 
 /// A tiny deterministic generator (xorshift64*).
 pub struct Gen(pub u64);

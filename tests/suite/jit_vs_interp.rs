@@ -3,7 +3,7 @@
 //! The largest difference per sample must stay within 1e-5 of full scale (of the
 //! signal's own peak when that is above 1).
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -13,9 +13,7 @@ use phonon::runtime::Config;
 use phonon::time::{r, QueryFault};
 use phonon::{check_source, compile, SampleBank};
 
-#[path = "common/peak.rs"]
-mod peak;
-use peak::measured;
+use crate::common::peak::measured;
 
 /// What any one bomb may cost: far less than the machine has, and no hang.
 const MEMORY_CAP: usize = 256 << 20;

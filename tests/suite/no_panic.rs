@@ -18,8 +18,7 @@ use std::time::Duration;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-#[path = "common/peak.rs"]
-mod peak;
+use crate::common::peak;
 
 /// What one case may take: memory held at once beyond what its thread held before,
 /// and time (generous: debug builds and a loaded machine stay well inside it).
@@ -41,16 +40,16 @@ use phonon::diag::Diagnostic;
 use phonon::time::{r, Span};
 
 const FIXTURES: &[&str] = &[
-    include_str!("../fixtures/stress_extreme.ph"),
-    include_str!("../fixtures/house.ph"),
-    include_str!("../fixtures/techno.ph"),
-    include_str!("../fixtures/ambient.ph"),
-    include_str!("../fixtures/melody.ph"),
+    include_str!("../../fixtures/stress_extreme.ph"),
+    include_str!("../../fixtures/house.ph"),
+    include_str!("../../fixtures/techno.ph"),
+    include_str!("../../fixtures/ambient.ph"),
+    include_str!("../../fixtures/melody.ph"),
 ];
 
 /// Patches that use every synthesis node, with parameters at and past their ranges.
 const SYNTH: &[&str] = &[
-    include_str!("../fixtures/synth_dense.ph"),
+    include_str!("../../fixtures/synth_dense.ph"),
     "out: moog 1e9 -3 (saw 55 + square 30 0 + tri -40) # delay 0 2 # reverb 9 -1\n\
      out2: noise # bitcrush 0 0 # chorus 1e6 5 # compressor 100 -2 # distortion -5 2\n",
     "~fb: (pink * 0.1 + ~fb * 1.5) # notch 0 0 # hpf 1e6 99\nout: ~fb # bpf 20000 0.001\n",

@@ -1,7 +1,7 @@
 //! Whole patches through the JIT engine against the interpreter: the same graph (after
 //! the passes), the same runtime, sample for sample.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

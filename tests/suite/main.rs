@@ -1,0 +1,39 @@
+//! The integration tests, as one test crate with a module per area: one binary links
+//! the library once instead of once per file. (The allocation-counting tests, which
+//! install their own global allocator, are their own crates: `tests/voices.rs`,
+//! `tests/live_alloc.rs`, `tests/parallel_alloc.rs`.)
+
+mod common;
+
+mod block_size;
+mod bounds;
+mod budget;
+mod carry;
+mod check;
+mod cli;
+mod draw;
+mod dsp_env_fx;
+mod dsp_osc_filter;
+mod harmony;
+mod ir;
+mod jit_effects;
+mod jit_engine;
+mod jit_filter_env;
+mod jit_kernels;
+mod jit_osc;
+mod jit_vs_interp;
+mod layers;
+mod live;
+mod live_cli;
+mod master;
+mod mini_notation;
+mod no_panic;
+mod overflow;
+mod parallel;
+mod render;
+mod samples;
+mod syntax;
+mod tidal_conformance;
+mod transforms_chance;
+mod transforms_sound;
+mod transforms_timing;
