@@ -57,25 +57,56 @@ pub fn read_patch(path: &Path) -> Result<String, String> {
 /// errors, mini-notation errors inside strings and evaluation errors, all of them,
 /// in source order.
 pub fn check_source(source: &str) -> Vec<Diagnostic> {
+    check_patch(source).diagnostics
+}
+
+/// A patch through the whole front end, as `phonon check` sees it.
+pub struct Checked {
+    /// Every error and warning, in source order (the probe's among them).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The signal graph, when nothing stopped it.
+    pub graph: Option<ir::Graph>,
+}
+
+/// [`check_source`] with the graph it lowered, so that a caller that also reads the
+/// graph (the sample names it plays) does not run the front end twice.
+pub fn check_patch(source: &str) -> Checked {
+    let (mut diagnostics, graph) = front_end(source);
+    if let Some(graph) = &graph {
+        diagnostics.extend(probe(graph, 0..CHECKED_CYCLES));
+    }
+    diagnostics.sort_by_key(|d| d.span.start);
+    let graph = graph.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
+    Checked { diagnostics, graph }
+}
+
+/// Parses, checks, evaluates and lowers: the diagnostics (unsorted) and the graph
+/// when there is no error.
+fn front_end(source: &str) -> (Vec<Diagnostic>, Option<ir::Graph>) {
     let parsed = syntax::parse_lines(source);
     if !parsed.errors.is_empty() {
-        return check_around_errors(parsed);
+        return (check_around_errors(parsed), None);
     }
     let program = parsed.program;
     let mut diagnostics = eval::check_strings(&program);
-    let checked = check::check_program(&program);
-    diagnostics.extend(checked.diagnostics);
-    if !diagnostics.iter().any(Diagnostic::is_error) {
-        match eval::eval_program(source, &program) {
-            Err(e) => diagnostics.push(e.to_diagnostic()),
-            Ok(evaluated) => match lower::lower(&evaluated) {
-                Err(e) => diagnostics.push(lower_diagnostic(e)),
-                Ok(graph) => diagnostics.extend(probe(&graph, 0..CHECKED_CYCLES)),
-            },
-        }
+    diagnostics.extend(check::check_program(&program).diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return (diagnostics, None);
     }
-    diagnostics.sort_by_key(|d| d.span.start);
-    diagnostics
+    let graph = match eval::eval_program(source, &program) {
+        Err(e) => {
+            diagnostics.push(e.to_diagnostic());
+            None
+        }
+        Ok(evaluated) => match lower::lower(&evaluated) {
+            Err(e) => {
+                diagnostics.push(lower_diagnostic(e));
+                None
+            }
+            Ok(graph) => Some(graph),
+        },
+    };
+    (diagnostics, graph)
 }
 
 /// The cycles `phonon check` plays each pattern through (see [`probe`]).
@@ -115,19 +146,14 @@ fn check_around_errors(parsed: syntax::ast::Parsed) -> Vec<Diagnostic> {
     diagnostics
 }
 
-/// A patch compiled to its signal graph, or every diagnostic that stopped it.
+/// A patch compiled to its signal graph, or every diagnostic that stopped it (in
+/// source order). Warnings of a patch that compiles are not returned.
 pub fn compile(source: &str) -> Result<ir::Graph, Vec<Diagnostic>> {
-    let parsed = syntax::parse_lines(source);
-    if !parsed.errors.is_empty() {
-        return Err(check_around_errors(parsed));
+    match front_end(source) {
+        (_, Some(graph)) => Ok(graph),
+        (mut diagnostics, None) => {
+            diagnostics.sort_by_key(|d| d.span.start);
+            Err(diagnostics)
+        }
     }
-    let program = parsed.program;
-    let mut diagnostics = eval::check_strings(&program);
-    diagnostics.extend(check::check_program(&program).diagnostics);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        diagnostics.sort_by_key(|d| d.span.start);
-        return Err(diagnostics);
-    }
-    let evaluated = eval::eval_program(source, &program).map_err(|e| vec![e.to_diagnostic()])?;
-    lower::lower(&evaluated).map_err(|e| vec![lower_diagnostic(e)])
 }

@@ -50,7 +50,7 @@ stages! {
 pub use bench::{bench, bench_paced, BenchError, BenchReport, Engines, Pacing};
 /// Checking and compiling patch text: every diagnostic with its span, or the graph.
 pub use diag::{render as render_diagnostics, Diagnostic, SrcSpan};
-pub use frontend::{check_source, compile};
+pub use frontend::{check_patch, check_source, compile, Checked};
 pub use ir::Graph;
 /// Playing a patch live, reloading it on every save.
 pub use live::{run as play, Event as LiveEvent, SessionOptions, Sink};

@@ -94,6 +94,11 @@ pub fn unknown_sample(name: &str, bank: &SampleBank) -> String {
             crate::runtime::sounds::NAMING_CYCLES
         )
     } else {
-        format!("warning: no sample named `{name}`: its events are silent")
+        format!("warning: {}", no_sample_named(name))
     }
+}
+
+/// What `check` and `render` say of a sample name no folder has.
+pub fn no_sample_named(name: &str) -> String {
+    format!("no sample named `{name}`: its events are silent")
 }

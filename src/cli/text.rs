@@ -26,9 +26,10 @@ pub fn check(files: &[PathBuf], samples: Option<&Path>) -> ExitCode {
             }
         };
         let name = path.display().to_string();
-        let mut diagnostics = crate::check_source(&source);
-        if !diagnostics.iter().any(|d| d.is_error()) {
-            diagnostics.extend(sample_warnings(&source, &bank));
+        let checked = crate::check_patch(&source);
+        let mut diagnostics = checked.diagnostics;
+        if let Some(graph) = &checked.graph {
+            diagnostics.extend(sample_warnings(graph, &bank));
             diagnostics.sort_by_key(|d| d.span.start);
         }
         if !diagnostics.is_empty() {
@@ -54,14 +55,11 @@ pub fn check(files: &[PathBuf], samples: Option<&Path>) -> ExitCode {
 
 /// A warning for each sample name the patch plays that `bank` does not know, at
 /// the sound that plays it first, with the nearest known name when one is close.
-fn sample_warnings(source: &str, bank: &SampleBank) -> Vec<Diagnostic> {
-    let Ok(graph) = crate::compile(source) else {
-        return Vec::new();
-    };
-    crate::runtime::sounds::unknown_samples(&graph, bank)
+fn sample_warnings(graph: &crate::ir::Graph, bank: &SampleBank) -> Vec<Diagnostic> {
+    crate::runtime::sounds::unknown_samples(graph, bank)
         .into_iter()
         .map(|(name, span)| {
-            let message = format!("no sample named `{name}`: its events are silent");
+            let message = super::common::no_sample_named(&name);
             let hint = match crate::diag::nearest(&name, bank.known_names()) {
                 Some(near) => {
                     format!("did you mean `{near}`? `--samples DIR` adds a sample folder's names")
