@@ -4,12 +4,12 @@
 //! report and alignment.
 
 use std::f64::consts::PI;
-use std::sync::Arc;
 
 use phonon::dsp::limiter::{DcBlocker, Limiter, DEFAULT_CEILING_DB};
-use phonon::render::{render, EngineKind, Length, RenderReport};
+use phonon::render::{EngineKind, Length, RenderReport};
 use phonon::runtime::Config;
-use phonon::samples::SampleBank;
+
+use crate::common::rendering::{render_on, render_with};
 
 const RATE: u32 = 44_100;
 
@@ -199,32 +199,13 @@ fn the_dc_blocker_is_its_formula() {
 }
 
 fn render_source(source: &str, seconds: f64, limit: bool) -> (Vec<f32>, Vec<f32>, RenderReport) {
-    let graph = match phonon::compile(source) {
-        Ok(g) => Arc::new(g),
-        Err(d) => panic!("does not compile: {d:?}"),
-    };
     let config = Config {
         sample_rate: RATE,
         limit,
         ..Config::default()
     };
-    let frames = Length::Seconds(seconds).frames(graph.cps, RATE);
-    let (mut left, mut right) = (Vec::new(), Vec::new());
-    let report = render(
-        graph,
-        Arc::new(SampleBank::builtin(RATE)),
-        config,
-        EngineKind::Interp,
-        frames,
-        &mut |l, r| {
-            left.extend_from_slice(l);
-            right.extend_from_slice(r);
-            Ok(())
-        },
-        &mut |_| {},
-    )
-    .unwrap_or_else(|e| panic!("render failed: {e}"));
-    (left, right, report)
+    let r = render_with(source, Length::Seconds(seconds), config);
+    (r.left, r.right, r.report)
 }
 
 #[test]
@@ -307,32 +288,18 @@ fn every_fixture_peaks_under_minus_1_dbfs_before_the_limiter() {
     assert_eq!(names.len(), 6);
     for path in names {
         let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
-        let graph = match phonon::compile(&source) {
-            Ok(g) => Arc::new(g),
-            Err(d) => panic!("{}: {d:?}", path.display()),
-        };
         let config = Config {
             sample_rate: RATE,
             limit: false,
             ..Config::default()
         };
-        let frames = Length::Cycles(8.0).frames(graph.cps, RATE);
-        let mut sample_peak = 0.0f32;
-        let report = render(
-            graph,
-            Arc::new(SampleBank::builtin(RATE)),
-            config,
-            EngineKind::Jit,
-            frames,
-            &mut |l, r| {
-                for x in l.iter().chain(r) {
-                    sample_peak = sample_peak.max(x.abs());
-                }
-                Ok(())
-            },
-            &mut |_| {},
-        )
-        .unwrap_or_else(|e| panic!("render failed: {e}"));
+        let r = render_on(EngineKind::Jit, &source, Length::Cycles(8.0), config);
+        let report = r.report;
+        let sample_peak = r
+            .left
+            .iter()
+            .chain(&r.right)
+            .fold(0.0f32, |m, x| m.max(x.abs()));
         let limit = 10f64.powf(-1.0 / 20.0);
         assert!(
             f64::from(sample_peak) <= limit,

@@ -3,50 +3,21 @@
 
 use std::sync::Arc;
 
-use phonon::render::{render, EngineKind, Length, RenderReport};
+use phonon::render::Length;
 use phonon::runtime::Config;
 use phonon::samples::SampleBank;
 
+use crate::common::rendering::{render_with, Rendered};
+
 const RATE: u32 = 44_100;
 
-struct Rendered {
-    left: Vec<f32>,
-    right: Vec<f32>,
-    report: RenderReport,
-}
-
 fn render_source(source: &str, length: Length, block: usize) -> Rendered {
-    let graph = match phonon::compile(source) {
-        Ok(g) => Arc::new(g),
-        Err(d) => panic!("does not compile: {d:?}"),
-    };
-    let bank = Arc::new(SampleBank::builtin(RATE));
     let config = Config {
         sample_rate: RATE,
         block,
         ..Config::default()
     };
-    let frames = length.frames(graph.cps, RATE);
-    let (mut left, mut right) = (Vec::new(), Vec::new());
-    let report = render(
-        graph,
-        bank,
-        config,
-        EngineKind::Interp,
-        frames,
-        &mut |l, r| {
-            left.extend_from_slice(l);
-            right.extend_from_slice(r);
-            Ok(())
-        },
-        &mut |_| {},
-    )
-    .unwrap_or_else(|e| panic!("render failed: {e}"));
-    Rendered {
-        left,
-        right,
-        report,
-    }
+    render_with(source, length, config)
 }
 
 fn fixture(name: &str) -> String {

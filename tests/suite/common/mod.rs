@@ -1,9 +1,10 @@
 //! What several test modules share: a generator of random well-typed patches
 //! (used by `jit_vs_interp.rs` to compare the engines and by `parallel.rs` to compare
-//! one and two threads), and the suite's allocator (`peak`).
+//! one and two threads), the suite's allocator (`peak`), and in-memory renders (`rendering`).
 #![allow(dead_code)]
 
 pub mod peak;
+pub mod rendering;
 
 /// A tiny deterministic generator (xorshift64*).
 pub struct Gen(pub u64);
