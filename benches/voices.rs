@@ -60,7 +60,7 @@ fn voices(c: &mut Criterion) {
     let b = bank();
     let (mono, stereo) = (b.find("mono", 0.0).unwrap(), b.find("stereo", 0.0).unwrap());
     bench_case(c, "mono_rate1_2048", 2048, &|k| VoiceStart {
-        pan: (k % 7) as f32 / 3.5 - 1.0,
+        pan: (k % 7) as f32 / 7.0,
         ..VoiceStart::new(mono, k % BLOCK)
     });
     bench_case(c, "mono_rate_1.37_2048", 2048, &|k| VoiceStart {
@@ -69,7 +69,7 @@ fn voices(c: &mut Criterion) {
     });
     bench_case(c, "mixed_4000", 4000, &|k| VoiceStart {
         rate: [1.0, -1.0, 0.5, 1.5, 1.0][k % 5],
-        pan: (k % 9) as f32 / 4.5 - 1.0,
+        pan: (k % 9) as f32 / 9.0,
         release: 0.05,
         ..VoiceStart::new(if k % 3 == 0 { stereo } else { mono }, k % BLOCK)
     });

@@ -65,7 +65,7 @@ pub struct VoiceStart {
     pub sample: SampleId,
     /// Linear amplitude; negative or non-finite counts as 0.
     pub gain: f32,
-    /// -1 (left) .. 1 (right), clamped; non-finite counts as 0.
+    /// 0 (left) .. 1 (right), 0.5 the centre, clamped; non-finite counts as 0.5.
     pub pan: f32,
     /// Playback rate, `speed * 2^(note/12)`; negative plays backwards; 0 or
     /// non-finite is not played.
@@ -109,7 +109,7 @@ impl VoiceStart {
             offset,
             sample,
             gain: 1.0,
-            pan: 0.0,
+            pan: 0.5,
             rate: 1.0,
             begin: 0.0,
             end: 1.0,
@@ -155,7 +155,7 @@ impl VoiceStart {
             offset,
             sample,
             gain: num(Control::Gain).unwrap_or(1.0) as f32,
-            pan: num(Control::Pan).unwrap_or(0.0) as f32,
+            pan: num(Control::Pan).unwrap_or(0.5) as f32,
             rate: if rate.is_finite() { rate } else { 0.0 },
             begin: num(Control::Begin).unwrap_or(0.0),
             end: num(Control::End).unwrap_or(1.0),
@@ -311,20 +311,26 @@ impl Voice {
         } else {
             0.0
         };
+        // `pan` as SuperDirt reads it: 0 left, 0.5 centre, 1 right.
         let pan = if s.pan.is_finite() {
-            s.pan.clamp(-1.0, 1.0)
+            s.pan.clamp(0.0, 1.0)
         } else {
-            0.0
+            0.5
         };
         let (gl, gr) = if sample.channels == 2 {
-            (gain * (1.0 - pan.max(0.0)), gain * (1.0 + pan.min(0.0)))
+            // Balance: the centre leaves both channels as they are.
+            (
+                gain * (2.0 - 2.0 * pan).min(1.0),
+                gain * (2.0 * pan).min(1.0),
+            )
         } else {
-            let theta = (pan as f64 + 1.0) * std::f64::consts::FRAC_PI_4;
+            // Equal power: cos and sin of pan * 90°.
+            let theta = pan as f64 * std::f64::consts::FRAC_PI_2;
             // Exact zeros at the extremes (cos(pi/2) is 6e-17 in floating point).
             let (c, s) = (theta.cos() as f32, theta.sin() as f32);
             (
                 if pan >= 1.0 { 0.0 } else { gain * c },
-                if pan <= -1.0 { 0.0 } else { gain * s },
+                if pan <= 0.0 { 0.0 } else { gain * s },
             )
         };
         Some(Voice {

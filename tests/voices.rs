@@ -117,7 +117,7 @@ fn render_adds_into_the_buffers() {
     let bank = bank();
     let mut pool = VoicePool::new(16, RATE);
     let mut v = VoiceStart::new(id(&bank, "one"), 0);
-    v.pan = -1.0;
+    v.pan = 0.0;
     pool.start(v);
     let (mut l, mut r) = (vec![0.25f32; 64], vec![0.25f32; 64]);
     pool.render(&bank, &mut l, &mut r);
@@ -128,13 +128,14 @@ fn render_adds_into_the_buffers() {
 #[test]
 fn mono_pan_is_equal_power() {
     let bank = bank();
-    for pan in [-1.0f64, -0.5, 0.0, 0.3, 1.0, 7.0] {
+    // SuperDirt's pan: 0 left, 0.5 centre, 1 right; outside 0..1 clamped.
+    for pan in [0.0f64, 0.25, 0.5, 0.65, 1.0, 7.0, -3.0] {
         let mut pool = VoicePool::new(4, RATE);
         let mut v = VoiceStart::new(id(&bank, "one"), 0);
         v.pan = pan as f32;
         pool.start(v);
         let (l, r) = run(&mut pool, &bank, 1, 64);
-        let theta = (pan.clamp(-1.0, 1.0) + 1.0) * FRAC_PI_4;
+        let theta = pan.clamp(0.0, 1.0) * 2.0 * FRAC_PI_4;
         assert!((l[10] as f64 - theta.cos()).abs() < 1e-6, "pan {pan}");
         assert!((r[10] as f64 - theta.sin()).abs() < 1e-6, "pan {pan}");
         // Equal power: L² + R² = 1.
@@ -146,10 +147,11 @@ fn mono_pan_is_equal_power() {
 fn stereo_pan_is_balance() {
     let bank = bank();
     for (pan, gl, gr) in [
-        (0.0f32, 1.0f32, 1.0f32),
-        (-0.5, 1.0, 0.5),
-        (0.25, 0.75, 1.0),
-        (-1.0, 1.0, 0.0),
+        (0.5f32, 1.0f32, 1.0f32),
+        (0.25, 1.0, 0.5),
+        (0.625, 0.75, 1.0),
+        (0.0, 1.0, 0.0),
+        (1.0, 0.0, 1.0),
     ] {
         let mut pool = VoicePool::new(4, RATE);
         let mut v = VoiceStart::new(id(&bank, "st"), 0);
@@ -164,11 +166,11 @@ fn stereo_pan_is_balance() {
     }
 }
 
-/// Renders one voice alone at pan -1 (left = sample * gain) for `frames` frames.
+/// Renders one voice alone at pan 0 (left = sample * gain) for `frames` frames.
 fn solo(bank: &SampleBank, v: VoiceStart, frames: usize) -> Vec<f32> {
     let mut pool = VoicePool::new(4, RATE);
     let mut v = v;
-    v.pan = -1.0;
+    v.pan = 0.0;
     pool.start(v);
     let (l, _) = run(&mut pool, bank, frames.div_ceil(256), 256);
     l[..frames].to_vec()
@@ -262,7 +264,7 @@ fn a_pool_at_another_rate_than_the_bank_adjusts_the_step() {
     // Pool at 22050 Hz plays a 44.1 kHz sample two frames per output frame.
     let mut pool = VoicePool::new(4, RATE / 2);
     pool.start(VoiceStart {
-        pan: -1.0,
+        pan: 0.0,
         ..VoiceStart::new(id(&bank, "ramp"), 0)
     });
     let (l, _) = run(&mut pool, &bank, 2, 512);
@@ -330,7 +332,7 @@ fn a_cut_group_fades_the_old_voice_from_the_new_onset() {
     let bank = bank();
     let mut pool = VoicePool::new(16, RATE);
     let mut a = VoiceStart::new(id(&bank, "one"), 0);
-    a.pan = -1.0;
+    a.pan = 0.0;
     a.cut = Some(1);
     let mut other = a;
     other.cut = Some(2);
@@ -360,7 +362,7 @@ fn cut_between_voices_starting_in_the_same_block() {
     let bank = bank();
     let mut pool = VoicePool::new(16, RATE);
     let mut a = VoiceStart::new(id(&bank, "one"), 10);
-    a.pan = -1.0;
+    a.pan = 0.0;
     a.cut = Some(3);
     let mut b = VoiceStart::new(id(&bank, "one"), 300);
     b.pan = 1.0;
@@ -381,7 +383,7 @@ fn a_full_pool_steals_the_oldest_voice_with_a_fade() {
     let mut pool = VoicePool::new(4, RATE);
     for k in 0..4 {
         let mut v = VoiceStart::new(id(&bank, "one"), k);
-        v.pan = -1.0;
+        v.pan = 0.0;
         v.gain = 0.25;
         pool.start(v);
     }
@@ -482,7 +484,7 @@ fn a_start_offset_beyond_the_block_starts_in_a_later_block() {
     let ramp = bank.sample(id(&bank, "ramp")).data.clone();
     let mut pool = VoicePool::new(4, RATE);
     pool.start(VoiceStart {
-        pan: -1.0,
+        pan: 0.0,
         ..VoiceStart::new(id(&bank, "ramp"), 700)
     });
     let (l, _) = run(&mut pool, &bank, 4, 256);

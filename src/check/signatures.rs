@@ -270,12 +270,12 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         "jux",
         &[F, X],
         true,
-        "the original panned left, the transformed copy panned right", |a, x| Ok(sound::jux(a.transform(0)?, x))),
+        "the original panned left (pan 0), the transformed copy panned right (pan 1)", |a, x| Ok(sound::jux(a.transform(0)?, x))),
     tr(
         "juxBy",
         &[p("width", Time), F, X],
         true,
-        "jux with the pans at -width..width", |a, x| Ok(sound::jux_by(a.pattern(0)?, a.transform(1)?, x))),
+        "jux with the pans width/2 either side of the centre (0.5), added to any pan the events have", |a, x| Ok(sound::jux_by(a.pattern(0)?, a.transform(1)?, x))),
     tr(
         "stut",
         &[p("count", Time), p("feedback", Time), p("time", Time), X],
@@ -539,7 +539,7 @@ static PATTERN_BUILTINS: &[Builtin] = &[
     },
     control("n", Control::N, "sample variant (wraps around the variants)"),
     control("gain", Control::Gain, "amplitude, default 1"),
-    control("pan", Control::Pan, "-1 (left) .. 1 (right), 0 is centre"),
+    control("pan", Control::Pan, "0 (left) .. 1 (right), 0.5 is centre"),
     control("speed", Control::Speed, "playback rate; negative plays backwards"),
     control(
         "note",

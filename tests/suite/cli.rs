@@ -307,7 +307,7 @@ fn render_plays_samples_from_a_folder_given_by_option_or_variable() {
         }
         Err(e) => panic!("{e}"),
     }
-    let patch = temp_patch("render_blip.ph", "out: s \"blip\" # pan -1\n");
+    let patch = temp_patch("render_blip.ph", "out: s \"blip\" # pan 0\n");
     for by_env in [false, true] {
         let wav = patch.with_extension(if by_env { "env.wav" } else { "opt.wav" });
         let (p, w, d) = (

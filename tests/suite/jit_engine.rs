@@ -49,7 +49,7 @@ fn elementwise_patches_match_exactly() {
 #[test]
 fn sounds_and_their_sampled_controls_match_exactly() {
     let d = compare(
-        "out: s \"bd*4 hh*8\" # pan (\"-1 1\" * 0.5) # gain 0.8\nout2: s \"cp\" * \"1 0.5\"",
+        "out: s \"bd*4 hh*8\" # pan (\"0 1\" * 0.5 + 0.25) # gain 0.8\nout2: s \"cp\" * \"1 0.5\"",
         256,
         40,
     );

@@ -68,7 +68,7 @@ fn voices_start_on_the_frame_their_onset_maps_to() {
     };
     let sample = bank.sample(id);
     let r = render_source(
-        "tempo: 0.7\nout: s \"cp*4\" # pan -1",
+        "tempo: 0.7\nout: s \"cp*4\" # pan 0",
         Length::Cycles(1.0),
         512,
     );
@@ -187,7 +187,7 @@ fn every_fixture_renders_finite_nonsilent_and_deterministic() {
 fn stress_extreme_starts_voices_on_both_sides_on_the_grid() {
     // Every output plays 32 events per cycle on the 1/32 grid; stut 8 adds copies
     // shifted by multiples of 1/8 (still on the grid), and jux doubles each event,
-    // panned -1 (the original) and 1 (the reversed copy). So at each grid point of a
+    // panned 0 (the original) and 1 (the reversed copy). So at each grid point of a
     // cycle, 16 outputs × 8 copies start on each side: 128 panned left, 128 right.
     use phonon::pattern::value::Control;
     use phonon::runtime::Runtime;
@@ -207,9 +207,9 @@ fn stress_extreme_starts_voices_on_both_sides_on_the_grid() {
         for s in 0..graph.sounds.len() {
             for p in rt.sounds().starts(s) {
                 let frame = block_start + p.offset;
-                let pan = p.controls.get_f64(Control::Pan).unwrap_or(0.0);
+                let pan = p.controls.get_f64(Control::Pan).unwrap_or(0.5);
                 let entry = starts.entry(frame).or_default();
-                if pan == -1.0 {
+                if pan == 0.0 {
                     entry.0 += 1;
                 } else if pan == 1.0 {
                     entry.1 += 1;

@@ -158,11 +158,11 @@ fn stut_gains_follow_the_port_rule() {
 #[test]
 fn json_lines_show_controls_in_order_and_exact_times() {
     assert_eq!(
-        events("s \"bd:3\" # gain 0.5 # pan -1", r(0, 1), r(1, 1)),
+        events("s \"bd:3\" # gain 0.5 # pan 0", r(0, 1), r(1, 1)),
         vec![whole(
             "0/1",
             "1/1",
-            "{\"s\":\"bd\",\"n\":3,\"gain\":0.5,\"pan\":-1}"
+            "{\"s\":\"bd\",\"n\":3,\"gain\":0.5,\"pan\":0}"
         )]
     );
     // A continuous value has no whole.

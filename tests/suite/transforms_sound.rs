@@ -1,6 +1,6 @@
 //! Sound constructors and sound transforms: exact events in exact rational time,
 //! expected values worked out by hand from Tidal's definitions and the rules of
-//! LANGUAGE.md (pan -1..1, stut/echo gains feedback^i).
+//! LANGUAGE.md (pan 0..1 with jux adding to it, stut/echo gains feedback^i).
 
 use std::sync::Arc;
 
@@ -315,7 +315,7 @@ fn jux_rev_on_stut_pans_and_reverses_the_right_side() {
     let base = stut_8_expected();
     let mut expected: Vec<Ev> = base
         .iter()
-        .map(|(w, part, v)| (*w, *part, with(v, Control::Pan, -1.0)))
+        .map(|(w, part, v)| (*w, *part, with(v, Control::Pan, 0.0)))
         .collect();
     let one = r(1, 1);
     for (w, part, v) in &base {
@@ -329,14 +329,43 @@ fn jux_rev_on_stut_pans_and_reverses_the_right_side() {
 }
 
 #[test]
-fn jux_by_pans_to_minus_and_plus_n() {
+fn jux_by_pans_half_n_either_side_of_the_centre() {
+    // Tidal 1.9: `stack [p |+ pan 0.5 |- pan (n/2), f $ p |+ pan 0.5 |+ pan (n/2)]`.
     let id: Transform<Value> = Arc::new(|p| p);
     let p = jux_by(pure_num(0.5), id, sound(words(&["bd"])));
     assert_eq!(
         query(&p, r(0, 1), r(1, 1)),
         vec![
-            whole(r(0, 1), r(1, 1), with(&sound_of("bd"), Control::Pan, -0.5)),
-            whole(r(0, 1), r(1, 1), with(&sound_of("bd"), Control::Pan, 0.5)),
+            whole(r(0, 1), r(1, 1), with(&sound_of("bd"), Control::Pan, 0.25)),
+            whole(r(0, 1), r(1, 1), with(&sound_of("bd"), Control::Pan, 0.75)),
+        ]
+    );
+}
+
+#[test]
+fn jux_adds_to_a_pan_the_events_have_and_juxby_takes_a_pattern() {
+    // `jux id $ s "bd" # pan 0.25`: 0.25 + 0.5 - 0.5 and 0.25 + 0.5 + 0.5.
+    let id: Transform<Value> = Arc::new(|p| p);
+    let panned = set_controls(sound(words(&["bd"])), control(Control::Pan, pure_num(0.25)));
+    let p = jux(id.clone(), panned);
+    assert_eq!(
+        query(&p, r(0, 1), r(1, 1)),
+        vec![
+            whole(r(0, 1), r(1, 1), with(&sound_of("bd"), Control::Pan, 0.25)),
+            whole(r(0, 1), r(1, 1), with(&sound_of("bd"), Control::Pan, 1.25)),
+        ]
+    );
+    // `juxBy "<0.5 1>"`: a quarter either side in cycle 0, a half in cycle 1.
+    let n = slowcat(vec![pure_num(0.5), pure_num(1.0)]);
+    let p = jux_by(n, id, sound(words(&["bd"])));
+    let bd = |pan| with(&sound_of("bd"), Control::Pan, pan);
+    assert_eq!(
+        query(&p, r(0, 1), r(2, 1)),
+        vec![
+            whole(r(0, 1), r(1, 1), bd(0.25)),
+            whole(r(0, 1), r(1, 1), bd(0.75)),
+            whole(r(1, 1), r(2, 1), bd(0.0)),
+            whole(r(1, 1), r(2, 1), bd(1.0)),
         ]
     );
 }

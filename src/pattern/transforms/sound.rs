@@ -3,8 +3,8 @@
 //! make sense for sounds (jux, stut, echo, hurry, chop, striate), with Tidal 1.9's
 //! semantics except where LANGUAGE.md decides otherwise:
 //!
-//! - `pan` ranges -1..1: `jux` pans hard left (-1) and hard right (1), and
-//!   `juxBy n` pans to `-n` and `n` (Tidal's `0.5 ∓ n/2` on its 0..1 scale).
+//! - `pan` ranges 0..1, 0.5 the centre, as in Tidal and SuperDirt: `jux` and
+//!   `juxBy` add to the pan an event already has, as Tidal 1.9 does.
 //! - `stut count feedback time`: copy `i` (from 0) is shifted by `i*time` and its
 //!   gain multiplied by `feedback^i` (gain absent counts as 1), not Tidal's
 //!   `scalegain`. Copy 0 is the pattern unchanged, as in Tidal.
@@ -137,38 +137,34 @@ pub fn set_controls(base: Pattern<Value>, controls: Pattern<Value>) -> Pattern<V
     union_op(Structure::Left, NumOp::Right, base, controls)
 }
 
-/// `jux f p`: `p` panned hard left stacked with `f` of `p` panned hard right
-/// (Tidal's `stack [p # pan 0, f $ p # pan 1]` on Phonon's -1..1 pan).
+/// `jux f p`: `p` panned hard left stacked with `f` of `p` panned hard right;
+/// Tidal's `jux = juxBy 1`.
 pub fn jux(f: Transform<Value>, p: Pattern<Value>) -> Pattern<Value> {
-    let left = set_controls(p.clone(), const_control(Control::Pan, -1.0));
-    let right = f(set_controls(p, const_control(Control::Pan, 1.0)));
-    stack(vec![left, right])
+    jux_by(Pattern::pure(Value::Num(1.0)), f, p)
 }
 
-/// `juxBy n f p`: as [`jux`] but panned to `-n` and `n` (Tidal's
-/// `stack [p # pan 0.5 |+ pan (0-n/2), f $ p # pan 0.5 |+ pan (n/2)]`, rescaled from
-/// Tidal's 0..1 pan to -1..1; `0 - n` keeps Tidal's structure, intersected with
-/// cycles).
+/// `juxBy n f p`: Tidal 1.9's `stack [p |+ pan 0.5 |- pan (n/2), f $ p |+ pan 0.5
+/// |+ pan (n/2)]`. `|+` adds to a pan the event already has (an event without one
+/// gets 0.5 ∓ n/2); `n/2` is Tidal's `n / 2`, whose structure is cut at cycles by
+/// the `pure 2`.
 pub fn jux_by(n: Pattern<Value>, f: Transform<Value>, p: Pattern<Value>) -> Pattern<Value> {
-    let minus_n = app(
+    let half = app(
         Structure::Both,
-        Pattern::pure(Value::Num(0.0)),
-        n.clone(),
-        |z: &Value, x: &Value| NumOp::Sub.apply(z, x),
+        n,
+        Pattern::pure(Value::Num(2.0)),
+        |x: &Value, two: &Value| NumOp::Div.apply(x, two),
     );
-    let centred = |p: Pattern<Value>| set_controls(p, const_control(Control::Pan, 0.0));
-    let left = union_op(
-        Structure::Left,
-        NumOp::Add,
-        centred(p.clone()),
-        numeric_control(Control::Pan, minus_n, |x| x),
-    );
-    let right = f(union_op(
-        Structure::Left,
-        NumOp::Add,
-        centred(p),
-        numeric_control(Control::Pan, n, |x| x),
-    ));
+    let half = numeric_control(Control::Pan, half, |x| x);
+    let centred = |p: Pattern<Value>| {
+        union_op(
+            Structure::Left,
+            NumOp::Add,
+            p,
+            const_control(Control::Pan, 0.5),
+        )
+    };
+    let left = union_op(Structure::Left, NumOp::Sub, centred(p.clone()), half.clone());
+    let right = f(union_op(Structure::Left, NumOp::Add, centred(p), half));
     stack(vec![left, right])
 }
 
