@@ -111,6 +111,9 @@ pub enum Limit {
     Density,
     /// A slow-down factor: its inverse is a density (`slow`).
     InverseDensity,
+    /// A boolean pattern (`struct`, `mask`): the words `t true x` and `f false`, or
+    /// numbers (non-zero is true); any other word is an error.
+    Boolean,
 }
 
 pub const fn p(name: &'static str, ty: ParamTy) -> Param {

@@ -48,6 +48,23 @@ pub(crate) fn check_argument(
             };
             let span = SrcSpan::new(content_start + atom.start, content_start + atom.end);
             match kind {
+                AtomKind::Word
+                    if param.limit == Limit::Boolean
+                        && !matches!(word.as_str(), "t" | "true" | "x" | "f" | "false") =>
+                {
+                    return Some(
+                        Diagnostic::error(
+                            format!(
+                                "`{}` reads `t`, `true`, `x` or `1` as true and `f`, `false` \
+                                 or `0` as false, found the word `{word}`",
+                                b.name
+                            ),
+                            span,
+                        )
+                        .with_label("not a boolean")
+                        .with_hint(format!("{}, such as \"t ~ t t\" or \"1 0 1 1\"", usage())),
+                    );
+                }
                 AtomKind::Word if needs_number(param) && !numeric_word(word) => {
                     return Some(
                         Diagnostic::error(

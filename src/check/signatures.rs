@@ -412,14 +412,14 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         "interlace n parts of each sample across the cycle", |a, x| Ok(sound::striate(a.pattern(0)?, x))),
     tr(
         "struct",
-        &[p("booleans", ParamTy::Pattern), X],
+        &[limited("booleans", ParamTy::Pattern, Limit::Boolean), X],
         false,
-        "take the structure of a boolean pattern (t/f, 1/0)", |a, x| Ok(timing::struct_(a.pattern(0)?, x))),
+        "take the structure of a boolean pattern (t/true/x/1 true, f/false/0 false)", |a, x| Ok(timing::struct_(a.pattern(0)?, x))),
     tr(
         "mask",
-        &[p("booleans", ParamTy::Pattern), X],
+        &[limited("booleans", ParamTy::Pattern, Limit::Boolean), X],
         false,
-        "keep the events where the boolean pattern is true", |a, x| Ok(timing::mask(a.pattern(0)?, x))),
+        "keep the events where the boolean pattern is true (t/true/x/1)", |a, x| Ok(timing::mask(a.pattern(0)?, x))),
     tr(
         "zoom",
         &[p("begin", ConstTime), p("end", ConstTime), X],

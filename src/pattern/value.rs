@@ -325,12 +325,13 @@ impl Value {
         }
     }
 
-    /// Truthiness as Tidal's boolean patterns read it: `t`/`true` and non-zero numbers
-    /// are true; `f`/`false`, zero and anything else are false.
+    /// Truthiness as Tidal's boolean patterns read it: `t`/`true`/`x` and non-zero
+    /// numbers are true; `f`/`false`, zero and anything else are false (the checker
+    /// refuses other words in `struct` and `mask`).
     pub fn is_truthy(&self) -> bool {
         match self {
             Value::Num(x) | Value::Note(x) => *x != 0.0,
-            Value::Word(w) => matches!(&**w, "t" | "true"),
+            Value::Word(w) => matches!(&**w, "t" | "true" | "x"),
             Value::Controls(_) => true,
         }
     }

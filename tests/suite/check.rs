@@ -825,3 +825,23 @@ fn unquoted_mini_notation_says_to_quote_it() {
     );
     assert_eq!(hints, ["write `s \"bd sn\"`"]);
 }
+
+#[test]
+fn a_word_other_than_a_boolean_in_struct_or_mask_is_an_error() {
+    let d = one_error(
+        "out: struct \"t bd x\" $ s \"hh\"",
+        "`struct` reads `t`, `true`, `x` or `1` as true and `f`, `false` or `0` as false, found the word `bd`",
+        "bd",
+    );
+    assert!(d
+        .hints
+        .iter()
+        .any(|h| h.contains("struct booleans pattern")));
+    one_error(
+        "out: s \"hh*4\" $ mask \"1 0 yes 1\"",
+        "`mask` reads `t`, `true`, `x` or `1` as true and `f`, `false` or `0` as false, found the word `yes`",
+        "yes",
+    );
+    // The words it reads, rests and numbers check.
+    ok("out: struct \"t ~ x true f false 1 0\" $ s \"hh\"");
+}

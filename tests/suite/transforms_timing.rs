@@ -693,6 +693,21 @@ fn struct_takes_structure_from_true_events() {
 }
 
 #[test]
+fn x_is_true_in_struct_and_mask() {
+    // LANGUAGE.md: `t`, `true`, `1` and `x` are true.
+    let p = struct_(fastcat(vec![w("x"), w("f"), w("true")]), w("a"));
+    assert_eq!(
+        cycle(&p, 0),
+        vec![ev(r(0, 1), r(1, 3), "a"), ev(r(2, 3), r(1, 1), "a")]
+    );
+    let q = mask(
+        fastcat(vec![w("x"), w("false"), w("t"), w("f")]),
+        seq("a b c d"),
+    );
+    assert_eq!(cycle(&q, 0), steps(0, "a ~ c ~"));
+}
+
+#[test]
 fn mask_keeps_parts_under_true_events() {
     let p = mask(nums(&[1.0, 0.0]), seq("a b c d"));
     assert_eq!(cycle(&p, 0), steps(0, "a b ~ ~"));
