@@ -251,6 +251,19 @@ pub(crate) fn as_value(t: Type) -> Type {
     }
 }
 
+/// [`as_value`], except that an oscillator's bare name with a continuous twin
+/// (`sine`, `saw`, `square`, `tri`) is a pattern.
+fn continuous_or_value(t: Type) -> Type {
+    if let Type::Function(f) = &t {
+        if let FnType::Partial(p) = &**f {
+            if p.args.is_empty() && crate::pattern::continuous::is_name(p.builtin.name) {
+                return Type::Pattern;
+            }
+        }
+    }
+    as_value(t)
+}
+
 /// The result of a builtin whose parameters are all given or defaulted.
 fn finish(p: &Partial) -> Type {
     let given = || p.args.iter().flatten();
@@ -357,10 +370,22 @@ fn apply_partial(p: &Partial, arg: Type, span: SrcSpan, juxt: bool) -> Res {
 /// Checks an argument against a parameter type, binding the transform's type
 /// variable; returns the argument's type as the parameter sees it.
 fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
-    let arg = if ty == ParamTy::Transform {
-        arg
-    } else {
-        as_value(arg)
+    let arg = match ty {
+        ParamTy::Transform => arg,
+        // A bare oscillator name where a pattern fits is Tidal's continuous pattern
+        // (`# pan sine`, `range 1 5 saw`); as a signal it still needs a frequency.
+        ParamTy::Time | ParamTy::Pattern | ParamTy::Control | ParamTy::Value => {
+            continuous_or_value(arg)
+        }
+        // The input of maths on patterns (`range 1 5 saw`, `quantise 1 sine`).
+        ParamTy::Signal | ParamTy::Numeric
+            if p.builtin.kind == crate::signature::Kind::Maths
+                && p.builtin.has_input
+                && p.args.len() + 1 == p.builtin.params.len() =>
+        {
+            continuous_or_value(arg)
+        }
+        _ => as_value(arg),
     };
     if arg == Type::Error {
         return Ok(Type::Error);

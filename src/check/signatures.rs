@@ -40,6 +40,8 @@ pub enum Imp {
     Transform(TransformFn),
     /// A pattern source.
     Source(SourceFn),
+    /// One of Tidal's continuous patterns ([`crate::pattern::continuous`]), by name.
+    Continuous,
     /// A sound made from a pattern of sample names (`s`).
     Sound(SourceFn),
     /// A control of a sound (`gain 0.8`); a signal given to it is sampled at each
@@ -621,8 +623,27 @@ static BUILTINS: LazyLock<Vec<Builtin>> = LazyLock::new(|| {
         .copied()
         .chain(Op::LANGUAGE.iter().filter_map(|op| signal(*op)))
         .chain(MATHS.iter().copied())
+        .chain(continuous_rows())
         .collect()
 });
+
+/// A row for each continuous pattern whose name is not an oscillator's (`sine`,
+/// `saw`, ... are oscillators given a frequency, and continuous patterns bare).
+fn continuous_rows() -> impl Iterator<Item = Builtin> {
+    crate::pattern::continuous::NAMES
+        .iter()
+        .filter(|(name, _)| !Op::LANGUAGE.iter().any(|op| op.spec().name == *name))
+        .map(|&(name, doc)| Builtin {
+            name,
+            kind: Kind::Source,
+            params: &[],
+            result: Ret::Pattern,
+            has_input: false,
+            sound_only: false,
+            doc,
+            imp: Imp::Continuous,
+        })
+}
 
 /// Every built-in function, in documentation order.
 pub fn builtins() -> &'static [Builtin] {
@@ -691,7 +712,7 @@ mod tests {
                 Imp::Transform(_) => {
                     b.kind == Kind::Transform && b.has_input && b.result == Ret::Same
                 }
-                Imp::Source(_) => b.kind == Kind::Source && !b.has_input,
+                Imp::Source(_) | Imp::Continuous => b.kind == Kind::Source && !b.has_input,
                 Imp::Sound(_) | Imp::Control(_) => b.kind == Kind::Control && !b.has_input,
                 Imp::Maths { .. } => b.kind == Kind::Maths && b.has_input,
                 Imp::Signal(_) => b.result == Ret::Signal,

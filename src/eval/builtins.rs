@@ -261,6 +261,9 @@ pub(crate) fn call(
             let args = ctx.args(b, &args, PatKind::Pattern, &mut Vec::new(), span)?;
             Ok(Val::Pat(imp(&args).map_err(|e| arg_error(b, e, span))?))
         }
+        Imp::Continuous => crate::pattern::continuous::by_name(b.name)
+            .map(Val::Pat)
+            .ok_or_else(|| EvalError::new(format!("no continuous pattern `{}`", b.name), span)),
         Imp::Sound(imp) => {
             if args.is_empty() {
                 return Err(EvalError::new(format!("`{}` needs a value", b.name), span));

@@ -425,6 +425,13 @@ impl Ctx {
             if builtin.missing_required(args.len()) == 0 {
                 return builtins::finish(self, builtin, args.clone(), *fspan);
             }
+            // An oscillator's name bare, where the checker allowed a pattern
+            // (`# pan sine`): Tidal's continuous pattern of that name.
+            if args.is_empty() {
+                if let Some(p) = crate::pattern::continuous::by_name(builtin.name) {
+                    return Ok(Val::Pat(p));
+                }
+            }
         }
         Err(function_as_value(func, span))
     }

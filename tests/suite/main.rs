@@ -11,6 +11,7 @@ mod budget;
 mod carry;
 mod check;
 mod cli;
+mod continuous;
 mod draw;
 mod dsp_env_fx;
 mod dsp_osc_filter;
