@@ -99,6 +99,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "interp",
         ],
     ),
+    // Pictures of a graph's events (`phonon plot`) and of rendered audio.
+    ("plot", &["ir", "runtime", "pattern", "voices", "time"]),
     (
         "live",
         &[
