@@ -94,7 +94,7 @@ fn label(
 /// Ticks for an axis from `lo` to `hi`: a step of 1, 2 or 5 times a power of ten
 /// giving at most `most` ticks, and the multiples of it inside the range.
 fn nice_ticks(lo: f64, hi: f64, most: usize) -> Vec<f64> {
-    if !(hi > lo) || most == 0 {
+    if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) || most == 0 {
         return Vec::new();
     }
     let raw = (hi - lo) / most as f64;
