@@ -534,7 +534,8 @@ mod tests {
         assert_eq!(note_name(60), "c4");
         assert_eq!(note_name(69), "a4");
         assert_eq!(note_name(59), "b3");
-        assert_eq!(note_name(-1), "b-1");
+        assert_eq!(note_name(0), "c-1");
+        assert_eq!(note_name(-1), "b-2");
     }
 
     #[test]
