@@ -335,6 +335,30 @@ fn a_broken_patch_is_a_diagnostic_and_exit_code_2() {
         "0",
     ]);
     assert_eq!(out.status.code(), Some(2));
+    // A picture that cannot be written: the reason, before anything is rendered.
+    let good = temp_patch("good.ph", "out: s \"bd\"\n");
+    let nowhere = dir().join("no-such-dir").join("x.png");
+    let nowhere = nowhere.display().to_string();
+    let out = phonon(&["plot", &good.display().to_string(), "-o", &nowhere]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("cannot write {nowhere}")), "{err}");
+    let wav = dir().join("nowhere.wav");
+    let out = phonon(&[
+        "render",
+        &good.display().to_string(),
+        "-o",
+        &wav.display().to_string(),
+        "--spectrogram",
+        &nowhere,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("cannot create {nowhere}")), "{err}");
+    assert!(
+        !wav.exists(),
+        "rendered although the picture cannot be written"
+    );
 }
 
 /// Renders `source` for one second, with and without a spectrogram; returns the WAV

@@ -105,6 +105,14 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
         limit: args.limit,
         ..Config::default()
     };
+    if let Some(spec) = &args.spectrogram {
+        // Before the WAV is created or anything rendered: a picture that cannot be
+        // written costs no render.
+        if let Err(e) = std::fs::File::create(&spec.path) {
+            eprintln!("error: cannot create {}: {e}", spec.path.display());
+            return ExitCode::FAILURE;
+        }
+    }
     let graph = Arc::new(graph);
     // `-o -`: the WAV goes to standard output, and what the command says goes to
     // standard error, so that the stream holds nothing but the file.

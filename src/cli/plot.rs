@@ -73,15 +73,25 @@ pub fn plot_command(args: PlotArgs) -> ExitCode {
         roll.events.len(),
         roll.outputs.len(),
         if roll.outputs.len() == 1 { "" } else { "s" },
-        args.cycles.to_f64(),
+        cycles_text(args.cycles),
         if args.cycles == Rational::from(1) {
             ""
         } else {
             "s"
         },
-        args.from.to_f64(),
+        cycles_text(args.from),
         args.width,
         args.height
     ));
     ExitCode::SUCCESS
+}
+
+/// A time in cycles as the user would write it: `4`, `1/3`.
+fn cycles_text(t: Rational) -> String {
+    let x = t.to_f64();
+    if x.fract() == 0.0 {
+        format!("{x}")
+    } else {
+        t.to_string()
+    }
 }

@@ -34,6 +34,8 @@ fn canvas(
     height: u32,
 ) -> Result<DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>, String> {
     register_font()?;
+    // Made here first, so that a path that cannot be written says so plainly.
+    std::fs::File::create(path).map_err(|e| e.to_string())?;
     let root = BitMapBackend::new(path, (width, height)).into_drawing_area();
     root.fill(&WHITE).map_err(draw_error)?;
     Ok(root)
