@@ -100,7 +100,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     // Pictures of a graph's events (`phonon plot`) and of rendered audio.
-    ("plot", &["ir", "runtime", "pattern", "voices", "time"]),
+    (
+        "plot",
+        &["ir", "runtime", "pattern", "voices", "time", "diag"],
+    ),
     (
         "live",
         &[

@@ -130,7 +130,7 @@ fn samples_sit_in_their_rows_at_their_times() {
 
     // The events, from the pattern: bd over the first quarter, sn over the third.
     let roll = roll::collect(&graph(source), Rational::from(0), Rational::from(1))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let ev = |begin, end, name: &str| RollEvent {
         output: 0,
         begin,
@@ -196,7 +196,7 @@ fn a_higher_note_is_drawn_higher() {
     let (w, h) = (600, 300);
     let img = plot("notes", source, "1", w, h);
     let roll = roll::collect(&graph(source), Rational::from(0), Rational::from(1))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let lanes: Vec<Lane> = roll.events.iter().map(|e| e.lane.clone()).collect();
     assert_eq!(lanes, vec![Lane::Pitch(60.0), Lane::Pitch(72.0)]);
     let lay = roll::layout(&roll, w, h);
@@ -220,7 +220,7 @@ fn oscillator_patterns_are_placed_by_their_pitch() {
     // Notes into a frequency (as Hz), numbers through mtof (as MIDI numbers).
     let source = "out: saw \"c4 e4\" * 0.1 + sine (mtof \"69 57\") * 0.1\n";
     let roll = roll::collect(&graph(source), Rational::from(0), Rational::from(1))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let mut got: Vec<(f64, f64)> = roll
         .events
         .iter()
@@ -240,12 +240,23 @@ fn oscillator_patterns_are_placed_by_their_pitch() {
 }
 
 #[test]
+fn a_pitch_past_the_drawn_range_sits_on_its_edge() {
+    let source = "out: note \"0 1e12\" # s \"bd\"\n";
+    let roll = roll::collect(&graph(source), Rational::from(0), Rational::from(1))
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    let lanes: Vec<Lane> = roll.events.iter().map(|e| e.lane.clone()).collect();
+    assert_eq!(lanes, vec![Lane::Pitch(60.0), Lane::Pitch(roll::MAX_PITCH)]);
+    let img = plot("far", source, "1", 400, 300);
+    assert_eq!((img.width, img.height), (400, 300));
+}
+
+#[test]
 fn two_outputs_get_two_colours() {
     let source = "out: s \"bd ~ ~ ~\"\nout2: s \"~ ~ sn ~\"\n";
     let (w, h) = (600, 300);
     let img = plot("two", source, "1", w, h);
     let roll = roll::collect(&graph(source), Rational::from(0), Rational::from(1))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(roll.outputs, vec!["out".to_string(), "out2".to_string()]);
     let lay = roll::layout(&roll, w, h);
     let centre = |name: &str, t: f64| {
@@ -267,7 +278,7 @@ fn the_span_is_from_and_cycles() {
     // `<bd sn>`: bd in even cycles, sn in odd ones; cycles 3 to 5 hold sn, bd.
     let source = "out: s \"<bd sn>\"\n";
     let roll = roll::collect(&graph(source), Rational::from(3), Rational::from(5))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
     let names: Vec<(f64, Lane)> = roll
         .events
         .iter()
@@ -283,7 +294,7 @@ fn the_span_is_from_and_cycles() {
     // An event that began before the span is cut to it, without an onset.
     let source = "out: s \"bd\" $ slow 2\n";
     let roll = roll::collect(&graph(source), Rational::from(1), Rational::from(2))
-        .unwrap_or_else(|e| panic!("{e}"));
+        .unwrap_or_else(|e| panic!("{e:?}"));
     assert_eq!(
         roll.events,
         vec![RollEvent {
@@ -389,7 +400,7 @@ fn render_with_spectrogram(name: &str, source: &str, scale: &str) -> (Vec<u8>, V
         "--spectrogram-scale",
         scale,
     ]));
-    let read = |path: &Path| std::fs::read(path).unwrap_or_else(|e| panic!("{e}"));
+    let read = |path: &Path| std::fs::read(path).unwrap_or_else(|e| panic!("{e:?}"));
     (read(&plain), read(&with), Image::read(&png))
 }
 

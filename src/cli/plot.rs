@@ -34,7 +34,26 @@ pub fn plot_command(args: PlotArgs) -> ExitCode {
     };
     let roll = match roll::collect(&graph, args.from, to) {
         Ok(r) => r,
-        Err(failure) => {
+        Err(roll::CollectError::TooMany { span }) => {
+            let message = format!(
+                "more than {} events to draw; plot fewer cycles",
+                roll::MAX_PLOT_EVENTS
+            );
+            match span {
+                Some(span) => eprint!(
+                    "{}",
+                    crate::diag::render(
+                        &args.patch.display().to_string(),
+                        &source,
+                        &[crate::diag::Diagnostic::error(message, span)
+                            .with_label("this pattern passed the limit")]
+                    )
+                ),
+                None => eprintln!("error: {message}"),
+            }
+            return ExitCode::from(BAD_INPUT);
+        }
+        Err(roll::CollectError::Pattern(failure)) => {
             eprint!(
                 "{}",
                 query_failure_text(

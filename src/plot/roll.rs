@@ -22,6 +22,14 @@ use crate::time::{Rational, Span};
 /// The most cycles one plot covers.
 pub const MAX_PLOT_CYCLES: i64 = 1_000;
 
+/// The most events one plot draws.
+pub const MAX_PLOT_EVENTS: usize = 1_000_000;
+
+/// The pitch range drawn, in MIDI numbers (about 2 Hz to 100 kHz): a pitch beyond it
+/// sits on the edge row.
+pub const MIN_PITCH: f64 = -24.0;
+pub const MAX_PITCH: f64 = 160.0;
+
 /// Where an event sits: a pitch (MIDI number, `c4` = 60, fractions allowed) or a
 /// sample's row.
 #[derive(Clone, Debug, PartialEq)]
@@ -155,9 +163,10 @@ fn ftom(hz: f64) -> Option<f64> {
     (hz > 0.0 && hz.is_finite()).then(|| 69.0 + 12.0 * (hz / 440.0).log2())
 }
 
-/// Queries every output of `graph` from `from` to `to` (cycles). A pattern whose
-/// query fails (its work budget spent, exact time overflowed) is the error.
-pub fn collect(graph: &Graph, from: Rational, to: Rational) -> Result<Roll, PatternFailure> {
+/// Queries every output of `graph` from `from` to `to` (cycles), one cycle at a
+/// time. A pattern whose query fails (its work budget spent, exact time
+/// overflowed), or more than [`MAX_PLOT_EVENTS`] events, is the error.
+pub fn collect(graph: &Graph, from: Rational, to: Rational) -> Result<Roll, CollectError> {
     let span = Span::new(from, to);
     let mut roll = Roll {
         outputs: graph.outputs.iter().map(|(n, _)| n.clone()).collect(),
@@ -178,12 +187,16 @@ pub fn collect(graph: &Graph, from: Rational, to: Rational) -> Result<Roll, Patt
                     None => continue,
                 },
             };
+            // Cycle by cycle, so that memory stays bounded by what is kept.
+            for piece in span.cycles() {
             events.clear();
             pattern
-                .query_checked_into(span, &mut events)
-                .map_err(|fault| PatternFailure {
-                    span: where_,
-                    fault,
+                .query_checked_into(piece, &mut events)
+                .map_err(|fault| {
+                    CollectError::Pattern(PatternFailure {
+                        span: where_,
+                        fault,
+                    })
                 })?;
             for ev in &events {
                 // Only events with a whole; each once, from the fragment where it
@@ -204,6 +217,13 @@ pub fn collect(graph: &Graph, from: Rational, to: Rational) -> Result<Roll, Patt
                         .map(Lane::Pitch),
                 };
                 let Some(lane) = lane else { continue };
+                let lane = match lane {
+                    Lane::Pitch(p) => Lane::Pitch(p.clamp(MIN_PITCH, MAX_PITCH)),
+                    sample => sample,
+                };
+                if roll.events.len() >= MAX_PLOT_EVENTS {
+                    return Err(CollectError::TooMany { span: where_ });
+                }
                 roll.events.push(RollEvent {
                     output,
                     begin: enters.to_f64(),
@@ -212,9 +232,19 @@ pub fn collect(graph: &Graph, from: Rational, to: Rational) -> Result<Roll, Patt
                     onset: whole.begin >= from,
                 });
             }
+            }
         }
     }
     Ok(roll)
+}
+
+/// Why a roll could not be collected.
+#[derive(Clone, Debug)]
+pub enum CollectError {
+    /// A pattern's query failed (its work budget spent, exact time overflowed).
+    Pattern(PatternFailure),
+    /// More than [`MAX_PLOT_EVENTS`] events; `span` is the pattern that passed it.
+    TooMany { span: Option<crate::diag::SrcSpan> },
 }
 
 /// What a row of the roll is.
