@@ -40,7 +40,7 @@ stages! {
     pattern mini samples voices parallel
     syntax ir check eval lower query frontend
     passes runtime interp jit program
-    render bench live
+    render bench live plot
 }
 
 // ---- The public API: the entry points of a user of the library (the command line

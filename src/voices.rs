@@ -140,11 +140,7 @@ impl VoiceStart {
         let sample = bank
             .find(name, n)
             .ok_or_else(|| StartError::UnknownSample(name.to_string()))?;
-        let semitones = match controls.get(Control::Note).and_then(Scalar::numeric) {
-            Some((x, true)) => x - 60.0,
-            Some((x, false)) => x,
-            None => 0.0,
-        };
+        let semitones = semitones(controls).unwrap_or(0.0);
         let speed = num(Control::Speed).unwrap_or(1.0);
         let rate = speed * (semitones / 12.0).exp2();
         let length = num(Control::Legato).map(|l| l * event_frames);
@@ -164,6 +160,16 @@ impl VoiceStart {
             attack: num(Control::Attack).unwrap_or(0.0) as f32,
             release: num(Control::Release).unwrap_or(0.0) as f32,
         })
+    }
+}
+
+/// The pitch an event's controls ask for, in semitones from the sample's own pitch:
+/// its `note`, a number as it is, a note name or note value as its MIDI number minus
+/// 60 (`c4` is the sample's own pitch). `None` without a `note`.
+pub fn semitones(controls: &Controls) -> Option<f64> {
+    match controls.get(Control::Note).and_then(Scalar::numeric)? {
+        (x, true) => Some(x - 60.0),
+        (x, false) => Some(x),
     }
 }
 

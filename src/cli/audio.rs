@@ -67,6 +67,14 @@ pub struct RenderArgs {
     pub format: SampleFormat,
     /// Run the master stage (DC blocker and limiter).
     pub limit: bool,
+    /// Draw a spectrogram of what was rendered.
+    pub spectrogram: Option<SpectrogramArgs>,
+}
+
+/// Where `--spectrogram` draws, and its frequency axis.
+pub struct SpectrogramArgs {
+    pub path: PathBuf,
+    pub scale: crate::plot::spectrogram::Scale,
 }
 
 pub fn render_command(args: RenderArgs) -> ExitCode {
@@ -97,6 +105,14 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
         limit: args.limit,
         ..Config::default()
     };
+    if let Some(spec) = &args.spectrogram {
+        // Before the WAV is created or anything rendered: a picture that cannot be
+        // written costs no render.
+        if let Err(e) = std::fs::File::create(&spec.path) {
+            eprintln!("error: cannot create {}: {e}", spec.path.display());
+            return ExitCode::FAILURE;
+        }
+    }
     let graph = Arc::new(graph);
     // `-o -`: the WAV goes to standard output, and what the command says goes to
     // standard error, so that the stream holds nothing but the file.
@@ -131,13 +147,28 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> "),
     );
+    // The spectrogram sees each block as it is written, and changes nothing in it.
+    let (spec_layout, mut analyzer) = match &args.spectrogram {
+        Some(s) => {
+            let layout = crate::plot::spectrogram::Layout::new(args.rate, frames, s.scale);
+            let analyzer =
+                crate::plot::spectrogram::Analyzer::new(args.rate, frames, layout.columns());
+            (Some(layout), Some(analyzer))
+        }
+        None => (None, None),
+    };
     let result = crate::render::render(
         graph.clone(),
         bank.clone(),
         config,
         args.engine,
         frames,
-        &mut |l, r| wav.write(l, r),
+        &mut |l, r| {
+            if let Some(a) = analyzer.as_mut() {
+                a.push(l, r);
+            }
+            wav.write(l, r)
+        },
         &mut |done| bar.set_position(done),
     );
     bar.finish_and_clear();
@@ -151,6 +182,16 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
     if let Err(e) = wav.finish() {
         eprintln!("error: cannot write {output_name}: {e}");
         return ExitCode::FAILURE;
+    }
+    let mut drew = String::new();
+    if let (Some(spec), Some(layout), Some(analyzer)) = (&args.spectrogram, spec_layout, analyzer) {
+        let spectrum = analyzer.finish();
+        let title = args.patch.display().to_string();
+        if let Err(e) = crate::plot::spectrogram::draw(&spectrum, &layout, &spec.path, &title) {
+            eprintln!("error: cannot write {}: {e}", spec.path.display());
+            return ExitCode::FAILURE;
+        }
+        drew = format!("\nwrote spectrogram {}", spec.path.display());
     }
     for (file, why) in &report.skipped_samples {
         eprintln!("{}", skipped_sample(file, why));
@@ -194,6 +235,11 @@ pub fn render_command(args: RenderArgs) -> ExitCode {
         report.peak_voices,
         report.level_summary()
     );
+    let summary = if drew.is_empty() {
+        summary
+    } else {
+        format!("{}{drew}\n", summary.trim_end_matches('\n'))
+    };
     if to_stdout {
         eprint!("{summary}");
     } else {

@@ -5,6 +5,7 @@ mod audio;
 mod common;
 mod jit;
 mod live;
+mod plot;
 mod text;
 
 use std::path::PathBuf;
@@ -74,6 +75,41 @@ enum Command {
         engine: EngineArg,
         #[command(flatten)]
         audio: AudioArgs,
+        /// Also draw a spectrogram of what was rendered into this PNG file (the WAV
+        /// is the same with or without it).
+        #[arg(long)]
+        spectrogram: Option<PathBuf>,
+        /// The spectrogram's frequency axis.
+        #[arg(long, value_enum, default_value = "log", requires = "spectrogram")]
+        spectrogram_scale: ScaleArg,
+    },
+    /// Draw a piano roll of a patch's events into a PNG file: time in cycles across,
+    /// notes by pitch (a sound's `note`, the patterns setting an oscillator's
+    /// frequency), samples on a row per name, a colour per output.
+    ///
+    /// Example: phonon plot fixtures/melody.ph -o roll.png --cycles 4
+    Plot {
+        /// The patch file (`*.ph`).
+        patch: PathBuf,
+        /// The PNG file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Cycles to draw (an integer, a decimal or a fraction), at most 1000.
+        #[arg(long, default_value = "4", value_parser = parse_plot_cycles)]
+        cycles: Rational,
+        /// The first cycle drawn.
+        #[arg(long, default_value = "0", value_parser = parse_time_arg, allow_hyphen_values = true)]
+        from: Rational,
+        /// A Dirt-Samples style folder (DIR/name/*.wav) over the built-in kit: only
+        /// listed, for the names the patch plays that no bank has.
+        #[arg(long, env = "PHONON_SAMPLES")]
+        samples: Option<PathBuf>,
+        /// Width of the picture in pixels.
+        #[arg(long, default_value_t = 1200, value_parser = clap::value_parser!(u32).range(200..=8000))]
+        width: u32,
+        /// Height of the picture in pixels.
+        #[arg(long, default_value_t = 600, value_parser = clap::value_parser!(u32).range(150..=8000))]
+        height: u32,
     },
     /// Compile a patch to native code and play it live, reloading it whenever the
     /// file is saved (without a glitch: what did not change keeps its state, what
@@ -212,6 +248,7 @@ impl AudioArgs {
             threads: self.threads,
             format,
             limit: !self.no_limit,
+            spectrogram: None,
         }
     }
 }
@@ -222,6 +259,14 @@ enum SinkArg {
     Device,
     /// No sound card: a clock.
     Null,
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+enum ScaleArg {
+    /// Octaves equally spaced, from 20 Hz.
+    Log,
+    /// Hertz equally spaced, from 0 Hz.
+    Linear,
 }
 
 #[derive(Clone, Copy, Debug, clap::ValueEnum)]
@@ -263,6 +308,16 @@ fn parse_threads(text: &str) -> Result<usize, String> {
     }
 }
 
+fn parse_plot_cycles(text: &str) -> Result<Rational, String> {
+    let max = crate::plot::roll::MAX_PLOT_CYCLES;
+    match parse_time(text) {
+        Some(c) if c > Rational::from(0) && c <= Rational::from(max) => Ok(c),
+        _ => Err(format!(
+            "`{text}` is not a number of cycles above 0 and at most {max}"
+        )),
+    }
+}
+
 fn parse_time_arg(text: &str) -> Result<Rational, String> {
     parse_time(text).ok_or_else(|| {
         format!("`{text}` is not a time in cycles: write an integer, a decimal (0.25) or a fraction (1/3)")
@@ -286,13 +341,40 @@ pub fn main() -> ExitCode {
             output,
             engine,
             audio,
+            spectrogram,
+            spectrogram_scale,
         } => {
             let engine = match engine {
                 EngineArg::Jit => EngineKind::Jit,
                 EngineArg::Interp => EngineKind::Interp,
             };
-            audio::render_command(audio.into_render(patch, output, engine))
+            let mut args = audio.into_render(patch, output, engine);
+            args.spectrogram = spectrogram.map(|path| audio::SpectrogramArgs {
+                path,
+                scale: match spectrogram_scale {
+                    ScaleArg::Log => crate::plot::spectrogram::Scale::Log,
+                    ScaleArg::Linear => crate::plot::spectrogram::Scale::Linear,
+                },
+            });
+            audio::render_command(args)
         }
+        Command::Plot {
+            patch,
+            output,
+            cycles,
+            from,
+            samples,
+            width,
+            height,
+        } => plot::plot_command(plot::PlotArgs {
+            patch,
+            output,
+            from,
+            cycles,
+            samples,
+            width,
+            height,
+        }),
         Command::Jit {
             patch,
             output,

@@ -399,18 +399,26 @@ fn collect_starts(
         if offset >= frames {
             continue;
         }
-        let controls = match &ev.value {
-            Value::Controls(c) => c.clone(),
-            other => match crate::pattern::transforms::sound::sound_value(other) {
-                Value::Controls(c) => c,
-                _ => continue,
-            },
+        let Some(controls) = event_controls(&ev.value) else {
+            continue;
         };
         pending.push(PendingStart {
             offset,
             event_frames: clock.frames_in(whole.duration()),
             controls,
         });
+    }
+}
+
+/// The controls a sound's event plays with: its control map, or a bare value read
+/// as a sound (a word as its `s`); `None` for a value that is no sound.
+pub fn event_controls(value: &Value) -> Option<crate::pattern::value::Controls> {
+    match value {
+        Value::Controls(c) => Some(c.clone()),
+        other => match crate::pattern::transforms::sound::sound_value(other) {
+            Value::Controls(c) => Some(c),
+            _ => None,
+        },
     }
 }
 

@@ -99,6 +99,11 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "interp",
         ],
     ),
+    // Pictures of a graph's events (`phonon plot`) and of rendered audio.
+    (
+        "plot",
+        &["ir", "runtime", "pattern", "voices", "time", "diag"],
+    ),
     (
         "live",
         &[
