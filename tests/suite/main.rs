@@ -31,6 +31,7 @@ mod mini_notation;
 mod no_panic;
 mod overflow;
 mod parallel;
+mod plot;
 mod render;
 mod samples;
 mod syntax;
