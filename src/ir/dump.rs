@@ -240,20 +240,22 @@ fn sampled_name(graph: &Graph, op: Op, k: usize) -> String {
     format!("in{k}")
 }
 
-/// `line:col  text` of a span: the text on one line (runs of white space, line
-/// breaks included, become one space), without parentheses around the whole, cut
-/// to at most [`EXCERPT`] characters with `…` where it was cut.
+/// `line:col  text` of a span: without parentheses around the whole (the position
+/// is then that of the text inside), on one line (runs of white space, line breaks
+/// included, become one space), cut to at most [`EXCERPT`] characters with `…`
+/// where it was cut.
 fn origin(source: &str, span: SrcSpan) -> String {
-    let (line, col) = crate::diag::line_col(source, span.start);
     let text = source.get(span.start..span.end).unwrap_or("");
-    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let inner = strip_parens(&flat);
-    let excerpt = if inner.chars().count() > EXCERPT {
-        let mut cut: String = inner.chars().take(EXCERPT - 1).collect();
+    let inner = strip_parens(text);
+    let start = span.start + (inner.as_ptr() as usize - text.as_ptr() as usize);
+    let (line, col) = crate::diag::line_col(source, start);
+    let flat = inner.split_whitespace().collect::<Vec<_>>().join(" ");
+    let excerpt = if flat.chars().count() > EXCERPT {
+        let mut cut: String = flat.chars().take(EXCERPT - 1).collect();
         cut.push('…');
         cut
     } else {
-        inner.to_string()
+        flat
     };
     format!("{line}:{col}  {excerpt}")
 }
@@ -262,7 +264,7 @@ fn origin(source: &str, span: SrcSpan) -> String {
 /// how an argument is written, not part of what it is. Quotes are skipped, so a
 /// parenthesis inside a string does not count.
 fn strip_parens(text: &str) -> &str {
-    let mut t = text;
+    let mut t = text.trim();
     while t.starts_with('(') && t.ends_with(')') && encloses(t) {
         t = t[1..t.len() - 1].trim();
     }
