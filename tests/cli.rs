@@ -365,7 +365,10 @@ fn ir_prints_one_line_per_node_with_its_source() {
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines[0].contains("7 nodes"), "{stdout}");
     // A header of the columns, then the nodes.
-    assert!(lines[1].contains("node") && lines[1].contains("from"), "{stdout}");
+    assert!(
+        lines[1].contains("node") && lines[1].contains("from"),
+        "{stdout}"
+    );
     assert!(
         lines[2].contains("sine") && lines[2].contains("freq=0.25") && lines[2].contains("2:7"),
         "{stdout}"
@@ -456,13 +459,22 @@ fn bench_prints_json_for_scripts() {
         let e = &v[engine];
         let f = |k: &str| e[k].as_f64().unwrap_or(f64::NAN);
         // Headroom: the budget over the p99 and over the mean block time.
-        assert!(close(f("headroom_p99"), budget / f("p99_ms")), "{engine}: {v}");
-        assert!(close(f("headroom_mean"), budget / f("mean_ms")), "{engine}: {v}");
+        assert!(
+            close(f("headroom_p99"), budget / f("p99_ms")),
+            "{engine}: {v}"
+        );
+        assert!(
+            close(f("headroom_mean"), budget / f("mean_ms")),
+            "{engine}: {v}"
+        );
         // Per voice-frame: the time in voices over the voice-frames mixed, which
         // are at most the voices' frames the 20 blocks could hold.
         let frames = e["voice_frames"].as_u64().unwrap_or(0);
         assert!(frames > 0 && frames <= 20 * 512 * 64, "{engine}: {v}");
-        assert!(f("voice_ms") > 0.0 && f("voice_ms") <= 20.0 * f("max_ms"), "{engine}: {v}");
+        assert!(
+            f("voice_ms") > 0.0 && f("voice_ms") <= 20.0 * f("max_ms"),
+            "{engine}: {v}"
+        );
         assert!(
             close(f("ns_per_voice_frame"), f("voice_ms") * 1e6 / frames as f64),
             "{engine}: {v}"
@@ -470,7 +482,10 @@ fn bench_prints_json_for_scripts() {
     }
     // Both engines mix the same voices.
     assert_eq!(v["jit"]["voice_frames"], v["interp"]["voice_frames"], "{v}");
-    assert_eq!(v["ns_per_voice_frame"], v["jit"]["ns_per_voice_frame"], "{v}");
+    assert_eq!(
+        v["ns_per_voice_frame"], v["jit"]["ns_per_voice_frame"],
+        "{v}"
+    );
     let out = phonon(&["bench", &p, "--blocks", "5", "--json", "--engine", "jit"]);
     let v: serde_json::Value =
         serde_json::from_str(text(&out.stdout).trim()).unwrap_or_else(|e| panic!("{e}"));
@@ -488,16 +503,34 @@ fn bench_prints_json_for_scripts() {
         let words: Vec<&str> = next.split_whitespace().collect();
         assert_eq!(words[..3], ["headroom", "at", "p99:"], "{next}");
         assert!(
-            words[3].strip_suffix('x').and_then(|x| x.parse::<f64>().ok()).is_some(),
+            words[3]
+                .strip_suffix('x')
+                .and_then(|x| x.parse::<f64>().ok())
+                .is_some(),
             "{next}"
         );
-        assert!(next.contains("x the real-time budget; at the mean: "), "{next}");
+        assert!(
+            next.contains("x the real-time budget; at the mean: "),
+            "{next}"
+        );
     }
-    assert!(t.contains("(headroom: the budget, one block's duration, divided by"), "{t}");
-    assert!(t.contains(" ns per voice-frame (the jit's time in voices"), "{t}");
+    assert!(
+        t.contains("(headroom: the budget, one block's duration, divided by"),
+        "{t}"
+    );
+    assert!(
+        t.contains(" ns per voice-frame (the jit's time in voices"),
+        "{t}"
+    );
     // Without voices there is no time per voice-frame.
     let quiet = temp_patch("bench_quiet.ph", "out: sine 440 * 0.1\n");
-    let out = phonon(&["bench", &quiet.display().to_string(), "--blocks", "5", "--json"]);
+    let out = phonon(&[
+        "bench",
+        &quiet.display().to_string(),
+        "--blocks",
+        "5",
+        "--json",
+    ]);
     let v: serde_json::Value =
         serde_json::from_str(text(&out.stdout).trim()).unwrap_or_else(|e| panic!("{e}"));
     assert!(v["ns_per_voice_frame"].is_null(), "{v}");

@@ -147,7 +147,9 @@ fn the_dump_has_one_line_per_node_with_its_source() {
     // The nodes, then the legend (every line of which is a comment).
     let nodes = &lines[2..2 + g.nodes.len()];
     assert!(nodes.iter().all(|l| !l.starts_with('#')), "{text}");
-    assert!(lines[2 + g.nodes.len()..].iter().all(|l| l.starts_with('#')));
+    assert!(lines[2 + g.nodes.len()..]
+        .iter()
+        .all(|l| l.starts_with('#')));
     assert!(nodes[0].contains("#0") && nodes[0].contains("saw") && nodes[0].contains("freq=110"));
     assert_eq!(cell(&text, 0, "from"), "2:6  saw 110");
     assert_eq!(
@@ -185,7 +187,11 @@ fn cell(dump: &str, node: usize, column: &str) -> String {
         .unwrap_or_else(|| panic!("no node {node} in\n{dump}"));
     let chars: Vec<char> = row.chars().collect();
     let end = end.unwrap_or(chars.len()).min(chars.len());
-    chars[begin.min(end)..end].iter().collect::<String>().trim().to_string()
+    chars[begin.min(end)..end]
+        .iter()
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 fn dump(src: &str) -> String {
@@ -285,7 +291,11 @@ fn the_legend_explains_the_columns_every_kind_and_the_operations_used() {
         assert!(entry(column).is_some(), "{column}: {text}");
     }
     for kind in NodeKind::ALL {
-        assert_eq!(entry(kind.name()).as_deref(), Some(kind.meaning()), "{text}");
+        assert_eq!(
+            entry(kind.name()).as_deref(),
+            Some(kind.meaning()),
+            "{text}"
+        );
     }
     // The operations of this graph, with the table's description; no others.
     assert_eq!(entry("saw").as_deref(), Some(Op::Saw.spec().doc));
@@ -303,7 +313,11 @@ fn phonon_ir_passes(name: &str, src: &str) -> String {
         .arg(&path)
         .output()
         .unwrap_or_else(|e| panic!("{e}"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -332,7 +346,10 @@ fn a_pass_that_changes_nothing_is_marked_unchanged_and_not_reprinted() {
         .split("## dead: after dead-node removal\n")
         .nth(1)
         .expect("the graph after dead-node removal");
-    assert!(dead.starts_with("# ") && dead.contains("folds.ph: 2 nodes"), "{dead}");
+    assert!(
+        dead.starts_with("# ") && dead.contains("folds.ph: 2 nodes"),
+        "{dead}"
+    );
 }
 
 #[test]
