@@ -27,6 +27,39 @@ pub struct EngineReport {
     pub times: BlockTimes,
     /// Text to runnable engine.
     pub compile: Duration,
+    /// The time the measured blocks spent starting and mixing voices (timed where
+    /// each sound's voices are mixed, `SoundSlot::render`), and the frames of voices
+    /// they mixed (a voice sounding for one frame is one).
+    pub voice_time: Duration,
+    pub voice_frames: u64,
+}
+
+impl EngineReport {
+    /// The real-time budget (one block's duration) over the 99th-percentile block
+    /// time: how many times over the slowest 1% of blocks would fit in real time.
+    pub fn headroom_p99(&self) -> f64 {
+        ratio(self.times.budget_ms, self.times.p99_ms)
+    }
+
+    /// The real-time budget over the mean block time.
+    pub fn headroom_mean(&self) -> f64 {
+        ratio(self.times.budget_ms, self.times.mean_ms)
+    }
+
+    /// Nanoseconds of voice time per voice-frame; `None` when no voice sounded.
+    pub fn ns_per_voice_frame(&self) -> Option<f64> {
+        (self.voice_frames > 0)
+            .then(|| self.voice_time.as_secs_f64() * 1e9 / self.voice_frames as f64)
+    }
+}
+
+/// `budget / time`, infinite for a time of zero.
+fn ratio(budget: f64, time: f64) -> f64 {
+    if time > 0.0 {
+        budget / time
+    } else {
+        f64::INFINITY
+    }
 }
 
 /// Everything `phonon bench` reports.
@@ -49,9 +82,9 @@ pub struct BenchReport {
     pub interp: Option<EngineReport>,
     /// Mean voices sounding over the measured blocks.
     pub voices_mean: f64,
-    /// Time per voice and frame: the measured engine's (the JIT's when both ran) mean
-    /// block time divided by the voices in use and the frames of a block. `None`
-    /// without voices.
+    /// Time per voice and frame: the measured engine's (the JIT's when both ran)
+    /// time spent in voices divided by the voice-frames it mixed
+    /// ([`EngineReport::ns_per_voice_frame`]). `None` without voices.
     pub ns_per_voice_frame: Option<f64>,
     pub blocks: usize,
     pub block: usize,
@@ -169,11 +202,27 @@ pub fn bench_paced(
     let period = Duration::from_secs_f64(n as f64 / f64::from(config.sample_rate.max(1)));
     let t_start = Instant::now();
     let mut crew_start = (0u64, 0u64);
+    // Voice-frames mixed before the measured blocks, per runtime (jit, jit on
+    // threads, interp).
+    let mut frames_start = [0u64; 3];
     for k in 0..WARM_UP_BLOCKS + blocks {
         let measuring = k >= WARM_UP_BLOCKS;
         if k == WARM_UP_BLOCKS {
             if let Some(crew) = jit_threads.as_ref().and_then(|(rt, _)| rt.crew()) {
                 crew_start = (crew.items(), crew.worker_items());
+            }
+            // Every engine's voices are timed alike (the same code runs them).
+            if let Some((rt, _)) = jit.as_mut() {
+                rt.time_voices(true);
+                frames_start[0] = rt.sounds().voice_time().1;
+            }
+            if let Some((rt, _)) = jit_threads.as_mut() {
+                rt.time_voices(true);
+                frames_start[1] = rt.sounds().voice_time().1;
+            }
+            if let Some((rt, _)) = interp.as_mut() {
+                rt.time_voices(true);
+                frames_start[2] = rt.sounds().voice_time().1;
             }
         }
         if pacing == Pacing::RealTime {
@@ -207,9 +256,13 @@ pub fn bench_paced(
         }
     }
     let sr = config.sample_rate;
-    let report = |times: &[Duration], compile: Duration| EngineReport {
-        times: BlockTimes::from_durations(times, n, sr),
-        compile,
+    let report = |times: &[Duration], compile: Duration, voices: (Duration, u64), start: u64| {
+        EngineReport {
+            times: BlockTimes::from_durations(times, n, sr),
+            compile,
+            voice_time: voices.0,
+            voice_frames: voices.1.saturating_sub(start),
+        }
     };
     let worker_share = jit_threads
         .as_ref()
@@ -219,15 +272,17 @@ pub fn bench_paced(
             let worker = crew.worker_items() - crew_start.1;
             worker as f64 / items.max(1) as f64
         });
-    let jit = jit.map(|(_, c)| report(&jit_times, c));
-    let interp = interp.map(|(_, c)| report(&interp_times, c));
-    let jit_threads = jit_threads.map(|(_, c)| report(&threads_times, c));
+    let jit = jit.map(|(rt, c)| report(&jit_times, c, rt.sounds().voice_time(), frames_start[0]));
+    let jit_threads = jit_threads.map(|(rt, c)| {
+        report(&threads_times, c, rt.sounds().voice_time(), frames_start[1])
+    });
+    let interp = interp.map(|(rt, c)| {
+        report(&interp_times, c, rt.sounds().voice_time(), frames_start[2])
+    });
     let handoff = crate::parallel::crew(threads).map(|c| crate::parallel::measure_handoff(&c, 200));
     let voices_mean = voices_sum as f64 / blocks.max(1) as f64;
     let measured = jit.as_ref().or(interp.as_ref());
-    let ns_per_voice_frame = measured
-        .filter(|_| voices_mean > 0.0)
-        .map(|r| r.times.mean_ms * 1e6 / (voices_mean * n as f64));
+    let ns_per_voice_frame = measured.and_then(EngineReport::ns_per_voice_frame);
     Ok(BenchReport {
         jit,
         jit_threads,
@@ -260,9 +315,12 @@ fn time_block<E: Engine>(
 }
 
 impl BenchReport {
-    /// One JSON object: `{"jit":{...},"interp":{...},"voices_mean":...,
-    /// "ns_per_voice_frame":...}`; an engine not run is absent.
-    pub fn to_json(&self) -> String {
+    /// One JSON object: `{"patch":..., "blocks":..., "jit":{...},"interp":{...},
+    /// "voices_mean":..., "ns_per_voice_frame":...}`; an engine not run is absent.
+    /// `patch` names the patch benchmarked. A headroom with no time measured (an
+    /// infinite one) is `null`.
+    pub fn to_json(&self, patch: &str) -> String {
+        let finite = |x: f64| x.is_finite().then_some(x);
         let engine = |r: &EngineReport| {
             serde_json::json!({
                 "mean_ms": r.times.mean_ms,
@@ -270,9 +328,23 @@ impl BenchReport {
                 "p99_ms": r.times.p99_ms,
                 "max_ms": r.times.max_ms,
                 "compile_ms": r.compile.as_secs_f64() * 1e3,
+                "headroom_p99": finite(r.headroom_p99()),
+                "headroom_mean": finite(r.headroom_mean()),
+                "voice_ms": r.voice_time.as_secs_f64() * 1e3,
+                "voice_frames": r.voice_frames,
+                "ns_per_voice_frame": r.ns_per_voice_frame(),
             })
         };
         let mut obj = serde_json::Map::new();
+        obj.insert("patch".into(), serde_json::json!(patch));
+        obj.insert("blocks".into(), serde_json::json!(self.blocks));
+        obj.insert("warm_up_blocks".into(), serde_json::json!(WARM_UP_BLOCKS));
+        obj.insert("block".into(), serde_json::json!(self.block));
+        obj.insert("sample_rate".into(), serde_json::json!(self.sample_rate));
+        obj.insert(
+            "budget_ms".into(),
+            serde_json::json!(self.block as f64 / f64::from(self.sample_rate.max(1)) * 1e3),
+        );
         if let Some(j) = &self.jit {
             obj.insert("jit".into(), engine(j));
         }
@@ -320,7 +392,10 @@ impl BenchReport {
             } else {
                 ", back to back"
             },
-            self.block as f64 / f64::from(self.sample_rate) * 1e3
+            self.block as f64 / f64::from(self.sample_rate.max(1)) * 1e3
+        );
+        out.push_str(
+            "(headroom: the budget, one block's duration, divided by a block's time; at p99 it is what the slowest 1% of blocks leave, which decides whether playback keeps up)\n",
         );
         let threaded = format!("jit×{}", self.threads);
         for (name, r) in [
@@ -330,17 +405,15 @@ impl BenchReport {
         ] {
             if let Some(r) = r {
                 out.push_str(&format!(
-                    "{name:<7} mean {:.4} ms  p50 {:.4}  p99 {:.4}  max {:.4}  compile {:.2} ms  headroom {:.1}x\n",
+                    "{name:<7} mean {:.4} ms  p50 {:.4}  p99 {:.4}  max {:.4}  compile {:.2} ms\n{:<7} headroom at p99: {:.1}x the real-time budget; at the mean: {:.1}x\n",
                     r.times.mean_ms,
                     r.times.p50_ms,
                     r.times.p99_ms,
                     r.times.max_ms,
                     r.compile.as_secs_f64() * 1e3,
-                    if r.times.mean_ms > 0.0 {
-                        r.times.budget_ms / r.times.mean_ms
-                    } else {
-                        f64::INFINITY
-                    }
+                    "",
+                    r.headroom_p99(),
+                    r.headroom_mean()
                 ));
             }
         }
@@ -377,12 +450,22 @@ impl BenchReport {
                 crate::parallel::HANDOFF_NS / 1000.0
             ));
         }
-        match self.ns_per_voice_frame {
-            Some(ns) => out.push_str(&format!(
-                "voices in use: {:.1} on average; {:.3} ns per voice-frame\n",
-                self.voices_mean, ns
-            )),
-            None => out.push_str("voices in use: none\n"),
+        let measured = self
+            .jit
+            .as_ref()
+            .map(|r| ("jit", r))
+            .or(self.interp.as_ref().map(|r| ("interp", r)));
+        match (self.ns_per_voice_frame, measured) {
+            (Some(ns), Some((name, r))) => {
+                let per_block = r.voice_time.as_secs_f64() * 1e3 / self.blocks.max(1) as f64;
+                out.push_str(&format!(
+                    "voices in use: {:.1} on average; {ns:.3} ns per voice-frame (the {name}'s time in voices, {per_block:.4} ms per block, {:.1}% of its mean block, over {} voice-frames)\n",
+                    self.voices_mean,
+                    100.0 * per_block / r.times.mean_ms.max(1e-12),
+                    r.voice_frames
+                ));
+            }
+            _ => out.push_str("voices in use: none\n"),
         }
         out
     }

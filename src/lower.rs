@@ -46,8 +46,27 @@ type Result<T> = std::result::Result<T, LowerError>;
 
 /// Lowers an evaluated patch to its signal graph.
 pub fn lower(ev: &Evaluated) -> Result<Graph> {
+    // Each bus's value, to name the nodes that hold it: a signal by the address of
+    // its `Arc` (the lowering meets that `Arc` itself), a pattern or sound by its
+    // pattern (every reading of the bus clones that pattern).
+    let mut signal_buses = HashMap::new();
+    let mut value_buses = Vec::new();
+    for (name, value) in &ev.buses {
+        let span = ev.bus_spans.get(name).copied();
+        match value {
+            Val::Signal(sig) => {
+                signal_buses.insert(Arc::as_ptr(sig), name.clone());
+            }
+            Val::Pat(p) => value_buses.push((name.clone(), p.clone(), span)),
+            Val::Sound(s) => value_buses.push((name.clone(), s.pattern.clone(), span)),
+            Val::Num(_) | Val::Func(_) => {}
+        }
+    }
     let mut l = Lowerer {
         ev,
+        signal_buses,
+        value_buses,
+        buses: Vec::new(),
         nodes: Vec::new(),
         patterns: Vec::new(),
         sounds: Vec::new(),
@@ -66,9 +85,16 @@ pub fn lower(ev: &Evaluated) -> Result<Graph> {
         outputs.iter().map(|(_, op)| *op).collect(),
         None,
     );
+    // In source order (the order of the definitions).
+    let mut buses = l.buses;
+    buses.sort_by_key(|(name, op)| {
+        let at = ev.bus_spans.get(name).map_or(usize::MAX, |s| s.start);
+        (at, op_key(*op))
+    });
     let mut graph = Graph {
         nodes: l.nodes,
         outputs,
+        buses,
         master,
         patterns: l.patterns,
         sounds: l.sounds,
@@ -79,8 +105,22 @@ pub fn lower(ev: &Evaluated) -> Result<Graph> {
     Ok(graph)
 }
 
+/// Orders operands: nodes by number, then constants.
+fn op_key(op: Operand) -> usize {
+    match op {
+        Operand::Node(id) => id,
+        Operand::Const(_) => usize::MAX,
+    }
+}
+
 struct Lowerer<'a> {
     ev: &'a Evaluated,
+    /// The buses whose value is a signal, by the address of its `Arc`.
+    signal_buses: HashMap<*const Sig, String>,
+    /// The buses whose value is a pattern or a sound: name, pattern, definition.
+    value_buses: Vec<(String, Pattern<Value>, Option<SrcSpan>)>,
+    /// The buses found so far: name and the operand holding the value.
+    buses: Vec<(String, Operand)>,
     nodes: Vec<Node>,
     patterns: Vec<PatternSource>,
     sounds: Vec<SoundSource>,
@@ -157,10 +197,7 @@ impl Lowerer<'_> {
         }
         let op = match &**sig {
             Sig::Const(x) => Operand::Const(*x as f32),
-            Sig::Pattern(p, span) => {
-                let pattern = self.pattern(p.clone(), Some(*span));
-                self.node(Op::Stepped { pattern }, vec![], Some(*span))
-            }
+            Sig::Pattern(p, span) => self.stepped(p.clone(), *span),
             Sig::Sound(sound, span) => self.voices(sound, *span)?,
             Sig::Bus(name) => {
                 let id = self.push(Op::Feedback, vec![Operand::Const(0.0)], None);
@@ -170,9 +207,10 @@ impl Lowerer<'_> {
             Sig::Builtin {
                 op,
                 args,
+                arg_spans,
                 input,
                 span,
-            } => self.builtin(*op, args, input.as_ref(), *span)?,
+            } => self.builtin(*op, (args, arg_spans), input.as_ref(), *span)?,
             Sig::Binary {
                 op,
                 left,
@@ -202,12 +240,41 @@ impl Lowerer<'_> {
 
     fn remember(&mut self, key: *const Sig, op: Operand) -> Result<Operand> {
         self.memo.insert(key, op);
+        if let Some(name) = self.signal_buses.get(&key) {
+            self.buses.push((name.clone(), op));
+        }
         Ok(op)
     }
 
+    /// The bus whose value `pattern` is (a pattern or a sound bus): its name and
+    /// where it is defined.
+    fn value_bus(&self, pattern: &Pattern<Value>) -> Option<(String, Option<SrcSpan>)> {
+        self.value_buses
+            .iter()
+            .find(|(_, p, _)| p.same(pattern))
+            .map(|(name, _, span)| (name.clone(), *span))
+    }
+
+    /// A pattern read by the runtime. The pattern of a bus is shown with the text
+    /// of its definition; `span` is where it is used.
     fn pattern(&mut self, pattern: Pattern<Value>, span: Option<SrcSpan>) -> usize {
+        let span = match self.value_bus(&pattern) {
+            Some((_, Some(definition))) => Some(definition),
+            _ => span,
+        };
         self.patterns.push(PatternSource { pattern, span });
         self.patterns.len() - 1
+    }
+
+    /// A `stepped` node reading `pattern`, named after its bus if it is one's value.
+    fn stepped(&mut self, pattern: Pattern<Value>, span: SrcSpan) -> Operand {
+        let bus = self.value_bus(&pattern);
+        let index = self.pattern(pattern, Some(span));
+        let op = self.node(Op::Stepped { pattern: index }, vec![], Some(span));
+        if let Some((name, _)) = bus {
+            self.buses.push((name, op));
+        }
+        op
     }
 
     fn voices(&mut self, sound: &SoundVal, span: SrcSpan) -> Result<Operand> {
@@ -217,6 +284,12 @@ impl Lowerer<'_> {
         }
         let index = self.sounds.len();
         let node = self.push(Op::Voices { sound: index }, inputs, Some(span));
+        // A sound bus's sound is shown (and its failures reported) at its definition.
+        let bus = self.value_bus(&sound.pattern);
+        let source_span = bus.as_ref().and_then(|(_, s)| *s).unwrap_or(span);
+        if let Some((name, _)) = bus {
+            self.buses.push((name, Operand::Node(node)));
+        }
         self.sounds.push(SoundSource {
             pattern: sound.pattern.clone(),
             sampled: sound
@@ -225,7 +298,7 @@ impl Lowerer<'_> {
                 .map(|s| SampledInput { control: s.control })
                 .collect(),
             node,
-            span: Some(span),
+            span: Some(source_span),
         });
         Ok(Operand::Node(node))
     }
@@ -234,10 +307,7 @@ impl Lowerer<'_> {
     fn val(&mut self, v: &Val, span: SrcSpan) -> Result<Operand> {
         match v {
             Val::Num(n) => Ok(Operand::Const(n.value as f32)),
-            Val::Pat(p) => {
-                let pattern = self.pattern(p.clone(), Some(span));
-                Ok(self.node(Op::Stepped { pattern }, vec![], Some(span)))
-            }
+            Val::Pat(p) => Ok(self.stepped(p.clone(), span)),
             Val::Sound(s) => self.voices(s, span),
             Val::Signal(s) => self.sig(s),
             Val::Func(_) => Err(LowerError::new(
@@ -279,7 +349,7 @@ impl Lowerer<'_> {
     fn builtin(
         &mut self,
         op: Op,
-        args: &[Val],
+        (args, arg_spans): (&[Val], &[Option<SrcSpan>]),
         input: Option<&Arc<Sig>>,
         span: SrcSpan,
     ) -> Result<Operand> {
@@ -301,12 +371,14 @@ impl Lowerer<'_> {
             ops.push(self.sig(sig)?);
         }
         for (i, a) in args.iter().enumerate() {
+            // A pattern argument's node shows the argument's own text where known.
+            let at = arg_spans.get(i).copied().flatten().unwrap_or(span);
             if Some(i) == trig_at {
-                let (trig, gate) = self.events(a, with_gate, span)?;
+                let (trig, gate) = self.events(a, with_gate, at)?;
                 ops.push(trig);
                 ops.extend(gate);
             } else {
-                ops.push(self.val(a, span)?);
+                ops.push(self.val(a, at)?);
             }
         }
         let expected = op.input_names().map_or(ops.len(), |names| names.len());

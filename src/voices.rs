@@ -434,14 +434,15 @@ impl Voice {
     }
 
     /// Adds this voice into `left`/`right` (the whole block, starting at absolute
-    /// frame `now`). Returns whether the voice is still alive after the block.
+    /// frame `now`), counting the frames it added in `mixed`. Returns whether the
+    /// voice is still alive after the block.
     fn render(
         &mut self,
         data: &[f32],
-        now: u64,
-        fade: u64,
+        (now, fade): (u64, u64),
         left: &mut [f32],
         right: &mut [f32],
+        mixed: &mut u64,
     ) -> bool {
         let n = left.len().min(right.len()) as u64;
         let mut i = self.onset.saturating_sub(now);
@@ -460,6 +461,7 @@ impl Voice {
             let run = (n - i).min(self.seg_end - self.age);
             let (a, b) = (i as usize, (i + run) as usize);
             self.mix(data, &mut left[a..b], &mut right[a..b]);
+            *mixed += run;
             self.age += run;
             i += run;
         }
@@ -634,6 +636,9 @@ pub struct VoicePool {
     pending: Vec<Pending>,
     /// Voices without a scheduled cut/steal fade.
     live: usize,
+    /// Frames of voices mixed since the pool was made (one voice for one frame is
+    /// one): what `phonon bench` divides the voices' time by.
+    mixed: u64,
 }
 
 impl VoicePool {
@@ -653,6 +658,7 @@ impl VoicePool {
             voices: Vec::with_capacity(capacity + headroom),
             pending: Vec::with_capacity(capacity + headroom),
             live: 0,
+            mixed: 0,
         }
     }
 
@@ -702,9 +708,10 @@ impl VoicePool {
         let (now, fade) = (self.now, self.fade);
         let (left, right) = (&mut left[..n], &mut right[..n]);
         let mut live = 0;
+        let mixed = &mut self.mixed;
         self.voices.retain_mut(|v| {
             let data = &bank.sample(v.sample).data;
-            let alive = v.render(data, now, fade, left, right);
+            let alive = v.render(data, (now, fade), left, right, mixed);
             if alive && v.is_live() {
                 live += 1;
             }
@@ -712,6 +719,11 @@ impl VoicePool {
         });
         self.live = live;
         self.now += n as u64;
+    }
+
+    /// Frames of voices mixed so far (a voice sounding for a frame is one).
+    pub fn mixed_frames(&self) -> u64 {
+        self.mixed
     }
 
     fn activate(&mut self, s: &VoiceStart, bank: &SampleBank) {

@@ -730,3 +730,20 @@ fn speed_zero_and_empty_slices_start_nothing() {
     assert_eq!(pool.active(), 0);
     assert!(l.iter().chain(&r).all(|&x| x == 0.0));
 }
+
+#[test]
+fn the_pool_counts_the_voice_frames_it_mixes() {
+    // Two voices of `ramp` (1000 frames each, at rate 1), from frames 100 and 300 of
+    // the first block: over four blocks of 512 each plays its 1000 frames, once.
+    let bank = bank();
+    let mut pool = VoicePool::new(16, RATE);
+    pool.start(VoiceStart::new(id(&bank, "ramp"), 100));
+    pool.start(VoiceStart::new(id(&bank, "ramp"), 300));
+    let (l, _) = run(&mut pool, &bank, 1, 512);
+    // The first block holds 412 frames of one and 212 of the other.
+    assert_eq!(pool.mixed_frames(), 412 + 212);
+    assert!(l[99] == 0.0 && l[100] > 0.0);
+    run(&mut pool, &bank, 3, 512);
+    assert_eq!(pool.mixed_frames(), 2000);
+    assert_eq!(pool.active(), 0);
+}

@@ -30,10 +30,18 @@ pub fn ir_command(path: &std::path::Path, passes: bool) -> ExitCode {
     let mut out = String::new();
     out.push_str("## lowered\n");
     out.push_str(&crate::ir::dump(&graph, &source, &name));
-    out.push_str("\n## after constant folding\n");
-    out.push_str(&crate::ir::dump(&folded, &source, &name));
-    out.push_str("\n## after dead-node removal\n");
-    out.push_str(&crate::ir::dump(&live, &source, &name));
+    // A pass that changed nothing says so instead of printing the same graph again.
+    for (pass, title, before, after) in [
+        ("fold", "after constant folding", &graph, &folded),
+        ("dead", "after dead-node removal", &folded, &live),
+    ] {
+        if after.same_as(before) {
+            out.push_str(&format!("\n## {pass}: unchanged\n"));
+        } else {
+            out.push_str(&format!("\n## {pass}: {title}\n"));
+            out.push_str(&crate::ir::dump_nodes(after, &source, &name));
+        }
+    }
     out.push_str("\n## fused, staged and packed\n");
     out.push_str(&plan.describe(Config::default().block));
     out.push_str("\n## JIT loops (packs sharing a loop run two vectors per step)\n");

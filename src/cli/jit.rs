@@ -117,7 +117,8 @@ pub fn bench_command(args: BenchArgs) -> ExitCode {
                 eprintln!("{}", skipped_sample(file, why));
             }
             if args.json {
-                write_stdout(&(report.to_json() + "\n"));
+                let patch = args.patch.display().to_string();
+                write_stdout(&(report.to_json(&patch) + "\n"));
             } else {
                 write_stdout(&format!("{}\n{}", args.patch.display(), report.summary()));
             }

@@ -24,7 +24,8 @@ pub(crate) fn apply_partial(
     ctx: &Ctx,
     b: &'static Builtin,
     args: &[Option<Val>],
-    arg: Val,
+    arg_spans: &[Option<SrcSpan>],
+    (arg, arg_span): (Val, Option<SrcSpan>),
     juxtaposed: bool,
     span: SrcSpan,
 ) -> EvalResult<Val> {
@@ -42,12 +43,16 @@ pub(crate) fn apply_partial(
     let mut args = args.to_vec();
     args.resize(slot, None);
     args.push(Some(arg));
+    let mut arg_spans = arg_spans.to_vec();
+    arg_spans.resize(slot, None);
+    arg_spans.push(arg_span);
     if args.len() >= b.params.len() || (!juxtaposed && b.missing_required(args.len()) == 0) {
-        return finish(ctx, b, args, span);
+        return finish(ctx, b, args, &arg_spans, span);
     }
     Ok(Val::Func(Arc::new(Func::Partial {
         builtin: b,
         args,
+        arg_spans,
         span,
     })))
 }
@@ -58,9 +63,13 @@ pub(crate) fn finish(
     ctx: &Ctx,
     b: &'static Builtin,
     args: Vec<Option<Val>>,
+    arg_spans: &[Option<SrcSpan>],
     span: SrcSpan,
 ) -> EvalResult<Val> {
     let mut values = Vec::with_capacity(b.params.len());
+    let mut spans: Vec<Option<SrcSpan>> = (0..b.params.len())
+        .map(|i| arg_spans.get(i).copied().flatten())
+        .collect();
     for (i, p) in b.params.iter().enumerate() {
         match (args.get(i).cloned().flatten(), p.default) {
             (Some(v), _) => values.push(v),
@@ -74,8 +83,13 @@ pub(crate) fn finish(
             }
         }
     }
-    let input = if b.has_input { values.pop() } else { None };
-    call(ctx, b, values, input, span)
+    let input = if b.has_input {
+        spans.pop();
+        values.pop()
+    } else {
+        None
+    };
+    call(ctx, b, (values, spans), input, span)
 }
 
 /// Whether an argument value is a sound (for transforms that keep the kind).
@@ -93,11 +107,12 @@ impl Ctx {
             return Err(EvalError::new(format!("unknown function `{name}`"), span));
         };
         if b.params.is_empty() {
-            return call(self, b, Vec::new(), None, span);
+            return call(self, b, (Vec::new(), Vec::new()), None, span);
         }
         Ok(Val::Func(Arc::new(Func::Partial {
             builtin: b,
             args: Vec::new(),
+            arg_spans: Vec::new(),
             span,
         })))
     }
@@ -226,11 +241,12 @@ fn arg_error(b: &Builtin, e: ArgError, span: SrcSpan) -> EvalError {
 }
 
 /// Calls built-in `b` with all its parameters (`args`, defaults filled in) and, for
-/// those that process one, its `input`.
+/// those that process one, its `input`; with each argument, where it was written
+/// when known.
 pub(crate) fn call(
     ctx: &Ctx,
     b: &Builtin,
-    args: Vec<Val>,
+    (args, arg_spans): (Vec<Val>, Vec<Option<SrcSpan>>),
     input: Option<Val>,
     span: SrcSpan,
 ) -> EvalResult<Val> {
@@ -247,6 +263,7 @@ pub(crate) fn call(
             Ok(Val::Signal(Arc::new(Sig::Builtin {
                 op,
                 args: finished,
+                arg_spans,
                 input,
                 span,
             })))
@@ -255,7 +272,7 @@ pub(crate) fn call(
             op,
             number,
             pattern,
-        } => call_maths(ctx, b, (op, number, pattern), args, input, span),
+        } => call_maths(ctx, b, (op, number, pattern), (args, arg_spans), input, span),
         Imp::Transform(imp) => call_transform(ctx, b, imp, &args, input, span),
         Imp::Source(imp) => {
             let args = ctx.args(b, &args, PatKind::Pattern, &mut Vec::new(), span)?;
@@ -310,7 +327,7 @@ fn call_maths(
     ctx: &Ctx,
     b: &Builtin,
     (op, number, pattern): MathsImp,
-    args: Vec<Val>,
+    (args, arg_spans): (Vec<Val>, Vec<Option<SrcSpan>>),
     input: Option<Val>,
     span: SrcSpan,
 ) -> EvalResult<Val> {
@@ -345,6 +362,7 @@ fn call_maths(
     Ok(Val::Signal(Arc::new(Sig::Builtin {
         op,
         args,
+        arg_spans,
         input: Some(ctx.to_signal(input, span)?),
         span,
     })))

@@ -91,6 +91,8 @@ pub enum Sig {
     Builtin {
         op: crate::ir::Op,
         args: Vec<Val>,
+        /// Where each of `args` was written, when known (see `Func::Partial`).
+        arg_spans: Vec<Option<SrcSpan>>,
         input: Option<Arc<Sig>>,
         span: SrcSpan,
     },
@@ -112,6 +114,10 @@ pub enum Func {
         /// Arguments by parameter position; `None` for an optional parameter that
         /// `$` skipped (it takes its default).
         args: Vec<Option<Val>>,
+        /// Where each argument was written, parallel to `args`: known for arguments
+        /// given by juxtaposition, `None` for those given by `$` or `#` and skipped
+        /// ones (the graph shows a pattern argument's own text).
+        arg_spans: Vec<Option<SrcSpan>>,
         span: SrcSpan,
     },
     /// `outer . inner`: apply `inner`, then `outer` (from `f $ g`).
@@ -214,6 +220,8 @@ pub struct Evaluated {
     pub outputs: Vec<(String, Arc<Sig>)>,
     /// The value of every bus.
     pub buses: HashMap<String, Val>,
+    /// Where each bus's (last) definition is written: its expression.
+    pub bus_spans: HashMap<String, SrcSpan>,
 }
 
 /// What applying functions needs besides the values: the patch text, to describe
@@ -504,6 +512,11 @@ impl<'a> Evaluator<'a> {
             limit,
             outputs,
             buses: self.values.clone(),
+            bus_spans: self
+                .bus_exprs
+                .iter()
+                .map(|(name, e)| (name.clone(), e.span))
+                .collect(),
         })
     }
 }

@@ -36,8 +36,17 @@ impl Ctx {
             Func::Partial {
                 builtin,
                 args,
+                arg_spans,
                 span: fspan,
-            } => builtins::apply_partial(self, builtin, args, x, true, fspan.join(arg_span)),
+            } => builtins::apply_partial(
+                self,
+                builtin,
+                args,
+                arg_spans,
+                (x, Some(arg_span)),
+                true,
+                fspan.join(arg_span),
+            ),
             _ => self.apply_input(Val::Func(func.clone()), x, span),
         }
     }
@@ -56,8 +65,17 @@ impl Ctx {
             Func::Partial {
                 builtin,
                 args,
+                arg_spans,
                 span: fspan,
-            } => builtins::apply_partial(self, builtin, args, x, false, fspan.join(span)),
+            } => builtins::apply_partial(
+                self,
+                builtin,
+                args,
+                arg_spans,
+                (x, None),
+                false,
+                fspan.join(span),
+            ),
             Func::Compose { outer, inner } => {
                 let y = self.apply_input(inner.clone(), x, span)?;
                 self.apply_input(outer.clone(), y, span)
@@ -399,11 +417,12 @@ impl Ctx {
             if let Func::Partial {
                 builtin,
                 args,
+                arg_spans,
                 span,
             } = &**func
             {
                 if builtin.missing_required(args.len()) == 0 {
-                    return builtins::finish(self, builtin, args.clone(), *span);
+                    return builtins::finish(self, builtin, args.clone(), arg_spans, *span);
                 }
             }
         }
@@ -419,11 +438,12 @@ impl Ctx {
         if let Func::Partial {
             builtin,
             args,
+            arg_spans,
             span: fspan,
         } = &**func
         {
             if builtin.missing_required(args.len()) == 0 {
-                return builtins::finish(self, builtin, args.clone(), *fspan);
+                return builtins::finish(self, builtin, args.clone(), arg_spans, *fspan);
             }
             // An oscillator's name bare, where the checker allowed a pattern
             // (`# pan sine`): Tidal's continuous pattern of that name.

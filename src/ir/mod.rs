@@ -26,7 +26,7 @@ pub mod probe;
 
 use std::fmt;
 
-pub use dump::dump;
+pub use dump::{dump, dump_nodes};
 pub use identity::match_graphs;
 #[cfg(any(test, feature = "testing"))]
 pub use identity::Matching;
@@ -89,6 +89,10 @@ pub struct Graph {
     pub nodes: Vec<Node>,
     /// The outputs in source order: name and the operand summed into the master.
     pub outputs: Vec<(String, Operand)>,
+    /// The buses that became part of the graph, in source order: name and the operand
+    /// holding the bus's value (for the dump). A sound bus read in two places is two
+    /// `voices` nodes, so a name can come twice.
+    pub buses: Vec<(String, Operand)>,
     /// The `Master` node (always the last).
     pub master: NodeId,
     pub patterns: Vec<PatternSource>,
@@ -107,6 +111,18 @@ impl Graph {
             Operand::Node(id) => self.nodes.get(id).map_or(1, |n| n.channels),
             Operand::Const(_) => 1,
         }
+    }
+
+    /// Whether `other` is this graph unchanged: the same nodes (operations, inputs,
+    /// channels, spans), outputs, buses, patterns and sounds. How `phonon ir
+    /// --passes` tells a pass that did nothing.
+    pub fn same_as(&self, other: &Graph) -> bool {
+        self.nodes == other.nodes
+            && self.outputs == other.outputs
+            && self.buses == other.buses
+            && self.master == other.master
+            && self.patterns.len() == other.patterns.len()
+            && self.sounds.len() == other.sounds.len()
     }
 
     /// A one-line description of node `id` for messages: `#12 lpf (line 3, column 9)`.
@@ -129,6 +145,7 @@ impl fmt::Debug for Graph {
         f.debug_struct("Graph")
             .field("nodes", &self.nodes)
             .field("outputs", &self.outputs)
+            .field("buses", &self.buses)
             .field("patterns", &self.patterns.len())
             .field("sounds", &self.sounds.len())
             .field("cps", &self.cps)

@@ -101,6 +101,39 @@ pub enum NodeKind {
     Master,
 }
 
+impl NodeKind {
+    pub const ALL: [NodeKind; 4] = [
+        NodeKind::Fed,
+        NodeKind::Elementwise,
+        NodeKind::Recurrence,
+        NodeKind::Master,
+    ];
+
+    /// The kind's word in the dump.
+    pub fn name(self) -> &'static str {
+        match self {
+            NodeKind::Fed => "fed",
+            NodeKind::Elementwise => "elementwise",
+            NodeKind::Recurrence => "recurrence",
+            NodeKind::Master => "master",
+        }
+    }
+
+    /// What a node of the kind is, in a few words (the dump's legend).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            NodeKind::Fed => {
+                "filled by the runtime each block: a pattern's values or events, a sound's voices, a bus's previous block"
+            }
+            NodeKind::Elementwise => "a pure function of its inputs at the same frame",
+            NodeKind::Recurrence => {
+                "keeps state from frame to frame and block to block (oscillators, filters, envelopes, effects)"
+            }
+            NodeKind::Master => "the sum of the outputs, stereo",
+        }
+    }
+}
+
 /// The inputs of an operation.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Inputs {

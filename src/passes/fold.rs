@@ -41,6 +41,11 @@ pub fn fold(graph: &Graph) -> Graph {
         .iter()
         .map(|(name, op)| (name.clone(), resolve(*op, &subst)))
         .collect();
+    g.buses = g
+        .buses
+        .iter()
+        .map(|(name, op)| (name.clone(), resolve(*op, &subst)))
+        .collect();
     let master = g.master;
     if let Some(m) = g.nodes.get_mut(master) {
         m.inputs = g
@@ -152,6 +157,16 @@ pub fn remove_dead(graph: &Graph) -> Graph {
         outputs: graph
             .outputs
             .iter()
+            .map(|(name, op)| (name.clone(), renumber(*op)))
+            .collect(),
+        // A bus whose node is gone (it folded away, or nothing plays it) is dropped.
+        buses: graph
+            .buses
+            .iter()
+            .filter(|(_, op)| match op {
+                Operand::Node(id) => new_id.get(*id).is_some_and(|&k| k != usize::MAX),
+                Operand::Const(_) => true,
+            })
             .map(|(name, op)| (name.clone(), renumber(*op)))
             .collect(),
         nodes,

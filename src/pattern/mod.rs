@@ -812,6 +812,14 @@ fn app_left<A: PatValue, B: PatValue, C: PatValue>(
     })
 }
 
+impl<T> Pattern<T> {
+    /// Whether `self` and `other` are one pattern (clones of one query), not merely
+    /// patterns with the same events: how the graph finds a bus's pattern again.
+    pub fn same(&self, other: &Pattern<T>) -> bool {
+        std::ptr::addr_eq(Arc::as_ptr(&self.query), Arc::as_ptr(&other.query))
+    }
+}
+
 fn app_both<A: PatValue, B: PatValue, C: PatValue>(
     left: Pattern<A>,
     right: Pattern<B>,

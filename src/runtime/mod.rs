@@ -266,6 +266,12 @@ impl<E: Engine> Runtime<E> {
         &self.sounds
     }
 
+    /// Makes the voices time themselves from now on, or stop (see
+    /// [`SoundPlayer::voice_time`]): `phonon bench`'s time per voice-frame.
+    pub fn time_voices(&mut self, on: bool) {
+        self.sounds.set_timing(on);
+    }
+
     /// The first non-finite value the master guard caught, and how many samples it
     /// silenced in all.
     pub fn nonfinite(&self) -> Option<(NonFinite, u64)> {

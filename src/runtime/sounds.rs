@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use crate::diag::SrcSpan;
 use crate::ir::{Graph, SampledInput, SoundSource};
@@ -114,6 +115,9 @@ pub struct SoundSlot {
     /// Whether `pending` holds this block's starts (false when the block's events
     /// came too late: the stale starts are kept, not dropped, and not played).
     fresh: bool,
+    /// Whether `render` times itself (`phonon bench`), and the time it took so far.
+    timed: bool,
+    voice_nanos: u64,
 }
 
 /// Voice pools and pending starts, one slot per sound of the graph.
@@ -141,6 +145,8 @@ impl SoundPlayer {
                     sampled,
                     unknown: BTreeSet::new(),
                     fresh: true,
+                    timed: false,
+                    voice_nanos: 0,
                 })
                 .collect(),
         }
@@ -174,6 +180,21 @@ impl SoundPlayer {
     /// before sampling signals).
     pub fn starts(&self, sound: usize) -> &[PendingStart] {
         self.slots.get(sound).map_or(&[], |s| s.pending.as_slice())
+    }
+
+    /// Makes every sound time its voices (starting and mixing them), or stop.
+    pub fn set_timing(&mut self, on: bool) {
+        for s in &mut self.slots {
+            s.timed = on;
+        }
+    }
+
+    /// The time spent starting and mixing voices while timing was on, and the
+    /// frames of voices mixed over the pools' lives (sum over all sounds).
+    pub fn voice_time(&self) -> (Duration, u64) {
+        let nanos = self.slots.iter().map(|s| s.voice_nanos).sum();
+        let frames = self.slots.iter().map(|s| s.pool.mixed_frames()).sum();
+        (Duration::from_nanos(nanos), frames)
     }
 
     /// Voices sounding, over all sounds.
@@ -222,6 +243,9 @@ impl SoundSlot {
         left: &mut [f32],
         right: &mut [f32],
     ) {
+        // Two reads of the monotonic clock, no allocation: cheap enough for the audio
+        // path, and only when asked for.
+        let t0 = self.timed.then(Instant::now);
         let pending = if self.fresh {
             &mut self.pending[..]
         } else {
@@ -249,5 +273,9 @@ impl SoundSlot {
             }
         }
         self.pool.render(bank, left, right);
+        if let Some(t0) = t0 {
+            let nanos = u64::try_from(t0.elapsed().as_nanos()).unwrap_or(u64::MAX);
+            self.voice_nanos = self.voice_nanos.saturating_add(nanos);
+        }
     }
 }

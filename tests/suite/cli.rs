@@ -364,8 +364,13 @@ fn ir_prints_one_line_per_node_with_its_source() {
     let stdout = text(&out.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
     assert!(lines[0].contains("7 nodes"), "{stdout}");
+    // A header of the columns, then the nodes.
     assert!(
-        lines[1].contains("sine") && lines[1].contains("freq=0.25") && lines[1].contains("2:7"),
+        lines[1].contains("node") && lines[1].contains("from"),
+        "{stdout}"
+    );
+    assert!(
+        lines[2].contains("sine") && lines[2].contains("freq=0.25") && lines[2].contains("2:7"),
         "{stdout}"
     );
     assert!(
@@ -375,7 +380,7 @@ fn ir_prints_one_line_per_node_with_its_source() {
         "{stdout}"
     );
     assert!(lines
-        .last()
+        .get(2 + 6)
         .is_some_and(|l| l.contains("master") && l.contains("stereo")));
 }
 
@@ -443,35 +448,108 @@ fn bench_prints_json_for_scripts() {
         assert!(v[engine]["p50_ms"].as_f64() <= v[engine]["max_ms"].as_f64());
     }
     assert!(v["voices_mean"].as_f64().is_some_and(|x| x > 0.0), "{v}");
-    assert!(
-        v["ns_per_voice_frame"].as_f64().is_some_and(|x| x > 0.0),
+    // The patch, the blocks measured and the budget they are held against.
+    assert_eq!(v["patch"].as_str(), Some(p.as_str()), "{v}");
+    assert_eq!(v["blocks"].as_u64(), Some(20), "{v}");
+    assert_eq!(v["block"].as_u64(), Some(512), "{v}");
+    let budget = v["budget_ms"].as_f64().unwrap_or(0.0);
+    assert!((budget - 512.0 / 44100.0 * 1e3).abs() < 1e-9, "{v}");
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
+    for engine in ["jit", "interp"] {
+        let e = &v[engine];
+        let f = |k: &str| e[k].as_f64().unwrap_or(f64::NAN);
+        // Headroom: the budget over the p99 and over the mean block time.
+        assert!(
+            close(f("headroom_p99"), budget / f("p99_ms")),
+            "{engine}: {v}"
+        );
+        assert!(
+            close(f("headroom_mean"), budget / f("mean_ms")),
+            "{engine}: {v}"
+        );
+        // Per voice-frame: the time in voices over the voice-frames mixed, which
+        // are at most the voices' frames the 20 blocks could hold.
+        let frames = e["voice_frames"].as_u64().unwrap_or(0);
+        assert!(frames > 0 && frames <= 20 * 512 * 64, "{engine}: {v}");
+        assert!(
+            f("voice_ms") > 0.0 && f("voice_ms") <= 20.0 * f("max_ms"),
+            "{engine}: {v}"
+        );
+        assert!(
+            close(f("ns_per_voice_frame"), f("voice_ms") * 1e6 / frames as f64),
+            "{engine}: {v}"
+        );
+    }
+    // Both engines mix the same voices.
+    assert_eq!(v["jit"]["voice_frames"], v["interp"]["voice_frames"], "{v}");
+    assert_eq!(
+        v["ns_per_voice_frame"], v["jit"]["ns_per_voice_frame"],
         "{v}"
     );
     let out = phonon(&["bench", &p, "--blocks", "5", "--json", "--engine", "jit"]);
     let v: serde_json::Value =
         serde_json::from_str(text(&out.stdout).trim()).unwrap_or_else(|e| panic!("{e}"));
     assert!(v.get("interp").is_none() && v.get("jit").is_some());
-    let out = phonon(&["bench", &p, "--blocks", "5"]);
+    let out = phonon(&["bench", &p, "--blocks", "20"]);
     let t = text(&out.stdout);
+    assert!(t.contains("x the interpreter"), "{t}");
+    // Each engine's headroom, both figures labelled, and what headroom means.
+    for engine in ["jit", "interp"] {
+        let at = t
+            .lines()
+            .position(|l| l.starts_with(engine) && l.contains(" mean "))
+            .unwrap_or_else(|| panic!("no {engine} line: {t}"));
+        let next = t.lines().nth(at + 1).unwrap_or("");
+        let words: Vec<&str> = next.split_whitespace().collect();
+        assert_eq!(words[..3], ["headroom", "at", "p99:"], "{next}");
+        assert!(
+            words[3]
+                .strip_suffix('x')
+                .and_then(|x| x.parse::<f64>().ok())
+                .is_some(),
+            "{next}"
+        );
+        assert!(
+            next.contains("x the real-time budget; at the mean: "),
+            "{next}"
+        );
+    }
     assert!(
-        t.contains("headroom") && t.contains("x the interpreter"),
+        t.contains("(headroom: the budget, one block's duration, divided by"),
         "{t}"
     );
+    assert!(
+        t.contains(" ns per voice-frame (the jit's time in voices"),
+        "{t}"
+    );
+    // Without voices there is no time per voice-frame.
+    let quiet = temp_patch("bench_quiet.ph", "out: sine 440 * 0.1\n");
+    let out = phonon(&[
+        "bench",
+        &quiet.display().to_string(),
+        "--blocks",
+        "5",
+        "--json",
+    ]);
+    let v: serde_json::Value =
+        serde_json::from_str(text(&out.stdout).trim()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(v["ns_per_voice_frame"].is_null(), "{v}");
+    assert_eq!(v["jit"]["voice_frames"].as_u64(), Some(0), "{v}");
 }
 
 #[test]
 fn ir_passes_shows_each_pass_and_the_plan() {
     let patch = temp_patch(
         "ir_passes.ph",
-        "out: s \"bd\" * 0.5 + \"0.1\" * 0\nout2: s \"hh\" * \"1 0.5\"\n",
+        "out: s \"bd\" * 0.5 + saw 55 * 0\nout2: s \"hh\" * \"1 0.5\"\n",
     );
     let out = phonon(&["ir", &patch.display().to_string(), "--passes"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let t = text(&out.stdout);
     for heading in [
         "## lowered",
-        "## after constant folding",
-        "## after dead-node removal",
+        "## fold: after constant folding",
+        "## dead: after dead-node removal",
         "## fused, staged and packed",
     ] {
         assert!(t.contains(heading), "{heading}: {t}");
