@@ -243,6 +243,10 @@ impl Lowerer<'_> {
                 "a function is used where a signal is expected",
                 Some(span),
             )),
+            Val::List(_) | Val::Tuple(_) => Err(LowerError::new(
+                "a list is used where a signal is expected",
+                Some(span),
+            )),
         }
     }
 
@@ -259,7 +263,7 @@ impl Lowerer<'_> {
             Val::Num(_) => Pattern::pure(Value::Num(1.0)),
             Val::Pat(p) => p.clone(),
             Val::Sound(s) => s.pattern.clone(),
-            Val::Signal(_) | Val::Func(_) => {
+            Val::Signal(_) | Val::Func(_) | Val::List(_) | Val::Tuple(_) => {
                 return Err(LowerError::new(
                     "an envelope is triggered by the events of a pattern, not by a signal",
                     Some(span),

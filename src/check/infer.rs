@@ -13,7 +13,7 @@ use super::explain::{
 };
 use super::signatures::{lookup, ParamTy, Ret};
 use super::const_value;
-use super::types::{fn_noun, join, FnType, Operator, Partial, Type};
+use super::types::{fn_noun, join, FnType, Item, Operator, Partial, Type};
 use crate::diag::SrcSpan;
 use crate::syntax::MAX_DEPTH;
 use crate::diag::{nearest, Diagnostic};
@@ -87,6 +87,17 @@ impl<'a> Infer<'a> {
             ExprKind::Apply { .. } | ExprKind::Hash { .. } | ExprKind::Binary { .. } => {
                 Type::Error
             }
+            ExprKind::List(items) => {
+                let items = self.items(items);
+                match disagreement(&items) {
+                    Some(d) => {
+                        self.diags.push(d);
+                        Type::Error
+                    }
+                    None => Type::List(items),
+                }
+            }
+            ExprKind::Tuple(items) => Type::Tuple(self.items(items)),
             ExprKind::Dollar { left, right } => {
                 let l = self.expr(left);
                 let r = self.expr(right);
@@ -100,7 +111,10 @@ impl<'a> Infer<'a> {
                 self.report(res)
             }
             ExprKind::Neg(x) => {
-                let t = self.expr(x);
+                let t = as_value(self.expr(x));
+                if let Some(d) = collection_operand("-", &t, x.span, &Type::Error, x.span) {
+                    self.diags.push(d);
+                }
                 negate(t)
             }
             ExprKind::Section {
@@ -126,6 +140,17 @@ impl<'a> Infer<'a> {
         };
         self.types.insert(e.span, t.clone());
         t
+    }
+
+    /// The types of the elements of a list or tuple, each standing for its value.
+    fn items(&mut self, items: &[Expr]) -> Vec<Item> {
+        items
+            .iter()
+            .map(|e| Item {
+                ty: as_value(self.expr(e)),
+                span: e.span,
+            })
+            .collect()
     }
 
     /// The type of `e`. A left-associative chain (application, `#`, arithmetic) is
@@ -339,9 +364,23 @@ fn apply_partial(p: &Partial, arg: Type, span: SrcSpan, juxt: bool) -> Res {
         p.args.push(None);
         p.spans.push(SrcSpan::default());
     }
-    let arg = fill(&mut p, param.ty, arg, span).map_err(|d| with_usage(d, p.builtin))?;
-    p.args.push(Some(arg));
-    p.spans.push(span);
+    match arg {
+        // `within (0, 0.5)`: a pair fills a begin and an end.
+        Type::Tuple(items) if items.len() == 2 && p.builtin.takes_pair(slot) => {
+            for item in items {
+                let t = fill(&mut p, ParamTy::ConstTime, item.ty, item.span)
+                    .map_err(|d| with_usage(d, p.builtin))?;
+                p.args.push(Some(t));
+                p.spans.push(item.span);
+            }
+        }
+        arg => {
+            let arg =
+                fill(&mut p, param.ty, arg, span).map_err(|d| with_usage(d, p.builtin))?;
+            p.args.push(Some(arg));
+            p.spans.push(span);
+        }
+    }
     let done = p.args.len() >= p.builtin.params.len();
     if done || (!juxt && p.builtin.missing_required(p.args.len()) == 0) {
         while p.args.len() < p.builtin.params.len() {
@@ -366,7 +405,82 @@ fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
         return Ok(Type::Error);
     }
     let name = p.builtin.name;
+    if matches!(arg, Type::List(_) | Type::Tuple(_))
+        && !matches!(ty, ParamTy::List(_) | ParamTy::Tuple(_) | ParamTy::SpreadArg)
+    {
+        let mut d = mismatch(expected(ty), &arg, span);
+        if matches!(ty, ParamTy::Value | ParamTy::Pattern) && matches!(arg, Type::List(_)) {
+            d = d.with_hint("combine the elements of a list with `stack [...]` or `cat [...]`");
+        }
+        return Err(d);
+    }
     match ty {
+        ParamTy::List(inner) => {
+            let Type::List(items) = arg else {
+                return Err(mismatch("a list", &arg, span)
+                    .with_hint(format!("a list is written in brackets: `{name} [a, b]`")));
+            };
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                if *inner == ParamTy::Value && item.ty == Type::Signal {
+                    return Err(mismatch("a pattern or a sound", &item.ty, item.span).with_hint(
+                        format!(
+                            "`{name}` arranges events, and a signal has none; \
+                             to mix signals, add them: `a + b`"
+                        ),
+                    ));
+                }
+                let ty = fill(p, *inner, item.ty, item.span)?;
+                out.push(Item {
+                    ty,
+                    span: item.span,
+                });
+            }
+            Ok(Type::List(out))
+        }
+        ParamTy::Tuple(tys) => {
+            let items = match arg {
+                Type::Tuple(items) if items.len() == tys.len() => items,
+                other => {
+                    let what = if tys.len() == 2 { "a pair" } else { "a tuple" };
+                    return Err(mismatch(
+                        &format!("{what} {}", ty.word(p.builtin.sound_only)),
+                        &other,
+                        span,
+                    ))
+                }
+            };
+            let mut out = Vec::with_capacity(items.len());
+            for (t, item) in tys.iter().zip(items) {
+                let ty = fill(p, *t, item.ty, item.span)?;
+                out.push(Item {
+                    ty,
+                    span: item.span,
+                });
+            }
+            Ok(Type::Tuple(out))
+        }
+        ParamTy::ConstNumber => match arg {
+            Type::Number => Ok(arg),
+            _ => Err(mismatch("a constant number", &arg, span)),
+        },
+        ParamTy::Spreader => match arg {
+            Type::Function(_) => Ok(arg),
+            _ => Err(mismatch("a function", &arg, span).with_hint(format!(
+                "`{name}` applies a function to each value of the list, such as `fast` in \
+                 `{name} fast [1, 2]`"
+            ))),
+        },
+        ParamTy::SpreadArg => {
+            // The function before the list, applied to this element, must be a
+            // transform of the input.
+            let Some(Some(Type::Function(f))) = p.args.last().cloned() else {
+                return Ok(arg);
+            };
+            let made = apply(&f, arg.clone(), span, true)?;
+            fill(p, ParamTy::Transform, made, span)?;
+            Ok(arg)
+        }
         ParamTy::Time | ParamTy::ConstTime | ParamTy::Pattern => match arg {
             Type::Number | Type::Pattern => Ok(arg),
             Type::Signal if ty != ParamTy::Pattern => {
@@ -474,6 +588,61 @@ fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
     }
 }
 
+/// What a parameter of this type expects, for messages.
+fn expected(ty: ParamTy) -> &'static str {
+    match ty {
+        ParamTy::Time | ParamTy::ConstTime | ParamTy::Pattern => "a number or a pattern",
+        ParamTy::Control => "a number, a pattern or a signal",
+        ParamTy::Signal | ParamTy::Numeric => "a signal (or a number, pattern or sound)",
+        ParamTy::Events => "a pattern",
+        ParamTy::Value => "a pattern or a sound",
+        ParamTy::Transform => "a transform",
+        ParamTy::ConstNumber => "a constant number",
+        ParamTy::Spreader => "a function",
+        ParamTy::List(_) => "a list",
+        ParamTy::Tuple(_) => "a tuple",
+        ParamTy::SpreadArg => "a value",
+    }
+}
+
+/// Whether two element types can stand in one list: numbers and patterns together
+/// (a number is a pattern), any two functions, tuples element by element.
+fn agree(a: &Type, b: &Type) -> bool {
+    use Type::*;
+    match (a, b) {
+        (Error, _) | (_, Error) => true,
+        (Number | Pattern, Number | Pattern) => true,
+        (Number | Signal, Number | Signal) => true,
+        (Sound, Sound) | (Function(_), Function(_)) => true,
+        (List(x), List(y)) => match (x.first(), y.first()) {
+            (Some(x), Some(y)) => agree(&x.ty, &y.ty),
+            _ => true,
+        },
+        (Tuple(x), Tuple(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| agree(&x.ty, &y.ty))
+        }
+        _ => false,
+    }
+}
+
+/// The first element of a list that does not agree with the first one.
+fn disagreement(items: &[Item]) -> Option<Diagnostic> {
+    let first = items.iter().find(|i| i.ty != Type::Error)?;
+    let odd = items.iter().find(|i| !agree(&first.ty, &i.ty))?;
+    Some(
+        Diagnostic::error(
+            format!(
+                "this list holds {}, but this element is {}",
+                first.ty.plural(),
+                odd.ty.a()
+            ),
+            odd.span,
+        )
+        .with_label(format!("this is {}", odd.ty.a()))
+        .with_hint("the elements of a list are all of one kind: patterns, sounds, functions, numbers or tuples of the same shape"),
+    )
+}
+
 /// Describes a function type in user words ("effect waiting for its input").
 pub(crate) fn describe_fn(f: &FnType) -> String {
     match f {
@@ -492,6 +661,8 @@ pub(crate) fn describe_fn(f: &FnType) -> String {
 
 fn negate(t: Type) -> Type {
     match as_value(t) {
+        // Reported by the caller.
+        Type::List(_) | Type::Tuple(_) => Type::Error,
         Type::Sound => Type::Signal,
         Type::Function(f) => Type::Function(Box::new(FnType::Lift {
             op: Operator::Bin(BinOp::Arith {
@@ -538,11 +709,26 @@ fn lift(op: Operator, l: &Type, r: &Type) -> Option<Type> {
     Some(Type::Function(Box::new(t)))
 }
 
+/// A list or tuple used as an operand of `op`: an error at it.
+fn collection_operand(op: &str, l: &Type, ls: SrcSpan, r: &Type, rs: SrcSpan) -> Option<Diagnostic> {
+    [(l, ls), (r, rs)]
+        .into_iter()
+        .find(|(t, _)| matches!(t, Type::List(_) | Type::Tuple(_)))
+        .map(|(t, s)| {
+            Diagnostic::error(format!("`{op}` cannot be used on {}", t.a()), s)
+                .with_label(format!("this is {}", t.a()))
+                .with_hint("combine the elements of a list first, with `stack [...]` or `cat [...]`")
+        })
+}
+
 fn binary(b: BinOp, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
     let l = as_value(l);
     let r = as_value(r);
     if l == Type::Error || r == Type::Error {
         return Ok(Type::Error);
+    }
+    if let Some(d) = collection_operand(&b.symbol(), &l, ls, &r, rs) {
+        return Err(d);
     }
     if let Some(t) = lift(Operator::Bin(b), &l, &r) {
         return Ok(t);
@@ -613,6 +799,9 @@ pub(crate) fn hash(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
     let r = as_value(r);
     if l == Type::Error || r == Type::Error {
         return Ok(Type::Error);
+    }
+    if let Some(d) = collection_operand("#", &l, ls, &r, rs) {
+        return Err(d);
     }
     match (&l, &r) {
         // A function on the left composes: `fast 2 # lpf 800` is `x -> fast 2 x # lpf
@@ -713,6 +902,8 @@ pub fn show_expr(e: &Expr) -> String {
                 | ExprKind::Bus(_)
                 | ExprKind::Ident(_)
                 | ExprKind::Section { .. }
+                | ExprKind::List(_)
+                | ExprKind::Tuple(_)
         )
     }
     fn atom(e: &Expr) -> String {
@@ -757,6 +948,14 @@ pub fn show_expr(e: &Expr) -> String {
         ExprKind::Str { text, .. } => format!("\"{text}\""),
         ExprKind::Bus(n) => format!("~{n}"),
         ExprKind::Ident(n) => n.clone(),
+        ExprKind::List(items) => {
+            let parts: Vec<String> = items.iter().map(show_expr).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        ExprKind::Tuple(items) => {
+            let parts: Vec<String> = items.iter().map(show_expr).collect();
+            format!("({})", parts.join(", "))
+        }
         ExprKind::Apply { .. } | ExprKind::Hash { .. } | ExprKind::Binary { .. } => {
             String::new()
         }

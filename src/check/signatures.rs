@@ -40,6 +40,9 @@ pub enum Imp {
     Transform(TransformFn),
     /// A pattern source.
     Source(SourceFn),
+    /// Patterns or sounds combined from lists (`stack`, `cat`, `timeCat`): the
+    /// result is of the kind of the elements (`a`), with the controls they sample.
+    Combine(SourceFn),
     /// A sound made from a pattern of sample names (`s`).
     Sound(SourceFn),
     /// A control of a sound (`gain 0.8`); a signal given to it is sampled at each
@@ -111,6 +114,14 @@ impl Builtin {
             .is_some_and(|p| p.ty == ParamTy::Transform)
     }
 
+    /// True when parameters `slot` and `slot + 1` are a begin and an end (constant
+    /// times): a pair `(b, e)` given at `slot` fills both (`within (0, 0.5)`, as
+    /// Tidal writes it; `within 0 0.5` stays).
+    pub fn takes_pair(&self, slot: usize) -> bool {
+        let is_time = |i: usize| self.params.get(i).is_some_and(|p| p.ty == ParamTy::ConstTime);
+        is_time(slot) && is_time(slot + 1)
+    }
+
     /// The usage line: `lpf cutoff [q] input`.
     pub fn usage(&self) -> String {
         let mut s = self.name.to_string();
@@ -128,11 +139,7 @@ impl Builtin {
     pub fn signature(&self) -> String {
         let mut s = format!("{} :", self.name);
         for p in self.params {
-            let ty = match (self.sound_only, p.ty) {
-                (true, ParamTy::Value) => "sound",
-                (true, ParamTy::Transform) => "(sound -> sound)",
-                (_, t) => t.word(),
-            };
+            let ty = p.ty.word(self.sound_only);
             match p.default {
                 Some(d) => s.push_str(&format!(" [{ty} = {d}] ->")),
                 None => s.push_str(&format!(" {ty} ->")),
@@ -152,7 +159,7 @@ pub use crate::signature::{Kind, Limit, Param, ParamTy, Ret};
 
 use ParamTy::{ConstTime, Numeric, Time, Transform};
 
-const fn tr(
+pub(super) const fn tr(
     name: &'static str,
     params: &'static [Param],
     sound_only: bool,
@@ -210,7 +217,7 @@ const fn maths(
     }
 }
 
-const fn source(
+pub(super) const fn source(
     name: &'static str,
     params: &'static [Param],
     doc: &'static str,
@@ -228,8 +235,8 @@ const fn source(
     }
 }
 
-const X: Param = p("pattern", ParamTy::Value);
-const F: Param = p("transform", Transform);
+pub(super) const X: Param = p("pattern", ParamTy::Value);
+pub(super) const F: Param = p("transform", Transform);
 
 /// The pattern built-ins: transforms, sources, sounds and their controls.
 static PATTERN_BUILTINS: &[Builtin] = &[
@@ -618,6 +625,7 @@ fn signal(op: Op) -> Option<Builtin> {
 static BUILTINS: LazyLock<Vec<Builtin>> = LazyLock::new(|| {
     PATTERN_BUILTINS
         .iter()
+        .chain(super::list_builtins::LIST_BUILTINS)
         .copied()
         .chain(Op::LANGUAGE.iter().filter_map(|op| signal(*op)))
         .chain(MATHS.iter().copied())
@@ -692,6 +700,9 @@ mod tests {
                     b.kind == Kind::Transform && b.has_input && b.result == Ret::Same
                 }
                 Imp::Source(_) => b.kind == Kind::Source && !b.has_input,
+                Imp::Combine(_) => {
+                    b.kind == Kind::Transform && !b.has_input && b.result == Ret::Same
+                }
                 Imp::Sound(_) | Imp::Control(_) => b.kind == Kind::Control && !b.has_input,
                 Imp::Maths { .. } => b.kind == Kind::Maths && b.has_input,
                 Imp::Signal(_) => b.result == Ret::Signal,
