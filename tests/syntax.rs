@@ -870,7 +870,10 @@ proptest! {
 fn lists_and_tuples_are_atoms() {
     assert_eq!(shown("stack [a, b c, d $ e]"), "(stack [a (b c) ($ d e)])");
     assert_eq!(shown("[p]"), "[p]");
-    assert_eq!(shown("within (0, 0.5) (fast 2)"), "(within (tuple 0 0.5) (fast 2))");
+    assert_eq!(
+        shown("within (0, 0.5) (fast 2)"),
+        "(within (tuple 0 0.5) (fast 2))"
+    );
     assert_eq!(
         shown("timeCat [(1, s \"a\"), (2, s \"b*2\")]"),
         "(timeCat [(tuple 1 (s \"a\")) (tuple 2 (s \"b*2\"))])"
@@ -883,7 +886,10 @@ fn lists_and_tuples_are_atoms() {
     assert_eq!(shown("(a)"), "a");
     assert_eq!(shown("every 2 (# speed 2)"), "(every 2 (sec# (speed 2)))");
     assert_eq!(shown("(0.25 <~)"), "(0.25 <~sec)");
-    assert_eq!(shown("[(# speed 2), (0.25 ~>)]"), "[(sec# (speed 2)) (0.25 ~>sec)]");
+    assert_eq!(
+        shown("[(# speed 2), (0.25 ~>)]"),
+        "[(sec# (speed 2)) (0.25 ~>sec)]"
+    );
     // Brackets inside strings are mini-notation.
     assert_eq!(shown("s \"[bd, sn] hh\""), "(s \"[bd, sn] hh\")");
 }
@@ -909,17 +915,29 @@ fn spans_of_lists_tuples_and_their_elements() {
 #[test]
 fn malformed_lists_and_tuples_report_line_column_and_message() {
     let cases: Vec<(&str, (usize, usize, &str))> = vec![
-        ("o1: stack [a, , b]", (1, 15, "a missing list element between two commas")),
+        (
+            "o1: stack [a, , b]",
+            (1, 15, "a missing list element between two commas"),
+        ),
         ("o1: stack [a, b,]", (1, 16, "a trailing comma in a list")),
-        ("o1: stack [, a]", (1, 12, "a missing list element before the comma")),
+        (
+            "o1: stack [, a]",
+            (1, 12, "a missing list element before the comma"),
+        ),
         ("o1: zoom (1, ) x", (1, 12, "a trailing comma in a tuple")),
-        ("o1: f (1, , 2)", (1, 11, "a missing tuple element between two commas")),
+        (
+            "o1: f (1, , 2)",
+            (1, 11, "a missing tuple element between two commas"),
+        ),
         ("o1: stack []", (1, 11, "an empty list")),
         ("o1: stack [a, b", (1, 11, "unclosed `[`")),
         ("o1: stack [a, b)", (1, 11, "`[` closed by `)`")),
         ("o1: f (a, b]", (1, 7, "`(` closed by `]`")),
         ("o1: stack a, b", (1, 12, "unexpected `,`")),
-        ("tempo: 1\no1: cat [a,\n  , b]", (3, 3, "a missing list element between two commas")),
+        (
+            "tempo: 1\no1: cat [a,\n  , b]",
+            (3, 3, "a missing list element between two commas"),
+        ),
     ];
     for (src, (l, c, m)) in cases {
         assert_eq!(error(src), (l, c, m.to_string()), "{src:?}");

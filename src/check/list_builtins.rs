@@ -91,16 +91,16 @@ pub(super) static LIST_BUILTINS: &[Builtin] = &[
         "wrandcat",
         WEIGHTED,
         "a random pattern of the (pattern, weight) pairs each cycle, by weight",
-        |a| Ok(lists::wrandcat(a.pairs(0, "a (pattern, weight) pair", Arg::as_pattern, weight)?)),
+        |a| Ok(lists::wrandcat(a.pairs(0, ("a pattern", Arg::as_pattern), ("a weight", weight))?)),
     ),
     combine(
         "timeCat",
         TIMED,
         "the patterns of the (length, pattern) pairs in one cycle, each taking its length's share",
-        |a| Ok(timecat(a.pairs(0, "a (length, pattern) pair", time, Arg::as_pattern)?)),
+        |a| Ok(timecat(a.pairs(0, ("a length", time), ("a pattern", Arg::as_pattern))?)),
     ),
     combine("timecat", TIMED, "the same as `timeCat`", |a| {
-        Ok(timecat(a.pairs(0, "a (length, pattern) pair", time, Arg::as_pattern)?))
+        Ok(timecat(a.pairs(0, ("a length", time), ("a pattern", Arg::as_pattern))?))
     }),
     tr(
         "append",
@@ -178,7 +178,7 @@ pub(super) static LIST_BUILTINS: &[Builtin] = &[
         &[p("step", Time), p("values", List(&ParamTy::Pattern)), p("indices", ParamTy::Pattern)],
         "each event of the indices takes the value at its index plus step times its cycle (values: numbers or words)",
         |a| {
-            let xs = a.list(1, "a constant (a number or a word)", constant)?;
+            let xs = a.list(1, "a constant (a number or a one-value string such as \"bd\")", constant)?;
             Ok(lists::fit(a.pattern(0)?, xs, a.pattern(2)?))
         },
     ),
@@ -186,6 +186,10 @@ pub(super) static LIST_BUILTINS: &[Builtin] = &[
         "wchoose",
         &[p("pairs", List(&Tuple(&[ParamTy::Pattern, ConstNumber])))],
         "a continuous random pick among the (value, weight) pairs, by weight (values: numbers or words)",
-        |a| Ok(chance::wchoose(a.pairs(0, "a (value, weight) pair", constant, weight)?)),
+        |a| Ok(chance::wchoose(a.pairs(
+            0,
+            ("a constant (a number or a one-value string such as \"bd\")", constant),
+            ("a weight", weight),
+        )?)),
     ),
 ];

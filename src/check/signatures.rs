@@ -431,12 +431,12 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         "zoom",
         &[p("begin", ConstTime), p("end", ConstTime), X],
         false,
-        "play the span begin..end of each cycle, stretched to a cycle", |a, x| Ok(timing::zoom(a.time(0)?, a.time(1)?, x))),
+        "play the span begin..end of each cycle, stretched to a cycle; also `zoom (begin, end)`", |a, x| Ok(timing::zoom(a.time(0)?, a.time(1)?, x))),
     tr(
         "compress",
         &[p("begin", ConstTime), p("end", ConstTime), X],
         false,
-        "squeeze each cycle into begin..end, silence elsewhere", |a, x| Ok(timing::compress(a.time(0)?, a.time(1)?, x))),
+        "squeeze each cycle into begin..end, silence elsewhere; also `compress (begin, end)`", |a, x| Ok(timing::compress(a.time(0)?, a.time(1)?, x))),
     tr(
         "fastGap",
         &[limited("factor", Time, Limit::Density), X],
@@ -456,7 +456,7 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         "within",
         &[p("begin", ConstTime), p("end", ConstTime), F, X],
         false,
-        "apply the transform to the part begin..end of each cycle", |a, x| Ok(timing::within(a.time(0)?, a.time(1)?, a.transform(2)?, x))),
+        "apply the transform to the part begin..end of each cycle; also `within (begin, end)`", |a, x| Ok(timing::within(a.time(0)?, a.time(1)?, a.transform(2)?, x))),
     tr("press", &[X], false, "pressBy 0.5", |_, x| Ok(timing::press(x))),
     tr(
         "pressBy",

@@ -185,21 +185,36 @@ impl Args {
             .collect()
     }
 
-    /// Argument `i` as a list of pairs, the two halves read by `first` and `second`.
+    /// Argument `i` as a list of pairs, the two halves read by `first` and `second`,
+    /// each with the name of what it wants.
     pub fn pairs<A, B>(
         &self,
         i: usize,
-        wanted: &'static str,
-        first: impl Fn(&Arg) -> Option<A>,
-        second: impl Fn(&Arg) -> Option<B>,
+        first: (&'static str, impl Fn(&Arg) -> Option<A>),
+        second: (&'static str, impl Fn(&Arg) -> Option<B>),
     ) -> Result<Vec<(A, B)>, ArgError> {
-        self.list(i, wanted, |a| match a {
-            Arg::Tuple(t) => match t.as_slice() {
-                [x, y] => Some((first(x)?, second(y)?)),
-                _ => None,
-            },
-            _ => None,
-        })
+        let Arg::List(items) = self.get(i)? else {
+            return Err(self.kind_error(i, "a list"));
+        };
+        let wrong = |wanted: &'static str, a: &Arg| ArgError::Kind {
+            index: i,
+            wanted,
+            found: a.kind(),
+        };
+        items
+            .iter()
+            .map(|a| match a {
+                Arg::Tuple(t) => match t.as_slice() {
+                    [x, y] => {
+                        let x = (first.1)(x).ok_or_else(|| wrong(first.0, x))?;
+                        let y = (second.1)(y).ok_or_else(|| wrong(second.0, y))?;
+                        Ok((x, y))
+                    }
+                    _ => Err(wrong("a pair", a)),
+                },
+                _ => Err(wrong("a pair", a)),
+            })
+            .collect()
     }
 
     /// Argument `i` as a transform.
