@@ -566,7 +566,7 @@ impl Builder {
                     };
                     return Err(Diagnostic::error(message, comma)
                         .with_label("an element is missing before this `,`")
-                        .with_hint(format!("write the element, or remove the `,`")));
+                        .with_hint("write the element, or remove the `,`"));
                 }
                 pending = Some(comma);
                 continue;
@@ -580,7 +580,7 @@ impl Builder {
         if let Some(comma) = pending {
             return Err(Diagnostic::error(format!("a trailing comma in a {what}"), comma)
                 .with_label("no element after this `,`")
-                .with_hint(format!("remove the `,` or write the element after it")));
+                .with_hint("remove the `,` or write the element after it"));
         }
         if items.is_empty() {
             return Err(Diagnostic::error(format!("an empty {what}"), span));

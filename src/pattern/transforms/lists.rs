@@ -149,7 +149,7 @@ pub fn spin(n: Pattern<Value>, p: Pattern<Value>) -> Pattern<Value> {
 
 /// Tidal's `_spin`; copies past [`super::chance::MAX_PARTS`] give silence.
 fn spin_n(copies: i64, p: Pattern<Value>) -> Pattern<Value> {
-    if copies < 1 || copies > super::chance::MAX_PARTS {
+    if !(1..=super::chance::MAX_PARTS).contains(&copies) {
         return Pattern::silence();
     }
     let layers = (0..copies)
