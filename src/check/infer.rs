@@ -13,6 +13,7 @@ use super::explain::{
 };
 use super::signatures::{lookup, ParamTy, Ret};
 use super::const_value;
+use super::lists::{collection_operand, disagreement};
 use super::types::{fn_noun, join, FnType, Item, Operator, Partial, Type};
 use crate::diag::SrcSpan;
 use crate::syntax::MAX_DEPTH;
@@ -395,7 +396,7 @@ fn apply_partial(p: &Partial, arg: Type, span: SrcSpan, juxt: bool) -> Res {
 
 /// Checks an argument against a parameter type, binding the transform's type
 /// variable; returns the argument's type as the parameter sees it.
-fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
+pub(super) fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
     let arg = if ty == ParamTy::Transform {
         arg
     } else {
@@ -405,82 +406,10 @@ fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
         return Ok(Type::Error);
     }
     let name = p.builtin.name;
-    if matches!(arg, Type::List(_) | Type::Tuple(_))
-        && !matches!(ty, ParamTy::List(_) | ParamTy::Tuple(_) | ParamTy::SpreadArg)
-    {
-        let mut d = mismatch(expected(ty), &arg, span);
-        if matches!(ty, ParamTy::Value | ParamTy::Pattern) && matches!(arg, Type::List(_)) {
-            d = d.with_hint("combine the elements of a list with `stack [...]` or `cat [...]`");
-        }
-        return Err(d);
+    if let Some(r) = super::lists::fill(p, ty, &arg, span) {
+        return r;
     }
     match ty {
-        ParamTy::List(inner) => {
-            let Type::List(items) = arg else {
-                return Err(mismatch("a list", &arg, span)
-                    .with_hint(format!("a list is written in brackets: `{name} [a, b]`")));
-            };
-            let mut out = Vec::with_capacity(items.len());
-            for item in items {
-                if *inner == ParamTy::Value && item.ty == Type::Signal {
-                    return Err(mismatch("a pattern or a sound", &item.ty, item.span).with_hint(
-                        format!(
-                            "`{name}` arranges events, and a signal has none; \
-                             to mix signals, add them: `a + b`"
-                        ),
-                    ));
-                }
-                let ty = fill(p, *inner, item.ty, item.span)?;
-                out.push(Item {
-                    ty,
-                    span: item.span,
-                });
-            }
-            Ok(Type::List(out))
-        }
-        ParamTy::Tuple(tys) => {
-            let items = match arg {
-                Type::Tuple(items) if items.len() == tys.len() => items,
-                other => {
-                    let what = if tys.len() == 2 { "a pair" } else { "a tuple" };
-                    return Err(mismatch(
-                        &format!("{what} {}", ty.word(p.builtin.sound_only)),
-                        &other,
-                        span,
-                    ))
-                }
-            };
-            let mut out = Vec::with_capacity(items.len());
-            for (t, item) in tys.iter().zip(items) {
-                let ty = fill(p, *t, item.ty, item.span)?;
-                out.push(Item {
-                    ty,
-                    span: item.span,
-                });
-            }
-            Ok(Type::Tuple(out))
-        }
-        ParamTy::ConstNumber => match arg {
-            Type::Number => Ok(arg),
-            _ => Err(mismatch("a constant number", &arg, span)),
-        },
-        ParamTy::Spreader => match arg {
-            Type::Function(_) => Ok(arg),
-            _ => Err(mismatch("a function", &arg, span).with_hint(format!(
-                "`{name}` applies a function to each value of the list, such as `fast` in \
-                 `{name} fast [1, 2]`"
-            ))),
-        },
-        ParamTy::SpreadArg => {
-            // The function before the list, applied to this element, must be a
-            // transform of the input.
-            let Some(Some(Type::Function(f))) = p.args.last().cloned() else {
-                return Ok(arg);
-            };
-            let made = apply(&f, arg.clone(), span, true)?;
-            fill(p, ParamTy::Transform, made, span)?;
-            Ok(arg)
-        }
         ParamTy::Time | ParamTy::ConstTime | ParamTy::Pattern => match arg {
             Type::Number | Type::Pattern => Ok(arg),
             Type::Signal if ty != ParamTy::Pattern => {
@@ -510,6 +439,12 @@ fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
             )),
             _ => Ok(arg),
         },
+        // Lists, tuples, `spread`'s function and values, weights: `lists::fill`.
+        ParamTy::List(_)
+        | ParamTy::Tuple(_)
+        | ParamTy::ConstNumber
+        | ParamTy::Spreader
+        | ParamTy::SpreadArg => Ok(arg),
         ParamTy::Events => match arg {
             Type::Number | Type::Pattern | Type::Sound => Ok(arg),
             Type::Signal => Err(mismatch("a pattern", &arg, span).with_hint(
@@ -588,61 +523,6 @@ fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
     }
 }
 
-/// What a parameter of this type expects, for messages.
-fn expected(ty: ParamTy) -> &'static str {
-    match ty {
-        ParamTy::Time | ParamTy::ConstTime | ParamTy::Pattern => "a number or a pattern",
-        ParamTy::Control => "a number, a pattern or a signal",
-        ParamTy::Signal | ParamTy::Numeric => "a signal (or a number, pattern or sound)",
-        ParamTy::Events => "a pattern",
-        ParamTy::Value => "a pattern or a sound",
-        ParamTy::Transform => "a transform",
-        ParamTy::ConstNumber => "a constant number",
-        ParamTy::Spreader => "a function",
-        ParamTy::List(_) => "a list",
-        ParamTy::Tuple(_) => "a tuple",
-        ParamTy::SpreadArg => "a value",
-    }
-}
-
-/// Whether two element types can stand in one list: numbers and patterns together
-/// (a number is a pattern), any two functions, tuples element by element.
-fn agree(a: &Type, b: &Type) -> bool {
-    use Type::*;
-    match (a, b) {
-        (Error, _) | (_, Error) => true,
-        (Number | Pattern, Number | Pattern) => true,
-        (Number | Signal, Number | Signal) => true,
-        (Sound, Sound) | (Function(_), Function(_)) => true,
-        (List(x), List(y)) => match (x.first(), y.first()) {
-            (Some(x), Some(y)) => agree(&x.ty, &y.ty),
-            _ => true,
-        },
-        (Tuple(x), Tuple(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| agree(&x.ty, &y.ty))
-        }
-        _ => false,
-    }
-}
-
-/// The first element of a list that does not agree with the first one.
-fn disagreement(items: &[Item]) -> Option<Diagnostic> {
-    let first = items.iter().find(|i| i.ty != Type::Error)?;
-    let odd = items.iter().find(|i| !agree(&first.ty, &i.ty))?;
-    Some(
-        Diagnostic::error(
-            format!(
-                "this list holds {}, but this element is {}",
-                first.ty.plural(),
-                odd.ty.a()
-            ),
-            odd.span,
-        )
-        .with_label(format!("this is {}", odd.ty.a()))
-        .with_hint("the elements of a list are all of one kind: patterns, sounds, functions, numbers or tuples of the same shape"),
-    )
-}
-
 /// Describes a function type in user words ("effect waiting for its input").
 pub(crate) fn describe_fn(f: &FnType) -> String {
     match f {
@@ -707,18 +587,6 @@ fn lift(op: Operator, l: &Type, r: &Type) -> Option<Type> {
         _ => return None,
     };
     Some(Type::Function(Box::new(t)))
-}
-
-/// A list or tuple used as an operand of `op`: an error at it.
-fn collection_operand(op: &str, l: &Type, ls: SrcSpan, r: &Type, rs: SrcSpan) -> Option<Diagnostic> {
-    [(l, ls), (r, rs)]
-        .into_iter()
-        .find(|(t, _)| matches!(t, Type::List(_) | Type::Tuple(_)))
-        .map(|(t, s)| {
-            Diagnostic::error(format!("`{op}` cannot be used on {}", t.a()), s)
-                .with_label(format!("this is {}", t.a()))
-                .with_hint("combine the elements of a list first, with `stack [...]` or `cat [...]`")
-        })
 }
 
 fn binary(b: BinOp, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {

@@ -81,6 +81,7 @@
 mod explain;
 pub mod infer;
 mod list_builtins;
+mod lists;
 mod literal;
 pub mod names;
 pub mod signatures;
