@@ -657,6 +657,13 @@ fn list_errors_are_at_the_element_and_say_what_the_list_holds() {
         16,
         "expected a number or a pattern, found a sound",
     );
+    // The values of `spread` are checked as arguments of its function.
+    one_error(
+        "out: spread fast [\"x\", 2] $ s \"a\"",
+        1,
+        20,
+        "`factor` of `fast` needs a number, found the word `x`",
+    );
     // The hints show how lists are written and combined.
     let ds = phonon::check_source("out: stack (s \"a\")");
     assert!(

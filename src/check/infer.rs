@@ -193,6 +193,7 @@ impl<'a> Infer<'a> {
                             FnType::Partial(p) => {
                                 p.builtin.params.get(p.args.len()).and_then(|prm| {
                                     check_argument(p.builtin, prm, arg, const_value(arg))
+                                        .or_else(|| super::lists::check_spread_values(p, prm, arg))
                                 })
                             }
                             _ => None,
