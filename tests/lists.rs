@@ -329,6 +329,25 @@ fn spread_applies_the_function_with_each_value() {
             whole("7/8", "1/1", &s("b")),
         ]
     );
+    // spread ($) [rev, fast 2] p = cat [rev p, fast 2 p].
+    assert_eq!(
+        events("spread ($) [rev, fast 2] $ s \"a b\"", r(0, 1), r(2, 1)),
+        vec![
+            whole("0/1", "1/2", &s("b")),
+            whole("1/2", "1/1", &s("a")),
+            whole("1/1", "5/4", &s("a")),
+            whole("5/4", "3/2", &s("b")),
+            whole("3/2", "7/4", &s("a")),
+            whole("7/4", "2/1", &s("b")),
+        ]
+    );
+    assert_eq!(
+        sorted("fastspread ($) [id, (# speed 2)] $ s \"a\"", 1),
+        vec![
+            whole("0/1", "1/2", &s("a")),
+            whole("1/2", "1/1", "{\"s\":\"a\",\"speed\":2}"),
+        ]
+    );
     // A function of two arguments given one: spread (every 2) [rev, fast 2] is
     // cat [every 2 rev p, every 2 (fast 2) p]; cycle 0 of the first is rev p.
     assert_eq!(

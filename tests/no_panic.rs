@@ -125,6 +125,7 @@ const EXPRESSIONS: &[&str] = &[
     "randcat [n \"0\", wrandcat [(n \"1\", 0.5), (n \"2\", 1)]] # s (fit 1 [\"a\", \"b\"] \"0 1\")",
     "within (0, 0.5) (fast 2) $ zoom (0.25, 0.75) $ compress (1/4, 3/4) $ squeeze \"0 1\" [s \"a b\", select \"0 1\" [s \"c\", s \"d\"]]",
     "spin 3 $ s \"a\" # note (segment 4 $ wchoose [(0, 0.25), (2, 0.5)]) # pan (fastcat [0, 1])",
+    "spread ($) [rev, fast 2, (# speed 2)] $ fastspread ($) [id] $ s \"a b\"",
     "fastspread ($ \"<1 2>\") [fast] $ overlay (append (s \"a\") (s \"b\")) (fastAppend [s \"c\"] (s \"d\"))",
 ];
 

@@ -882,6 +882,8 @@ fn lists_and_tuples_are_atoms() {
     assert_eq!(shown("cat [[a, b], [c]]"), "(cat [[a b] [c]])");
     assert_eq!(shown("f [a,\n  b] x"), "(f [a b] x)");
     assert_eq!(shown("(1, 2, 3)"), "(tuple 1 2 3)");
+    assert_eq!(shown("spread ($) [rev]"), "(spread ($) [rev])");
+    assert_eq!(shown("spread ( $ ) [rev]"), "(spread ($) [rev])");
     // Parentheses and sections keep their meaning.
     assert_eq!(shown("(a)"), "a");
     assert_eq!(shown("every 2 (# speed 2)"), "(every 2 (sec# (speed 2)))");

@@ -3,7 +3,7 @@
 //! the one table of built-ins (`signatures::builtins`), kept in their own file. The
 //! implementations are in `pattern::transforms::lists` and the core.
 
-use super::signatures::{source, tr, Builtin, Imp, Kind, Param, ParamTy, Ret, SourceFn, X};
+use super::signatures::{source, tr, F, Builtin, Imp, Kind, Param, ParamTy, Ret, SourceFn, X};
 use crate::pattern::transforms::lists::{self, constant_value};
 use crate::pattern::transforms::{chance, Arg, ArgError, Args};
 use crate::pattern::{fastcat, slowcat, stack, timecat, Pattern};
@@ -129,6 +129,13 @@ pub(super) static LIST_BUILTINS: &[Builtin] = &[
         false,
         "stack the results of each transform of the list applied to the pattern",
         |a, x| Ok(lists::layer(transforms(a, 0)?, x)),
+    ),
+    tr(
+        "($)",
+        &[F, X],
+        false,
+        "apply the transform to the pattern (Tidal's `($)`, for `spread ($) [rev, fast 2]`)",
+        |a, x| Ok(a.transform(0)?(x)),
     ),
     tr(
         "spread",

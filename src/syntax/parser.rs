@@ -357,6 +357,7 @@ impl Builder {
                 1,
             ),
             Rule::ident => self.node(ExprKind::Ident(pair.as_str().to_string()), span, 1),
+            Rule::apply_fn => self.node(ExprKind::Ident("($)".to_string()), span, 1),
             Rule::paren => self.paren(pair, span),
             Rule::list => self.list(pair, span),
             _ => Err(Diagnostic::error("malformed expression", span)),
