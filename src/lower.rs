@@ -59,7 +59,7 @@ pub fn lower(ev: &Evaluated) -> Result<Graph> {
             }
             Val::Pat(p) => value_buses.push((name.clone(), p.clone(), span)),
             Val::Sound(s) => value_buses.push((name.clone(), s.pattern.clone(), span)),
-            Val::Num(_) | Val::Func(_) => {}
+            Val::Num(_) | Val::Func(_) | Val::List(_) | Val::Tuple(_) => {}
         }
     }
     let mut l = Lowerer {
@@ -314,6 +314,10 @@ impl Lowerer<'_> {
                 "a function is used where a signal is expected",
                 Some(span),
             )),
+            Val::List(_) | Val::Tuple(_) => Err(LowerError::new(
+                "a list is used where a signal is expected",
+                Some(span),
+            )),
         }
     }
 
@@ -330,7 +334,7 @@ impl Lowerer<'_> {
             Val::Num(_) => Pattern::pure(Value::Num(1.0)),
             Val::Pat(p) => p.clone(),
             Val::Sound(s) => s.pattern.clone(),
-            Val::Signal(_) | Val::Func(_) => {
+            Val::Signal(_) | Val::Func(_) | Val::List(_) | Val::Tuple(_) => {
                 return Err(LowerError::new(
                     "an envelope is triggered by the events of a pattern, not by a signal",
                     Some(span),

@@ -31,20 +31,44 @@ pub enum ParamTy {
     Transform,
     /// The pattern or sound being transformed, of type `a`.
     Value,
+    /// A constant number that is not a time (a weight of `wchoose`).
+    ConstNumber,
+    /// A list `[x, y, ...]`, every element of the inner type (`stack [p, q]`).
+    List(&'static ParamTy),
+    /// A tuple `(x, y)`, its elements of these types (`timeCat [(1, p)]`).
+    Tuple(&'static [ParamTy]),
+    /// A function of one value of the list after it, giving a transform (`spread`'s
+    /// `fast` in `spread fast [1, 2]`): `b -> (a -> a)`.
+    Spreader,
+    /// An element of the list after a [`ParamTy::Spreader`]: any value that function
+    /// takes (`b`).
+    SpreadArg,
 }
 
 impl ParamTy {
-    /// The word used for it in signatures.
-    pub fn word(self) -> &'static str {
+    /// The word used for it in signatures; `sound` for a transform's `a` fixed to a
+    /// sound.
+    pub fn word(self, sound: bool) -> String {
         match self {
-            ParamTy::Time | ParamTy::ConstTime => "time",
-            ParamTy::Pattern => "pattern",
-            ParamTy::Control => "control",
-            ParamTy::Signal => "signal",
-            ParamTy::Events => "events",
-            ParamTy::Numeric => "numeric",
-            ParamTy::Transform => "(a -> a)",
-            ParamTy::Value => "a",
+            ParamTy::Time | ParamTy::ConstTime => "time".into(),
+            ParamTy::Pattern => "pattern".into(),
+            ParamTy::Control => "control".into(),
+            ParamTy::Signal => "signal".into(),
+            ParamTy::Events => "events".into(),
+            ParamTy::Numeric => "numeric".into(),
+            ParamTy::ConstNumber => "number".into(),
+            ParamTy::Transform if sound => "(sound -> sound)".into(),
+            ParamTy::Transform => "(a -> a)".into(),
+            ParamTy::Value if sound => "sound".into(),
+            ParamTy::Value => "a".into(),
+            ParamTy::List(inner) => format!("[{}]", inner.word(sound)),
+            ParamTy::Tuple(items) => {
+                let words: Vec<String> = items.iter().map(|t| t.word(sound)).collect();
+                format!("({})", words.join(", "))
+            }
+            ParamTy::Spreader if sound => "(b -> sound -> sound)".into(),
+            ParamTy::Spreader => "(b -> a -> a)".into(),
+            ParamTy::SpreadArg => "b".into(),
         }
     }
 }

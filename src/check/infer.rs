@@ -13,7 +13,8 @@ use super::explain::{
 };
 use super::signatures::{lookup, ParamTy, Ret};
 use super::const_value;
-use super::types::{fn_noun, join, FnType, Operator, Partial, Type};
+use super::lists::{collection_operand, disagreement};
+use super::types::{fn_noun, join, FnType, Item, Operator, Partial, Type};
 use crate::diag::SrcSpan;
 use crate::syntax::MAX_DEPTH;
 use crate::diag::{nearest, Diagnostic};
@@ -87,6 +88,17 @@ impl<'a> Infer<'a> {
             ExprKind::Apply { .. } | ExprKind::Hash { .. } | ExprKind::Binary { .. } => {
                 Type::Error
             }
+            ExprKind::List(items) => {
+                let items = self.items(items);
+                match disagreement(&items) {
+                    Some(d) => {
+                        self.diags.push(d);
+                        Type::Error
+                    }
+                    None => Type::List(items),
+                }
+            }
+            ExprKind::Tuple(items) => Type::Tuple(self.items(items)),
             ExprKind::Dollar { left, right } => {
                 let l = self.expr(left);
                 let r = self.expr(right);
@@ -100,7 +112,10 @@ impl<'a> Infer<'a> {
                 self.report(res)
             }
             ExprKind::Neg(x) => {
-                let t = self.expr(x);
+                let t = as_value(self.expr(x));
+                if let Some(d) = collection_operand("-", &t, x.span, &Type::Error, x.span) {
+                    self.diags.push(d);
+                }
                 negate(t)
             }
             ExprKind::Section {
@@ -126,6 +141,17 @@ impl<'a> Infer<'a> {
         };
         self.types.insert(e.span, t.clone());
         t
+    }
+
+    /// The types of the elements of a list or tuple, each standing for its value.
+    fn items(&mut self, items: &[Expr]) -> Vec<Item> {
+        items
+            .iter()
+            .map(|e| Item {
+                ty: as_value(self.expr(e)),
+                span: e.span,
+            })
+            .collect()
     }
 
     /// The type of `e`. A left-associative chain (application, `#`, arithmetic) is
@@ -167,6 +193,7 @@ impl<'a> Infer<'a> {
                             FnType::Partial(p) => {
                                 p.builtin.params.get(p.args.len()).and_then(|prm| {
                                     check_argument(p.builtin, prm, arg, const_value(arg))
+                                        .or_else(|| super::lists::check_spread_values(p, prm, arg))
                                 })
                             }
                             _ => None,
@@ -352,9 +379,23 @@ fn apply_partial(p: &Partial, arg: Type, span: SrcSpan, juxt: bool) -> Res {
         p.args.push(None);
         p.spans.push(SrcSpan::default());
     }
-    let arg = fill(&mut p, param.ty, arg, span).map_err(|d| with_usage(d, p.builtin))?;
-    p.args.push(Some(arg));
-    p.spans.push(span);
+    match arg {
+        // `within (0, 0.5)`: a pair fills a begin and an end.
+        Type::Tuple(items) if items.len() == 2 && p.builtin.takes_pair(slot) => {
+            for item in items {
+                let t = fill(&mut p, ParamTy::ConstTime, item.ty, item.span)
+                    .map_err(|d| with_usage(d, p.builtin))?;
+                p.args.push(Some(t));
+                p.spans.push(item.span);
+            }
+        }
+        arg => {
+            let arg =
+                fill(&mut p, param.ty, arg, span).map_err(|d| with_usage(d, p.builtin))?;
+            p.args.push(Some(arg));
+            p.spans.push(span);
+        }
+    }
     let done = p.args.len() >= p.builtin.params.len();
     if done || (!juxt && p.builtin.missing_required(p.args.len()) == 0) {
         while p.args.len() < p.builtin.params.len() {
@@ -369,7 +410,7 @@ fn apply_partial(p: &Partial, arg: Type, span: SrcSpan, juxt: bool) -> Res {
 
 /// Checks an argument against a parameter type, binding the transform's type
 /// variable; returns the argument's type as the parameter sees it.
-fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
+pub(super) fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
     let arg = match ty {
         ParamTy::Transform => arg,
         // A bare oscillator name where a pattern fits is Tidal's continuous pattern
@@ -391,6 +432,9 @@ fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
         return Ok(Type::Error);
     }
     let name = p.builtin.name;
+    if let Some(r) = super::lists::fill(p, ty, &arg, span) {
+        return r;
+    }
     match ty {
         ParamTy::Time | ParamTy::ConstTime | ParamTy::Pattern => match arg {
             Type::Number | Type::Pattern => Ok(arg),
@@ -421,6 +465,12 @@ fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
             )),
             _ => Ok(arg),
         },
+        // Lists, tuples, `spread`'s function and values, weights: `lists::fill`.
+        ParamTy::List(_)
+        | ParamTy::Tuple(_)
+        | ParamTy::ConstNumber
+        | ParamTy::Spreader
+        | ParamTy::SpreadArg => Ok(arg),
         ParamTy::Events => match arg {
             Type::Number | Type::Pattern | Type::Sound => Ok(arg),
             Type::Signal => Err(mismatch("a pattern", &arg, span).with_hint(
@@ -517,6 +567,8 @@ pub(crate) fn describe_fn(f: &FnType) -> String {
 
 fn negate(t: Type) -> Type {
     match as_value(t) {
+        // Reported by the caller.
+        Type::List(_) | Type::Tuple(_) => Type::Error,
         Type::Sound => Type::Signal,
         Type::Function(f) => Type::Function(Box::new(FnType::Lift {
             op: Operator::Bin(BinOp::Arith {
@@ -568,6 +620,9 @@ fn binary(b: BinOp, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
     let r = as_value(r);
     if l == Type::Error || r == Type::Error {
         return Ok(Type::Error);
+    }
+    if let Some(d) = collection_operand(&b.symbol(), &l, ls, &r, rs) {
+        return Err(d);
     }
     if let Some(t) = lift(Operator::Bin(b), &l, &r) {
         return Ok(t);
@@ -638,6 +693,9 @@ pub(crate) fn hash(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
     let r = as_value(r);
     if l == Type::Error || r == Type::Error {
         return Ok(Type::Error);
+    }
+    if let Some(d) = collection_operand("#", &l, ls, &r, rs) {
+        return Err(d);
     }
     match (&l, &r) {
         // A function on the left composes: `fast 2 # lpf 800` is `x -> fast 2 x # lpf
@@ -738,6 +796,8 @@ pub fn show_expr(e: &Expr) -> String {
                 | ExprKind::Bus(_)
                 | ExprKind::Ident(_)
                 | ExprKind::Section { .. }
+                | ExprKind::List(_)
+                | ExprKind::Tuple(_)
         )
     }
     fn atom(e: &Expr) -> String {
@@ -782,6 +842,14 @@ pub fn show_expr(e: &Expr) -> String {
         ExprKind::Str { text, .. } => format!("\"{text}\""),
         ExprKind::Bus(n) => format!("~{n}"),
         ExprKind::Ident(n) => n.clone(),
+        ExprKind::List(items) => {
+            let parts: Vec<String> = items.iter().map(show_expr).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        ExprKind::Tuple(items) => {
+            let parts: Vec<String> = items.iter().map(show_expr).collect();
+            format!("({})", parts.join(", "))
+        }
         ExprKind::Apply { .. } | ExprKind::Hash { .. } | ExprKind::Binary { .. } => {
             String::new()
         }

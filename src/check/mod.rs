@@ -80,6 +80,8 @@
 
 mod explain;
 pub mod infer;
+mod list_builtins;
+mod lists;
 mod literal;
 pub mod names;
 pub mod signatures;
@@ -485,6 +487,16 @@ pub fn check_program_with(program: &Program, broken: &Broken) -> Checked {
                 expr,
             } => {
                 let t = as_value(run(&env, expr, &mut diags));
+                if matches!(t, Type::List(_) | Type::Tuple(_)) {
+                    diags.push(
+                        Diagnostic::error(
+                            format!("an output plays one value; this is {}", t.a()),
+                            expr.span,
+                        )
+                        .with_label("an output must be a signal, a sound or a pattern")
+                        .with_hint("combine the elements of a list with `stack [...]` or `cat [...]`"),
+                    );
+                }
                 if let Type::Function(f) = &t {
                     let mut d = Diagnostic::error(
                         format!(

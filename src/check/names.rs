@@ -29,11 +29,11 @@ const TIDAL: &[&str] = &[
     "plyWith", "euclidInv", "euclidLegato", "euclidOffFull", "rangex", "quantise",
     "discretise", "trunc", "striateBy", "slice", "splice", "randslice", "chew", "bite",
     "loopAt", "sew", "stitch", "fix", "unfix", "contrast", "rot", "perlin", "chooseBy",
-    "wchoose", "wchooseBy", "randcat", "wrandcat", "stack", "overlay", "cat", "slowcat",
-    "fastcat", "timeCat", "timecat", "append", "fastAppend", "slowAppend", "spread",
-    "fastspread", "spin", "ghost", "inv", "select", "squeeze", "pickF", "fit",
+    "wchooseBy",
+   
+    "ghost", "inv",
     "repeatCycles", "firstOf", "lastOf", "nTake", "arp", "arpeggiate", "rolled",
-    "rolledBy", "scale", "toScale", "toScale'", "up", "density", "layer",
+    "rolledBy", "scale", "toScale", "toScale'", "up", "density",
     "sometimesBy'", "somecycles", "somecyclesBy", "wedge", "brak", "cosine",
     "isaw", "envL", "envR", "envEq", "interlace", "inhabit", "ur", "seqP", "seqPLoop",
     "fadeIn", "fadeOut", "jumpIn", "xfade", "clutch", "anticipate", "selectF", "stretch",
@@ -79,7 +79,7 @@ mod tests {
     #[test]
     fn the_names_are_told_apart() {
         assert_eq!(foreign("room"), Some(Origin::SuperDirt));
-        assert_eq!(foreign("stack"), Some(Origin::Tidal));
+        assert_eq!(foreign("ur"), Some(Origin::Tidal));
         assert_eq!(foreign("zoomm"), None);
     }
 }

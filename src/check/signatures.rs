@@ -42,6 +42,9 @@ pub enum Imp {
     Source(SourceFn),
     /// One of Tidal's continuous patterns ([`crate::pattern::continuous`]), by name.
     Continuous,
+    /// Patterns or sounds combined from lists (`stack`, `cat`, `timeCat`): the
+    /// result is of the kind of the elements (`a`), with the controls they sample.
+    Combine(SourceFn),
     /// A sound made from a pattern of sample names (`s`).
     Sound(SourceFn),
     /// A control of a sound (`gain 0.8`); a signal given to it is sampled at each
@@ -113,6 +116,14 @@ impl Builtin {
             .is_some_and(|p| p.ty == ParamTy::Transform)
     }
 
+    /// True when parameters `slot` and `slot + 1` are a begin and an end (constant
+    /// times): a pair `(b, e)` given at `slot` fills both (`within (0, 0.5)`, as
+    /// Tidal writes it; `within 0 0.5` stays).
+    pub fn takes_pair(&self, slot: usize) -> bool {
+        let is_time = |i: usize| self.params.get(i).is_some_and(|p| p.ty == ParamTy::ConstTime);
+        is_time(slot) && is_time(slot + 1)
+    }
+
     /// The usage line: `lpf cutoff [q] input`.
     pub fn usage(&self) -> String {
         let mut s = self.name.to_string();
@@ -130,11 +141,7 @@ impl Builtin {
     pub fn signature(&self) -> String {
         let mut s = format!("{} :", self.name);
         for p in self.params {
-            let ty = match (self.sound_only, p.ty) {
-                (true, ParamTy::Value) => "sound",
-                (true, ParamTy::Transform) => "(sound -> sound)",
-                (_, t) => t.word(),
-            };
+            let ty = p.ty.word(self.sound_only);
             match p.default {
                 Some(d) => s.push_str(&format!(" [{ty} = {d}] ->")),
                 None => s.push_str(&format!(" {ty} ->")),
@@ -154,7 +161,7 @@ pub use crate::signature::{Kind, Limit, Param, ParamTy, Ret};
 
 use ParamTy::{ConstTime, Numeric, Time, Transform};
 
-const fn tr(
+pub(super) const fn tr(
     name: &'static str,
     params: &'static [Param],
     sound_only: bool,
@@ -212,7 +219,7 @@ const fn maths(
     }
 }
 
-const fn source(
+pub(super) const fn source(
     name: &'static str,
     params: &'static [Param],
     doc: &'static str,
@@ -230,8 +237,8 @@ const fn source(
     }
 }
 
-const X: Param = p("pattern", ParamTy::Value);
-const F: Param = p("transform", Transform);
+pub(super) const X: Param = p("pattern", ParamTy::Value);
+pub(super) const F: Param = p("transform", Transform);
 
 /// The pattern built-ins: transforms, sources, sounds and their controls.
 static PATTERN_BUILTINS: &[Builtin] = &[
@@ -426,12 +433,12 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         "zoom",
         &[p("begin", ConstTime), p("end", ConstTime), X],
         false,
-        "play the span begin..end of each cycle, stretched to a cycle", |a, x| Ok(timing::zoom(a.time(0)?, a.time(1)?, x))),
+        "play the span begin..end of each cycle, stretched to a cycle; also `zoom (begin, end)`", |a, x| Ok(timing::zoom(a.time(0)?, a.time(1)?, x))),
     tr(
         "compress",
         &[p("begin", ConstTime), p("end", ConstTime), X],
         false,
-        "squeeze each cycle into begin..end, silence elsewhere", |a, x| Ok(timing::compress(a.time(0)?, a.time(1)?, x))),
+        "squeeze each cycle into begin..end, silence elsewhere; also `compress (begin, end)`", |a, x| Ok(timing::compress(a.time(0)?, a.time(1)?, x))),
     tr(
         "fastGap",
         &[limited("factor", Time, Limit::Density), X],
@@ -451,7 +458,7 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         "within",
         &[p("begin", ConstTime), p("end", ConstTime), F, X],
         false,
-        "apply the transform to the part begin..end of each cycle", |a, x| Ok(timing::within(a.time(0)?, a.time(1)?, a.transform(2)?, x))),
+        "apply the transform to the part begin..end of each cycle; also `within (begin, end)`", |a, x| Ok(timing::within(a.time(0)?, a.time(1)?, a.transform(2)?, x))),
     tr("press", &[X], false, "pressBy 0.5", |_, x| Ok(timing::press(x))),
     tr(
         "pressBy",
@@ -620,6 +627,7 @@ fn signal(op: Op) -> Option<Builtin> {
 static BUILTINS: LazyLock<Vec<Builtin>> = LazyLock::new(|| {
     PATTERN_BUILTINS
         .iter()
+        .chain(super::list_builtins::LIST_BUILTINS)
         .copied()
         .chain(Op::LANGUAGE.iter().filter_map(|op| signal(*op)))
         .chain(MATHS.iter().copied())
@@ -713,6 +721,9 @@ mod tests {
                     b.kind == Kind::Transform && b.has_input && b.result == Ret::Same
                 }
                 Imp::Source(_) | Imp::Continuous => b.kind == Kind::Source && !b.has_input,
+                Imp::Combine(_) => {
+                    b.kind == Kind::Transform && !b.has_input && b.result == Ret::Same
+                }
                 Imp::Sound(_) | Imp::Control(_) => b.kind == Kind::Control && !b.has_input,
                 Imp::Maths { .. } => b.kind == Kind::Maths && b.has_input,
                 Imp::Signal(_) => b.result == Ret::Signal,

@@ -19,9 +19,21 @@ pub enum Type {
     Signal,
     /// A function, possibly partially applied.
     Function(Box<FnType>),
+    /// A list `[a, b]`: each element's type and span. The elements agree (checked
+    /// where the list is written, `infer::list`).
+    List(Vec<Item>),
+    /// A tuple `(a, b)`: each element's type and span.
+    Tuple(Vec<Item>),
     /// The type of an expression that already produced an error: accepted everywhere,
     /// so that one mistake is reported once.
     Error,
+}
+
+/// An element of a list or tuple: its type, and its span for errors about it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    pub ty: Type,
+    pub span: SrcSpan,
 }
 
 /// An operator that can be lifted over functions or made into a section (not to be
@@ -130,6 +142,17 @@ impl Type {
         )
     }
 
+    /// The name of several values of this type: "patterns", "transforms", "pairs".
+    pub fn plural(&self) -> String {
+        match self {
+            Type::Function(_) => "functions".into(),
+            Type::List(_) => "lists".into(),
+            Type::Tuple(items) if items.len() == 2 => "pairs".into(),
+            Type::Tuple(_) => "tuples".into(),
+            other => format!("{other}s"),
+        }
+    }
+
     /// The type's name with an article: "a pattern", "an effect waiting for its input".
     pub fn a(&self) -> String {
         let s = self.to_string();
@@ -154,6 +177,15 @@ impl fmt::Display for Type {
             Type::Signal => write!(f, "signal"),
             Type::Error => write!(f, "error"),
             Type::Function(func) => write!(f, "{}", super::infer::describe_fn(func)),
+            Type::List(items) => match items.iter().find(|i| i.ty != Type::Error) {
+                Some(i) => write!(f, "list of {}", i.ty.plural()),
+                None => write!(f, "list"),
+            },
+            Type::Tuple(items) => {
+                let noun = if items.len() == 2 { "pair" } else { "tuple" };
+                let parts: Vec<String> = items.iter().map(|i| i.ty.a()).collect();
+                write!(f, "{noun} of {}", parts.join(" and "))
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use super::ops::num_pattern;
 use super::{Ctx, EvalError, EvalResult, Func, Num, SampledControl, Sig, SoundVal, Val};
-use crate::check::signatures::{lookup, Builtin, Imp, NumberFn, Param, ParamTy, TransformFn};
+use crate::check::signatures::{lookup, Builtin, Imp, NumberFn, ParamTy, TransformFn};
 use crate::diag::SrcSpan;
 use crate::ir::Op;
 use crate::pattern::transforms::{sound, Arg, ArgError, Args, Transform};
@@ -42,10 +42,21 @@ pub(crate) fn apply_partial(
     };
     let mut args = args.to_vec();
     args.resize(slot, None);
-    args.push(Some(arg));
     let mut arg_spans = arg_spans.to_vec();
     arg_spans.resize(slot, None);
-    arg_spans.push(arg_span);
+    match arg {
+        // `within (0, 0.5)`: a pair fills a begin and an end.
+        Val::Tuple(items) if items.len() == 2 && b.takes_pair(slot) => {
+            for (v, item_span) in items {
+                args.push(Some(v));
+                arg_spans.push(Some(item_span));
+            }
+        }
+        arg => {
+            args.push(Some(arg));
+            arg_spans.push(arg_span);
+        }
+    }
     if args.len() >= b.params.len() || (!juxtaposed && b.missing_required(args.len()) == 0) {
         return finish(ctx, b, args, &arg_spans, span);
     }
@@ -122,29 +133,75 @@ impl Ctx {
     }
 
     /// An argument converted for its parameter (a transform's for inputs of `kind`,
-    /// the controls it samples added to `sampled`).
+    /// the controls it samples, and those of the sounds it is given, added to
+    /// `sampled`). `prev` is the argument before it (`spread`'s function, applied to
+    /// each element of the list after it).
     fn arg(
         &self,
-        param: &Param,
+        ty: ParamTy,
         v: &Val,
+        prev: Option<&Val>,
         kind: PatKind,
         sampled: &mut Vec<SampledControl>,
         span: SrcSpan,
     ) -> EvalResult<Arg> {
-        Ok(match param.ty {
+        Ok(match ty {
             ParamTy::Transform => {
                 let (t, more) = self.transform(v, kind, span)?;
-                sampled.extend(more);
+                add_sampled(sampled, more);
                 Arg::Transform(t)
             }
             ParamTy::ConstTime => Arg::Time(self.time(v, span)?),
+            ParamTy::ConstNumber => Arg::Number(self.constant(v, span)?),
             ParamTy::Numeric => match v {
                 Val::Num(n) => Arg::Number(n.value),
                 other => Arg::Pattern(self.pat(other, span)?),
             },
+            ParamTy::List(inner) => {
+                let Val::List(items) = v else {
+                    return Err(EvalError::new(
+                        format!("expected a list, found {}", v.kind()),
+                        span,
+                    ));
+                };
+                let mut out = Vec::with_capacity(items.len());
+                for (item, s) in items {
+                    out.push(self.arg(*inner, item, prev, kind, sampled, *s)?);
+                }
+                Arg::List(out)
+            }
+            ParamTy::Tuple(tys) => {
+                let items = match v {
+                    Val::Tuple(items) if items.len() == tys.len() => items,
+                    other => {
+                        return Err(EvalError::new(
+                            format!("expected a tuple of {}, found {}", tys.len(), other.kind()),
+                            span,
+                        ))
+                    }
+                };
+                let mut out = Vec::with_capacity(items.len());
+                for (t, (item, s)) in tys.iter().zip(items) {
+                    out.push(self.arg(*t, item, prev, kind, sampled, *s)?);
+                }
+                Arg::Tuple(out)
+            }
+            ParamTy::Spreader => Arg::Used,
+            ParamTy::SpreadArg => {
+                let Some(f) = prev else {
+                    return Err(EvalError::new("a value without its function", span));
+                };
+                let made = self.apply(f.clone(), v.clone(), span, span)?;
+                self.arg(ParamTy::Transform, &made, None, kind, sampled, span)?
+            }
+            ParamTy::Value => {
+                if let Val::Sound(s) = v {
+                    add_sampled(sampled, s.sampled.clone());
+                }
+                Arg::Pattern(self.pat(v, span)?)
+            }
             ParamTy::Time
             | ParamTy::Pattern
-            | ParamTy::Value
             | ParamTy::Control
             | ParamTy::Signal
             | ParamTy::Events => Arg::Pattern(self.pat(v, span)?),
@@ -161,8 +218,10 @@ impl Ctx {
         span: SrcSpan,
     ) -> EvalResult<Args> {
         let mut args = Vec::with_capacity(values.len());
+        let mut prev = None;
         for (param, v) in b.params.iter().zip(values) {
-            args.push(self.arg(param, v, kind, sampled, span)?);
+            args.push(self.arg(param.ty, v, prev, kind, sampled, span)?);
+            prev = Some(v);
         }
         Ok(Args::new(args))
     }
@@ -230,6 +289,109 @@ impl Ctx {
     }
 }
 
+/// Adds sampled controls to `to`, each (control, signal text) once.
+fn add_sampled(to: &mut Vec<SampledControl>, more: Vec<SampledControl>) {
+    for c in more {
+        if !to.iter().any(|o| o.control == c.control && o.text == c.text) {
+            to.push(c);
+        }
+    }
+}
+
+/// The controls a sound samples from signals, as (control, signal text).
+fn sampled_keys(s: &SoundVal) -> Vec<(Control, String)> {
+    let mut keys: Vec<(Control, String)> =
+        s.sampled.iter().map(|c| (c.control, c.text.clone())).collect();
+    keys.sort_by(|a, b| (a.0.name(), &a.1).cmp(&(b.0.name(), &b.1)));
+    keys.dedup();
+    keys
+}
+
+/// The kind of the values given to `b`'s `a`-typed parameters (directly or inside
+/// lists and tuples) and of its `input`: sounds or patterns (`stack [s "a", s "b"]`
+/// is a sound). A sound's controls sampled from signals apply to all its events, so
+/// the sounds combined must sample the same ones: an error at the first that does
+/// not.
+fn combined_kind(
+    b: &Builtin,
+    values: &[Val],
+    input: Option<&Val>,
+    span: SrcSpan,
+) -> EvalResult<PatKind> {
+    struct Seen {
+        kind: PatKind,
+        sampled: Vec<(Control, String)>,
+    }
+    fn walk(ty: ParamTy, v: &Val, span: SrcSpan, seen: &mut Option<Seen>) -> EvalResult<()> {
+        match (ty, v) {
+            (ParamTy::Value, v) => {
+                let (kind, sampled) = match v {
+                    Val::Sound(s) => (PatKind::Sound, sampled_keys(s)),
+                    _ => (PatKind::Pattern, Vec::new()),
+                };
+                match seen {
+                    Some(first) if first.kind != kind => {
+                        let (this, those) = match kind {
+                            PatKind::Sound => ("a sound", "patterns"),
+                            PatKind::Pattern => ("a pattern", "sounds"),
+                        };
+                        Err(EvalError::new(
+                            format!("this is {this}, and the others are {those}"),
+                            span,
+                        ))
+                    }
+                    Some(first) if first.sampled != sampled => {
+                        let show = |keys: &[(Control, String)]| {
+                            if keys.is_empty() {
+                                return "no control from a signal".to_string();
+                            }
+                            let parts: Vec<String> = keys
+                                .iter()
+                                .map(|(c, t)| format!("`{}` from `{t}`", c.name()))
+                                .collect();
+                            parts.join(", ")
+                        };
+                        Err(EvalError::new(
+                            format!(
+                                "this sound samples {}, the one before {}; sounds combined \
+                                 into one sample the same signals",
+                                show(&sampled),
+                                show(&first.sampled)
+                            ),
+                            span,
+                        )
+                        .with_hint(
+                            "a control sampled from a signal applies to every event of a sound: \
+                             set it on the combination, e.g. `stack [a, b] # pan (sine 0.25)`",
+                        ))
+                    }
+                    Some(_) => Ok(()),
+                    None => {
+                        *seen = Some(Seen { kind, sampled });
+                        Ok(())
+                    }
+                }
+            }
+            (ParamTy::List(inner), Val::List(items)) => {
+                items.iter().try_for_each(|(v, s)| walk(*inner, v, *s, seen))
+            }
+            (ParamTy::Tuple(tys), Val::Tuple(items)) => tys
+                .iter()
+                .zip(items)
+                .try_for_each(|(t, (v, s))| walk(*t, v, *s, seen)),
+            _ => Ok(()),
+        }
+    }
+    let mut seen = None;
+    if let Some(v) = input {
+        walk(ParamTy::Value, v, span, &mut seen)?;
+    }
+    for (param, v) in b.params.iter().zip(values) {
+        walk(param.ty, v, span, &mut seen)?;
+    }
+    Ok(seen.map_or(PatKind::Pattern, |s| s.kind))
+}
+
 /// What an implementation's [`ArgError`] says to the user, at the call's span.
 fn arg_error(b: &Builtin, e: ArgError, span: SrcSpan) -> EvalError {
     let message = match e {
@@ -274,6 +436,19 @@ pub(crate) fn call(
             pattern,
         } => call_maths(ctx, b, (op, number, pattern), (args, arg_spans), input, span),
         Imp::Transform(imp) => call_transform(ctx, b, imp, &args, input, span),
+        Imp::Combine(imp) => {
+            let kind = combined_kind(b, &args, None, span)?;
+            let mut sampled = Vec::new();
+            let args = ctx.args(b, &args, kind, &mut sampled, span)?;
+            let p = imp(&args).map_err(|e| arg_error(b, e, span))?;
+            Ok(match kind {
+                PatKind::Pattern => Val::Pat(p),
+                PatKind::Sound => Val::Sound(SoundVal {
+                    pattern: p,
+                    sampled,
+                }),
+            })
+        }
         Imp::Source(imp) => {
             let args = ctx.args(b, &args, PatKind::Pattern, &mut Vec::new(), span)?;
             Ok(Val::Pat(imp(&args).map_err(|e| arg_error(b, e, span))?))
@@ -383,7 +558,11 @@ fn call_transform(
             span,
         ));
     };
-    let (kind, pat, mut sampled) = match ctx.finalize(input, span)? {
+    let input = ctx.finalize(input, span)?;
+    if b.params.iter().any(|p| p.ty == ParamTy::Value) {
+        combined_kind(b, args, Some(&input), span)?;
+    }
+    let (kind, pat, mut sampled) = match input {
         Val::Num(n) => (PatKind::Pattern, num_pattern(n), Vec::new()),
         Val::Pat(p) => (PatKind::Pattern, p, Vec::new()),
         Val::Sound(s) => (PatKind::Sound, s.pattern, s.sampled),

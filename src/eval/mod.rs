@@ -156,6 +156,10 @@ pub enum Val {
     Sound(SoundVal),
     Signal(Arc<Sig>),
     Func(Arc<Func>),
+    /// `[a, b]`: the elements with their spans.
+    List(Vec<(Val, SrcSpan)>),
+    /// `(a, b)`: the elements with their spans.
+    Tuple(Vec<(Val, SrcSpan)>),
 }
 
 impl Val {
@@ -166,6 +170,8 @@ impl Val {
             Val::Sound(_) => "a sound",
             Val::Signal(_) => "a signal",
             Val::Func(_) => "a function",
+            Val::List(_) => "a list",
+            Val::Tuple(_) => "a tuple",
         }
     }
 }
@@ -427,6 +433,8 @@ impl<'a> Evaluator<'a> {
             },
             ExprKind::Bus(name) => self.bus(name, span),
             ExprKind::Ident(name) => self.ctx.reference(name, span),
+            ExprKind::List(items) => Ok(Val::List(self.items(items)?)),
+            ExprKind::Tuple(items) => Ok(Val::Tuple(self.items(items)?)),
             ExprKind::Apply { .. } | ExprKind::Hash { .. } | ExprKind::Binary { .. } => {
                 Err(EvalError::new("malformed expression", span))
             }
@@ -463,6 +471,14 @@ impl<'a> Evaluator<'a> {
                 })))
             }
         }
+    }
+
+    /// The values of the elements of a list or tuple, with their spans.
+    fn items(&mut self, items: &[Expr]) -> EvalResult<Vec<(Val, SrcSpan)>> {
+        items
+            .iter()
+            .map(|e| Ok((self.eval(e)?, e.span)))
+            .collect()
     }
 
     /// Evaluates a whole patch: its tempo, its buses and its outputs.

@@ -407,6 +407,11 @@ impl Ctx {
             Val::Sound(s) => Ok(Arc::new(Sig::Sound(s, span))),
             Val::Signal(s) => Ok(s),
             Val::Func(f) => Err(function_as_value(&f, span)),
+            other @ (Val::List(_) | Val::Tuple(_)) => Err(EvalError::new(
+                format!("expected a signal, a sound or a pattern, found {}", other.kind()),
+                span,
+            )
+            .with_hint("combine the elements of a list with `stack [...]` or `cat [...]`")),
         }
     }
 

@@ -109,6 +109,15 @@ pub fn query_expression(
                 whole,
             ))
         }
+        Val::List(_) | Val::Tuple(_) => {
+            return Err(QueryFailure {
+                diagnostics: vec![Diagnostic::error(
+                    "this expression is a list, not a pattern",
+                    whole,
+                )
+                .with_hint("combine the elements of a list with `stack [...]` or `cat [...]`")],
+            })
+        }
     };
     check_span(from, to).map_err(|m| QueryFailure::single(m, whole))?;
     let too_many = || QueryFailure {

@@ -71,22 +71,29 @@ pub struct Expr {
 }
 
 impl Expr {
-    /// The direct sub-expressions, left to right.
-    fn child_pair(&self) -> (Option<&Expr>, Option<&Expr>) {
+    /// The direct sub-expressions, left to right: up to two operands, and the
+    /// elements of a list or tuple.
+    fn children(&self) -> (Option<&Expr>, Option<&Expr>, &[Expr]) {
         match &self.kind {
             ExprKind::Number { .. }
             | ExprKind::Str { .. }
             | ExprKind::Bus(_)
-            | ExprKind::Ident(_) => (None, None),
+            | ExprKind::Ident(_) => (None, None, &[]),
+            ExprKind::List(items) | ExprKind::Tuple(items) => (None, None, items),
             ExprKind::Apply { func: a, arg: b }
             | ExprKind::Dollar { left: a, right: b }
             | ExprKind::Compose { left: a, right: b }
             | ExprKind::Hash { left: a, right: b }
             | ExprKind::Binary {
                 left: a, right: b, ..
-            } => (Some(a), Some(b)),
-            ExprKind::Neg(a) | ExprKind::Section { operand: a, .. } => (Some(a), None),
+            } => (Some(a), Some(b), &[]),
+            ExprKind::Neg(a) | ExprKind::Section { operand: a, .. } => (Some(a), None, &[]),
         }
+    }
+
+    fn has_children(&self) -> bool {
+        let (a, _, items) = self.children();
+        a.is_some() || !items.is_empty()
     }
 
     /// Every node of the tree, `self` first, in pre-order, left to right. Walked with
@@ -95,7 +102,8 @@ impl Expr {
         let mut stack = vec![self];
         std::iter::from_fn(move || {
             let e = stack.pop()?;
-            let (a, b) = e.child_pair();
+            let (a, b, items) = e.children();
+            stack.extend(items.iter().rev());
             stack.extend(b);
             stack.extend(a);
             Some(e)
@@ -135,13 +143,13 @@ impl Drop for Expr {
     /// once per level, and a flat chain of 10,000 terms is 10,000 levels.
     fn drop(&mut self) {
         fn take(kind: &mut ExprKind, stack: &mut Vec<Expr>) {
-            let mut keep = |b: &mut Box<Expr>| {
-                if b.child_pair().0.is_some() {
+            let mut keep = |b: &mut Expr| {
+                if b.has_children() {
                     let leaf = Expr {
                         kind: ExprKind::Ident(String::new()),
                         span: b.span,
                     };
-                    stack.push(std::mem::replace(&mut **b, leaf));
+                    stack.push(std::mem::replace(b, leaf));
                 }
             };
             match kind {
@@ -149,6 +157,7 @@ impl Drop for Expr {
                 | ExprKind::Str { .. }
                 | ExprKind::Bus(_)
                 | ExprKind::Ident(_) => {}
+                ExprKind::List(items) | ExprKind::Tuple(items) => items.iter_mut().for_each(keep),
                 ExprKind::Apply { func: a, arg: b }
                 | ExprKind::Dollar { left: a, right: b }
                 | ExprKind::Compose { left: a, right: b }
@@ -183,6 +192,10 @@ pub enum ExprKind {
     Bus(String),
     /// A bare name: a built-in function or control.
     Ident(String),
+    /// `[a, b, c]`: a list, at least one element (Tidal's lists: `stack [p, q]`).
+    List(Vec<Expr>),
+    /// `(a, b)`: a tuple, at least two elements (`within (0, 0.5)`, `timeCat [(1, p)]`).
+    Tuple(Vec<Expr>),
     /// Application by juxtaposition, one argument at a time: `f a b` is
     /// `Apply(Apply(f, a), b)`.
     Apply { func: Box<Expr>, arg: Box<Expr> },

@@ -81,12 +81,14 @@ pub(super) fn prescan(text: &str, base: usize) -> Option<Diagnostic> {
                     .and_then(|r| r.iter().position(|&c| c == b'\n'))
                     .map_or(bytes.len(), |k| i + k);
             }
-            b'(' => {
+            b'(' | b'[' => {
                 open.push(i);
                 if open.len() > MAX_PARENS {
                     return Some(
                         Diagnostic::error(
-                            format!("parentheses nested too deeply (more than {MAX_PARENS})"),
+                            format!(
+                                "parentheses and brackets nested too deeply (more than {MAX_PARENS})"
+                            ),
                             at(i, i + 1),
                         )
                         .with_hint("split the expression into buses (`~part: ...`)"),
@@ -94,12 +96,30 @@ pub(super) fn prescan(text: &str, base: usize) -> Option<Diagnostic> {
                 }
                 i += 1;
             }
-            b')' => {
-                if open.pop().is_none() {
-                    return Some(
-                        Diagnostic::error("unmatched `)`", at(i, i + 1))
-                            .with_label("no `(` before it"),
-                    );
+            b')' | b']' => {
+                let opener = if b == b')' { b'(' } else { b'[' };
+                let c = b as char;
+                match open.pop() {
+                    None => {
+                        let o = opener as char;
+                        return Some(
+                            Diagnostic::error(format!("unmatched `{c}`"), at(i, i + 1))
+                                .with_label(format!("no `{o}` before it")),
+                        );
+                    }
+                    Some(p) if bytes.get(p) != Some(&opener) => {
+                        let o = bytes.get(p).map_or('(', |&x| x as char);
+                        let close = if o == '(' { ')' } else { ']' };
+                        return Some(
+                            Diagnostic::error(
+                                format!("`{o}` closed by `{c}`"),
+                                at(p, i + 1),
+                            )
+                            .with_label(format!("expected `{close}`"))
+                            .with_hint(format!("close `{o}` with `{close}`")),
+                        );
+                    }
+                    Some(_) => {}
                 }
                 i += 1;
             }
@@ -107,9 +127,14 @@ pub(super) fn prescan(text: &str, base: usize) -> Option<Diagnostic> {
         }
     }
     open.last().map(|&p| {
-        Diagnostic::error("unclosed `(`", at(p, p + 1))
+        let (o, c) = if bytes.get(p) == Some(&b'[') {
+            ('[', ']')
+        } else {
+            ('(', ')')
+        };
+        Diagnostic::error(format!("unclosed `{o}`"), at(p, p + 1))
             .with_label("opened here, never closed")
-            .with_hint("add the missing `)`")
+            .with_hint(format!("add the missing `{c}`"))
     })
 }
 
@@ -151,7 +176,7 @@ fn expression_error(text: &str, base: usize, pos: usize, head: Option<&Head>) ->
                     )
                     .with_label("empty parentheses");
                 }
-                " after `(`".to_string()
+                format!(" after `{}`", p.text(text))
             }
             (_, Some(p)) => format!(" after `{}`", p.text(text)),
             (_, None) => String::new(),
@@ -191,9 +216,13 @@ fn expression_error(text: &str, base: usize, pos: usize, head: Option<&Head>) ->
 /// A hint for a token that has no place in an expression.
 fn with_token_hint(d: Diagnostic, token: &str) -> Diagnostic {
     match token {
-        "[" | "]" | "{" | "}" | "<" | ">" | "," | "|" | "?" | "!" | "@" | "%" => {
+        "{" | "}" | "<" | ">" | "|" | "?" | "!" | "@" | "%" => {
             d.with_hint("mini-notation goes inside a string, e.g. `s \"[bd sn]*2\"`")
         }
+        "," => d.with_hint(
+            "`,` separates the elements of a list `[a, b]` or a tuple `(a, b)`; \
+             to stack patterns in mini-notation, write it inside a string: `s \"bd, hh*2\"`",
+        ),
         "~" => d.with_hint("a bus is written `~name`, without a space"),
         "=" => d.with_hint("statements are written `name: expr`, e.g. `~bass: saw 55`"),
         "'" => d.with_hint("strings are written with double quotes: `\"bd sn\"`"),
@@ -299,11 +328,11 @@ pub(super) fn lex(src: &str) -> Vec<Tok> {
             i = take_while(i + 1, &is_ident_char);
             i = take_while(i, &|c| c == '\'');
             kind = TokKind::Bus;
-        } else if c == '(' || c == ')' || c == ':' {
+        } else if matches!(c, '(' | ')' | '[' | ']' | ':') {
             i += 1;
             kind = match c {
-                '(' => TokKind::Open,
-                ')' => TokKind::Close,
+                '(' | '[' => TokKind::Open,
+                ')' | ']' => TokKind::Close,
                 _ => TokKind::Colon,
             };
         } else if let Some(op) = OPERATORS.iter().find(|op| rest.starts_with(**op)) {

@@ -391,7 +391,9 @@ impl Builder {
                 1,
             ),
             Rule::ident => self.node(ExprKind::Ident(pair.as_str().to_string()), span, 1),
+            Rule::apply_fn => self.node(ExprKind::Ident("($)".to_string()), span, 1),
             Rule::paren => self.paren(pair, span),
+            Rule::list => self.list(pair, span),
             _ => Err(Diagnostic::error("malformed expression", span)),
         }
     }
@@ -543,6 +545,11 @@ impl Builder {
                 e.span = span;
                 Ok((e, d))
             }
+            [first, rest] if rest.as_rule() == Rule::tuple_rest => {
+                let pairs = std::iter::once(first.clone()).chain(rest.clone().into_inner());
+                let (items, d) = self.items(pairs, "tuple", span)?;
+                self.node(ExprKind::Tuple(items), span, d + 1)
+            }
             [operand, op] => {
                 let (e, d) = self.expr(operand.clone())?;
                 self.node(
@@ -557,6 +564,63 @@ impl Builder {
             }
             _ => Err(empty()),
         }
+    }
+
+    /// `[a, b, c]`.
+    fn list(&self, pair: Pair<Rule>, span: SrcSpan) -> Result<Built, Diagnostic> {
+        let inner: Vec<Pair<Rule>> = pair.into_inner().collect();
+        if inner.is_empty() {
+            return Err(Diagnostic::error("an empty list", span)
+                .with_label("nothing to play")
+                .with_hint("a list holds at least one element, `[a, b]`; for nothing, write `silence`"));
+        }
+        let (items, d) = self.items(inner.into_iter(), "list", span)?;
+        self.node(ExprKind::List(items), span, d + 1)
+    }
+
+    /// The elements of a list or tuple from its expressions and commas, in order:
+    /// each comma must stand between two elements.
+    fn items<'i>(
+        &self,
+        pairs: impl Iterator<Item = Pair<'i, Rule>>,
+        what: &str,
+        span: SrcSpan,
+    ) -> Result<(Vec<Expr>, usize), Diagnostic> {
+        let mut items = Vec::new();
+        let mut depth = 0;
+        // The span of the last comma, while no element has followed it yet.
+        let mut pending: Option<SrcSpan> = None;
+        let mut any = false;
+        for p in pairs {
+            if p.as_rule() == Rule::comma {
+                let comma = self.span(&p);
+                if !any || pending.is_some() {
+                    let message = match pending {
+                        Some(_) => format!("a missing {what} element between two commas"),
+                        None => format!("a missing {what} element before the comma"),
+                    };
+                    return Err(Diagnostic::error(message, comma)
+                        .with_label("an element is missing before this `,`")
+                        .with_hint("write the element, or remove the `,`"));
+                }
+                pending = Some(comma);
+                continue;
+            }
+            let (e, d) = self.expr(p)?;
+            depth = depth.max(d);
+            items.push(e);
+            any = true;
+            pending = None;
+        }
+        if let Some(comma) = pending {
+            return Err(Diagnostic::error(format!("a trailing comma in a {what}"), comma)
+                .with_label("no element after this `,`")
+                .with_hint("remove the `,` or write the element after it"));
+        }
+        if items.is_empty() {
+            return Err(Diagnostic::error(format!("an empty {what}"), span));
+        }
+        Ok((items, depth))
     }
 
     fn number(&self, text: &str, span: SrcSpan) -> Result<Built, Diagnostic> {

@@ -798,10 +798,10 @@ fn tidal_and_superdirt_names_are_told_from_typos() {
     );
     assert_eq!(hints, ["`phonon functions` lists what Phonon has"]);
     reports(
-        "out: s \"bd\" # every 2 (spin 2)",
+        "out: s \"bd\" # every 2 (ghost 2)",
         1,
         24,
-        "`spin` is a Tidal function Phonon does not have yet",
+        "`ghost` is a Tidal function Phonon does not have yet",
     );
     // A typo still gets its nearest name.
     let hints = reports("out: s \"bd\" $ fsat 2", 1, 15, "unknown function `fsat`");

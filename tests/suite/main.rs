@@ -24,6 +24,7 @@ mod jit_kernels;
 mod jit_osc;
 mod jit_vs_interp;
 mod layers;
+mod lists;
 mod live;
 mod live_cli;
 mod master;

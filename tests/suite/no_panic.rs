@@ -119,6 +119,13 @@ const EXPRESSIONS: &[&str] = &[
     "struct \"t ~ t t\" $ \"c4 e4\" + \"<0 12>\"",
     "s \"[bd sn]*2\" $ striate 2 $ chop 2 $ shuffle 4 $ scramble 2 $ swingBy (1/3) 4",
     "0.25 <~ (\"a b c\" $ within 0 0.5 (fast 2) $ inside 2 rev $ euclidFull 3 8 \"x\")",
+    "stack [s \"bd*2\", cat [s \"a\", s \"<b c>\"] # gain 0.8, timeCat [(1, s \"x\"), (2, s \"y*2\")]]",
+    "layer [rev, fast 2, (# speed 2)] $ spread fast [1, \"<2 3>\"] $ pickF \"0 1\" [id, rev] $ n \"0 1\"",
+    "randcat [n \"0\", wrandcat [(n \"1\", 0.5), (n \"2\", 1)]] # s (fit 1 [\"a\", \"b\"] \"0 1\")",
+    "within (0, 0.5) (fast 2) $ zoom (0.25, 0.75) $ compress (1/4, 3/4) $ squeeze \"0 1\" [s \"a b\", select \"0 1\" [s \"c\", s \"d\"]]",
+    "spin 3 $ s \"a\" # note (segment 4 $ wchoose [(0, 0.25), (2, 0.5)]) # pan (fastcat [0, 1])",
+    "spread ($) [rev, fast 2, (# speed 2)] $ fastspread ($) [id] $ s \"a b\"",
+    "fastspread ($ \"<1 2>\") [fast] $ overlay (append (s \"a\") (s \"b\")) (fastAppend [s \"c\"] (s \"d\"))",
 ];
 
 fn cases() -> u32 {
@@ -313,6 +320,9 @@ const DENSE: &[&str] = &[
     "n (\"0 .. 4095\" + \"<0 12>*4096\") # speed (fast 4096 $ \"1 2\")",
     "jux (fast 1024) $ iter 64 $ linger 0.001 $ s \"a*1024\"",
     "rotR (1/4294967291) $ rotR (1/4294967279) $ s \"a b\"",
+    "fastcat [fast 256 $ s \"a*256\", squeeze \"[0 1]*256\" [s \"a*256\", s \"b*256\"]]",
+    "spin 4096 $ layer [fast 64, ply 64] $ s \"a*64\"",
+    "timeCat [(1, fast 4096 $ s \"a*16\"), (1/4096, s \"b*4096\")] # n (fit 4096 [0, 1] \"0 .. 4095\")",
 ];
 
 #[test]

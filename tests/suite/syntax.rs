@@ -39,6 +39,14 @@ fn show(e: &Expr) -> String {
             format!("({} {} {})", op.symbol(), show(left), show(right))
         }
         ExprKind::Neg(x) => format!("(neg {})", show(x)),
+        ExprKind::List(items) => {
+            let items: Vec<String> = items.iter().map(show).collect();
+            format!("[{}]", items.join(" "))
+        }
+        ExprKind::Tuple(items) => {
+            let items: Vec<String> = items.iter().map(show).collect();
+            format!("(tuple {})", items.join(" "))
+        }
         ExprKind::Section {
             op,
             operand,
@@ -662,7 +670,7 @@ fn broken_inputs_report_line_column_and_message() {
             "o1: s \"bd\" o2: s \"sn\"",
             (1, 12, "only one statement per line".into()),
         ),
-        ("o1: s \"bd\" ]", (1, 12, "unexpected `]`".into())),
+        ("o1: s \"bd\" ]", (1, 12, "unmatched `]`".into())),
         ("o1: 1.5.3", (1, 5, "malformed number `1.5.3`".into())),
         ("o1: fast 2x", (1, 10, "malformed number `2x`".into())),
         (
@@ -697,7 +705,7 @@ fn broken_inputs_report_line_column_and_message() {
 
 #[test]
 fn misplaced_tokens_get_a_hint() {
-    let ds = errors("o1: [bd sn]");
+    let ds = errors("o1: {bd sn}");
     assert!(ds[0].hints[0].contains("inside a string"), "{ds:?}");
     let ds = errors("o1: fast 2 . . rev");
     assert_eq!(ds[0].span, SrcSpan::new(13, 14), "{ds:?}");
@@ -870,4 +878,106 @@ proptest! {
             }
         }
     }
+}
+
+// ---- lists and tuples ----------------------------------------------------------------
+
+#[test]
+fn lists_and_tuples_are_atoms() {
+    assert_eq!(shown("stack [a, b c, d $ e]"), "(stack [a (b c) ($ d e)])");
+    assert_eq!(shown("[p]"), "[p]");
+    assert_eq!(
+        shown("within (0, 0.5) (fast 2)"),
+        "(within (tuple 0 0.5) (fast 2))"
+    );
+    assert_eq!(
+        shown("timeCat [(1, s \"a\"), (2, s \"b*2\")]"),
+        "(timeCat [(tuple 1 (s \"a\")) (tuple 2 (s \"b*2\"))])"
+    );
+    // Nesting, newlines inside, and a list applied as an argument in the middle.
+    assert_eq!(shown("cat [[a, b], [c]]"), "(cat [[a b] [c]])");
+    assert_eq!(shown("f [a,\n  b] x"), "(f [a b] x)");
+    assert_eq!(shown("(1, 2, 3)"), "(tuple 1 2 3)");
+    assert_eq!(shown("spread ($) [rev]"), "(spread ($) [rev])");
+    assert_eq!(shown("spread ( $ ) [rev]"), "(spread ($) [rev])");
+    // Parentheses and sections keep their meaning.
+    assert_eq!(shown("(a)"), "a");
+    assert_eq!(shown("every 2 (# speed 2)"), "(every 2 (sec# (speed 2)))");
+    assert_eq!(shown("(0.25 <~)"), "(0.25 <~sec)");
+    assert_eq!(
+        shown("[(# speed 2), (0.25 ~>)]"),
+        "[(sec# (speed 2)) (0.25 ~>sec)]"
+    );
+    // Brackets inside strings are mini-notation.
+    assert_eq!(shown("s \"[bd, sn] hh\""), "(s \"[bd, sn] hh\")");
+}
+
+#[test]
+fn spans_of_lists_tuples_and_their_elements() {
+    let e = expr("f [a, bb] (1, 2)");
+    let ExprKind::Apply { func, arg } = &e.kind else {
+        panic!("{e:?}")
+    };
+    assert_eq!(arg.span, sp(10, 16));
+    let ExprKind::Apply { arg: list, .. } = &func.kind else {
+        panic!("{func:?}")
+    };
+    assert_eq!(list.span, sp(2, 9));
+    let ExprKind::List(items) = &list.kind else {
+        panic!("{list:?}")
+    };
+    let spans: Vec<SrcSpan> = items.iter().map(|i| i.span).collect();
+    assert_eq!(spans, vec![sp(3, 4), sp(6, 8)]);
+}
+
+#[test]
+fn malformed_lists_and_tuples_report_line_column_and_message() {
+    let cases: Vec<(&str, (usize, usize, &str))> = vec![
+        (
+            "o1: stack [a, , b]",
+            (1, 15, "a missing list element between two commas"),
+        ),
+        ("o1: stack [a, b,]", (1, 16, "a trailing comma in a list")),
+        (
+            "o1: stack [, a]",
+            (1, 12, "a missing list element before the comma"),
+        ),
+        ("o1: zoom (1, ) x", (1, 12, "a trailing comma in a tuple")),
+        (
+            "o1: f (1, , 2)",
+            (1, 11, "a missing tuple element between two commas"),
+        ),
+        ("o1: stack []", (1, 11, "an empty list")),
+        ("o1: stack [a, b", (1, 11, "unclosed `[`")),
+        ("o1: stack [a, b)", (1, 11, "`[` closed by `)`")),
+        ("o1: f (a, b]", (1, 7, "`(` closed by `]`")),
+        ("o1: stack a, b", (1, 12, "unexpected `,`")),
+        (
+            "tempo: 1\no1: cat [a,\n  , b]",
+            (3, 3, "a missing list element between two commas"),
+        ),
+    ];
+    for (src, (l, c, m)) in cases {
+        assert_eq!(error(src), (l, c, m.to_string()), "{src:?}");
+    }
+    // A comma outside a list says what commas are for.
+    let ds = errors("o1: s \"a\", s \"b\"");
+    assert!(ds[0].hints.iter().any(|h| h.contains("list")), "{ds:?}");
+    // The caret is under the comma.
+    let src = "o1: stack [a, b,]";
+    let text = phonon::diag::render("p.ph", src, &errors(src));
+    assert!(text.contains("p.ph:1:16"), "{text}");
+    assert!(text.contains('^'), "{text}");
+}
+
+#[test]
+fn deep_lists_are_an_error_not_a_crash() {
+    let ok = format!("{}x{}", "[".repeat(60), "]".repeat(60));
+    assert!(parse_expr(&ok).is_ok());
+    let deep = format!("{}x{}", "[(".repeat(40), ")]".repeat(40));
+    let ds = parse_expr(&deep).unwrap_err();
+    assert!(ds[0].message.contains("nested too deeply"), "{ds:?}");
+    // A long flat list is fine.
+    let long = format!("[{}]", vec!["a"; 5000].join(", "));
+    assert!(parse_expr(&long).is_ok());
 }

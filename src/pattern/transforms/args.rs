@@ -22,6 +22,13 @@ pub enum Arg {
     Time(Rational),
     /// A function of patterns (a `ParamTy::Transform` parameter).
     Transform(Transform<Value>),
+    /// A list, each element converted for the list's element type.
+    List(Vec<Arg>),
+    /// A tuple, each element converted for its own type.
+    Tuple(Vec<Arg>),
+    /// An argument the implementation does not read itself: `spread`'s function,
+    /// already applied to each element of the list after it.
+    Used,
 }
 
 impl Arg {
@@ -29,7 +36,45 @@ impl Arg {
         match self {
             Arg::Pattern(_) => "a pattern",
             Arg::Number(_) | Arg::Time(_) => "a number",
-            Arg::Transform(_) => "a function",
+            Arg::Transform(_) | Arg::Used => "a function",
+            Arg::List(_) => "a list",
+            Arg::Tuple(_) => "a tuple",
+        }
+    }
+
+    /// As a pattern; a constant number is one event per cycle.
+    pub fn as_pattern(&self) -> Option<Pattern<Value>> {
+        match self {
+            Arg::Pattern(p) => Some(p.clone()),
+            Arg::Number(x) => Some(Pattern::pure(Value::Num(*x))),
+            Arg::Time(t) => Some(Pattern::pure(Value::Num(t.to_f64()))),
+            _ => None,
+        }
+    }
+
+    /// As a constant time.
+    pub fn as_time(&self) -> Option<Rational> {
+        match self {
+            Arg::Time(t) => Some(*t),
+            Arg::Number(x) if x.is_finite() => Some(Rational::from_f64(*x)),
+            _ => None,
+        }
+    }
+
+    /// As a constant number.
+    pub fn as_number(&self) -> Option<f64> {
+        match self {
+            Arg::Number(x) => Some(*x),
+            Arg::Time(t) => Some(t.to_f64()),
+            _ => None,
+        }
+    }
+
+    /// As a transform.
+    pub fn as_transform(&self) -> Option<Transform<Value>> {
+        match self {
+            Arg::Transform(t) => Some(t.clone()),
+            _ => None,
         }
     }
 }
@@ -115,6 +160,61 @@ impl Args {
             Arg::Pattern(_) => Err(ArgError::NotConstant { found: "a pattern" }),
             _ => Err(self.kind_error(i, "a number")),
         }
+    }
+
+    /// Argument `i` as a list, each element read by `read` (`None`: not of the
+    /// element kind the implementation wants, `wanted`).
+    pub fn list<T>(
+        &self,
+        i: usize,
+        wanted: &'static str,
+        read: impl Fn(&Arg) -> Option<T>,
+    ) -> Result<Vec<T>, ArgError> {
+        let Arg::List(items) = self.get(i)? else {
+            return Err(self.kind_error(i, "a list"));
+        };
+        items
+            .iter()
+            .map(|a| {
+                read(a).ok_or(ArgError::Kind {
+                    index: i,
+                    wanted,
+                    found: a.kind(),
+                })
+            })
+            .collect()
+    }
+
+    /// Argument `i` as a list of pairs, the two halves read by `first` and `second`,
+    /// each with the name of what it wants.
+    pub fn pairs<A, B>(
+        &self,
+        i: usize,
+        first: (&'static str, impl Fn(&Arg) -> Option<A>),
+        second: (&'static str, impl Fn(&Arg) -> Option<B>),
+    ) -> Result<Vec<(A, B)>, ArgError> {
+        let Arg::List(items) = self.get(i)? else {
+            return Err(self.kind_error(i, "a list"));
+        };
+        let wrong = |wanted: &'static str, a: &Arg| ArgError::Kind {
+            index: i,
+            wanted,
+            found: a.kind(),
+        };
+        items
+            .iter()
+            .map(|a| match a {
+                Arg::Tuple(t) => match t.as_slice() {
+                    [x, y] => {
+                        let x = (first.1)(x).ok_or_else(|| wrong(first.0, x))?;
+                        let y = (second.1)(y).ok_or_else(|| wrong(second.0, y))?;
+                        Ok((x, y))
+                    }
+                    _ => Err(wrong("a pair", a)),
+                },
+                _ => Err(wrong("a pair", a)),
+            })
+            .collect()
     }
 
     /// Argument `i` as a transform.

@@ -286,24 +286,23 @@ pub fn choose(xs: Pattern<Value>) -> Pattern<Value> {
     choose_list(events.into_iter().map(|e| e.value).collect())
 }
 
-#[cfg(any(test, feature = "testing"))]
 /// Tidal's `wchooseBy`: the first value whose running total of weights exceeds
 /// `r * total`. A value of `r` that no weight exceeds (all weights zero or negative)
 /// gives no event, where Tidal would fail.
-pub fn wchoose_by(rand: Pattern<f64>, pairs: Vec<(Value, f64)>) -> Pattern<Value> {
+pub fn wchoose_by<T: PatValue>(rand: Pattern<f64>, pairs: Vec<(T, f64)>) -> Pattern<T> {
     if pairs.is_empty() {
         return Pattern::silence();
     }
     let total: f64 = pairs.iter().map(|(_, w)| *w).sum();
     let mut running = 0.0;
-    let cumulative: Vec<(Value, f64)> = pairs
+    let cumulative: Vec<(T, f64)> = pairs
         .into_iter()
         .map(|(v, w)| {
             running += w;
             (v, running)
         })
         .collect();
-    Pattern::new(move |span: Span, out: &mut Vec<Event<Value>>| {
+    Pattern::new(move |span: Span, out: &mut Vec<Event<T>>| {
         let mut rs = Vec::new();
         rand.query_into(span, &mut rs);
         for e in rs {
@@ -315,7 +314,6 @@ pub fn wchoose_by(rand: Pattern<f64>, pairs: Vec<(Value, f64)>) -> Pattern<Value
     })
 }
 
-#[cfg(any(test, feature = "testing"))]
 /// Tidal's `wchoose`: weighted random choice, `wchooseBy rand`.
 pub fn wchoose(pairs: Vec<(Value, f64)>) -> Pattern<Value> {
     wchoose_by(random::rand(), pairs)

@@ -16,10 +16,13 @@
 //!   irand choose)
 //! - [`sound`][]: transforms of sound events (jux stut echo chop striate ...)
 //! - [`harmony`][]: scales, arpeggios and rolled chords (scale arp rolled rolledBy)
+//! - [`lists`][]: the functions that take lists (randcat wrandcat layer spread select
+//!   squeeze pickF fit spin)
 
 pub mod args;
 pub mod chance;
 pub mod harmony;
+pub mod lists;
 pub mod sound;
 pub mod timing;
 
