@@ -18,7 +18,7 @@
 use std::sync::LazyLock;
 
 use crate::ir::Op;
-use crate::pattern::transforms::{chance, harmony, sound, timing, ArgError, Args};
+use crate::pattern::transforms::{chance, harmony, sound, timing, Arg, ArgError, Args};
 use crate::pattern::value::{Control, Value};
 use crate::pattern::Pattern;
 
@@ -503,6 +503,25 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         "the degrees (0 the root) as semitones of the named scale, 12 per octave (Tidal's scale names: major minor dorian minPent ...)",
         |a| Ok(harmony::scale(a.pattern(0)?, a.pattern(1)?)),
     ),
+    source(
+        "toScale",
+        &[p("steps", ParamTy::List(&ParamTy::ConstNumber)), p("degrees", ParamTy::Pattern)],
+        "the degrees (0 the first step) as the listed semitones, 12 per time round the list",
+        |a| Ok(harmony::to_scale(12.0, a.list(0, "a number", Arg::as_number)?, a.pattern(1)?)),
+    ),
+    source(
+        "toScale'",
+        &[
+            p("octave", ParamTy::ConstNumber),
+            p("steps", ParamTy::List(&ParamTy::ConstNumber)),
+            p("degrees", ParamTy::Pattern),
+        ],
+        "toScale with an octave of this many semitones",
+        |a| {
+            let octave = a.number(0)?;
+            Ok(harmony::to_scale(octave, a.list(1, "a number", Arg::as_number)?, a.pattern(2)?))
+        },
+    ),
     // ---- pattern sources ----
     source("run", &[p("n", Time)], "0 .. n-1 in one cycle", |a| {
         Ok(timing::run(a.pattern(0)?))
@@ -555,6 +574,7 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         Control::Note,
         "semitones relative to the sample; a note name counts from c4 (`note \"c5\"` is an octave up)",
     ),
+    control("up", Control::Note, "the same as `note` (Tidal's `up = note`)"),
     control("begin", Control::Begin, "start of the played slice of the sample, 0..1"),
     control("end", Control::End, "end of the played slice of the sample, 0..1"),
     control(

@@ -365,3 +365,51 @@ fn harmony_composes_with_sounds_and_checks() {
                   out3: rolled $ n \"[0,4,7]\" # s \"superpiano\"\n";
     assert_eq!(phonon::check_source(source), []);
 }
+
+#[test]
+fn to_scale_reads_degrees_cyclically_with_octaves() {
+    // Tidal: `toScale' o s = fmap noteInScale`, `noteInScale x = (s !!! x) + o *
+    // (x div length s)`, `toScale = toScale' 12`.
+    let steps = [0.0, 2.0, 4.0, 5.0, 7.0, 9.0, 11.0];
+    let degrees = [0i64, 1, 6, 7, 9, -1, -8, 14];
+    let expected: Vec<(i64, i64, f64)> = degrees
+        .iter()
+        .enumerate()
+        .map(|(i, &d)| {
+            let step = steps[d.rem_euclid(7) as usize];
+            (i as i64, i as i64 + 1, step + 12.0 * d.div_euclid(7) as f64)
+        })
+        .collect();
+    assert_eq!(
+        one_cycle("toScale [0, 2, 4, 5, 7, 9, 11] \"0 1 6 7 9 -1 -8 14\""),
+        whole_events(8, &expected)
+    );
+    // An octave of 10 over three steps; fractional degrees are floored (Pattern Int).
+    assert_eq!(
+        one_cycle("toScale' 10 [0, 4, 7] \"0 3 -1 4.5\""),
+        whole_events(4, &[(0, 1, 0.0), (1, 2, 10.0), (2, 3, -3.0), (3, 4, 14.0)])
+    );
+    // As a note pattern, with structure from the degrees.
+    let result = query_expression("n (toScale [0, 3, 7] \"<0 2> 4\")", r(1, 1), r(2, 1))
+        .unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    let ns: Vec<f64> = result
+        .events
+        .iter()
+        .filter_map(|e| {
+            e.value
+                .as_controls()?
+                .get_f64(phonon::pattern::value::Control::N)
+        })
+        .collect();
+    assert_eq!(ns, [7.0, 15.0]);
+}
+
+#[test]
+fn up_is_note() {
+    let a = query_expression("s \"a b\" # up \"12 -5\"", r(0, 1), r(1, 1));
+    let b = query_expression("s \"a b\" # note \"12 -5\"", r(0, 1), r(1, 1));
+    match (a, b) {
+        (Ok(a), Ok(b)) => assert_eq!(a.events, b.events),
+        _ => panic!("does not query"),
+    }
+}

@@ -122,12 +122,34 @@ pub fn scale_steps(name: &str) -> Option<&'static [f64]> {
 /// twelve semitones per octave the degree is above (or below) the first
 /// (Tidal's `noteInScale`).
 fn note_in_scale(steps: &[f64], degree: i64) -> f64 {
-    let len = steps.len() as i64;
+    note_in_steps(steps, 12.0, degree)
+}
+
+/// Tidal's `noteInScale` with an octave of `octave` semitones: the step at the
+/// degree, cyclically, plus an octave per time round the steps.
+fn note_in_steps(steps: &[f64], octave: f64, degree: i64) -> f64 {
+    let len = steps.len().max(1) as i64;
     let step = steps
         .get(degree.rem_euclid(len) as usize)
         .copied()
         .unwrap_or(0.0);
-    step + 12.0 * degree.div_euclid(len) as f64
+    step + octave * degree.div_euclid(len) as f64
+}
+
+/// Tidal's `toScale' octave steps degrees`: each degree (floored to a whole number)
+/// as `steps !!! degree + octave * (degree div length steps)`; no steps is silence.
+/// A value that is not a number stays as it is.
+pub fn to_scale(octave: f64, steps: Vec<f64>, degrees: Pattern<Value>) -> Pattern<Value> {
+    if steps.is_empty() {
+        return Pattern::silence();
+    }
+    degrees.fmap(move |v| match v.as_f64().filter(|x| x.is_finite()) {
+        Some(d) => {
+            let degree = d.floor().clamp(-1e15, 1e15) as i64;
+            Value::Num(note_in_steps(&steps, octave, degree))
+        }
+        None => v.clone(),
+    })
 }
 
 /// Tidal's `scale`: each note of `notes` (a degree, floored to a whole number) as a
