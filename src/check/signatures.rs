@@ -660,8 +660,8 @@ static BUILTINS: LazyLock<Vec<Builtin>> = LazyLock::new(|| {
 fn continuous_rows() -> impl Iterator<Item = Builtin> {
     crate::pattern::continuous::NAMES
         .iter()
-        .filter(|(name, _)| !Op::LANGUAGE.iter().any(|op| op.spec().name == *name))
-        .map(|&(name, doc)| Builtin {
+        .filter(|(name, _, _)| !Op::LANGUAGE.iter().any(|op| op.spec().name == *name))
+        .map(|&(name, doc, _)| Builtin {
             name,
             kind: Kind::Source,
             params: &[],
