@@ -4,21 +4,10 @@
 //! definition), or, for the random ones, computed here from Tidal's `timeToRand`,
 //! re-implemented below from its source and never taken from the code under test.
 
-use phonon::query::{events_to_json_lines, query_expression};
+use crate::common::json::{ev, events, whole};
 use phonon::time::{r, Rational};
 
 // ---------------------------------------------------------------- helpers
-
-/// The JSON lines of `expr` from `from` to `to`, in `phonon query`'s order.
-fn events(expr: &str, from: Rational, to: Rational) -> Vec<String> {
-    match query_expression(expr, from, to) {
-        Ok(result) => events_to_json_lines(&result)
-            .lines()
-            .map(str::to_string)
-            .collect(),
-        Err(f) => panic!("{expr}: {}", f.render(expr)),
-    }
-}
 
 /// The events over cycles `0..cycles`, sorted (for comparisons where the order of
 /// simultaneous events is not the point).
@@ -26,18 +15,6 @@ fn sorted(expr: &str, cycles: i64) -> Vec<String> {
     let mut e = events(expr, r(0, 1), r(cycles, 1));
     e.sort();
     e
-}
-
-fn ev(whole: (&str, &str), part: (&str, &str), value: &str) -> String {
-    format!(
-        "{{\"whole\":[\"{}\",\"{}\"],\"part\":[\"{}\",\"{}\"],\"value\":{}}}",
-        whole.0, whole.1, part.0, part.1, value
-    )
-}
-
-/// An event whose part is its whole.
-fn whole(b: &str, e: &str, value: &str) -> String {
-    ev((b, e), (b, e), value)
 }
 
 /// A rational as `phonon query` prints it.

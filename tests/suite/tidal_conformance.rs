@@ -3,30 +3,8 @@
 //! lists, and the JSON line format. Expected events are worked out by hand from
 //! Tidal 1.9's definitions (shown in the comments).
 
-use phonon::query::{events_to_json_lines, query_expression};
+use crate::common::json::{ev, events, whole};
 use phonon::time::{r, Rational};
-
-/// `(whole, part, value)` of each event, as the strings `phonon query` prints.
-fn events(expr: &str, from: Rational, to: Rational) -> Vec<String> {
-    match query_expression(expr, from, to) {
-        Ok(result) => events_to_json_lines(&result)
-            .lines()
-            .map(str::to_string)
-            .collect(),
-        Err(f) => panic!("{expr}: {}", f.render(expr)),
-    }
-}
-
-fn ev(whole: (&str, &str), part: (&str, &str), value: &str) -> String {
-    format!(
-        "{{\"whole\":[\"{}\",\"{}\"],\"part\":[\"{}\",\"{}\"],\"value\":{}}}",
-        whole.0, whole.1, part.0, part.1, value
-    )
-}
-
-fn whole(b: &str, e: &str, value: &str) -> String {
-    ev((b, e), (b, e), value)
-}
 
 #[test]
 fn euclid_rotation_goes_left_as_in_tidal() {

@@ -3,6 +3,7 @@
 //! one and two threads), the suite's allocator (`peak`), and in-memory renders (`rendering`).
 #![allow(dead_code)]
 
+pub mod json;
 pub mod peak;
 pub mod rendering;
 
