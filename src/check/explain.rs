@@ -113,6 +113,7 @@ pub(crate) fn unquoted(t: &Type, arg: &Expr, rest: &[&Expr]) -> Option<(Diagnost
                     BinOp::Arith {
                         op: op @ (NumOp::Mul | NumOp::Div),
                         structure: Structure::Both,
+                        ..
                     },
                 right,
                 ..
@@ -170,12 +171,12 @@ pub(crate) fn missing_argument(f: &FnType, arg: &Type, fspan: SrcSpan) -> Option
     let param = b.params.get(slot)?;
     let value = matches!(
         arg,
-        Type::Number | Type::Pattern | Type::Sound | Type::Signal
+        Type::Number | Type::Pattern | Type::Sound { .. } | Type::Signal
     );
     let missing_here = match param.ty {
         ParamTy::Transform => value,
         ParamTy::Time | ParamTy::ConstTime | ParamTy::Pattern => {
-            matches!(arg, Type::Sound | Type::Signal)
+            matches!(arg, Type::Sound { .. } | Type::Signal)
         }
         _ => false,
     };

@@ -232,7 +232,7 @@ impl<'a> Infer<'a> {
             };
             let made = match t {
                 Type::Pattern => Some("a pattern"),
-                Type::Sound => Some("a sound"),
+                Type::Sound { .. } => Some("a sound"),
                 Type::Function(_) => Some("a function"),
                 _ => None,
             };
@@ -300,7 +300,10 @@ fn finish(p: &Partial) -> Type {
     match p.builtin.result {
         Ret::Same => p.t.clone().unwrap_or(Type::Error),
         Ret::Pattern => Type::Pattern,
-        Ret::Sound => Type::Sound,
+        // `s` and `sound` name what plays; the other controls do not.
+        Ret::Sound => Type::Sound {
+            plays: matches!(p.builtin.imp, super::signatures::Imp::Sound(_)),
+        },
         Ret::Signal => Type::Signal,
         Ret::Widest => {
             let mut t = Type::Number;
@@ -309,7 +312,7 @@ fn finish(p: &Partial) -> Type {
                     t = join(&t, a);
                 }
             }
-            if t == Type::Sound {
+            if t.is_sound() {
                 Type::Signal
             } else {
                 t
@@ -449,7 +452,7 @@ pub(super) fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Re
             _ => Err(mismatch("a number or a pattern", &arg, span)),
         },
         ParamTy::Signal | ParamTy::Control
-            if arg == Type::Sound && !(p.builtin.has_input && p.args.len() + 1 == p.builtin.params.len()) =>
+            if arg.is_sound() && !(p.builtin.has_input && p.args.len() + 1 == p.builtin.params.len()) =>
         {
             Err(sound_as_value(p, ty, span))
         }
@@ -472,7 +475,7 @@ pub(super) fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Re
         | ParamTy::Spreader
         | ParamTy::SpreadArg => Ok(arg),
         ParamTy::Events => match arg {
-            Type::Number | Type::Pattern | Type::Sound => Ok(arg),
+            Type::Number | Type::Pattern | Type::Sound { .. } => Ok(arg),
             Type::Signal => Err(mismatch("a pattern", &arg, span).with_hint(
                 "an envelope is retriggered by the events of a pattern, and a signal has no events",
             )),
@@ -481,7 +484,7 @@ pub(super) fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Re
         ParamTy::Value => {
             let v = match arg {
                 Type::Number => Type::Pattern,
-                Type::Pattern | Type::Sound => arg,
+                Type::Pattern | Type::Sound { .. } => arg,
                 Type::Signal => return Err(transform_on_signal(name, span)),
                 _ => {
                     let exp =
@@ -495,7 +498,13 @@ pub(super) fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Re
                     p.t = Some(v.clone());
                     Ok(v)
                 }
-                Some(t) if *t == v => Ok(v),
+                // Values of one transform agree in kind; the result plays if any
+                // of them does (`overlay (n "0") (s "x")`).
+                Some(t) if t.same_kind(&v) => {
+                    let merged = either_plays(t, &v);
+                    p.t = Some(merged.clone());
+                    Ok(merged)
+                }
                 Some(t) => {
                     let mut d = mismatch(&t.a(), &v, span);
                     if p.builtin.sound_only {
@@ -519,7 +528,11 @@ pub(super) fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Re
             let works = |t: &Type| apply(f, t.clone(), span, false);
             match p.t.clone() {
                 Some(t) => match works(&t) {
-                    Ok(r) if r == t => Ok(arg),
+                    // A transform of sounds may name what plays (`every 2 (# s "x")`).
+                    Ok(r) if r.same_kind(&t) => {
+                        p.t = Some(either_plays(&t, &r));
+                        Ok(arg)
+                    }
                     other => {
                         let mut d = mismatch(&format!("a transform of {t}s"), &arg, span);
                         if let Err(inner) = other {
@@ -530,12 +543,12 @@ pub(super) fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Re
                 },
                 None => {
                     let wp = works(&Type::Pattern) == Ok(Type::Pattern);
-                    let ws = works(&Type::Sound) == Ok(Type::Sound);
-                    match (wp, ws) {
-                        (true, true) => {}
-                        (true, false) => p.t = Some(Type::Pattern),
-                        (false, true) => p.t = Some(Type::Sound),
-                        (false, false) => {
+                    let on_sound = works(&Type::CONTROLS).ok().filter(Type::is_sound);
+                    match (wp, on_sound) {
+                        (true, Some(_)) => {}
+                        (true, None) => p.t = Some(Type::Pattern),
+                        (false, Some(r)) => p.t = Some(r),
+                        (false, None) => {
                             return Err(mismatch("a transform", &arg, span).with_hint(
                                 "a transform is a function from pattern to pattern or sound \
                                  to sound, such as `rev`, `(fast 2)` or `(# speed 2)`",
@@ -554,11 +567,13 @@ pub(crate) fn describe_fn(f: &FnType) -> String {
     match f {
         FnType::Partial(p) => fn_noun(Some(p), false, false, false),
         _ => {
-            let works = |t: Type| apply(f, t.clone(), SrcSpan::default(), false) == Ok(t);
+            let works = |t: Type| {
+                apply(f, t.clone(), SrcSpan::default(), false).is_ok_and(|r| r.same_kind(&t))
+            };
             fn_noun(
                 None,
                 works(Type::Pattern),
-                works(Type::Sound),
+                works(Type::CONTROLS),
                 works(Type::Signal),
             )
         }
@@ -569,11 +584,12 @@ fn negate(t: Type) -> Type {
     match as_value(t) {
         // Reported by the caller.
         Type::List(_) | Type::Tuple(_) => Type::Error,
-        Type::Sound => Type::Signal,
+        Type::Sound { .. } => Type::Signal,
         Type::Function(f) => Type::Function(Box::new(FnType::Lift {
             op: Operator::Bin(BinOp::Arith {
                 op: NumOp::Sub,
                 structure: Structure::Both,
+                plain: true,
             }),
             func: f,
             other: Type::Number,
@@ -642,21 +658,24 @@ fn binary(b: BinOp, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
             }
             match r {
                 Type::Number => Ok(Type::Pattern),
-                Type::Pattern | Type::Sound => Ok(r),
+                Type::Pattern | Type::Sound { .. } => Ok(r),
                 Type::Signal => Err(transform_on_signal(&sym, rs)),
                 _ => Err(mismatch("a pattern or a sound", &r, rs)),
             }
         }
-        BinOp::Arith { op, structure } => {
-            let structural =
-                structure != Structure::Both || matches!(op, NumOp::Left | NumOp::Right);
-            if !structural {
+        BinOp::Arith { op, plain, .. } => {
+            if plain {
                 if matches!(op, NumOp::Add | NumOp::Sub) {
                     for (a, b, bs) in [(&l, &r, rs), (&r, &l, ls)] {
-                        if *a == Type::Sound && matches!(b, Type::Number | Type::Pattern) {
+                        if a.is_sound() && matches!(b, Type::Number | Type::Pattern) {
                             return Err(offset_on_sound(&sym, b, bs));
                         }
                     }
+                }
+                // Two sounds that both play mix their audio (`~kick + ~hats`); any
+                // other two combine key by key (`n "0 2" + n "<12 7>"`).
+                if l.is_sound() && r.is_sound() && !(l.plays() && r.plays()) {
+                    return Ok(either_plays(&l, &r));
                 }
                 return Ok(join(&l, &r));
             }
@@ -675,10 +694,10 @@ fn binary(b: BinOp, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
                 }
             }
             match (&l, &r) {
-                (Type::Sound, Type::Sound) => Ok(Type::Sound),
+                (Type::Sound { .. }, Type::Sound { .. }) => Ok(either_plays(&l, &r)),
                 (Type::Number, Type::Number) => Ok(Type::Number),
                 (Type::Number | Type::Pattern, Type::Number | Type::Pattern) => Ok(Type::Pattern),
-                (Type::Sound, other) => Err(mismatch("a sound", other, rs).with_hint(format!(
+                (Type::Sound { .. }, other) => Err(mismatch("a sound", other, rs).with_hint(format!(
                     "name the control to change, e.g. `{sym} n 12` or `{sym} speed 2`"
                 ))),
                 (other, _) => Err(mismatch("a sound", other, ls)),
@@ -715,13 +734,13 @@ pub(crate) fn hash(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
         (Type::Function(_), _) => Ok(lift(Operator::Hash, &l, &r).unwrap_or(Type::Error)),
         (_, Type::Signal) => Err(mismatch("a sound or a function after `#`", &r, rs)
             .with_hint("to set a control from a signal, name the control: `# pan (sine 0.25)`")),
-        (Type::Sound, Type::Sound) => Ok(Type::Sound),
+        (Type::Sound { .. }, Type::Sound { .. }) => Ok(either_plays(&l, &r)),
         (Type::Number | Type::Pattern, Type::Number | Type::Pattern) => Ok(Type::Pattern),
         (Type::Signal, _) => Err(mismatch("a sound", &l, ls).with_hint(
             "`#` sets controls on each event of a sound, and a signal has no events; \
              to scale a signal use `*`",
         )),
-        (Type::Sound, _) => Err(mismatch("a sound", &r, rs)
+        (Type::Sound { .. }, _) => Err(mismatch("a sound", &r, rs)
             .with_hint("name the control to set, e.g. `# gain \"1 0.5\"` or `# n 3`")),
         (_, _) => Err(mismatch("a sound", &l, ls).with_hint(
             "controls are set on a sound; make one with `s` or `n`, e.g. `s \"bd sn\" # gain 0.8`",
@@ -870,5 +889,16 @@ pub fn show_expr(e: &Expr) -> String {
                 Side::Left => format!("({} {o})", atom(operand)),
             }
         }
+    }
+}
+
+/// Two sounds combined (`#`, key-wise arithmetic, the values of one transform): the
+/// result plays if either side does. Any other type is returned as `a`.
+fn either_plays(a: &Type, b: &Type) -> Type {
+    match a {
+        Type::Sound { plays } => Type::Sound {
+            plays: *plays || b.plays(),
+        },
+        other => other.clone(),
     }
 }

@@ -138,7 +138,7 @@ fn agree(a: &Type, b: &Type) -> bool {
         (Error, _) | (_, Error) => true,
         (Number | Pattern, Number | Pattern) => true,
         (Number | Signal, Number | Signal) => true,
-        (Sound, Sound) | (Function(_), Function(_)) => true,
+        (Sound { .. }, Sound { .. }) | (Function(_), Function(_)) => true,
         (List(x), List(y)) => match (x.first(), y.first()) {
             (Some(x), Some(y)) => agree(&x.ty, &y.ty),
             _ => true,

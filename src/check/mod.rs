@@ -199,30 +199,6 @@ pub fn bus_refs<'e>(e: &'e Expr, out: &mut Vec<&'e str>) {
     }
 }
 
-/// True when `e`, or a bus it reads, names what plays with `s` or `sound`: a sound
-/// without (`n "c4 e4"`, `gain 0.5`) is controls that start no voice.
-fn names_what_plays(e: &Expr, defs: &[(&str, SrcSpan, &Expr)], index: &HashMap<&str, usize>) -> bool {
-    let mut seen = vec![false; defs.len()];
-    let mut stack = vec![e];
-    while let Some(e) = stack.pop() {
-        for node in e.nodes() {
-            match &node.kind {
-                ExprKind::Ident(n) if n == "s" || n == "sound" => return true,
-                ExprKind::Bus(n) => {
-                    if let Some(&i) = index.get(n.as_str()) {
-                        if !seen[i] {
-                            seen[i] = true;
-                            stack.push(defs[i].2);
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    false
-}
-
 /// The value of a constant numeric expression (a chain of arithmetic folded in a
 /// loop along its left spine).
 pub(crate) fn const_value(e: &Expr) -> Option<f64> {
@@ -238,6 +214,7 @@ pub(crate) fn const_value(e: &Expr) -> Option<f64> {
                 BinOp::Arith {
                     op,
                     structure: Structure::Both,
+                    ..
                 },
             right,
             ..
@@ -516,7 +493,7 @@ pub fn check_program_with(program: &Program, broken: &Broken) -> Checked {
                     }
                     diags.push(d);
                 }
-                if t == Type::Sound && !names_what_plays(expr, &defs, &index) {
+                if t == Type::CONTROLS {
                     diags.push(
                         Diagnostic::error(
                             "this sound names no sample or synth, so it plays nothing",
@@ -680,8 +657,8 @@ mod tests {
         use types::join;
         assert_eq!(join(&Type::Number, &Type::Number), Type::Number);
         assert_eq!(join(&Type::Number, &Type::Pattern), Type::Pattern);
-        assert_eq!(join(&Type::Sound, &Type::Sound), Type::Signal);
-        assert_eq!(join(&Type::Sound, &Type::Number), Type::Signal);
+        assert_eq!(join(&Type::CONTROLS, &Type::CONTROLS), Type::Signal);
+        assert_eq!(join(&Type::CONTROLS, &Type::Number), Type::Signal);
         assert_eq!(join(&Type::Pattern, &Type::Signal), Type::Signal);
         assert_eq!(join(&Type::Error, &Type::Signal), Type::Error);
     }
@@ -693,6 +670,7 @@ mod tests {
                 op: BinOp::Arith {
                     op: NumOp::Div,
                     structure: Structure::Both,
+                    plain: true,
                 },
                 left: Box::new(num(135.0, sp(0, 3))),
                 right: Box::new(num(0.0, sp(6, 7))),

@@ -13,8 +13,11 @@ pub enum Type {
     Number,
     /// A pattern of scalar values (a string literal or anything built from one).
     Pattern,
-    /// A pattern of control maps (`s "bd"`, `n "0 1"`, `gain 0.5`, ...).
-    Sound,
+    /// A pattern of control maps (`s "bd"`, `n "0 1"`, `gain 0.5`, ...). `plays`: it
+    /// names what plays (`s`/`sound`, directly or through a bus, `#` or a transform's
+    /// function); two sounds that both play mix their audio under `+ - * /`, any other
+    /// pair combines key by key (LANGUAGE.md).
+    Sound { plays: bool },
     /// An audio-rate signal.
     Signal,
     /// A function, possibly partially applied.
@@ -96,7 +99,7 @@ impl Partial {
             args: Vec::new(),
             spans: Vec::new(),
             t: if builtin.sound_only {
-                Some(Type::Sound)
+                Some(Type::CONTROLS)
             } else {
                 None
             },
@@ -134,11 +137,29 @@ pub fn join(a: &Type, b: &Type) -> Type {
 }
 
 impl Type {
+    /// A sound that does not (yet) name what plays: controls such as `n "0 1"`.
+    pub const CONTROLS: Type = Type::Sound { plays: false };
+
+    /// True for a sound, playing or not.
+    pub fn is_sound(&self) -> bool {
+        matches!(self, Type::Sound { .. })
+    }
+
+    /// True for a sound that names what plays.
+    pub fn plays(&self) -> bool {
+        matches!(self, Type::Sound { plays: true })
+    }
+
+    /// The two types are of one kind: equal, or two sounds whether they play or not.
+    pub fn same_kind(&self, other: &Type) -> bool {
+        self == other || (self.is_sound() && other.is_sound())
+    }
+
     /// True for types that can be used where a signal is expected.
     pub fn coerces_to_signal(&self) -> bool {
         matches!(
             self,
-            Type::Number | Type::Pattern | Type::Sound | Type::Signal | Type::Error
+            Type::Number | Type::Pattern | Type::Sound { .. } | Type::Signal | Type::Error
         )
     }
 
@@ -173,7 +194,7 @@ impl fmt::Display for Type {
         match self {
             Type::Number => write!(f, "number"),
             Type::Pattern => write!(f, "pattern"),
-            Type::Sound => write!(f, "sound"),
+            Type::Sound { .. } => write!(f, "sound"),
             Type::Signal => write!(f, "signal"),
             Type::Error => write!(f, "error"),
             Type::Function(func) => write!(f, "{}", super::infer::describe_fn(func)),
@@ -210,7 +231,7 @@ pub(crate) fn fn_noun(
         }
         return match b.kind {
             Kind::Transform => match &p.t {
-                Some(Type::Sound) => "transform of sounds waiting for its input".into(),
+                Some(Type::Sound { .. }) => "transform of sounds waiting for its input".into(),
                 Some(Type::Pattern) => "transform of patterns waiting for its input".into(),
                 _ => "transform waiting for its input".into(),
             },

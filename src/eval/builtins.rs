@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use super::ops::num_pattern;
-use super::{Ctx, EvalError, EvalResult, Func, Num, SampledControl, Sig, SoundVal, Val};
+use super::{Ctx, EvalError, EvalResult, Func, Num, Parts, SampledControl, Sig, SoundVal, Val};
 use crate::check::signatures::{lookup, Builtin, Imp, NumberFn, ParamTy, TransformFn};
 use crate::diag::SrcSpan;
 use crate::ir::Op;
@@ -132,9 +132,9 @@ impl Ctx {
         self.to_pattern(v.clone(), span)
     }
 
-    /// An argument converted for its parameter (a transform's for inputs of `kind`,
+    /// An argument converted for its parameter (a transform's for inputs of `kind`;
     /// the controls it samples, and those of the sounds it is given, added to
-    /// `sampled`). `prev` is the argument before it (`spread`'s function, applied to
+    /// `parts`, which also learns whether one of them plays). `prev` is the argument before it (`spread`'s function, applied to
     /// each element of the list after it).
     fn arg(
         &self,
@@ -142,13 +142,14 @@ impl Ctx {
         v: &Val,
         prev: Option<&Val>,
         kind: PatKind,
-        sampled: &mut Vec<SampledControl>,
+        parts: &mut Parts,
         span: SrcSpan,
     ) -> EvalResult<Arg> {
         Ok(match ty {
             ParamTy::Transform => {
-                let (t, more) = self.transform(v, kind, span)?;
-                add_sampled(sampled, more);
+                let (t, made) = self.transform(v, kind, span)?;
+                add_sampled(&mut parts.sampled, made.sampled);
+                parts.plays |= made.plays;
                 Arg::Transform(t)
             }
             ParamTy::ConstTime => Arg::Time(self.time(v, span)?),
@@ -166,7 +167,7 @@ impl Ctx {
                 };
                 let mut out = Vec::with_capacity(items.len());
                 for (item, s) in items {
-                    out.push(self.arg(*inner, item, prev, kind, sampled, *s)?);
+                    out.push(self.arg(*inner, item, prev, kind, parts, *s)?);
                 }
                 Arg::List(out)
             }
@@ -182,7 +183,7 @@ impl Ctx {
                 };
                 let mut out = Vec::with_capacity(items.len());
                 for (t, (item, s)) in tys.iter().zip(items) {
-                    out.push(self.arg(*t, item, prev, kind, sampled, *s)?);
+                    out.push(self.arg(*t, item, prev, kind, parts, *s)?);
                 }
                 Arg::Tuple(out)
             }
@@ -192,11 +193,12 @@ impl Ctx {
                     return Err(EvalError::new("a value without its function", span));
                 };
                 let made = self.apply(f.clone(), v.clone(), span, span)?;
-                self.arg(ParamTy::Transform, &made, None, kind, sampled, span)?
+                self.arg(ParamTy::Transform, &made, None, kind, parts, span)?
             }
             ParamTy::Value => {
                 if let Val::Sound(s) = v {
-                    add_sampled(sampled, s.sampled.clone());
+                    add_sampled(&mut parts.sampled, s.sampled.clone());
+                    parts.plays |= s.plays;
                 }
                 Arg::Pattern(self.pat(v, span)?)
             }
@@ -214,13 +216,13 @@ impl Ctx {
         b: &Builtin,
         values: &[Val],
         kind: PatKind,
-        sampled: &mut Vec<SampledControl>,
+        parts: &mut Parts,
         span: SrcSpan,
     ) -> EvalResult<Args> {
         let mut args = Vec::with_capacity(values.len());
         let mut prev = None;
         for (param, v) in b.params.iter().zip(values) {
-            args.push(self.arg(param.ty, v, prev, kind, sampled, span)?);
+            args.push(self.arg(param.ty, v, prev, kind, parts, span)?);
             prev = Some(v);
         }
         Ok(Args::new(args))
@@ -248,21 +250,25 @@ impl Ctx {
 
     /// A function value as a pattern transform for inputs of `kind`. It is tried once
     /// on silence, so that a function that cannot apply is reported now, with its
-    /// span, rather than at query time.
+    /// span, rather than at query time. On sounds, the trial also tells what the
+    /// function adds: the controls it samples, and whether it names what plays.
     fn transform(
         &self,
         f: &Val,
         kind: PatKind,
         span: SrcSpan,
-    ) -> EvalResult<(Transform<Value>, Vec<SampledControl>)> {
+    ) -> EvalResult<(Transform<Value>, Parts)> {
         let wrap = move |p: Pattern<Value>| match kind {
             PatKind::Pattern => Val::Pat(p),
             PatKind::Sound => Val::Sound(SoundVal::new(p)),
         };
         let trial = self.apply_input(f.clone(), wrap(Pattern::silence()), span)?;
-        let sampled = match (&trial, kind) {
-            (Val::Pat(_), PatKind::Pattern) => Vec::new(),
-            (Val::Sound(s), PatKind::Sound) => s.sampled.clone(),
+        let made = match (&trial, kind) {
+            (Val::Pat(_), PatKind::Pattern) => Parts::default(),
+            (Val::Sound(s), PatKind::Sound) => Parts {
+                sampled: s.sampled.clone(),
+                plays: s.plays,
+            },
             (other, _) => {
                 let expected = match kind {
                     PatKind::Pattern => "a pattern",
@@ -285,7 +291,7 @@ impl Ctx {
                 _ => Pattern::silence(),
             }
         });
-        Ok((t, sampled))
+        Ok((t, made))
     }
 }
 
@@ -438,19 +444,16 @@ pub(crate) fn call(
         Imp::Transform(imp) => call_transform(ctx, b, imp, &args, input, span),
         Imp::Combine(imp) => {
             let kind = combined_kind(b, &args, None, span)?;
-            let mut sampled = Vec::new();
-            let args = ctx.args(b, &args, kind, &mut sampled, span)?;
+            let mut parts = Parts::default();
+            let args = ctx.args(b, &args, kind, &mut parts, span)?;
             let p = imp(&args).map_err(|e| arg_error(b, e, span))?;
             Ok(match kind {
                 PatKind::Pattern => Val::Pat(p),
-                PatKind::Sound => Val::Sound(SoundVal {
-                    pattern: p,
-                    sampled,
-                }),
+                PatKind::Sound => Val::Sound(SoundVal::from_parts(p, parts)),
             })
         }
         Imp::Source(imp) => {
-            let args = ctx.args(b, &args, PatKind::Pattern, &mut Vec::new(), span)?;
+            let args = ctx.args(b, &args, PatKind::Pattern, &mut Parts::default(), span)?;
             Ok(Val::Pat(imp(&args).map_err(|e| arg_error(b, e, span))?))
         }
         Imp::Continuous => crate::pattern::continuous::by_name(b.name)
@@ -460,9 +463,9 @@ pub(crate) fn call(
             if args.is_empty() {
                 return Err(EvalError::new(format!("`{}` needs a value", b.name), span));
             }
-            let args = ctx.args(b, &args, PatKind::Pattern, &mut Vec::new(), span)?;
+            let args = ctx.args(b, &args, PatKind::Pattern, &mut Parts::default(), span)?;
             let p = imp(&args).map_err(|e| arg_error(b, e, span))?;
-            Ok(Val::Sound(SoundVal::new(p)))
+            Ok(Val::Sound(SoundVal::playing(p)))
         }
         Imp::Control(control) => call_control(ctx, b, control, &args, span),
     }
@@ -523,13 +526,13 @@ fn call_maths(
     if all_numbers {
         // Constant folding: the same formula as the pattern version.
         let x = ctx.constant(&input, span)?;
-        let a = ctx.args(b, &args, PatKind::Pattern, &mut Vec::new(), span)?;
+        let a = ctx.args(b, &args, PatKind::Pattern, &mut Parts::default(), span)?;
         let y = number(&a, x).map_err(|e| arg_error(b, e, span))?;
         return Ok(Val::Num(Num::new(y)));
     }
     if all_patterns {
         let x = ctx.pat(&input, span)?;
-        let a = ctx.args(b, &args, PatKind::Pattern, &mut Vec::new(), span)?;
+        let a = ctx.args(b, &args, PatKind::Pattern, &mut Parts::default(), span)?;
         let p = pattern(&a, x).map_err(|e| arg_error(b, e, span))?;
         return Ok(Val::Pat(p));
     }
@@ -562,10 +565,17 @@ fn call_transform(
     if b.params.iter().any(|p| p.ty == ParamTy::Value) {
         combined_kind(b, args, Some(&input), span)?;
     }
-    let (kind, pat, mut sampled) = match input {
-        Val::Num(n) => (PatKind::Pattern, num_pattern(n), Vec::new()),
-        Val::Pat(p) => (PatKind::Pattern, p, Vec::new()),
-        Val::Sound(s) => (PatKind::Sound, s.pattern, s.sampled),
+    let (kind, pat, mut parts) = match input {
+        Val::Num(n) => (PatKind::Pattern, num_pattern(n), Parts::default()),
+        Val::Pat(p) => (PatKind::Pattern, p, Parts::default()),
+        Val::Sound(s) => (
+            PatKind::Sound,
+            s.pattern,
+            Parts {
+                sampled: s.sampled,
+                plays: s.plays,
+            },
+        ),
         other => {
             return Err(EvalError::new(
                 format!(
@@ -586,13 +596,10 @@ fn call_transform(
         )
         .with_hint("make a sound first, e.g. `s \"bd sn\"`"));
     }
-    let args = ctx.args(b, args, kind, &mut sampled, span)?;
+    let args = ctx.args(b, args, kind, &mut parts, span)?;
     let out = imp(&args, pat).map_err(|e| arg_error(b, e, span))?;
     Ok(match kind {
         PatKind::Pattern => Val::Pat(out),
-        PatKind::Sound => Val::Sound(SoundVal {
-            pattern: out,
-            sampled,
-        }),
+        PatKind::Sound => Val::Sound(SoundVal::from_parts(out, parts)),
     })
 }

@@ -52,18 +52,31 @@ pub struct SampledControl {
     pub text: String,
 }
 
-/// A sound: a pattern of control maps, plus controls sampled from signals.
+/// A sound: a pattern of control maps, plus controls sampled from signals. `plays`:
+/// it names what plays (`s`), as the checker's `Type::Sound { plays }` says; two
+/// sounds that both play mix under `+ - * /`, any other two combine key by key.
 #[derive(Clone, Debug)]
 pub struct SoundVal {
     pub pattern: Pattern<Value>,
     pub sampled: Vec<SampledControl>,
+    pub plays: bool,
 }
 
 impl SoundVal {
+    /// Controls that do not name what plays (`n "0 1"`).
     pub fn new(pattern: Pattern<Value>) -> SoundVal {
         SoundVal {
             pattern,
             sampled: Vec::new(),
+            plays: false,
+        }
+    }
+
+    /// The pattern of `s`/`sound`: it names what plays.
+    pub fn playing(pattern: Pattern<Value>) -> SoundVal {
+        SoundVal {
+            plays: true,
+            ..SoundVal::new(pattern)
         }
     }
 
@@ -71,8 +84,26 @@ impl SoundVal {
         SoundVal {
             pattern,
             sampled: self.sampled.clone(),
+            plays: self.plays,
         }
     }
+
+    /// The sound made of `pattern` and the given parts.
+    pub fn from_parts(pattern: Pattern<Value>, parts: Parts) -> SoundVal {
+        SoundVal {
+            pattern,
+            sampled: parts.sampled,
+            plays: parts.plays,
+        }
+    }
+}
+
+/// What the arguments and input of a built-in bring to the sound it makes: the
+/// controls they sample from signals, and whether one of them names what plays.
+#[derive(Default)]
+pub struct Parts {
+    pub sampled: Vec<SampledControl>,
+    pub plays: bool,
 }
 
 /// An audio-rate expression, kept symbolic for the signal graph.

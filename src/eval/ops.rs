@@ -200,6 +200,7 @@ impl Ctx {
                 Ok(Val::Sound(SoundVal {
                     pattern: set_controls(a.pattern, b.pattern),
                     sampled,
+                    plays: a.plays || b.plays,
                 }))
             }
             (Val::Pat(a), b @ (Val::Pat(_) | Val::Num(_))) => {
@@ -304,14 +305,16 @@ impl Ctx {
             BinOp::Arith {
                 op: num_op,
                 structure,
-            } => self.arith(num_op, structure, l, r, span),
+                plain,
+            } => self.arith(num_op, (structure, plain), l, r, span),
         }
     }
 
+    /// `l op r`, with the structure and bars it was written with (`BinOp::Arith`).
     fn arith(
         &self,
         op: NumOp,
-        structure: Structure,
+        (structure, plain): (Structure, bool),
         l: Val,
         r: Val,
         span: SrcSpan,
@@ -323,24 +326,30 @@ impl Ctx {
                 let b = self.to_pattern(b, span)?;
                 Ok(Val::Pat(app(structure, a, b, move |x, y| op.apply(x, y))))
             }
-            // Plain arithmetic between two sounds mixes their audio (the arm below);
-            // the structured forms (`|+ n 12`) combine their controls, as in Tidal.
-            (Val::Sound(a), Val::Sound(b))
-                if structure != Structure::Both || matches!(op, NumOp::Left | NumOp::Right) =>
-            {
+            // Plain arithmetic between two sounds that both play mixes their audio (the
+            // arm below); any other two sounds, and the barred forms (`|+ n 12`,
+            // `|+|`), combine their controls key by key, as in Tidal. The checker
+            // decides the same way (`check::infer::binary`).
+            (Val::Sound(a), Val::Sound(b)) if !(plain && a.plays && b.plays) => {
                 let mut sampled = a.sampled.clone();
                 sampled.extend(b.sampled.iter().cloned());
                 Ok(Val::Sound(SoundVal {
                     pattern: app(structure, a.pattern, b.pattern, move |x, y| op.apply(x, y)),
                     sampled,
+                    plays: a.plays || b.plays,
                 }))
             }
             (a, b) => {
-                if structure != Structure::Both {
+                if !plain {
                     return Err(EvalError::new(
                         format!(
                             "`{}` keeps the structure of a pattern, but {} and {} are not both patterns",
-                            crate::syntax::ast::BinOp::Arith { op, structure }.symbol(),
+                            crate::syntax::ast::BinOp::Arith {
+                                op,
+                                structure,
+                                plain
+                            }
+                            .symbol(),
                             a.kind(),
                             b.kind()
                         ),
@@ -373,6 +382,7 @@ impl Ctx {
                 BinOp::Arith {
                     op: NumOp::Sub,
                     structure: Structure::Both,
+                    plain: true,
                 },
                 Val::Num(Num::new(0.0)),
                 v,
@@ -477,6 +487,7 @@ impl Ctx {
                 signal,
                 text: self.text(span),
             }],
+            plays: false,
         }
     }
 }

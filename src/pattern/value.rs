@@ -169,34 +169,25 @@ impl Controls {
         self.values.iter().all(Option::is_none)
     }
 
-    /// Combines two maps: keys present in both are combined with `op` (left, right),
-    /// keys present in one are kept as they are (Tidal's `Map.unionWith`).
-    pub fn union_with(
-        &self,
-        other: &Controls,
-        op: impl Fn(&Scalar, &Scalar) -> Scalar,
-    ) -> Controls {
+    /// Combines two maps key by key with `op`: keys present in both are combined,
+    /// keys present on the left only are kept, and keys present on the right only
+    /// are what `op` makes of them alone (Tidal's `Map.unionWith` under its `Num
+    /// ValueMap`: see [`NumOp::apply_right_only`]).
+    pub fn union_with(&self, other: &Controls, op: NumOp) -> Controls {
         let mut out = self.clone();
-        for (slot, theirs) in out.values.iter_mut().zip(other.values.iter()) {
-            match (slot.as_ref(), theirs) {
-                (Some(mine), Some(theirs)) => *slot = Some(op(mine, theirs)),
-                (None, Some(theirs)) => *slot = Some(theirs.clone()),
-                _ => {}
-            }
-        }
+        out.union_with_in_place(other, op);
         out
     }
 
     /// `*self = self.union_with(other, op)`, without copying the untouched keys.
-    pub fn union_with_in_place(
-        &mut self,
-        other: &Controls,
-        op: impl Fn(&Scalar, &Scalar) -> Scalar,
-    ) {
-        for (slot, theirs) in self.values.iter_mut().zip(other.values.iter()) {
+    pub fn union_with_in_place(&mut self, other: &Controls, op: NumOp) {
+        for (i, (slot, theirs)) in self.values.iter_mut().zip(other.values.iter()).enumerate() {
             match (slot.as_ref(), theirs) {
-                (Some(mine), Some(theirs)) => *slot = Some(op(mine, theirs)),
-                (None, Some(theirs)) => *slot = Some(theirs.clone()),
+                // A sample name is a word even when it spells a note (`s "e"`): only
+                // `|<` and `|>` choose between two of them; arithmetic keeps the left.
+                (Some(_), Some(_)) if i == Control::S.index() && op.is_arithmetic() => {}
+                (Some(mine), Some(theirs)) => *slot = Some(op.apply_scalar(mine, theirs)),
+                (None, Some(theirs)) => *slot = Some(op.apply_right_only(theirs)),
                 _ => {}
             }
         }
@@ -217,6 +208,11 @@ pub enum NumOp {
 }
 
 impl NumOp {
+    /// `+ - * /`, as opposed to choosing a side (`|<`, `|>`).
+    pub fn is_arithmetic(self) -> bool {
+        !matches!(self, NumOp::Left | NumOp::Right)
+    }
+
     pub fn apply_f64(self, a: f64, b: f64) -> f64 {
         match self {
             NumOp::Add => a + b,
@@ -246,32 +242,38 @@ impl NumOp {
     }
 
     /// Applies the operator to two scalars. A note stays a note when a number is added
-    /// to it; words concatenate under `+` as in Tidal; any other pairing of a word keeps
-    /// the left value (Tidal's `fNum2` fallback). Division by zero gives 0 rather than
-    /// infinity, so that no pattern can smuggle a non-finite value into the audio.
+    /// to it; any pairing with a word that is not a note name keeps the left value,
+    /// so two words added keep the left one (Tidal 1.9's `fNum2` fallback). Division
+    /// by zero gives 0 rather than infinity, so that no pattern can smuggle a
+    /// non-finite value into the audio.
     pub fn apply_scalar(self, a: &Scalar, b: &Scalar) -> Scalar {
         match self {
             NumOp::Left => return a.clone(),
             NumOp::Right => return b.clone(),
             _ => {}
         }
-        match (a, b) {
-            (Scalar::Word(x), Scalar::Word(y))
-                if self == NumOp::Add && parse_note_name(x).is_none() =>
-            {
-                Scalar::Word(Arc::from(format!("{x}{y}")))
-            }
-            _ => match (a.numeric(), b.numeric()) {
-                (Some((x, x_note)), Some((y, y_note))) => {
-                    let v = self.apply_f64(x, y);
-                    if x_note || y_note {
-                        Scalar::Note(v)
-                    } else {
-                        Scalar::Num(v)
-                    }
+        match (a.numeric(), b.numeric()) {
+            (Some((x, x_note)), Some((y, y_note))) => {
+                let v = self.apply_f64(x, y);
+                if x_note || y_note {
+                    Scalar::Note(v)
+                } else {
+                    Scalar::Num(v)
                 }
-                _ => a.clone(),
-            },
+            }
+            _ => a.clone(),
+        }
+    }
+
+    /// The value a key present only on the right side of a key-wise operation gets.
+    /// Tidal's `Num ValueMap` defines `a - b` as `a + negate b` and `a / b` as
+    /// `a * recip b`, so such a key is negated under `-` and inverted under `/`
+    /// (numbers only; words pass); under the other operators it is kept as it is.
+    pub fn apply_right_only(self, b: &Scalar) -> Scalar {
+        match (self, b.numeric()) {
+            (NumOp::Sub, Some(_)) => NumOp::Sub.apply_scalar(&Scalar::Num(0.0), b),
+            (NumOp::Div, Some(_)) => NumOp::Div.apply_scalar(&Scalar::Num(1.0), b),
+            _ => b.clone(),
         }
     }
 
@@ -282,7 +284,7 @@ impl NumOp {
     pub fn apply_in_place(self, a: &mut Value, b: &Value) {
         match (&mut *a, b) {
             (Value::Controls(x), Value::Controls(y)) => {
-                x.union_with_in_place(y, |p, q| self.apply_scalar(p, q));
+                x.union_with_in_place(y, self);
             }
             (Value::Controls(_), _) | (_, Value::Controls(_)) => {
                 if self == NumOp::Right {
@@ -296,7 +298,7 @@ impl NumOp {
     pub fn apply(self, a: &Value, b: &Value) -> Value {
         match (a, b) {
             (Value::Controls(x), Value::Controls(y)) => {
-                Value::Controls(x.union_with(y, |p, q| self.apply_scalar(p, q)))
+                Value::Controls(x.union_with(y, self))
             }
             (Value::Controls(_), _) | (_, Value::Controls(_)) => match self {
                 NumOp::Right => b.clone(),
@@ -424,8 +426,36 @@ mod tests {
         let a = Controls::single(Control::N, Scalar::Num(1.0));
         let mut b = Controls::single(Control::N, Scalar::Num(12.0));
         b.set(Control::Gain, Scalar::Num(0.5));
-        let c = a.union_with(&b, |x, y| NumOp::Add.apply_scalar(x, y));
+        let c = a.union_with(&b, NumOp::Add);
         assert_eq!(c.get_f64(Control::N), Some(13.0));
         assert_eq!(c.get_f64(Control::Gain), Some(0.5));
+    }
+
+    #[test]
+    fn keys_on_the_right_only_follow_tidals_num_valuemap() {
+        // Tidal: a - b = a + negate b, a / b = a * recip b.
+        let a = Controls::single(Control::N, Scalar::Num(5.0));
+        let mut b = Controls::single(Control::N, Scalar::Num(2.0));
+        b.set(Control::Speed, Scalar::Num(4.0));
+        b.set(Control::S, Scalar::Word(Arc::from("bd")));
+        let sub = a.union_with(&b, NumOp::Sub);
+        assert_eq!(sub.get_f64(Control::N), Some(3.0));
+        assert_eq!(sub.get_f64(Control::Speed), Some(-4.0));
+        assert_eq!(sub.get(Control::S), Some(&Scalar::Word(Arc::from("bd"))));
+        let div = a.union_with(&b, NumOp::Div);
+        assert_eq!(div.get_f64(Control::N), Some(2.5));
+        assert_eq!(div.get_f64(Control::Speed), Some(0.25));
+        let mul = a.union_with(&b, NumOp::Mul);
+        assert_eq!(mul.get_f64(Control::Speed), Some(4.0));
+    }
+
+    #[test]
+    fn sample_names_are_never_read_as_notes() {
+        let e = Controls::single(Control::S, Scalar::Word(Arc::from("e")));
+        let a = Controls::single(Control::S, Scalar::Word(Arc::from("a")));
+        let sum = e.union_with(&a, NumOp::Add);
+        assert_eq!(sum.get(Control::S), Some(&Scalar::Word(Arc::from("e"))));
+        let right = e.union_with(&a, NumOp::Right);
+        assert_eq!(right.get(Control::S), Some(&Scalar::Word(Arc::from("a"))));
     }
 }

@@ -234,8 +234,14 @@ pub enum Side {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinOp {
     /// `+ - * /` (structure from both sides), `|+ |- |* |/ |< |>` (from the left),
-    /// `+| -| *| /| <| >|` (from the right) and `|+| ...` (both).
-    Arith { op: NumOp, structure: Structure },
+    /// `+| -| *| /| <| >|` (from the right) and `|+| ...` (both). `plain`: written
+    /// without bars (`+`), the one form that mixes two sounds that both play; the
+    /// barred forms always combine values, key by key for control maps.
+    Arith {
+        op: NumOp,
+        structure: Structure,
+        plain: bool,
+    },
     /// `t <~ p`: shift `p` earlier by `t` cycles.
     ShiftEarly,
     /// `t ~> p`: shift `p` later by `t` cycles.
@@ -248,13 +254,15 @@ impl BinOp {
         match self {
             BinOp::ShiftEarly => "<~".into(),
             BinOp::ShiftLate => "~>".into(),
-            BinOp::Arith { op, structure } => {
+            BinOp::Arith {
+                op,
+                structure,
+                plain,
+            } => {
                 let s = op.symbol();
                 match structure {
-                    Structure::Both if matches!(op, NumOp::Left | NumOp::Right) => {
-                        format!("|{s}|")
-                    }
-                    Structure::Both => s.to_string(),
+                    Structure::Both if plain => s.to_string(),
+                    Structure::Both => format!("|{s}|"),
                     Structure::Left => format!("|{s}"),
                     Structure::Right => format!("{s}|"),
                     Structure::Squeeze => format!("||{s}"),

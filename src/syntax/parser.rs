@@ -686,6 +686,10 @@ fn binop(text: &str) -> BinOp {
         (false, true) => Structure::Right,
         _ => Structure::Both,
     };
-    BinOp::Arith { op, structure }
+    BinOp::Arith {
+        op,
+        structure,
+        plain: !left_bar && !right_bar,
+    }
 }
 

@@ -175,7 +175,7 @@ fn every_transform_of_the_reference_checks_on_sounds() {
         let t = t.replace("crush 4", "speed 2");
         let src = format!("out: s \"bd sn\" # {t}");
         let c = ok(&src);
-        assert_eq!(c.outputs[0].ty, Type::Sound, "{t}");
+        assert_eq!(c.outputs[0].ty, Type::Sound { plays: true }, "{t}");
     }
 }
 
@@ -185,14 +185,20 @@ fn types_of_expressions() {
     assert_eq!(out_type("1 + 2"), Type::Number);
     // Plain arithmetic on two sounds mixes their audio; `|+` combines their controls.
     assert_eq!(out_type("s \"bd\" + s \"sn\""), Type::Signal);
-    assert_eq!(out_type("n \"0 1\" |+ n 12 # s \"arpy\""), Type::Sound);
+    assert_eq!(
+        out_type("n \"0 1\" |+ n 12 # s \"arpy\""),
+        Type::Sound { plays: true }
+    );
     assert_eq!(out_type("s \"bd*4\" * 0.5"), Type::Signal);
     assert_eq!(out_type("s \"bd*4\" * sine 1"), Type::Signal);
     assert_eq!(out_type("\"1 2\" * sine 1"), Type::Signal);
     assert_eq!(out_type("\"1 2\" # \"3\""), Type::Pattern);
     assert_eq!(out_type("\"1 2\" |+ 3"), Type::Pattern);
     assert_eq!(out_type("0.25 <~ \"1 2\""), Type::Pattern);
-    assert_eq!(out_type("\"<0 0.25>\" ~> s \"bd\""), Type::Sound);
+    assert_eq!(
+        out_type("\"<0 0.25>\" ~> s \"bd\""),
+        Type::Sound { plays: true }
+    );
     assert_eq!(out_type("range 1 5 \"0 0.5\""), Type::Pattern);
     assert_eq!(out_type("range 1 5 (sine 1)"), Type::Signal);
     assert_eq!(out_type("mtof 69"), Type::Number);
@@ -214,17 +220,23 @@ fn dollar_in_both_directions_and_composition() {
     // x $ fast 2 $ every 3 rev = fast 2 (every 3 rev x) = fast 2 $ every 3 rev $ x
     let src = "out: s \"bd sn\" $ fast 2 $ every 3 rev";
     let c = ok(src);
-    assert_eq!(c.outputs[0].ty, Type::Sound);
+    assert_eq!(c.outputs[0].ty, Type::Sound { plays: true });
     let comp = c.type_at(span_of(src, "fast 2 $ every 3 rev", 0)).unwrap();
     assert_eq!(comp.to_string(), "transform waiting for its input");
-    assert_eq!(out_type("fast 2 $ every 3 rev $ s \"bd sn\""), Type::Sound);
+    assert_eq!(
+        out_type("fast 2 $ every 3 rev $ s \"bd sn\""),
+        Type::Sound { plays: true }
+    );
     // every 3 $ fast 2 is application: the next parameter of `every 3` is a function.
     let src = "out: every 3 $ fast 2";
     let c = check(src);
     let t = c.type_at(span_of(src, "every 3 $ fast 2", 0)).unwrap();
     assert_eq!(t.to_string(), "transform waiting for its input");
     assert_eq!(out_type("\"0 1\" $ every 3 $ fast 2"), Type::Pattern);
-    assert_eq!(out_type("jux rev $ s \"bd\" # speed 2"), Type::Sound);
+    assert_eq!(
+        out_type("jux rev $ s \"bd\" # speed 2"),
+        Type::Sound { plays: true }
+    );
 }
 
 #[test]
@@ -238,13 +250,16 @@ fn arithmetic_lifts_over_functions() {
         out_type("saw 55 # (lpf 800 + hpf 2000) * 0.5"),
         Type::Signal
     );
-    assert_eq!(out_type("s \"bd\" # (fast 2 # speed 2)"), Type::Sound);
+    assert_eq!(
+        out_type("s \"bd\" # (fast 2 # speed 2)"),
+        Type::Sound { plays: true }
+    );
 }
 
 #[test]
 fn transforms_are_polymorphic_over_patterns_and_sounds() {
     assert_eq!(out_type("fast 2 $ \"1 2\""), Type::Pattern);
-    assert_eq!(out_type("fast 2 $ s \"bd\""), Type::Sound);
+    assert_eq!(out_type("fast 2 $ s \"bd\""), Type::Sound { plays: true });
     assert_eq!(out_type("every 3 (+ 1) \"1 2\""), Type::Pattern);
     // A transform that only works on sounds binds the variable to sound.
     one_error(
@@ -257,7 +272,7 @@ fn transforms_are_polymorphic_over_patterns_and_sounds() {
 #[test]
 fn buses_before_definition_feedback_and_functions() {
     let c = ok("out: ~drums + ~bass\n~drums: s \"bd sn\"\n~bass: saw 55 # lpf 400");
-    assert_eq!(c.buses[0].ty, Type::Sound);
+    assert_eq!(c.buses[0].ty, Type::Sound { plays: true });
     assert_eq!(c.buses[1].ty, Type::Signal);
     let c = ok("~fb: ~fb * 0.5 + sine 1\nout: ~fb");
     assert!(c.buses[0].feedback);
@@ -283,7 +298,7 @@ fn tempo_forms() {
 fn check_expr_types_a_single_expression() {
     let src = "fast 2 $ s \"bd sn\"";
     let e = parse_expr_at(src, 0, src.len());
-    assert_eq!(check_expr(&e), (Some(Type::Sound), vec![]));
+    assert_eq!(check_expr(&e), (Some(Type::Sound { plays: true }), vec![]));
     let src = "fsat 2";
     let (t, d) = check_expr(&parse_expr_at(src, 0, src.len()));
     assert_eq!(t, None);

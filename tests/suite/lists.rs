@@ -641,12 +641,15 @@ fn list_errors_are_at_the_element_and_say_what_the_list_holds() {
         19,
         "expected a number or a pattern, found a sound",
     );
+    // `(+ sine 1)` makes a signal of a sound, so it is no transform; `(+ n 1)` is
+    // one since control arithmetic is key by key (`layer [fast 2, (+ n 1)]` checks).
     one_error(
-        "out: layer [fast 2, (+ n 1)] $ n \"0\"",
+        "out: layer [fast 2, (+ sine 1)] $ s \"a\"",
         1,
         21,
         "expected a transform, found an effect waiting for its input",
     );
+    checks_clean("out: layer [fast 2, (+ n 1)] $ s \"a\"");
     one_error(
         "out: timeCat [(s \"a\", 1)]",
         1,

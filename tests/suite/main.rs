@@ -12,6 +12,7 @@ mod carry;
 mod check;
 mod cli;
 mod continuous;
+mod control_arithmetic;
 mod draw;
 mod dsp_env_fx;
 mod dsp_osc_filter;

@@ -97,8 +97,23 @@ fn error(src: &str) -> (usize, usize, String) {
     (l, c, ds[0].message.clone())
 }
 
+/// A barred operator (`|+`, `+|`, `|+|`, `||+`).
 fn arith(op: NumOp, structure: Structure) -> BinOp {
-    BinOp::Arith { op, structure }
+    BinOp::Arith {
+        op,
+        structure,
+        plain: false,
+    }
+}
+
+/// A plain operator (`+ - * /`): structure from both sides, and it mixes two sounds
+/// that both play.
+fn plain(op: NumOp) -> BinOp {
+    BinOp::Arith {
+        op,
+        structure: Structure::Both,
+        plain: true,
+    }
 }
 
 // ---- precedence and associativity --------------------------------------------------
@@ -227,10 +242,10 @@ fn every_operator_maps_to_its_binop() {
     use NumOp::*;
     use Structure::{Both as B, Left as L, Right as R};
     let table = [
-        ("+", arith(Add, B)),
-        ("-", arith(Sub, B)),
-        ("*", arith(Mul, B)),
-        ("/", arith(Div, B)),
+        ("+", plain(Add)),
+        ("-", plain(Sub)),
+        ("*", plain(Mul)),
+        ("/", plain(Div)),
         ("|+", arith(Add, L)),
         ("+|", arith(Add, R)),
         ("|+|", arith(Add, B)),
