@@ -155,6 +155,23 @@ pub(super) static LIST_BUILTINS: &[Builtin] = &[
         |a, x| Ok(lists::fastspread(transforms(a, 1)?, x)),
     ),
     tr(
+        "spreadf",
+        &[p("transforms", List(&Transform)), X],
+        false,
+        "each transform of the list in turn, one cycle each (`spread ($)`)",
+        |a, x| Ok(lists::spread(transforms(a, 0)?, x)),
+    ),
+    tr(
+        "spreadChoose",
+        SPREAD,
+        false,
+        "the function with a random one of the values each cycle (`spreadChoose fast [1, 2]`)",
+        |a, x| Ok(lists::spread_choose(transforms(a, 1)?, x)),
+    ),
+    tr("spreadr", SPREAD, false, "the same as `spreadChoose`", |a, x| {
+        Ok(lists::spread_choose(transforms(a, 1)?, x))
+    }),
+    tr(
         "spin",
         &[p("copies", Time), X],
         true,
@@ -179,6 +196,13 @@ pub(super) static LIST_BUILTINS: &[Builtin] = &[
         false,
         "per event of the index, the transform it picks applied to the pattern",
         |a, x| Ok(lists::pick_f(a.pattern(0)?, transforms(a, 1)?, x)),
+    ),
+    tr(
+        "selectF",
+        &[p("position", Time), p("transforms", List(&Transform)), X],
+        false,
+        "per event of the position (0..1), the transform at position * n, rounded down, applied to the pattern",
+        |a, x| Ok(lists::select_f(a.pattern(0)?, transforms(a, 1)?, x)),
     ),
     source(
         "fit",

@@ -34,7 +34,7 @@ const TIDAL: &[&str] = &[
     "ghost", "inv",
     "repeatCycles", "firstOf", "lastOf", "nTake", "arpeggiate",     "density",
     "sometimesBy'", "somecycles", "somecyclesBy", "wedge",     "envR", "interlace", "inhabit", "ur", "seqP", "seqPLoop",
-    "fadeIn", "fadeOut", "jumpIn", "xfade", "clutch", "anticipate", "selectF", "stretch",
+    "fadeIn", "fadeOut", "jumpIn", "xfade", "clutch", "anticipate", "stretch",
     "trigger", "qtrigger", "binary", "binaryN", "ascii", "necklace", "numerals",     "scan", "cycleChoose",     "nudge",
         "sig", "smooth",
     "lindenmayer", "markovPat", "mono", "arpg", "jux4", "juxcut", ];

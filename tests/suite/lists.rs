@@ -583,6 +583,107 @@ fn wchoose_matches_tidal() {
     );
 }
 
+#[test]
+fn spreadf_is_spread_of_application() {
+    // spreadf = spread ($): cycle 0 plays rev "0 1" (1 then 0), cycle 1 fast 2 "0 1"
+    // at its cycle 1 (0 1 0 1 in quarters), cycle 2 rev again.
+    let n = |v: i64| format!("{{\"n\":{v}}}");
+    let mut want = vec![whole("0/1", "1/2", &n(1)), whole("1/2", "1/1", &n(0))];
+    for k in 4..8 {
+        want.push(whole(&q(r(k, 4)), &q(r(k + 1, 4)), &n(k % 2)));
+    }
+    want.push(whole("2/1", "5/2", &n(1)));
+    want.push(whole("5/2", "3/1", &n(0)));
+    assert_eq!(
+        events("spreadf [rev, fast 2] $ n \"0 1\"", r(0, 1), r(3, 1)),
+        want
+    );
+}
+
+#[test]
+fn spread_choose_matches_tidal_over_eight_cycles() {
+    // spreadChoose f vs p = do v <- _segment 1 (choose vs); f v p. choose = chooseBy
+    // rand, (vs !!!) . floor <$> range 0 n rand; _segment 1 samples rand over the
+    // cycle, at c + 1/2. So cycle c plays fast (vs !! i) "a b", i = floor (3 *
+    // timeToRand (c + 1/2)).
+    let factors = [1i64, 2, 4];
+    for name in ["spreadChoose", "spreadr"] {
+        let expr = format!("{name} fast [1, 2, 4] $ s \"a b\"");
+        let mut want = Vec::new();
+        let mut chosen = Vec::new();
+        for c in 0..8i64 {
+            let i = (3.0 * time_to_rand(c as f64 + 0.5)).floor() as usize;
+            chosen.push(i);
+            let k = 2 * factors[i];
+            for j in 0..k {
+                let v = if j % 2 == 0 { "a" } else { "b" };
+                want.push(whole(&q(r(c * k + j, k)), &q(r(c * k + j + 1, k)), &s(v)));
+            }
+        }
+        assert_eq!(events(&expr, r(0, 1), r(8, 1)), want, "{name}");
+        chosen.sort_unstable();
+        chosen.dedup();
+        assert!(chosen.len() > 1, "{chosen:?}");
+    }
+    // The bind is `unwrap`: an event longer than the cycle is cut at its ends, its
+    // whole too (slow 2 "a": whole 0..2, met with the cycle's whole 0..1 and 1..2).
+    assert_eq!(
+        events("spreadChoose slow [2] $ s \"a\"", r(0, 1), r(2, 1)),
+        [whole("0/1", "1/1", &s("a")), whole("1/1", "2/1", &s("a"))]
+    );
+}
+
+#[test]
+fn select_f_picks_a_transform_by_a_float() {
+    // _selectF f ps p = (ps !! floor (max 0 (min 0.999999 f) * n)) p, inner-joined
+    // over f. "0 0.5" with [rev, fast 2]: f = 0 picks rev ("1 0": 1 at 0..1/2, kept
+    // over f's first half), f = 0.5 picks index floor (0.5 * 2) = 1, fast 2 "0 1" (0 at
+    // 1/2..3/4, 1 at 3/4..1). f = 1 is clamped to 0.999999, the last; f < 0 to 0.
+    let n = |v: i64| format!("{{\"n\":{v}}}");
+    assert_eq!(
+        events(
+            "selectF \"0 0.5\" [rev, fast 2] $ n \"0 1\"",
+            r(0, 1),
+            r(1, 1)
+        ),
+        [
+            whole("0/1", "1/2", &n(1)),
+            whole("1/2", "3/4", &n(0)),
+            whole("3/4", "1/1", &n(1)),
+        ]
+    );
+    assert_eq!(
+        events("selectF 1 [rev, fast 2] $ n \"0 1\"", r(0, 1), r(1, 1)),
+        events("fast 2 $ n \"0 1\"", r(0, 1), r(1, 1))
+    );
+    assert_eq!(
+        events("selectF (-3) [rev, fast 2] $ n \"0 1\"", r(0, 1), r(1, 1)),
+        events("rev $ n \"0 1\"", r(0, 1), r(1, 1))
+    );
+}
+
+#[test]
+fn spreadf_spread_choose_and_select_f_errors_point_at_the_argument() {
+    one_error(
+        "out: selectF 0.5 rev $ n \"0\"",
+        1,
+        18,
+        "expected a list, found a transform waiting for its input",
+    );
+    one_error(
+        "out: spreadChoose fast 2 $ n \"0\"",
+        1,
+        24,
+        "expected a list, found a number",
+    );
+    one_error(
+        "out: spreadf [rev, 2] $ n \"0\"",
+        1,
+        20,
+        "this list holds functions, but this element is a number",
+    );
+}
+
 // ---------------------------------------------------------------- type errors
 
 #[test]

@@ -559,7 +559,9 @@ fn chop_narrows_an_existing_begin_and_end() {
             whole(r(1, 2), r(1, 1), slice("bd", 0.4, 0.6)),
         ],
     );
-    // Tidal narrows only when both are set: a lone begin is replaced.
+    // Tidal 1.9.5's `chomp`: `b = fromMaybe 0 begin`, `e = fromMaybe 1 end`, so a
+    // lone begin 0.5 narrows 0.5..1 (d = 0.5: 0.5..0.75, 0.75..1) and a lone end
+    // 0.5 narrows 0..0.5 (0..0.25, 0.25..0.5).
     let lone = set_controls(
         sound(words(&["bd"])),
         control(Control::Begin, pure_num(0.5)),
@@ -567,8 +569,16 @@ fn chop_narrows_an_existing_begin_and_end() {
     assert_close(
         &query(&chop_n(2, lone), r(0, 1), r(1, 1)),
         &[
-            whole(r(0, 1), r(1, 2), slice("bd", 0.0, 0.5)),
-            whole(r(1, 2), r(1, 1), slice("bd", 0.5, 1.0)),
+            whole(r(0, 1), r(1, 2), slice("bd", 0.5, 0.75)),
+            whole(r(1, 2), r(1, 1), slice("bd", 0.75, 1.0)),
+        ],
+    );
+    let lone_end = set_controls(sound(words(&["bd"])), control(Control::End, pure_num(0.5)));
+    assert_close(
+        &query(&chop_n(2, lone_end), r(0, 1), r(1, 1)),
+        &[
+            whole(r(0, 1), r(1, 2), slice("bd", 0.0, 0.25)),
+            whole(r(1, 2), r(1, 1), slice("bd", 0.25, 0.5)),
         ],
     );
 }

@@ -8,7 +8,9 @@
 //!   0.5))` cycles), [`wrandcat`] (`unwrap $ wchooseBy (segment 1 rand) ps`), and
 //!   `wchoose` (`chance::wchoose`);
 //! - functions: [`layer`], [`spread`] / [`fastspread`] (the function applied to
-//!   each value, then `slowcat` / `fastcat`), [`pick_f`], [`spin`];
+//!   each value, then `slowcat` / `fastcat`; `spreadf fs` is `spread ($) fs`),
+//!   [`spread_choose`] (`spreadChoose`/`spreadr`: `do v <- _segment 1 (choose vs); f v
+//!   p`), [`pick_f`], [`select_f`] (`selectF`), [`spin`];
 //! - indexing: [`select`] (a float 0..1 scaled by `length - 1`, floored), [`squeeze`]
 //!   (cycles squeezed into the index's events), [`fit`].
 //!
@@ -73,6 +75,22 @@ pub fn fastspread<T: PatValue>(fs: Vec<Transform<T>>, pat: Pattern<T>) -> Patter
     crate::pattern::fastcat(fs.iter().map(|f| f(pat.clone())).collect())
 }
 
+/// `spreadChoose f [a, b] p` (also `spreadr`): each cycle `c`, the function with
+/// a random one of the values, `vs !!! floor (n * timeToRand (c + 1/2))` (Tidal's
+/// `do v <- _segment 1 (choose vs); f v p`, the bind being `unwrap`: the events kept
+/// where they meet the cycle, their wholes cut at its ends).
+pub fn spread_choose<T: PatValue>(fs: Vec<Transform<T>>, pat: Pattern<T>) -> Pattern<T> {
+    let n = fs.len();
+    if n == 0 {
+        return Pattern::silence();
+    }
+    let applied: Arc<Vec<Pattern<T>>> = Arc::new(fs.iter().map(|f| f(pat.clone())).collect());
+    let index = random::rand().fmap(move |r| (r * n as f64).floor() as i64);
+    random::segment(Rational::ONE, index)
+        .fmap(move |i| cyclic(&applied, *i).unwrap_or_else(Pattern::silence))
+        .unwrap_join()
+}
+
 /// `select f [p, q]`: per event of `f`, the pattern at `floor (clamp 0 1 f * (n -
 /// 1))` (Tidal's `tParam _select`).
 pub fn select<T: PatValue>(f: Pattern<Value>, pats: Vec<Pattern<T>>) -> Pattern<T> {
@@ -112,6 +130,22 @@ pub fn pick_f<T: PatValue>(index: Pattern<Value>, fs: Vec<Transform<T>>, pat: Pa
     patternify_joined(index, pat, move |v, p| match int_of(v).and_then(|i| cyclic(&fs, i)) {
         Some(f) => f(p),
         None => Pattern::silence(),
+    })
+}
+
+/// `selectF f [g, h] p`: per event of `f` (a float 0..1), the transform at `floor
+/// (clamp 0 0.999999 f * n)` applied to `p` (Tidal's `innerJoin $ (\f -> _selectF f
+/// ps p) <$> pf`).
+pub fn select_f<T: PatValue>(f: Pattern<Value>, fs: Vec<Transform<T>>, pat: Pattern<T>) -> Pattern<T> {
+    patternify_joined(f, pat, move |v, p| {
+        let Some(x) = v.as_f64().filter(|x| !x.is_nan()) else {
+            return Pattern::silence();
+        };
+        let i = (x.clamp(0.0, 0.999_999) * fs.len() as f64).floor() as usize;
+        match fs.get(i) {
+            Some(g) => g(p),
+            None => Pattern::silence(),
+        }
     })
 }
 

@@ -316,24 +316,9 @@ fn controls_of(v: &Value) -> Controls {
     v.as_controls().cloned().unwrap_or_default()
 }
 
-/// Tidal's `rangemap` in `_chop`: slice `[b, e)` of the sample, inside the event's
-/// own `begin`..`end` when it has both, else of the whole sample.
-fn chop_slice(v: &Value, b: f64, e: f64) -> Value {
-    let mut c = controls_of(v);
-    let (b, e) = match (c.get_f64(Control::Begin), c.get_f64(Control::End)) {
-        (Some(b0), Some(e0)) => {
-            let d = e0 - b0;
-            (b0 + b * d, b0 + e * d)
-        }
-        _ => (b, e),
-    };
-    c.set(Control::Begin, Scalar::Num(b));
-    c.set(Control::End, Scalar::Num(e));
-    Value::Controls(c)
-}
-
-/// Tidal's `mergePlayRange` in `_striate`: slice `[b, e)` inside the event's
-/// `begin`..`end`, which default to 0 and 1.
+/// Slice `[b, e)` inside the event's `begin`..`end`, which default to 0 and 1 each:
+/// Tidal's `mergePlayRange` in `_striate` and `chomp` in `_chop` (1.9.5: `b =
+/// fromMaybe 0 begin`, `e = fromMaybe 1 end`, so a lone `begin` or `end` is kept).
 fn merge_play_range(v: &Value, b: f64, e: f64) -> Value {
     let mut c = controls_of(v);
     let b0 = c.get_f64(Control::Begin).unwrap_or(0.0);
@@ -345,8 +330,9 @@ fn merge_play_range(v: &Value, b: f64, e: f64) -> Value {
 }
 
 /// Tidal's `_chop n`: every event is cut into `n` equal events, the `k`th playing
-/// slice `k/n .. (k+1)/n` of the sample (`squeezeJoin` of `n` slices into each
-/// event's whole, computed directly).
+/// slice `k/n .. (k+1)/n` of the sample's `begin`..`end` (`chopEvent` on each
+/// event's whole, parts cut to the event's part). Events without a whole (from a
+/// continuous pattern) are dropped, as Tidal's `chopEvent _ = []` drops them.
 pub fn chop_n(n: i64, p: Pattern<Value>) -> Pattern<Value> {
     if n <= 0 || n > MAX_SLICES {
         return Pattern::silence();
@@ -356,7 +342,7 @@ pub fn chop_n(n: i64, p: Pattern<Value>) -> Pattern<Value> {
         let mut events = Vec::new();
         p.query_into(span, &mut events);
         for e in events {
-            let w = e.whole_or_part();
+            let Some(w) = e.whole else { continue };
             let d = w.duration();
             if !d.is_positive() {
                 continue;
@@ -378,9 +364,9 @@ pub fn chop_n(n: i64, p: Pattern<Value>) -> Pattern<Value> {
                 let b = k as f64 / n as f64;
                 let end = (k + 1) as f64 / n as f64;
                 out.push(Event {
-                    whole: e.whole.map(|_| slice),
+                    whole: Some(slice),
                     part,
-                    value: chop_slice(&e.value, b, end),
+                    value: merge_play_range(&e.value, b, end),
                 });
             }
         }
