@@ -182,11 +182,14 @@ impl Controls {
     /// `*self = self.union_with(other, op)`, without copying the untouched keys.
     pub fn union_with_in_place(&mut self, other: &Controls, op: NumOp) {
         for (i, (slot, theirs)) in self.values.iter_mut().zip(other.values.iter()).enumerate() {
+            // A sample name is a word even when it spells a note (`s "e"`): only `|<`
+            // and `|>` choose between two of them; arithmetic keeps the left one, and
+            // one on the right only is kept as it is (never negated as a note).
+            let name = i == Control::S.index() && op.is_arithmetic();
             match (slot.as_ref(), theirs) {
-                // A sample name is a word even when it spells a note (`s "e"`): only
-                // `|<` and `|>` choose between two of them; arithmetic keeps the left.
-                (Some(_), Some(_)) if i == Control::S.index() && op.is_arithmetic() => {}
+                (Some(_), Some(_)) if name => {}
                 (Some(mine), Some(theirs)) => *slot = Some(op.apply_scalar(mine, theirs)),
+                (None, Some(theirs)) if name => *slot = Some(theirs.clone()),
                 (None, Some(theirs)) => *slot = Some(op.apply_right_only(theirs)),
                 _ => {}
             }
@@ -457,5 +460,11 @@ mod tests {
         assert_eq!(sum.get(Control::S), Some(&Scalar::Word(Arc::from("e"))));
         let right = e.union_with(&a, NumOp::Right);
         assert_eq!(right.get(Control::S), Some(&Scalar::Word(Arc::from("a"))));
+        // On the right only, under `-` and `/`: kept, not negated or inverted as a note.
+        let n = Controls::single(Control::N, Scalar::Num(1.0));
+        for op in [NumOp::Sub, NumOp::Div] {
+            let got = n.union_with(&e, op);
+            assert_eq!(got.get(Control::S), Some(&Scalar::Word(Arc::from("e"))), "{op:?}");
+        }
     }
 }
