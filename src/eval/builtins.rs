@@ -134,8 +134,8 @@ impl Ctx {
 
     /// An argument converted for its parameter (a transform's for inputs of `kind`;
     /// the controls it samples, and those of the sounds it is given, added to
-    /// `parts`, which also learns whether one of them plays). `prev` is the argument before it (`spread`'s function, applied to
-    /// each element of the list after it).
+    /// `parts`, which also learns whether one of them plays). `prev` is the argument
+    /// before it (`spread`'s function, applied to each element of the list after it).
     fn arg(
         &self,
         ty: ParamTy,
@@ -263,12 +263,9 @@ impl Ctx {
             PatKind::Sound => Val::Sound(SoundVal::new(p)),
         };
         let trial = self.apply_input(f.clone(), wrap(Pattern::silence()), span)?;
-        let made = match (&trial, kind) {
+        let made = match (trial, kind) {
             (Val::Pat(_), PatKind::Pattern) => Parts::default(),
-            (Val::Sound(s), PatKind::Sound) => Parts {
-                sampled: s.sampled.clone(),
-                plays: s.plays,
-            },
+            (Val::Sound(s), PatKind::Sound) => s.split().1,
             (other, _) => {
                 let expected = match kind {
                     PatKind::Pattern => "a pattern",
@@ -568,14 +565,10 @@ fn call_transform(
     let (kind, pat, mut parts) = match input {
         Val::Num(n) => (PatKind::Pattern, num_pattern(n), Parts::default()),
         Val::Pat(p) => (PatKind::Pattern, p, Parts::default()),
-        Val::Sound(s) => (
-            PatKind::Sound,
-            s.pattern,
-            Parts {
-                sampled: s.sampled,
-                plays: s.plays,
-            },
-        ),
+        Val::Sound(s) => {
+            let (pattern, parts) = s.split();
+            (PatKind::Sound, pattern, parts)
+        }
         other => {
             return Err(EvalError::new(
                 format!(

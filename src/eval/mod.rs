@@ -88,6 +88,15 @@ impl SoundVal {
         }
     }
 
+    /// The pattern and the parts: the inverse of [`SoundVal::from_parts`].
+    pub fn split(self) -> (Pattern<Value>, Parts) {
+        let parts = Parts {
+            sampled: self.sampled,
+            plays: self.plays,
+        };
+        (self.pattern, parts)
+    }
+
     /// The sound made of `pattern` and the given parts.
     pub fn from_parts(pattern: Pattern<Value>, parts: Parts) -> SoundVal {
         SoundVal {
