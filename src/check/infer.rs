@@ -281,14 +281,29 @@ pub(crate) fn as_value(t: Type) -> Type {
 /// [`as_value`], except that an oscillator's bare name with a continuous twin
 /// (`sine`, `saw`, `square`, `tri`) is a pattern.
 fn continuous_or_value(t: Type) -> Type {
-    if let Type::Function(f) = &t {
-        if let FnType::Partial(p) = &**f {
-            if p.args.is_empty() && crate::pattern::continuous::is_name(p.builtin.name) {
-                return Type::Pattern;
-            }
-        }
+    if is_bare_continuous(&t) {
+        return Type::Pattern;
     }
     as_value(t)
+}
+
+/// An oscillator's name with no argument, whose continuous twin has the same name.
+fn is_bare_continuous(t: &Type) -> bool {
+    matches!(t, Type::Function(f) if matches!(&**f, FnType::Partial(p)
+        if p.args.is_empty() && crate::pattern::continuous::is_name(p.builtin.name)))
+}
+
+/// The operands of arithmetic, where a bare oscillator name beside a number or a
+/// pattern is Tidal's continuous pattern (`sine * 0.5`, `1 - saw`, `sine + tri`).
+/// Beside a signal or a function it stays the oscillator waiting for its frequency.
+/// The evaluator decides the same way (`eval::ops::continuous_operands`).
+fn continuous_operands(l: Type, r: Type) -> (Type, Type) {
+    let fits = |t: &Type| matches!(t, Type::Number | Type::Pattern) || is_bare_continuous(t);
+    if fits(&l) && fits(&r) {
+        (continuous_or_value(l), continuous_or_value(r))
+    } else {
+        (l, r)
+    }
 }
 
 /// The result of a builtin whose parameters are all given or defaulted.
@@ -581,7 +596,7 @@ pub(crate) fn describe_fn(f: &FnType) -> String {
 }
 
 fn negate(t: Type) -> Type {
-    match as_value(t) {
+    match continuous_or_value(t) {
         // Reported by the caller.
         Type::List(_) | Type::Tuple(_) => Type::Error,
         Type::Sound { .. } => Type::Signal,
@@ -632,8 +647,7 @@ fn lift(op: Operator, l: &Type, r: &Type) -> Option<Type> {
 }
 
 fn binary(b: BinOp, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
-    let l = as_value(l);
-    let r = as_value(r);
+    let (l, r) = continuous_operands(as_value(l), as_value(r));
     if l == Type::Error || r == Type::Error {
         return Ok(Type::Error);
     }
