@@ -328,7 +328,7 @@ impl Ctx {
             // Plain arithmetic between two sounds that both play mixes their audio (the
             // arm below); any other two sounds, and the barred forms (`|+ n 12`,
             // `|+|`), combine their controls key by key, as in Tidal. The checker
-            // decides the same way (`check::infer::binary`).
+            // decides the same way (`check::operators::binary`).
             (Val::Sound(a), Val::Sound(b)) if !(plain && a.plays && b.plays) => {
                 let mut sampled = a.sampled.clone();
                 sampled.extend(b.sampled.iter().cloned());
@@ -507,7 +507,7 @@ fn bare_continuous(v: &Val) -> Option<Pattern<Value>> {
 
 /// The operands of arithmetic, where a bare oscillator name beside a number or a
 /// pattern is Tidal's continuous pattern (`sine * 0.5`, `1 - saw`), as the checker
-/// decides (`check::infer::continuous_operands`).
+/// decides (`check::operators::continuous_operands`).
 fn continuous_operands(l: Val, r: Val) -> (Val, Val) {
     let fits = |v: &Val| matches!(v, Val::Num(_) | Val::Pat(_)) || bare_continuous(v).is_some();
     if fits(&l) && fits(&r) {
