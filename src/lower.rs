@@ -225,6 +225,13 @@ impl Lowerer<'_> {
                     NumOp::Mul => Op::Mul,
                     NumOp::Div => Op::Div,
                     // `|<` and `>|` on signals keep one side's values.
+                    // The checker allows `|%` only between patterns.
+                    NumOp::Mod => {
+                        return Err(LowerError::new(
+                            "`%` combines the events of patterns; a signal has none",
+                            Some(*span),
+                        ))
+                    }
                     NumOp::Left => return self.remember(key, a),
                     NumOp::Right => return self.remember(key, b),
                 };

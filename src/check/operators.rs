@@ -132,11 +132,17 @@ pub(super) fn binary(b: BinOp, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Re
                         s,
                     )
                     .with_label("this is a signal")
-                    .with_hint(format!(
-                        "`{sym}` combines the events of patterns and takes the structure from \
-                         one side; a signal has no events: use `{}` for signals",
-                        op.symbol()
-                    )));
+                    .with_hint(match op {
+                        // Signals have no remainder operator.
+                        NumOp::Mod => format!(
+                            "`{sym}` combines the events of patterns; a signal has no events"
+                        ),
+                        _ => format!(
+                            "`{sym}` combines the events of patterns and takes the structure \
+                             from one side; a signal has no events: use `{}` for signals",
+                            op.symbol()
+                        ),
+                    }));
                 }
             }
             match (&l, &r) {

@@ -538,7 +538,7 @@ fn function_as_value(f: &Func, span: SrcSpan) -> EvalError {
 
 /// Arithmetic on constants, exact where both sides are exact.
 fn num_arith(op: NumOp, a: Num, b: Num, span: SrcSpan) -> EvalResult<Num> {
-    if op == NumOp::Div && b.value == 0.0 {
+    if matches!(op, NumOp::Div | NumOp::Mod) && b.value == 0.0 {
         return Err(EvalError::new("division by zero", span));
     }
     let value = op.apply_f64(a.value, b.value);
@@ -548,6 +548,7 @@ fn num_arith(op: NumOp, a: Num, b: Num, span: SrcSpan) -> EvalResult<Num> {
             NumOp::Sub => x - y,
             NumOp::Mul => x * y,
             NumOp::Div => x / y,
+            NumOp::Mod => x - y * (x / y).floor(),
             NumOp::Left => x,
             NumOp::Right => y,
         })

@@ -204,6 +204,9 @@ pub enum NumOp {
     Sub,
     Mul,
     Div,
+    /// Tidal's `|%` family: the floored remainder (`mod'`), with the sign of the
+    /// divisor, so `-1 |% 3` is 2.
+    Mod,
     /// Keep the left value (Tidal's `|<` family).
     Left,
     /// Keep the right value (Tidal's `|>`, `#`).
@@ -228,6 +231,13 @@ impl NumOp {
                     a / b
                 }
             }
+            NumOp::Mod => {
+                if b == 0.0 {
+                    0.0
+                } else {
+                    a - b * (a / b).floor()
+                }
+            }
             NumOp::Left => a,
             NumOp::Right => b,
         }
@@ -239,6 +249,7 @@ impl NumOp {
             NumOp::Sub => "-",
             NumOp::Mul => "*",
             NumOp::Div => "/",
+            NumOp::Mod => "%",
             NumOp::Left => "<",
             NumOp::Right => ">",
         }

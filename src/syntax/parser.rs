@@ -677,6 +677,7 @@ fn binop(text: &str) -> BinOp {
         "-" => NumOp::Sub,
         "*" => NumOp::Mul,
         "/" => NumOp::Div,
+        "%" => NumOp::Mod,
         "<" => NumOp::Left,
         _ => NumOp::Right,
     };

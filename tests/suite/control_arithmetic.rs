@@ -180,3 +180,54 @@ fn bars_on_signals_are_an_error_at_the_operator_operand() {
         [(1, 6, "`|+|` cannot be used on a signal".to_string())]
     );
 }
+
+#[test]
+fn the_remainder_family_is_tidals_floored_mod() {
+    // Tidal's `|%|` is `gmod <$> a <*> b`, with `mod'` on doubles: x - y * floor (x/y),
+    // the sign of the divisor: -1 mod 3 = 2, 5 mod 2 = 1.
+    assert_eq!(
+        events("\"-1 5\" |%| \"3 2\"", r(0, 1), r(1, 1)),
+        vec![whole("0/1", "1/2", "2"), whole("1/2", "1/1", "1")]
+    );
+    // On controls key by key (`Map.unionWith (fNum2 mod mod')`), structure from the
+    // left; a key only on the right is kept.
+    assert_eq!(
+        events("n \"0 .. 3\" # s \"x\" |% n 2", r(0, 1), r(1, 1)),
+        vec![
+            whole("0/1", "1/4", "{\"s\":\"x\",\"n\":0}"),
+            whole("1/4", "1/2", "{\"s\":\"x\",\"n\":1}"),
+            whole("1/2", "3/4", "{\"s\":\"x\",\"n\":0}"),
+            whole("3/4", "1/1", "{\"s\":\"x\",\"n\":1}"),
+        ]
+    );
+    assert_eq!(
+        events("s \"x\" |% n 2", r(0, 1), r(1, 1)),
+        vec![whole("0/1", "1/1", "{\"s\":\"x\",\"n\":2}")]
+    );
+    // `%|`: the structure of the right, one whole a cycle, in two fragments: 5 mod 3
+    // and 7 mod 3; in cycle 1, 5 mod 4 and 7 mod 4.
+    use crate::common::json::ev;
+    assert_eq!(
+        events("n \"5 7\" %| n \"<3 4>\"", r(0, 1), r(2, 1)),
+        vec![
+            ev(("0/1", "1/1"), ("0/1", "1/2"), "{\"n\":2}"),
+            ev(("0/1", "1/1"), ("1/2", "1/1"), "{\"n\":1}"),
+            ev(("1/1", "2/1"), ("1/1", "3/2"), "{\"n\":1}"),
+            ev(("1/1", "2/1"), ("3/2", "2/1"), "{\"n\":3}"),
+        ]
+    );
+    // On a signal it is an error at the operand.
+    let src = "out: sine 3 |% 2\n";
+    let errors: Vec<(usize, usize, String)> = phonon::check_source(src)
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| {
+            let (l, c) = d.line_col(src);
+            (l, c, d.message.clone())
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [(1, 6, "`|%` cannot be used on a signal".to_string())]
+    );
+}
