@@ -96,8 +96,8 @@ pub fn modernize(source: &str, program: &mut Program) -> Vec<Diagnostic> {
 fn walk(root: &mut Expr, uses: &mut Vec<Use>) {
     let mut stack: Vec<(&mut Expr, bool, bool)> = vec![(root, false, true)];
     while let Some((e, chained, top)) = stack.pop() {
-        if top && !chained {
-            input_last(e);
+        if top {
+            input_last(e, chained);
         }
         match &mut e.kind {
             ExprKind::Ident(name) => {
@@ -146,7 +146,10 @@ fn walk(root: &mut Expr, uses: &mut Vec<Use>) {
 
 /// `old a1 a2 a3`, an earlier name applied to the arguments that made `a1` its
 /// input, becomes `old a2 a3 a1`, the modern order (the name is renamed by the walk).
-fn input_last(e: &mut Expr) {
+/// With all its arguments (`moog_ladder ~bass 400 0.7`) the first is the input
+/// wherever the call stands; with fewer (`distort ~bass 4`, the mix left out) only
+/// outside a chain (`~bass # distort 4 0.7` takes its input from the chain).
+fn input_last(e: &mut Expr, chained: bool) {
     let mut n = 0;
     let mut cur = &*e;
     while let ExprKind::Apply { func, .. } = &cur.kind {
@@ -158,7 +161,7 @@ fn input_last(e: &mut Expr) {
     };
     let head = cur.span;
     match alias(name).and_then(|a| a.input_first) {
-        Some((lo, hi)) if (lo..=hi).contains(&n) => {}
+        Some((lo, hi)) if n == hi || (!chained && (lo..hi).contains(&n)) => {}
         _ => return,
     }
     // The argument slots, outermost first: `[a3, a2, a1]`.

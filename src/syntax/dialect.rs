@@ -17,6 +17,8 @@ pub enum Form {
     SlashComment,
     /// `# text` at the start of a line.
     HashComment,
+    /// `tempo 2.0  # 120 BPM`: a `#` after a tempo's number.
+    TempoComment,
     /// `~name = expr`.
     EqualsBus,
     /// `out = expr`, `d1 = expr`, `out1 = expr`.
@@ -58,7 +60,7 @@ pub fn comments(src: &str) -> Vec<Use> {
                 span: SrcSpan::new(line_start, line_start + 1),
                 old: "#".into(),
                 modern: "--".into(),
-                note: None,
+                note: Some("an indented `# ...` line continues the statement above it (Tidal's `#`)"),
             });
         } else if let Some(at) = slash_comment(line) {
             let start = line_start + at;
@@ -91,6 +93,40 @@ fn slash_comment(line: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// Where the earlier engine's comment after a tempo's number starts in a statement
+/// (`tempo 2.0  # 120 BPM`, `cps: 0.5 # slow`), and where its line ends: a number
+/// and then `#` can be no modern tempo (the value of `tempo` is a number), so the `#`
+/// there is read as the comment it was.
+pub fn tempo_comment(chunk: &str) -> Option<(usize, usize)> {
+    let line = chunk.lines().next().unwrap_or("");
+    let word = ["tempo", "cps", "bpm", "setcps"]
+        .into_iter()
+        .find(|w| line.starts_with(w))?;
+    let rest = line.get(word.len()..)?;
+    let after_head = rest.trim_start_matches([' ', '\t']);
+    if after_head.len() == rest.len() && !after_head.starts_with(':') {
+        return None;
+    }
+    let value = after_head
+        .strip_prefix(':')
+        .unwrap_or(after_head)
+        .trim_start_matches([' ', '\t']);
+    let digits = value
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(value.len());
+    let number = value.get(..digits)?;
+    if !number.bytes().any(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let tail = value.get(digits..)?;
+    let spaced = tail.trim_start_matches([' ', '\t']);
+    if spaced.len() == tail.len() || !spaced.starts_with('#') {
+        return None;
+    }
+    let hash = line.len() - spaced.len();
+    Some((hash, line.len()))
 }
 
 /// Whether the line of `src` starting at byte `at` is a `#` comment line.
@@ -134,7 +170,7 @@ pub fn warnings(src: &str, mut uses: Vec<Use>) -> Vec<Diagnostic> {
 
 fn warning(u: &Use, others: &[usize]) -> Diagnostic {
     let (message, label) = match u.form {
-        Form::SlashComment | Form::HashComment => (
+        Form::SlashComment | Form::HashComment | Form::TempoComment => (
             format!(
                 "`{}` comments are the earlier engine's; write `--`",
                 u.old

@@ -56,7 +56,19 @@ pub fn parse_lines(src: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut uses = dialect::comments(src);
     for (start, end) in split_statements(src) {
-        let chunk = without_hash_lines(src.get(start..end).unwrap_or(""));
+        let mut chunk = without_hash_lines(src.get(start..end).unwrap_or(""));
+        if let Some((at, to)) = dialect::tempo_comment(&chunk) {
+            let mut text = chunk.into_owned();
+            text.replace_range(at..to, &" ".repeat(to - at));
+            chunk = std::borrow::Cow::Owned(text);
+            uses.push(Use {
+                form: Form::TempoComment,
+                span: SrcSpan::new(start + at, start + at + 1),
+                old: "#".into(),
+                modern: "--".into(),
+                note: Some("after a tempo's number, `#` starts the earlier engine's comment"),
+            });
+        }
         match parse_statement(&chunk, start) {
             Ok((s, old)) => {
                 parsed.program.statements.push(s);
