@@ -16,6 +16,7 @@
 use crate::diag::{Diagnostic, SrcSpan};
 use crate::syntax::ast::{Expr, ExprKind, Program, SectionOp, StatementKind};
 use crate::syntax::dialect::{self, Form, Use};
+use crate::time::Rational;
 
 /// An earlier name of a built-in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +27,12 @@ pub struct Alias {
     /// The numbers of arguments (at least, at most) with which the earlier engine
     /// read the first argument as the input; `None` for a source (no input).
     pub input_first: Option<(usize, usize)>,
+    /// How many parameters the modern built-in takes besides its input.
+    pub params: usize,
+    /// The earlier engine's defaults of the last parameters where they differ from
+    /// today's (`distort`'s mix was 0.5, `distortion`'s is 1): written in when a call
+    /// leaves them out.
+    pub earlier_defaults: &'static [&'static str],
     /// What a user of the old name should know, when something differs.
     pub note: Option<&'static str>,
 }
@@ -36,18 +43,24 @@ pub const ALIASES: &[Alias] = &[
         old: "white_noise",
         modern: "noise",
         input_first: None,
+        params: 0,
+        earlier_defaults: &[],
         note: None,
     },
     Alias {
         old: "pink_noise",
         modern: "pink",
         input_first: None,
+        params: 0,
+        earlier_defaults: &[],
         note: None,
     },
     Alias {
         old: "moog_ladder",
         modern: "moog",
         input_first: Some((3, 3)),
+        params: 2,
+        earlier_defaults: &[],
         note: Some(
             "`moog_ladder input cutoff resonance` is `moog cutoff resonance input` (or `input # moog cutoff resonance`)",
         ),
@@ -56,15 +69,21 @@ pub const ALIASES: &[Alias] = &[
         old: "distort",
         modern: "distortion",
         input_first: Some((2, 3)),
+        params: 2,
+        earlier_defaults: &["0.5"],
         note: Some(
-            "`distort input drive [mix]` is `distortion drive [mix] input`; on a sound it distorts the sound's mix (SuperDirt's per-voice `distort` control is not there yet)",
+            "`distort input drive [mix]` is `distortion drive mix input`, the mix 0.5 when left out (`distortion`'s is 1); on a sound it distorts the sound's mix (SuperDirt's per-voice `distort` control is not there yet)",
         ),
     },
     Alias {
         old: "dist",
         modern: "distortion",
         input_first: Some((2, 3)),
-        note: Some("`dist input drive [mix]` is `distortion drive [mix] input`"),
+        params: 2,
+        earlier_defaults: &["0.5"],
+        note: Some(
+            "`dist input drive [mix]` is `distortion drive mix input`, the mix 0.5 when left out (`distortion`'s is 1)",
+        ),
     },
 ];
 
@@ -144,11 +163,14 @@ fn walk(root: &mut Expr, uses: &mut Vec<Use>) {
     }
 }
 
-/// `old a1 a2 a3`, an earlier name applied to the arguments that made `a1` its
-/// input, becomes `old a2 a3 a1`, the modern order (the name is renamed by the walk).
-/// With all its arguments (`moog_ladder ~bass 400 0.7`) the first is the input
-/// wherever the call stands; with fewer (`distort ~bass 4`, the mix left out) only
-/// outside a chain (`~bass # distort 4 0.7` takes its input from the chain).
+/// An application of an earlier name rewritten into the modern order. `old a1 a2 a3`,
+/// given the arguments that made `a1` its input, becomes `old a2 a3 a1` (the name is
+/// renamed by the walk): with all its arguments (`moog_ladder ~bass 400 0.7`) the
+/// first is the input wherever the call stands; with fewer (`distort ~bass 4`, the
+/// mix left out) only outside a chain (`~bass # distort 4 0.7` takes its input from
+/// the chain). Parameters left out that the earlier engine gave another default
+/// (`Alias::earlier_defaults`) are written in, so `distort ~bass 4` is
+/// `distortion 4 0.5 ~bass`.
 fn input_last(e: &mut Expr, chained: bool) {
     let mut n = 0;
     let mut cur = &*e;
@@ -159,45 +181,76 @@ fn input_last(e: &mut Expr, chained: bool) {
     let ExprKind::Ident(name) = &cur.kind else {
         return;
     };
-    let head = cur.span;
-    match alias(name).and_then(|a| a.input_first) {
-        Some((lo, hi)) if n == hi || (!chained && (lo..hi).contains(&n)) => {}
-        _ => return,
+    let Some(a) = alias(name) else { return };
+    let input_first = match a.input_first {
+        Some((lo, hi)) => n == hi || (!chained && (lo..hi).contains(&n)),
+        None => false,
+    };
+    let given = if input_first { n - 1 } else { n };
+    let missing = a.params.saturating_sub(given);
+    let fill = match a.earlier_defaults.len().checked_sub(missing) {
+        Some(skip) if missing > 0 => a.earlier_defaults.get(skip..).unwrap_or(&[]),
+        _ => &[],
+    };
+    if !input_first && fill.is_empty() {
+        return;
     }
-    // The argument slots, outermost first: `[a3, a2, a1]`.
-    let mut slots: Vec<&mut Expr> = Vec::with_capacity(n);
-    let mut cur = &mut *e;
-    while let ExprKind::Apply { func, arg } = &mut cur.kind {
-        slots.push(&mut **arg);
-        cur = &mut **func;
+    // Take the call apart: its head and its arguments, first one first.
+    let whole = e.span;
+    let mut args = Vec::with_capacity(n + fill.len());
+    let mut cur = std::mem::replace(e, hole(whole));
+    let head = loop {
+        match std::mem::replace(&mut cur.kind, ExprKind::Ident(String::new())) {
+            ExprKind::Apply { func, arg } => {
+                args.push(*arg);
+                cur = *func;
+            }
+            kind => {
+                cur.kind = kind;
+                break cur;
+            }
+        }
+    };
+    args.reverse();
+    if input_first && !args.is_empty() {
+        let input = args.remove(0);
+        args.extend(fill.iter().map(|&v| number(v, whole)));
+        args.push(input);
+    } else {
+        args.extend(fill.iter().map(|&v| number(v, whole)));
     }
-    let mut values: Vec<Expr> = slots
-        .iter_mut()
-        .map(|s| {
-            let hole = Expr {
-                kind: ExprKind::Ident(String::new()),
-                span: s.span,
-            };
-            std::mem::replace(&mut **s, hole)
-        })
-        .collect();
-    // `[a1, a3, a2]`: the input into the outermost slot, the others one further in.
-    values.rotate_right(1);
-    let ends: Vec<usize> = values.iter().map(|v| v.span.end).collect();
-    for (slot, v) in slots.into_iter().zip(values) {
-        *slot = v;
-    }
-    // Each application spans its head and the arguments it holds.
-    let mut cur = &mut *e;
-    let mut i = 0;
-    while matches!(cur.kind, ExprKind::Apply { .. }) {
-        let end = ends.get(i..).and_then(|r| r.iter().max().copied());
-        cur.span = SrcSpan::new(head.start, end.unwrap_or(head.end));
-        i += 1;
-        let ExprKind::Apply { func, .. } = &mut cur.kind else {
-            break;
+    // Put it back together; each application spans its head and the arguments it holds.
+    let start = head.span.start;
+    let mut end = head.span.end;
+    let mut call = head;
+    for arg in args {
+        end = end.max(arg.span.end);
+        call = Expr {
+            span: SrcSpan::new(start, end),
+            kind: ExprKind::Apply {
+                func: Box::new(call),
+                arg: Box::new(arg),
+            },
         };
-        cur = &mut **func;
+    }
+    *e = call;
+}
+
+/// A placeholder while a call is taken apart.
+fn hole(span: SrcSpan) -> Expr {
+    Expr {
+        kind: ExprKind::Ident(String::new()),
+        span,
+    }
+}
+
+/// A number written in by the rewrite (an earlier default), at the call's span.
+fn number(text: &'static str, span: SrcSpan) -> Expr {
+    let exact = Rational::parse_decimal(text);
+    let value = exact.map_or(0.0, |r| r.to_f64());
+    Expr {
+        kind: ExprKind::Number { value, exact },
+        span,
     }
 }
 
