@@ -10,7 +10,7 @@ use super::names::foreign;
 use super::signatures::{builtins, lookup, Builtin, Kind, ParamTy};
 use super::types::{FnType, Partial, Type};
 use crate::diag::{nearest, Diagnostic, SrcSpan};
-use crate::syntax::ast::{BinOp, Expr, ExprKind};
+use crate::syntax::ast::{BinOp, Expr, ExprKind, SectionOp, Side};
 use crate::pattern::value::NumOp;
 use crate::pattern::Structure;
 
@@ -105,7 +105,7 @@ pub(crate) fn unquoted(t: &Type, arg: &Expr, rest: &[&Expr]) -> Option<(Diagnost
         match &link.kind {
             ExprKind::Apply { arg, .. } => {
                 text.push(' ');
-                text.push_str(&super::infer::show_expr(arg));
+                text.push_str(&show_expr(arg));
                 span = span.join(arg.span);
             }
             ExprKind::Binary {
@@ -119,7 +119,7 @@ pub(crate) fn unquoted(t: &Type, arg: &Expr, rest: &[&Expr]) -> Option<(Diagnost
                 ..
             } => {
                 text.push_str(op.symbol());
-                text.push_str(&super::infer::show_expr(right));
+                text.push_str(&show_expr(right));
                 span = span.join(right.span);
             }
             _ => break,
@@ -245,4 +245,94 @@ pub(crate) fn offset_on_sound(sym: &str, other: &Type, span: SrcSpan) -> Diagnos
         "to change the notes, name the control: `|{sym} n 12`; to mix, add another sound \
          or a signal; to scale the audio, `*`"
     ))
+}
+
+/// The expression as source-like text, for messages. A left-associative chain is
+/// written out in a loop along its left spine (`Expr::left_spine`), each link's left
+/// side in parentheses unless it is an atom (or, for an application, an application
+/// itself), as `(a + b) + c`: a flat chain of any length costs no stack.
+pub fn show_expr(e: &Expr) -> String {
+    fn atomic(e: &Expr) -> bool {
+        matches!(
+            e.kind,
+            ExprKind::Number { .. }
+                | ExprKind::Str { .. }
+                | ExprKind::Bus(_)
+                | ExprKind::Ident(_)
+                | ExprKind::Section { .. }
+                | ExprKind::List(_)
+                | ExprKind::Tuple(_)
+        )
+    }
+    fn atom(e: &Expr) -> String {
+        if atomic(e) {
+            show_expr(e)
+        } else {
+            format!("({})", show_expr(e))
+        }
+    }
+    let (first, links) = e.left_spine();
+    if !links.is_empty() {
+        // Each link's left side is the text so far; parentheses around it all open
+        // at the start, so they are counted and written there at the end.
+        let mut text = show_expr(first);
+        let mut opens = 0;
+        let mut left = first;
+        for link in links {
+            let bare = atomic(left)
+                || matches!(
+                    (&link.kind, &left.kind),
+                    (ExprKind::Apply { .. }, ExprKind::Apply { .. })
+                );
+            if !bare {
+                text.push(')');
+                opens += 1;
+            }
+            let right = match &link.kind {
+                ExprKind::Apply { arg, .. } => format!(" {}", atom(arg)),
+                ExprKind::Hash { right, .. } => format!(" # {}", atom(right)),
+                ExprKind::Binary { op, right, .. } => {
+                    format!(" {} {}", op.symbol(), atom(right))
+                }
+                _ => String::new(),
+            };
+            text.push_str(&right);
+            left = link;
+        }
+        return "(".repeat(opens) + &text;
+    }
+    match &e.kind {
+        ExprKind::Number { value, .. } => format!("{value}"),
+        ExprKind::Str { text, .. } => format!("\"{text}\""),
+        ExprKind::Bus(n) => format!("~{n}"),
+        ExprKind::Ident(n) => n.clone(),
+        ExprKind::List(items) => {
+            let parts: Vec<String> = items.iter().map(show_expr).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        ExprKind::Tuple(items) => {
+            let parts: Vec<String> = items.iter().map(show_expr).collect();
+            format!("({})", parts.join(", "))
+        }
+        ExprKind::Apply { .. } | ExprKind::Hash { .. } | ExprKind::Binary { .. } => {
+            String::new()
+        }
+        ExprKind::Dollar { left, right } => format!("{} $ {}", atom(left), atom(right)),
+        ExprKind::Compose { left, right } => format!("{} . {}", atom(left), atom(right)),
+        ExprKind::Neg(x) => format!("-{}", atom(x)),
+        ExprKind::Section {
+            op,
+            operand,
+            operand_side,
+        } => {
+            let o = match op {
+                SectionOp::Hash => "#".to_string(),
+                SectionOp::Binary(b) => b.symbol(),
+            };
+            match operand_side {
+                Side::Right => format!("({o} {})", atom(operand)),
+                Side::Left => format!("({} {o})", atom(operand)),
+            }
+        }
+    }
 }

@@ -8,21 +8,20 @@ use std::collections::HashMap;
 
 use super::literal::check_argument;
 use super::explain::{
-    missing_argument, mismatch, offset_on_sound, setter_without_value, sound_as_value, too_many,
+    mismatch, sound_as_value, too_many,
     transform_on_signal, unknown_name, unquoted, with_usage,
 };
 use super::signatures::{lookup, ParamTy, Ret};
 use super::const_value;
 use super::lists::{collection_operand, disagreement};
+use super::operators::{binary, binop, compose, dollar, either_plays, hash, negate};
 use super::types::{fn_noun, join, FnType, Item, Operator, Partial, Type};
 use crate::diag::SrcSpan;
 use crate::syntax::MAX_DEPTH;
 use crate::diag::{nearest, Diagnostic};
-use crate::pattern::value::NumOp;
-use crate::pattern::Structure;
-use crate::syntax::ast::{BinOp, Expr, ExprKind, SectionOp, Side};
+use crate::syntax::ast::{Expr, ExprKind, SectionOp, Side};
 
-type Res = Result<Type, Diagnostic>;
+pub(super) type Res = Result<Type, Diagnostic>;
 
 /// Infers expression types, collecting diagnostics and the type of every expression.
 pub(crate) struct Infer<'a> {
@@ -280,15 +279,17 @@ pub(crate) fn as_value(t: Type) -> Type {
 
 /// [`as_value`], except that an oscillator's bare name with a continuous twin
 /// (`sine`, `saw`, `square`, `tri`) is a pattern.
-fn continuous_or_value(t: Type) -> Type {
-    if let Type::Function(f) = &t {
-        if let FnType::Partial(p) = &**f {
-            if p.args.is_empty() && crate::pattern::continuous::is_name(p.builtin.name) {
-                return Type::Pattern;
-            }
-        }
+pub(super) fn continuous_or_value(t: Type) -> Type {
+    if is_bare_continuous(&t) {
+        return Type::Pattern;
     }
     as_value(t)
+}
+
+/// An oscillator's name with no argument, whose continuous twin has the same name.
+pub(super) fn is_bare_continuous(t: &Type) -> bool {
+    matches!(t, Type::Function(f) if matches!(&**f, FnType::Partial(p)
+        if p.args.is_empty() && crate::pattern::continuous::is_name(p.builtin.name)))
 }
 
 /// The result of a builtin whose parameters are all given or defaulted.
@@ -577,328 +578,5 @@ pub(crate) fn describe_fn(f: &FnType) -> String {
                 works(Type::Signal),
             )
         }
-    }
-}
-
-fn negate(t: Type) -> Type {
-    match as_value(t) {
-        // Reported by the caller.
-        Type::List(_) | Type::Tuple(_) => Type::Error,
-        Type::Sound { .. } => Type::Signal,
-        Type::Function(f) => Type::Function(Box::new(FnType::Lift {
-            op: Operator::Bin(BinOp::Arith {
-                op: NumOp::Sub,
-                structure: Structure::Both,
-                plain: true,
-            }),
-            func: f,
-            other: Type::Number,
-            func_side: Side::Right,
-        })),
-        other => other,
-    }
-}
-
-pub(crate) fn binop(op: Operator, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
-    match op {
-        Operator::Hash => hash(l, ls, r, rs),
-        Operator::Bin(b) => binary(b, l, ls, r, rs),
-    }
-}
-
-/// Lifts `op` over whichever side is a function; `None` when neither is.
-fn lift(op: Operator, l: &Type, r: &Type) -> Option<Type> {
-    let t = match (l, r) {
-        (Type::Function(f), Type::Function(g)) => FnType::LiftBoth {
-            op,
-            left: f.clone(),
-            right: g.clone(),
-        },
-        (Type::Function(f), other) => FnType::Lift {
-            op,
-            func: f.clone(),
-            other: other.clone(),
-            func_side: Side::Left,
-        },
-        (other, Type::Function(g)) => FnType::Lift {
-            op,
-            func: g.clone(),
-            other: other.clone(),
-            func_side: Side::Right,
-        },
-        _ => return None,
-    };
-    Some(Type::Function(Box::new(t)))
-}
-
-fn binary(b: BinOp, l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
-    let l = as_value(l);
-    let r = as_value(r);
-    if l == Type::Error || r == Type::Error {
-        return Ok(Type::Error);
-    }
-    if let Some(d) = collection_operand(&b.symbol(), &l, ls, &r, rs) {
-        return Err(d);
-    }
-    if let Some(t) = lift(Operator::Bin(b), &l, &r) {
-        return Ok(t);
-    }
-    let sym = b.symbol();
-    match b {
-        BinOp::ShiftEarly | BinOp::ShiftLate => {
-            match l {
-                Type::Number | Type::Pattern => {}
-                Type::Signal => {
-                    return Err(mismatch("a number or a pattern", &l, ls).with_hint(format!(
-                        "the time to shift by with `{sym}` is read per cycle; a signal has \
-                         no events"
-                    )))
-                }
-                _ => return Err(mismatch("a number or a pattern", &l, ls)),
-            }
-            match r {
-                Type::Number => Ok(Type::Pattern),
-                Type::Pattern | Type::Sound { .. } => Ok(r),
-                Type::Signal => Err(transform_on_signal(&sym, rs)),
-                _ => Err(mismatch("a pattern or a sound", &r, rs)),
-            }
-        }
-        BinOp::Arith { op, plain, .. } => {
-            if plain {
-                if matches!(op, NumOp::Add | NumOp::Sub) {
-                    for (a, b, bs) in [(&l, &r, rs), (&r, &l, ls)] {
-                        if a.is_sound() && matches!(b, Type::Number | Type::Pattern) {
-                            return Err(offset_on_sound(&sym, b, bs));
-                        }
-                    }
-                }
-                // Two sounds that both play mix their audio (`~kick + ~hats`); any
-                // other two combine key by key (`n "0 2" + n "<12 7>"`).
-                if l.is_sound() && r.is_sound() && !(l.plays() && r.plays()) {
-                    return Ok(either_plays(&l, &r));
-                }
-                return Ok(join(&l, &r));
-            }
-            for (t, s) in [(&l, ls), (&r, rs)] {
-                if *t == Type::Signal {
-                    return Err(Diagnostic::error(
-                        format!("`{sym}` cannot be used on a signal"),
-                        s,
-                    )
-                    .with_label("this is a signal")
-                    .with_hint(format!(
-                        "`{sym}` combines the events of patterns and takes the structure from \
-                         one side; a signal has no events: use `{}` for signals",
-                        op.symbol()
-                    )));
-                }
-            }
-            match (&l, &r) {
-                (Type::Sound { .. }, Type::Sound { .. }) => Ok(either_plays(&l, &r)),
-                (Type::Number, Type::Number) => Ok(Type::Number),
-                (Type::Number | Type::Pattern, Type::Number | Type::Pattern) => Ok(Type::Pattern),
-                (Type::Sound { .. }, other) => Err(mismatch("a sound", other, rs).with_hint(format!(
-                    "name the control to change, e.g. `{sym} n 12` or `{sym} speed 2`"
-                ))),
-                (other, _) => Err(mismatch("a sound", other, ls)),
-            }
-        }
-    }
-}
-
-/// `l # r`.
-pub(crate) fn hash(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
-    let l = as_value(l);
-    let r = as_value(r);
-    if l == Type::Error || r == Type::Error {
-        return Ok(Type::Error);
-    }
-    if let Some(d) = collection_operand("#", &l, ls, &r, rs) {
-        return Err(d);
-    }
-    match (&l, &r) {
-        // A function on the left composes: `fast 2 # lpf 800` is `x -> fast 2 x # lpf
-        // 800`, the right side applied as `#` applies it (a setter sets its control).
-        (Type::Function(f), Type::Function(_)) => Ok(Type::Function(Box::new(FnType::Lift {
-            op: Operator::Hash,
-            func: f.clone(),
-            other: r.clone(),
-            func_side: Side::Left,
-        }))),
-        (_, Type::Function(g)) => {
-            if let Some(d) = setter_without_value(g, rs).or_else(|| missing_argument(g, &l, rs)) {
-                return Err(d);
-            }
-            apply(g, l, ls, false)
-        }
-        (Type::Function(_), _) => Ok(lift(Operator::Hash, &l, &r).unwrap_or(Type::Error)),
-        (_, Type::Signal) => Err(mismatch("a sound or a function after `#`", &r, rs)
-            .with_hint("to set a control from a signal, name the control: `# pan (sine 0.25)`")),
-        (Type::Sound { .. }, Type::Sound { .. }) => Ok(either_plays(&l, &r)),
-        (Type::Number | Type::Pattern, Type::Number | Type::Pattern) => Ok(Type::Pattern),
-        (Type::Signal, _) => Err(mismatch("a sound", &l, ls).with_hint(
-            "`#` sets controls on each event of a sound, and a signal has no events; \
-             to scale a signal use `*`",
-        )),
-        (Type::Sound { .. }, _) => Err(mismatch("a sound", &r, rs)
-            .with_hint("name the control to set, e.g. `# gain \"1 0.5\"` or `# n 3`")),
-        (_, _) => Err(mismatch("a sound", &l, ls).with_hint(
-            "controls are set on a sound; make one with `s` or `n`, e.g. `s \"bd sn\" # gain 0.8`",
-        )),
-    }
-}
-
-/// `l . r`: both sides functions, `v -> l (r v)`.
-pub(crate) fn compose(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
-    match (as_value(l), as_value(r)) {
-        (Type::Error, _) | (_, Type::Error) => Ok(Type::Error),
-        (Type::Function(f), Type::Function(g)) => Ok(Type::Function(Box::new(FnType::Compose {
-            outer: f,
-            inner: g,
-        }))),
-        (Type::Function(_), other) => Err(mismatch("a function after `.`", &other, rs)
-            .with_hint("`.` composes two functions: `fast 2 . rev`; to apply one, use `$`")),
-        (other, _) => Err(mismatch("a function before `.`", &other, ls)
-            .with_hint("`.` composes two functions: `fast 2 . rev`; to apply one, use `$`")),
-    }
-}
-
-/// `l $ r`.
-pub(crate) fn dollar(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan, whole: SrcSpan) -> Res {
-    if l == Type::Error || r == Type::Error {
-        return Ok(Type::Error);
-    }
-    match (&l, &r) {
-        (Type::Function(f), Type::Function(g)) => {
-            if f.wants_function() {
-                apply(f, r, rs, false)
-            } else if g.only_optional_missing() {
-                apply(f, as_value(r), rs, false)
-            } else if f.only_optional_missing() {
-                apply(g, as_value(l), ls, false)
-            } else {
-                Ok(Type::Function(Box::new(FnType::Compose {
-                    outer: f.clone(),
-                    inner: g.clone(),
-                })))
-            }
-        }
-        (Type::Function(f), _) => match missing_argument(f, &r, ls) {
-            Some(d) => Err(d),
-            None => apply(f, r, rs, false),
-        },
-        (_, Type::Function(g)) => match missing_argument(g, &l, rs) {
-            Some(d) => Err(d),
-            None => apply(g, l, ls, false),
-        },
-        _ => Err(Diagnostic::error(
-            format!(
-                "`$` applies a function, but neither side is one: found {} and {}",
-                l.a(),
-                r.a()
-            ),
-            whole,
-        )),
-    }
-}
-
-/// The expression as source-like text, for messages. A left-associative chain is
-/// written out in a loop along its left spine (`Expr::left_spine`), each link's left
-/// side in parentheses unless it is an atom (or, for an application, an application
-/// itself), as `(a + b) + c`: a flat chain of any length costs no stack.
-pub fn show_expr(e: &Expr) -> String {
-    fn atomic(e: &Expr) -> bool {
-        matches!(
-            e.kind,
-            ExprKind::Number { .. }
-                | ExprKind::Str { .. }
-                | ExprKind::Bus(_)
-                | ExprKind::Ident(_)
-                | ExprKind::Section { .. }
-                | ExprKind::List(_)
-                | ExprKind::Tuple(_)
-        )
-    }
-    fn atom(e: &Expr) -> String {
-        if atomic(e) {
-            show_expr(e)
-        } else {
-            format!("({})", show_expr(e))
-        }
-    }
-    let (first, links) = e.left_spine();
-    if !links.is_empty() {
-        // Each link's left side is the text so far; parentheses around it all open
-        // at the start, so they are counted and written there at the end.
-        let mut text = show_expr(first);
-        let mut opens = 0;
-        let mut left = first;
-        for link in links {
-            let bare = atomic(left)
-                || matches!(
-                    (&link.kind, &left.kind),
-                    (ExprKind::Apply { .. }, ExprKind::Apply { .. })
-                );
-            if !bare {
-                text.push(')');
-                opens += 1;
-            }
-            let right = match &link.kind {
-                ExprKind::Apply { arg, .. } => format!(" {}", atom(arg)),
-                ExprKind::Hash { right, .. } => format!(" # {}", atom(right)),
-                ExprKind::Binary { op, right, .. } => {
-                    format!(" {} {}", op.symbol(), atom(right))
-                }
-                _ => String::new(),
-            };
-            text.push_str(&right);
-            left = link;
-        }
-        return "(".repeat(opens) + &text;
-    }
-    match &e.kind {
-        ExprKind::Number { value, .. } => format!("{value}"),
-        ExprKind::Str { text, .. } => format!("\"{text}\""),
-        ExprKind::Bus(n) => format!("~{n}"),
-        ExprKind::Ident(n) => n.clone(),
-        ExprKind::List(items) => {
-            let parts: Vec<String> = items.iter().map(show_expr).collect();
-            format!("[{}]", parts.join(", "))
-        }
-        ExprKind::Tuple(items) => {
-            let parts: Vec<String> = items.iter().map(show_expr).collect();
-            format!("({})", parts.join(", "))
-        }
-        ExprKind::Apply { .. } | ExprKind::Hash { .. } | ExprKind::Binary { .. } => {
-            String::new()
-        }
-        ExprKind::Dollar { left, right } => format!("{} $ {}", atom(left), atom(right)),
-        ExprKind::Compose { left, right } => format!("{} . {}", atom(left), atom(right)),
-        ExprKind::Neg(x) => format!("-{}", atom(x)),
-        ExprKind::Section {
-            op,
-            operand,
-            operand_side,
-        } => {
-            let o = match op {
-                SectionOp::Hash => "#".to_string(),
-                SectionOp::Binary(b) => b.symbol(),
-            };
-            match operand_side {
-                Side::Right => format!("({o} {})", atom(operand)),
-                Side::Left => format!("({} {o})", atom(operand)),
-            }
-        }
-    }
-}
-
-/// Two sounds combined (`#`, key-wise arithmetic, the values of one transform): the
-/// result plays if either side does. Any other type is returned as `a`.
-fn either_plays(a: &Type, b: &Type) -> Type {
-    match a {
-        Type::Sound { plays } => Type::Sound {
-            plays: *plays || b.plays(),
-        },
-        other => other.clone(),
     }
 }

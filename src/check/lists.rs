@@ -44,8 +44,14 @@ fn collection(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Res {
     match ty {
     ParamTy::List(inner) => {
         let Type::List(items) = arg else {
-            return Err(mismatch("a list", &arg, span)
-                .with_hint(format!("a list is written in brackets: `{name} [a, b]`")));
+            // The parameters before the list, by name: `selectF position [a, b]`.
+            let before: String = p.builtin.params[..p.args.len().min(p.builtin.params.len())]
+                .iter()
+                .map(|prm| format!(" {}", prm.name))
+                .collect();
+            return Err(mismatch("a list", &arg, span).with_hint(format!(
+                "a list is written in brackets: `{name}{before} [a, b]`"
+            )));
         };
         let mut out = Vec::with_capacity(items.len());
         for item in items {

@@ -85,6 +85,7 @@ mod list_builtins;
 mod lists;
 mod literal;
 pub mod names;
+mod operators;
 pub mod signatures;
 pub mod types;
 
@@ -99,7 +100,8 @@ use crate::diag::SrcSpan;
 use crate::pattern::value::NumOp;
 use crate::pattern::Structure;
 use crate::syntax::ast::{BinOp, Broken, Expr, ExprKind, Program, StatementKind, TempoUnit};
-use infer::{as_value, show_expr, Infer};
+use explain::show_expr;
+use infer::{as_value, Infer};
 
 /// A bus as checked.
 #[derive(Clone, Debug, PartialEq)]

@@ -190,6 +190,10 @@ enum Command {
     Functions {
         /// A function name, such as `every` or `lpf`.
         name: Option<String>,
+        /// Print the list as the Markdown table of docs/language.md (which is this
+        /// output, pasted between its markers).
+        #[arg(long, conflicts_with = "name")]
+        markdown: bool,
     },
 }
 
@@ -335,7 +339,7 @@ pub fn main() -> ExitCode {
             to,
             draw,
         } => text::query(&expression, from, to, draw),
-        Command::Functions { name } => text::functions(name.as_deref()),
+        Command::Functions { name, markdown } => text::functions(name.as_deref(), markdown),
         Command::Render {
             patch,
             output,

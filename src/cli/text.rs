@@ -111,10 +111,20 @@ pub fn query(expression: &str, from: Rational, to: Rational, draw: bool) -> Exit
     }
 }
 
-pub fn functions(name: Option<&str>) -> ExitCode {
+pub fn functions(name: Option<&str>, markdown: bool) -> ExitCode {
     use crate::check::aliases::{alias, ALIASES};
     use crate::check::signatures::{builtins, lookup};
     match name {
+        None if markdown => {
+            // A `|` inside a cell would end it.
+            let cell = |s: &str| s.replace('|', "\\|");
+            let mut table = String::from("| usage | what it does |\n| --- | --- |\n");
+            for b in builtins() {
+                table.push_str(&format!("| `{}` | {} |\n", b.usage(), cell(b.doc)));
+            }
+            write_stdout(&table);
+            ExitCode::SUCCESS
+        }
         None => {
             let mut listing: String = builtins()
                 .iter()

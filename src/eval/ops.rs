@@ -242,8 +242,7 @@ impl Ctx {
     pub(crate) fn binary(&self, op: BinOp, l: Val, r: Val, span: SrcSpan) -> EvalResult<Val> {
         // A built-in missing only optional parameters is its value (`perc 0.3` is an
         // envelope), as in the checker; other functions lift the arithmetic.
-        let l = self.as_value(l)?;
-        let r = self.as_value(r)?;
+        let (l, r) = continuous_operands(self.as_value(l)?, self.as_value(r)?);
         match (&l, &r) {
             (Val::Func(_), Val::Func(_)) => {
                 return Ok(Val::Func(Arc::new(Func::LiftBoth {
@@ -329,7 +328,7 @@ impl Ctx {
             // Plain arithmetic between two sounds that both play mixes their audio (the
             // arm below); any other two sounds, and the barred forms (`|+ n 12`,
             // `|+|`), combine their controls key by key, as in Tidal. The checker
-            // decides the same way (`check::infer::binary`).
+            // decides the same way (`check::operators::binary`).
             (Val::Sound(a), Val::Sound(b)) if !(plain && a.plays && b.plays) => {
                 let mut sampled = a.sampled.clone();
                 sampled.extend(b.sampled.iter().cloned());
@@ -370,6 +369,7 @@ impl Ctx {
     }
 
     pub(crate) fn negate(&self, v: Val, span: SrcSpan) -> EvalResult<Val> {
+        let v = bare_continuous(&v).map_or(v, Val::Pat);
         match v {
             Val::Num(n) => Ok(Val::Num(Num {
                 value: -n.value,
@@ -489,6 +489,32 @@ impl Ctx {
             }],
             plays: false,
         }
+    }
+}
+
+/// The continuous pattern an oscillator's bare name stands for (`sine`), if `v` is one.
+fn bare_continuous(v: &Val) -> Option<Pattern<Value>> {
+    match v {
+        Val::Func(f) => match &**f {
+            Func::Partial { builtin, args, .. } if args.is_empty() => {
+                crate::pattern::continuous::by_name(builtin.name)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The operands of arithmetic, where a bare oscillator name beside a number or a
+/// pattern is Tidal's continuous pattern (`sine * 0.5`, `1 - saw`), as the checker
+/// decides (`check::operators::continuous_operands`).
+fn continuous_operands(l: Val, r: Val) -> (Val, Val) {
+    let fits = |v: &Val| matches!(v, Val::Num(_) | Val::Pat(_)) || bare_continuous(v).is_some();
+    if fits(&l) && fits(&r) {
+        let pattern = |v: Val| bare_continuous(&v).map_or(v, Val::Pat);
+        (pattern(l), pattern(r))
+    } else {
+        (l, r)
     }
 }
 

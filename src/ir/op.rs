@@ -562,7 +562,7 @@ const DELAY: OpSpec = with_delay_lines(builtin(
 const REVERB: OpSpec = stereo(with_delay_lines(builtin(
     Effect,
     "reverb",
-    "reverb; room size 0..1, damping 0..1",
+    "reverb; room size 0..1, damping 0..1; stereo even on a mono input",
     &["in", "room", "damp", "mix"],
     &[
         p("room", Signal),

@@ -838,69 +838,25 @@ fn app_both<A: PatValue, B: PatValue, C: PatValue>(
             Some(rights) => rights,
             None => right.query(span),
         };
-        let mut sampled = Vec::new();
         // Every pair is compared: a quarter of a unit of work each.
         let pairs = (lefts.len() as u64).saturating_mul(rights.len() as u64);
         if !crate::time::spend(pairs / 4) {
             return;
         }
+        // Tidal's `appBoth`: two discrete events intersect their wholes; a pair with
+        // a continuous side is continuous, valued where the query samples it.
         for l in &lefts {
             for r in &rights {
-                match (l.whole, r.whole) {
-                    // Two discrete events: wholes intersected (Tidal's `appBoth`).
-                    (Some(lw), Some(rw)) => {
-                        if let Some(part) = l.part.sub_span(r.part) {
-                            out.push(Event {
-                                whole: Some(lw.sect(rw)),
-                                part,
-                                value: f(&l.value, &r.value),
-                            });
-                        }
-                    }
-                    // Two continuous values stay continuous.
-                    (None, None) => {
-                        if let Some(part) = l.part.sub_span(r.part) {
-                            out.push(Event {
-                                whole: None,
-                                part,
-                                value: f(&l.value, &r.value),
-                            });
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
-        // A continuous side is sampled over each discrete event of the other side,
-        // which keeps its structure.
-        if rights.iter().any(|r| r.whole.is_none()) {
-            for l in lefts.iter().filter(|l| l.whole.is_some()) {
-                sampled.clear();
-                right.query_into(l.whole_or_part(), &mut sampled);
-                for r in sampled.iter().filter(|r| r.whole.is_none()) {
-                    if let Some(part) = l.part.sub_span(r.part) {
-                        out.push(Event {
-                            whole: l.whole,
-                            part,
-                            value: f(&l.value, &r.value),
-                        });
-                    }
-                }
-            }
-        }
-        if lefts.iter().any(|l| l.whole.is_none()) {
-            let mut lsampled = Vec::new();
-            for r in rights.iter().filter(|r| r.whole.is_some()) {
-                lsampled.clear();
-                left.query_into(r.whole_or_part(), &mut lsampled);
-                for l in lsampled.iter().filter(|l| l.whole.is_none()) {
-                    if let Some(part) = r.part.sub_span(l.part) {
-                        out.push(Event {
-                            whole: r.whole,
-                            part,
-                            value: f(&l.value, &r.value),
-                        });
-                    }
+                if let Some(part) = l.part.sub_span(r.part) {
+                    let whole = match (l.whole, r.whole) {
+                        (Some(lw), Some(rw)) => Some(lw.sect(rw)),
+                        _ => None,
+                    };
+                    out.push(Event {
+                        whole,
+                        part,
+                        value: f(&l.value, &r.value),
+                    });
                 }
             }
         }

@@ -202,3 +202,93 @@ fn with_a_frequency_the_names_are_oscillators_and_bare_signals_still_need_one() 
         "{errors:?}"
     );
 }
+
+#[test]
+fn arithmetic_with_a_bare_name_is_on_the_continuous_pattern() {
+    // Tidal's Num instance: `1 - saw` is `liftA2 (-) (pure 1) saw`, and `appBoth` of
+    // a discrete event and a continuous one is continuous, valued where it is
+    // queried: so segment 4 samples 1 - t at each quarter's middle.
+    assert_values(
+        "segment 4 $ 1 - saw",
+        None,
+        1,
+        &[
+            ("0/1", "1/4", 0.875),
+            ("1/4", "1/2", 0.625),
+            ("1/2", "3/4", 0.375),
+            ("3/4", "1/1", 0.125),
+        ],
+    );
+    // `#` queries the control over each event's whole.
+    let mids = [0.125, 0.375, 0.625, 0.875];
+    let quarters = [
+        ("0/1", "1/4"),
+        ("1/4", "1/2"),
+        ("1/2", "3/4"),
+        ("3/4", "1/1"),
+    ];
+    let expected: Vec<(&str, &str, f64)> = quarters
+        .iter()
+        .zip(mids)
+        .map(|((b, e), t)| (*b, *e, sine(t) * 0.5 + 0.25))
+        .collect();
+    assert_values(
+        "s \"bd*4\" # pan (sine * 0.5 + 0.25)",
+        Some("pan"),
+        1,
+        &expected,
+    );
+    // Two bare names, unary minus, and a shift.
+    assert_values(
+        "segment 2 $ sine * saw",
+        None,
+        1,
+        &[
+            ("0/1", "1/2", sine(0.25) * 0.25),
+            ("1/2", "1/1", sine(0.75) * 0.75),
+        ],
+    );
+    assert_values(
+        "segment 2 $ -saw",
+        None,
+        1,
+        &[("0/1", "1/2", -0.25), ("1/2", "1/1", -0.75)],
+    );
+    // 0.25 ~> saw is saw of t - 1/4: at 1/4 and 3/4, 0 and 1/2.
+    assert_values(
+        "segment 2 $ 0.25 ~> saw",
+        None,
+        1,
+        &[("0/1", "1/2", 0.0), ("1/2", "1/1", 0.5)],
+    );
+}
+
+#[test]
+fn a_discrete_pattern_plus_a_continuous_one_is_continuous() {
+    // appBoth: the pair (1 over [0, 1/2), sine) has no whole, its part is the
+    // intersection, and sine is read over the query, here [0, 1/4): at 1/8.
+    let got = crate::common::json::events("\"1 2\" + sine", r(0, 1), r(1, 4));
+    let value = 1.0 + sine(0.125);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].starts_with("{\"whole\":null,\"part\":[\"0/1\",\"1/4\"],\"value\":"),
+        "{got:?}"
+    );
+    let v: f64 = got[0]
+        .trim_start_matches("{\"whole\":null,\"part\":[\"0/1\",\"1/4\"],\"value\":")
+        .trim_end_matches('}')
+        .parse()
+        .unwrap_or_else(|e| panic!("{got:?}: {e}"));
+    assert!((v - value).abs() < 1e-12, "{v} vs {value}");
+}
+
+#[test]
+fn beside_a_signal_a_bare_name_is_still_an_oscillator_waiting_for_its_frequency() {
+    let errors = phonon::check_source("out: saw * sine 3");
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.message.contains("waiting") && d.span.start == 5),
+        "{errors:?}"
+    );
+}

@@ -682,6 +682,15 @@ fn spreadf_spread_choose_and_select_f_errors_point_at_the_argument() {
         20,
         "this list holds functions, but this element is a number",
     );
+    // The hint writes the list where it goes, after the parameters before it.
+    let ds = phonon::check_source("out: selectF 0.5 rev $ n \"0\"");
+    assert!(
+        ds[0]
+            .hints
+            .iter()
+            .any(|h| h.contains("`selectF position [a, b]`")),
+        "{ds:?}"
+    );
 }
 
 // ---------------------------------------------------------------- type errors

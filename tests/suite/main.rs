@@ -39,6 +39,7 @@ mod render;
 mod samples;
 mod syntax;
 mod tidal_conformance;
+mod tidal_corpus;
 mod tidal_functions;
 mod transforms_chance;
 mod transforms_sound;
