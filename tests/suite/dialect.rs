@@ -10,10 +10,10 @@ use std::sync::Arc;
 
 use phonon::check::aliases::ALIASES;
 use phonon::diag::Diagnostic;
-use phonon::render::Length;
+use phonon::render::{EngineKind, Length};
 use phonon::runtime::Config;
 
-use crate::common::rendering::{render_with, Rendered};
+use crate::common::rendering::{render_on, render_with, Rendered};
 
 // ---- helpers -----------------------------------------------------------------------
 
@@ -456,6 +456,20 @@ fn hush_silences_every_output_wherever_it_stands() {
             .any(|d| d.is_error() && d.line_col(src) == (2, 17)),
         "{all:?}"
     );
+    // On native code too (what `render` and live play): a graph with no output.
+    let config = Config {
+        sample_rate: RATE,
+        block: 512,
+        ..Config::default()
+    };
+    let r = render_on(
+        EngineKind::Jit,
+        "out: saw 55\nhush\n",
+        Length::Cycles(1.0),
+        config,
+    );
+    assert!(!r.left.is_empty());
+    assert!(r.left.iter().chain(&r.right).all(|&x| x == 0.0));
     // And without `hush` the patch plays (what the silence above is measured against).
     assert!(rendered("out: sine 440 * 0.2\n", 1.0)
         .left
