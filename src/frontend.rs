@@ -83,12 +83,16 @@ pub fn check_patch(source: &str) -> Checked {
 /// Parses, checks, evaluates and lowers: the diagnostics (unsorted) and the graph
 /// when there is no error.
 fn front_end(source: &str) -> (Vec<Diagnostic>, Option<ir::Graph>) {
-    let parsed = syntax::parse_lines(source);
+    let mut parsed = syntax::parse_lines(source);
+    // The earlier engine's names of built-ins, renamed before anything reads them.
+    let renamed = check::aliases::modernize(source, &mut parsed.program);
+    parsed.warnings.extend(renamed);
     if !parsed.errors.is_empty() {
         return (check_around_errors(parsed), None);
     }
     let program = parsed.program;
-    let mut diagnostics = eval::check_strings(&program);
+    let mut diagnostics = parsed.warnings;
+    diagnostics.extend(eval::check_strings(&program));
     diagnostics.extend(check::check_program(&program).diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return (diagnostics, None);
@@ -140,6 +144,7 @@ fn lower_diagnostic(e: lower::LowerError) -> Diagnostic {
 /// order. Nothing is evaluated.
 fn check_around_errors(parsed: syntax::ast::Parsed) -> Vec<Diagnostic> {
     let mut diagnostics = parsed.errors;
+    diagnostics.extend(parsed.warnings);
     diagnostics.extend(eval::check_strings(&parsed.program));
     diagnostics.extend(check::check_program_with(&parsed.program, &parsed.broken).diagnostics);
     diagnostics.sort_by_key(|d| d.span.start);
@@ -147,10 +152,27 @@ fn check_around_errors(parsed: syntax::ast::Parsed) -> Vec<Diagnostic> {
 }
 
 /// A patch compiled to its signal graph, or every diagnostic that stopped it (in
-/// source order). Warnings of a patch that compiles are not returned.
+/// source order). Warnings of a patch that compiles are not returned (see
+/// [`compile_warned`]).
 pub fn compile(source: &str) -> Result<ir::Graph, Vec<Diagnostic>> {
+    compile_warned(source).map(|c| c.graph)
+}
+
+/// A patch that compiled, with its warnings.
+pub struct Compiled {
+    pub graph: ir::Graph,
+    /// The warnings (the earlier engine's dialect, a bus defined twice ...), in source
+    /// order: printed by `render` and by live reloads, which still play.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// [`compile`], keeping the warnings of a patch that compiles.
+pub fn compile_warned(source: &str) -> Result<Compiled, Vec<Diagnostic>> {
     match front_end(source) {
-        (_, Some(graph)) => Ok(graph),
+        (mut warnings, Some(graph)) => {
+            warnings.sort_by_key(|d| d.span.start);
+            Ok(Compiled { graph, warnings })
+        }
         (mut diagnostics, None) => {
             diagnostics.sort_by_key(|d| d.span.start);
             Err(diagnostics)

@@ -70,7 +70,7 @@ impl From<BuildError> for CompileFailure {
 
 /// The configuration every engine and runtime is built with: at least one frame per
 /// block (what [`Runtime::new`] uses, so the interpreter's constant buffers match).
-fn normalized(config: &Config) -> Config {
+pub fn normalized(config: &Config) -> Config {
     Config {
         block: config.block.max(1),
         ..*config

@@ -78,6 +78,7 @@
 //! chain of buses), and the evaluator evaluates the buses in dependency order, each
 //! once.
 
+pub mod aliases;
 mod explain;
 pub mod infer;
 mod list_builtins;
@@ -416,7 +417,7 @@ pub fn check_program_with(program: &Program, broken: &Broken) -> Checked {
     let mut outputs = Vec::new();
     for st in &program.statements {
         match &st.kind {
-            StatementKind::Limit { .. } => {}
+            StatementKind::Limit { .. } | StatementKind::Hush => {}
             StatementKind::Tempo { unit, value } => {
                 let t = as_value(run(&env, value, &mut diags));
                 if t == Type::Error {
@@ -518,7 +519,12 @@ pub fn check_program_with(program: &Program, broken: &Broken) -> Checked {
         }
     }
 
-    if outputs.is_empty() && !broken.output {
+    // A hushed patch plays nothing, outputs or not (docs/language.md, "Patches").
+    let hushed = program
+        .statements
+        .iter()
+        .any(|st| st.kind == StatementKind::Hush);
+    if outputs.is_empty() && !broken.output && !hushed {
         let span = defs.last().map_or(SrcSpan::default(), |d| d.1);
         let mut d = Diagnostic::error("the patch has no output", span);
         if defs.is_empty() {

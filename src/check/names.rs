@@ -49,7 +49,7 @@ const SUPERDIRT: &[&str] = &[
     "octersubsub", "orbit", "overgain", "overshape", "partials", "phaserdepth",
     "phaserrate", "real", "resonance", "ring", "ringdf", "ringf", "room", "scram",
     "size", "smear", "squiz", "sustain", "tremolodepth", "tremolorate", "triode",
-    "tsdelay", "unit", "velocity", "vowel", "waveloss", "xsdelay", "distort",         ];
+    "tsdelay", "unit", "velocity", "vowel", "waveloss", "xsdelay",         ];
 
 /// Where `name` comes from when it is a Tidal function or a SuperDirt control (a
 /// control first: `# room 0.3` is how such names are met).

@@ -32,8 +32,13 @@ pub fn write_stdout(text: &str) {
 pub fn compile_file(path: &std::path::Path) -> Result<(String, crate::ir::Graph), ExitCode> {
     let source = read_file(path)?;
     let name = path.display().to_string();
-    match crate::compile(&source) {
-        Ok(graph) => Ok((source, graph)),
+    match crate::frontend::compile_warned(&source) {
+        Ok(compiled) => {
+            if !compiled.warnings.is_empty() {
+                eprint!("{}", render(&name, &source, &compiled.warnings));
+            }
+            Ok((source, compiled.graph))
+        }
         Err(diagnostics) => {
             eprint!("{}", render(&name, &source, &diagnostics));
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();

@@ -138,6 +138,10 @@ pub fn live_command(args: LiveArgs) -> ExitCode {
                 }
                 CompileFailure::Build(_) => eprintln!("error: {summary} ({meanwhile})"),
             },
+            Event::Warnings {
+                source,
+                diagnostics,
+            } => eprint!("{}", crate::diag::render(&name, source, diagnostics)),
             #[cfg(feature = "audio")]
             Event::Device { name, rate } => eprintln!("on {name} at {rate} Hz"),
             Event::Error(e) => eprintln!("error: {e}"),

@@ -112,6 +112,7 @@ pub fn query(expression: &str, from: Rational, to: Rational, draw: bool) -> Exit
 }
 
 pub fn functions(name: Option<&str>, markdown: bool) -> ExitCode {
+    use crate::check::aliases::{alias, ALIASES};
     use crate::check::signatures::{builtins, lookup};
     match name {
         None if markdown => {
@@ -125,15 +126,29 @@ pub fn functions(name: Option<&str>, markdown: bool) -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
-            let listing: String = builtins()
+            let mut listing: String = builtins()
                 .iter()
                 .map(|b| format!("{:<34}  {}\n", b.usage(), b.doc))
                 .collect();
+            listing.push_str("\nthe earlier engine's names (accepted with a warning):\n");
+            for a in ALIASES {
+                listing.push_str(&format!("{:<34}  write `{}`\n", a.old, a.modern));
+            }
             write_stdout(&listing);
             ExitCode::SUCCESS
         }
-        Some(name) => match lookup(name) {
-            Some(b) => {
+        Some(name) => match lookup(name)
+            .map(|b| (b, None))
+            .or_else(|| alias(name).and_then(|a| lookup(a.modern).map(|b| (b, Some(a)))))
+        {
+            Some((b, old)) => {
+                if let Some(a) = old {
+                    let note = a.note.map(|n| format!("; {n}")).unwrap_or_default();
+                    write_stdout(&format!(
+                        "`{}` is the earlier engine's name of `{}`{note}\n",
+                        a.old, a.modern
+                    ));
+                }
                 write_stdout(&format!("{}\n{}\n{}\n", b.usage(), b.signature(), b.doc));
                 ExitCode::SUCCESS
             }

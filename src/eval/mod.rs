@@ -525,6 +525,7 @@ impl<'a> Evaluator<'a> {
     pub fn eval_program(&mut self, program: &Program) -> EvalResult<Evaluated> {
         let mut cps = 0.5;
         let mut limit = true;
+        let mut hushed = false;
         let mut outputs = Vec::new();
         for st in &program.statements {
             match &st.kind {
@@ -552,6 +553,7 @@ impl<'a> Evaluator<'a> {
                     cps = x;
                 }
                 StatementKind::Limit { on } => limit = *on,
+                StatementKind::Hush => hushed = true,
                 StatementKind::Bus {
                     name, name_span, ..
                 } => {
@@ -562,6 +564,11 @@ impl<'a> Evaluator<'a> {
                     outputs.push((name.clone(), self.ctx.to_signal(v, expr.span)?));
                 }
             }
+        }
+        // `hush` anywhere silences every output: they are evaluated (their errors
+        // still count) and then dropped, so the graph plays nothing.
+        if hushed {
+            outputs.clear();
         }
         Ok(Evaluated {
             cps,
@@ -609,7 +616,7 @@ pub fn check_strings(program: &Program) -> Vec<Diagnostic> {
     for st in &program.statements {
         match &st.kind {
             StatementKind::Tempo { value, .. } => walk(value, &mut out),
-            StatementKind::Limit { .. } => {}
+            StatementKind::Limit { .. } | StatementKind::Hush => {}
             StatementKind::Bus { expr, .. } | StatementKind::Output { expr, .. } => {
                 walk(expr, &mut out)
             }

@@ -8,7 +8,8 @@ use std::time::Instant;
 use crate::ir::Graph;
 use crate::jit::carry::{CarryPlan, CarrySource};
 use crate::jit::engine::{JitEngine, JitOptions};
-use crate::program::CompileFailure;
+use crate::jit::engine::CompileTimings;
+use crate::program::{normalized, BuildError, CompileFailure};
 use crate::runtime::{Config, Runtime, RuntimeCarry};
 use crate::samples::SampleBank;
 
@@ -24,6 +25,9 @@ pub struct LiveProgram {
     pub engine_carry: CarryPlan,
     /// Milliseconds from text to a runnable program.
     pub compile_ms: f64,
+    /// The front end's warnings (the earlier engine's dialect ...): said when the
+    /// version is played, which it is all the same.
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 /// What the next compile needs to know of the program it will replace.
@@ -63,7 +67,16 @@ impl LiveProgram {
         previous: Option<&Previous>,
     ) -> Result<(LiveProgram, Previous), CompileFailure> {
         let t0 = Instant::now();
-        let runtime = Runtime::jit_from_source(source, config, JitOptions::default(), bank)?;
+        let compiled =
+            crate::frontend::compile_warned(source).map_err(CompileFailure::Diagnostics)?;
+        let front = t0.elapsed();
+        let mut engine = crate::program::jit_engine(&compiled.graph, config, JitOptions::default())
+            .map_err(BuildError::Jit)?;
+        engine.set_timings(CompileTimings {
+            front,
+            ..engine.timings()
+        });
+        let runtime = Runtime::new(engine, bank, normalized(config)).map_err(BuildError::from)?;
         let graph = runtime.shared_graph();
         let engine = runtime.engine();
         let (carry, engine_carry) = match previous {
@@ -86,6 +99,7 @@ impl LiveProgram {
             carry,
             engine_carry,
             compile_ms: t0.elapsed().as_secs_f64() * 1e3,
+            warnings: compiled.warnings,
         };
         Ok((
             program,

@@ -61,6 +61,12 @@ pub enum Event<'a> {
         failure: &'a CompileFailure,
         summary: &'a str,
     },
+    /// The version just played or reloaded (`source`) has warnings: it plays all
+    /// the same.
+    Warnings {
+        source: &'a str,
+        diagnostics: &'a [crate::diag::Diagnostic],
+    },
     /// The sound card about to play.
     #[cfg(feature = "audio")]
     Device { name: &'a str, rate: u32 },
@@ -164,6 +170,7 @@ pub fn run(
             on(Event::Playing {
                 compile_ms: program.compile_ms,
             });
+            warnings(&source, &program, on);
             scheduler.submit(Box::new(program));
             previous = Some(prev);
         }
@@ -323,6 +330,7 @@ pub fn run(
                         version: program.version,
                         compile_ms: program.compile_ms,
                     });
+                    warnings(&text, &program, on);
                     let _ = program_tx.send(Box::new(program));
                     playing_source = text;
                     error = None;
@@ -387,6 +395,16 @@ fn build(
 ) -> Result<(LiveProgram, Previous), CompileFailure> {
     LiveProgram::build(source, config, bank.clone(), previous)
         .and_then(|(program, prev)| program.preflight(at_cycle).map(|()| (program, prev)))
+}
+
+/// Tells `on` of a version's warnings, if it has any.
+fn warnings(source: &str, program: &LiveProgram, on: &mut dyn FnMut(Event<'_>)) {
+    if !program.warnings.is_empty() {
+        on(Event::Warnings {
+            source,
+            diagnostics: &program.warnings,
+        });
+    }
 }
 
 /// Tells `on` of the sample files a version's folders could not load.

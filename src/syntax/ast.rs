@@ -24,12 +24,14 @@ pub struct Broken {
 }
 
 /// A patch parsed line by line: the statements that parsed, one error for each that
-/// did not, and what those would have defined.
+/// did not, and what those would have defined; and a warning for each form of the
+/// earlier engine's dialect the patch uses (`syntax::dialect`).
 #[derive(Debug, Default)]
 pub struct Parsed {
     pub program: Program,
     pub errors: Vec<Diagnostic>,
     pub broken: Broken,
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -44,6 +46,8 @@ pub enum StatementKind {
     Tempo { unit: TempoUnit, value: Expr },
     /// `limit: on` or `limit: off`: the master limiter for this patch.
     Limit { on: bool },
+    /// `hush`: every output of the patch is silent.
+    Hush,
     /// `~name: expr` or `~name $ expr`. `name` excludes the `~`.
     Bus {
         name: String,

@@ -16,6 +16,7 @@ use crate::diag::{nearest, Diagnostic};
 use crate::pattern::value::NumOp;
 use crate::pattern::Structure;
 use crate::time::Rational;
+use super::dialect::{self, Form, Use};
 use super::errors::{lex, pest_error, prescan, Tok, TokKind};
 
 #[derive(pest_derive::Parser)]
@@ -33,7 +34,7 @@ pub const MAX_DEPTH: usize = 200;
 /// The deepest nesting of parentheses accepted.
 pub const MAX_PARENS: usize = 64;
 
-const STATEMENT_FORMS: &str = "tempo:, cps:, bpm:, limit:, ~bus:, out:, oN:, dN:";
+const STATEMENT_FORMS: &str = "tempo:, cps:, bpm:, limit:, ~bus:, out:, oN:, dN:, hush";
 
 /// Parses a whole patch. Every broken statement is reported, each with one diagnostic.
 /// (The commands use [`parse_lines`], which keeps the statements that parse.)
@@ -53,17 +54,59 @@ pub fn parse_program(src: &str) -> Result<super::ast::Program, Vec<Diagnostic>> 
 /// checked.
 pub fn parse_lines(src: &str) -> Parsed {
     let mut parsed = Parsed::default();
+    let mut uses = dialect::comments(src);
     for (start, end) in split_statements(src) {
-        let chunk = src.get(start..end).unwrap_or("");
-        match parse_statement(chunk, start) {
-            Ok(s) => parsed.program.statements.push(s),
+        let mut chunk = without_hash_lines(src.get(start..end).unwrap_or(""));
+        if let Some((at, to)) = dialect::tempo_comment(&chunk) {
+            let mut text = chunk.into_owned();
+            text.replace_range(at..to, &" ".repeat(to - at));
+            chunk = std::borrow::Cow::Owned(text);
+            uses.push(Use {
+                form: Form::TempoComment,
+                span: SrcSpan::new(start + at, start + at + 1),
+                old: "#".into(),
+                modern: "--".into(),
+                note: Some("after a tempo's number, `#` starts the earlier engine's comment"),
+            });
+        }
+        match parse_statement(&chunk, start) {
+            Ok((s, old)) => {
+                parsed.program.statements.push(s);
+                uses.extend(old);
+            }
             Err(d) => {
                 parsed.errors.push(d);
-                note_broken(chunk, &mut parsed.broken);
+                note_broken(&chunk, &mut parsed.broken);
             }
         }
     }
+    parsed.warnings = dialect::warnings(src, uses);
     parsed
+}
+
+/// A statement's text with its `#` comment lines (a `#` in column 1 among its
+/// continuation lines) turned into spaces, byte for byte, so spans stay the same.
+fn without_hash_lines(chunk: &str) -> std::borrow::Cow<'_, str> {
+    let starts: Vec<usize> = chunk
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .filter(|&i| dialect::is_hash_line(chunk, i))
+        .collect();
+    if starts.is_empty() {
+        return std::borrow::Cow::Borrowed(chunk);
+    }
+    let mut bytes = chunk.as_bytes().to_vec();
+    for s in starts {
+        let end = chunk
+            .get(s..)
+            .and_then(|r| r.find('\n'))
+            .map_or(chunk.len(), |k| s + k);
+        if let Some(line) = bytes.get_mut(s..end) {
+            line.fill(b' ');
+        }
+    }
+    // Whole lines of any characters became spaces: still UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
 }
 
 /// What a statement that failed to parse defines, from its first token.
@@ -121,7 +164,11 @@ fn split_statements(src: &str) -> Vec<(usize, usize)> {
         let line = rest.get(..line_len).unwrap_or("");
         let line = line.strip_suffix('\r').unwrap_or(line);
         let trimmed = line.trim_start_matches([' ', '\t', '\r']);
-        let blank = trimmed.is_empty() || trimmed.starts_with("--");
+        // `//` and a `#` in column 1 are the earlier engine's comments.
+        let blank = trimmed.is_empty()
+            || trimmed.starts_with("--")
+            || trimmed.starts_with("//")
+            || line.starts_with('#');
         if !blank {
             let end = line_start + line.len();
             let continues = line.starts_with([' ', '\t']);
@@ -144,7 +191,8 @@ fn split_statements(src: &str) -> Vec<(usize, usize)> {
     out
 }
 
-fn parse_statement(chunk: &str, base: usize) -> Result<Statement, Diagnostic> {
+/// A statement, and the uses of the earlier engine's dialect in its head.
+fn parse_statement(chunk: &str, base: usize) -> Result<(Statement, Vec<Use>), Diagnostic> {
     if let Some(d) = prescan(chunk, base) {
         return Err(d);
     }
@@ -197,6 +245,7 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
     let is_colon = |t: Option<&Tok>| t.is_some_and(|t| t.kind == TokKind::Colon);
     let is_dollar =
         |t: Option<&Tok>| t.is_some_and(|t| t.kind == TokKind::Op && t.text(chunk) == "$");
+    let is_eq = |t: Option<&Tok>| t.is_some_and(|t| t.text(chunk) == "=");
     let head_of = |t: &Tok| Head {
         text: match t.kind {
             TokKind::Colon => format!("{name}:"),
@@ -234,10 +283,31 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
                 }
             }
         }
+        TokKind::Ident if name == "hush" => match toks.get(1..) {
+            Some([first, .., last]) | Some([first @ last]) => Err(Diagnostic::error(
+                "`hush` stands alone on its line",
+                abs(first).join(abs(last)),
+            )
+            .with_label("nothing may follow `hush`")
+            .with_hint("`hush` silences every output of the patch")),
+            _ => Ok(Head {
+                text: name.to_string(),
+                end: t0.end,
+            }),
+        },
         TokKind::Ident if matches!(name, "tempo" | "cps" | "bpm") || is_out_name(name) => {
+            let bare = Head {
+                text: name.to_string(),
+                end: t0.end,
+            };
+            let old_bare = matches!(name, "tempo" | "cps" | "bpm")
+                || name.strip_prefix("out").is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()));
             match t1 {
                 Some(t) if t.kind == TokKind::Colon => Ok(head_of(t)),
                 Some(t) if is_dollar(Some(t)) && is_out_name(name) => Ok(head_of(t)),
+                // The earlier engine's `out = expr`, `out expr` and `tempo 2.0`.
+                Some(t) if is_eq(Some(t)) && is_out_name(name) => Ok(head_of(t)),
+                Some(t) if old_bare && !is_dollar(Some(t)) && !is_eq(Some(t)) => Ok(bare),
                 _ => Err(
                     Diagnostic::error(format!("expected `:` after `{name}`"), abs(t0))
                         .with_hint(format!("write `{name}: ...`")),
@@ -245,7 +315,9 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
             }
         }
         TokKind::Bus => match t1 {
-            Some(t) if is_colon(Some(t)) || is_dollar(Some(t)) => Ok(head_of(t)),
+            Some(t) if is_colon(Some(t)) || is_dollar(Some(t)) || is_eq(Some(t)) => {
+                Ok(head_of(t))
+            }
             _ => Err(
                 Diagnostic::error(format!("expected `:` or `$` after `{name}`"), abs(t0))
                     .with_label("a bus definition")
@@ -274,7 +346,7 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
             )
             .with_label("not a statement");
             Err(match name {
-                "hush" | "once" | "let" | "import" => d,
+                "once" | "let" | "import" => d,
                 _ => d.with_hint("to play an expression, write `out: ` in front of it"),
             })
         }
@@ -311,49 +383,108 @@ impl Builder {
         Ok((Expr { kind, span }, depth))
     }
 
-    fn statement(&self, pair: Pair<Rule>) -> Result<Statement, Diagnostic> {
+    /// A statement, and the earlier engine's forms its head uses.
+    fn statement(&self, pair: Pair<Rule>) -> Result<(Statement, Vec<Use>), Diagnostic> {
         let span = self.span(&pair);
         let rule = pair.as_rule();
-        let mut inner = pair.into_inner();
+        let parts: Vec<Pair<Rule>> = pair.into_inner().collect();
         let missing = || Diagnostic::error("malformed statement", span);
-        let head = inner.next().ok_or_else(missing)?;
+        let head = parts.first().ok_or_else(missing)?;
+        let name_span = self.span(head);
         if rule == Rule::limit_stmt {
-            let value = inner.next().ok_or_else(missing)?;
-            let span = SrcSpan::new(self.span(&head).start, self.span(&value).end);
+            let value = parts.get(1).ok_or_else(missing)?;
+            let span = SrcSpan::new(name_span.start, self.span(value).end);
             let on = value.as_str() == "on";
-            return Ok(Statement {
-                kind: StatementKind::Limit { on },
-                span,
-            });
+            let kind = StatementKind::Limit { on };
+            return Ok((Statement { kind, span }, Vec::new()));
         }
-        let expr = inner.next().ok_or_else(missing)?;
-        let (expr, _) = self.expr(expr)?;
-        let name_span = self.span(&head);
+        if rule == Rule::hush_stmt {
+            let kind = StatementKind::Hush;
+            return Ok((Statement { kind, span: name_span }, Vec::new()));
+        }
+        let sep = parts
+            .iter()
+            .find(|p| matches!(p.as_rule(), Rule::sep | Rule::colon | Rule::old_eq));
+        let expr = parts
+            .iter()
+            .find(|p| p.as_rule() == Rule::expr)
+            .ok_or_else(missing)?;
+        let value_text = dialect::short(expr.as_str());
+        let (expr, _) = self.expr(expr.clone())?;
         // pest's rule spans can take in trailing whitespace and comments: the statement
         // runs from its name to the end of its expression.
         let span = SrcSpan::new(name_span.start, expr.span.end);
+        let head_text = head.as_str();
+        let mut old = Vec::new();
+        let mut note = |form, span, old_text: String, modern: String| {
+            old.push(Use {
+                form,
+                span,
+                old: old_text,
+                modern,
+                note: None,
+            })
+        };
+        let is_old_eq = sep.filter(|p| p.as_rule() == Rule::old_eq).map(|p| self.span(p));
         let kind = match rule {
-            Rule::tempo_stmt => StatementKind::Tempo {
-                unit: if head.as_str() == "bpm" {
-                    TempoUnit::Bpm
-                } else {
-                    TempoUnit::Cps
-                },
-                value: expr,
-            },
-            Rule::bus_stmt => StatementKind::Bus {
-                name: head.as_str().trim_start_matches('~').to_string(),
-                name_span,
-                expr,
-            },
-            Rule::out_stmt => StatementKind::Output {
-                name: head.as_str().to_string(),
-                name_span,
-                expr,
-            },
+            Rule::tempo_stmt => {
+                if head.as_rule() == Rule::tempo_kw && sep.is_none() {
+                    note(
+                        Form::BareTempo,
+                        name_span,
+                        format!("{head_text} {value_text}"),
+                        format!("{head_text}: {value_text}"),
+                    );
+                }
+                StatementKind::Tempo {
+                    unit: if head_text == "bpm" {
+                        TempoUnit::Bpm
+                    } else {
+                        TempoUnit::Cps
+                    },
+                    value: expr,
+                }
+            }
+            Rule::bus_stmt => {
+                if let Some(eq) = is_old_eq {
+                    note(
+                        Form::EqualsBus,
+                        eq,
+                        format!("{head_text} = ..."),
+                        format!("{head_text}: ..."),
+                    );
+                }
+                StatementKind::Bus {
+                    name: head_text.trim_start_matches('~').to_string(),
+                    name_span,
+                    expr,
+                }
+            }
+            Rule::out_stmt => {
+                if let Some(eq) = is_old_eq {
+                    note(
+                        Form::EqualsOut,
+                        eq,
+                        format!("{head_text} = ..."),
+                        format!("{head_text}: ..."),
+                    );
+                } else if head.as_rule() == Rule::old_out {
+                    note(
+                        Form::BareOut,
+                        name_span,
+                        format!("{head_text} ..."),
+                        format!("{head_text}: ..."),
+                    );
+                }
+                StatementKind::Output {
+                    name: head_text.to_string(),
+                    name_span,
+                    expr,
+                }
+            }
             _ => return Err(missing()),
         };
-        Ok(Statement { kind, span })
+        Ok((Statement { kind, span }, old))
     }
 
     /// Builds an expression. Levels with a single operand (`expr` holding one `dollar`,

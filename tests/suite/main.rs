@@ -13,6 +13,7 @@ mod check;
 mod cli;
 mod continuous;
 mod control_arithmetic;
+mod dialect;
 mod draw;
 mod dsp_env_fx;
 mod dsp_osc_filter;

@@ -45,6 +45,9 @@ const FIXTURES: &[&str] = &[
     include_str!("../../fixtures/techno.ph"),
     include_str!("../../fixtures/ambient.ph"),
     include_str!("../../fixtures/melody.ph"),
+    // The earlier engine's dialect (tests/suite/dialect.rs).
+    "// old\n# heading\ntempo 2.0  # 120 BPM\n~a = white_noise # hpf 800 0.5\n~m = moog_ladder (saw 55) 400 0.7\nout ~a * 0.1 + distort ~m 4 0.7\nd1 = s \"bd sn\" # distort 3 // end\n",
+    "bpm 120\n~p = pink_noise # dist 2\nout2 ~p * 0.1 # moog_ladder 800 0.5\n# a\nhush\n",
 ];
 
 /// Patches that use every synthesis node, with parameters at and past their ranges.

@@ -514,6 +514,7 @@ fn every_statement_form() {
             StatementKind::Bus { name, expr, .. } => format!("bus {name} {}", show(expr)),
             StatementKind::Output { name, expr, .. } => format!("out {name} {}", show(expr)),
             StatementKind::Limit { on } => format!("limit {on}"),
+            StatementKind::Hush => "hush".to_string(),
         })
         .collect();
     assert_eq!(
@@ -649,7 +650,7 @@ fn stress_fixture_parses() {
 
 // ---- errors ------------------------------------------------------------------------
 
-const FORMS: &str = "statements are tempo:, cps:, bpm:, limit:, ~bus:, out:, oN:, dN:";
+const FORMS: &str = "statements are tempo:, cps:, bpm:, limit:, ~bus:, out:, oN:, dN:, hush";
 
 #[test]
 fn broken_inputs_report_line_column_and_message() {
@@ -692,9 +693,9 @@ fn broken_inputs_report_line_column_and_message() {
             "o1: ()",
             (1, 5, "expected an expression inside `( )`".into()),
         ),
-        ("tempo 1", (1, 1, "expected `:` after `tempo`".into())),
+        ("tempo", (1, 1, "expected `:` after `tempo`".into())),
         (
-            "~bass = saw 55",
+            "~bass saw 55",
             (1, 1, "expected `:` or `$` after `~bass`".into()),
         ),
         ("d1 $", (1, 4, "expected an expression after `d1 $`".into())),
