@@ -52,6 +52,14 @@ pub enum Kind {
     },
     /// `from .. to`.
     Range(Box<Node>, Box<Node>),
+    /// `root'name'modifier...` (Tidal's `TPat_Chord`): the root (absent in `'maj`,
+    /// root 0), the chord name and each modifier are patterns of their own
+    /// (`"<c e>'<maj min>'<i ii>"`).
+    Chord {
+        root: Option<Box<Node>>,
+        name: Box<Node>,
+        modifiers: Vec<Node>,
+    },
 }
 
 /// How many steps per cycle a polymeter plays.
@@ -110,6 +118,9 @@ impl Node {
                     stack.push(b);
                     stack.push(a);
                 }
+                // A chord's values are its notes, numbers above its root: the root's
+                // atoms stand for them (names and modifiers are not values).
+                Kind::Chord { root, .. } => stack.extend(root.as_deref()),
             }
         }
         out
