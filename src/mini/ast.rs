@@ -93,8 +93,8 @@ impl Node {
         }
     }
 
-    /// The atoms that are values of the pattern (not factors, step counts or Euclid
-    /// arguments), in the order written: what the checker reads when a number is
+    /// The atoms that are values of the pattern (not factors, step counts, Euclid
+    /// arguments or the parts of a chord), in the order written: what the checker reads when a number is
     /// needed (`fast "bd"`, `degradeBy "0.2 1.5"`). A walk with its own stack.
     pub fn value_atoms(&self) -> Vec<&Node> {
         let mut out = Vec::new();
@@ -118,9 +118,10 @@ impl Node {
                     stack.push(b);
                     stack.push(a);
                 }
-                // A chord's values are its notes, numbers above its root: the root's
-                // atoms stand for them (names and modifiers are not values).
-                Kind::Chord { root, .. } => stack.extend(root.as_deref()),
+                // A chord's values are its notes, numbers computed from its root, name
+                // and modifiers, none of them written as an atom; building the string
+                // checks the root, name and modifier atoms.
+                Kind::Chord { .. } => {}
             }
         }
         out
