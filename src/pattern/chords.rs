@@ -331,3 +331,40 @@ pub fn uncollect(pat: Pattern<Arc<[f64]>>) -> Pattern<f64> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tidal's `Invert`, one at a time: `ds ++ [d + 12]`.
+    fn invert_once(notes: &[f64]) -> Vec<f64> {
+        match notes.split_first() {
+            None => Vec::new(),
+            Some((d, ds)) => ds.iter().copied().chain([d + 12.0]).collect(),
+        }
+    }
+
+    #[test]
+    fn many_inversions_are_single_inversions_repeated() {
+        let chord = [0.0, 3.0, 9.0, 7.0, 14.0];
+        let mut by_one = chord.to_vec();
+        for n in 0..23u64 {
+            assert_eq!(apply(Modifier::Invert(n), &chord), by_one, "{n}");
+            by_one = invert_once(&by_one);
+        }
+        assert!(apply(Modifier::Invert(3), &[]).is_empty());
+    }
+
+    #[test]
+    fn modifiers_parse_as_tidal_reads_them() {
+        assert_eq!(parse_modifiers("iii"), Ok(vec![Modifier::Invert(3)]));
+        assert_eq!(parse_modifiers("i12"), Ok(vec![Modifier::Invert(12)]));
+        assert_eq!(parse_modifiers("oo"), Ok(vec![Modifier::Open, Modifier::Open]));
+        assert_eq!(parse_modifiers("d2"), Ok(vec![Modifier::Drop(2)]));
+        assert_eq!(parse_modifiers("8"), Ok(vec![Modifier::Range(8)]));
+        assert_eq!(parse_modifiers("8.0"), Ok(vec![Modifier::Range(8)]));
+        for bad in ["d0", "d", "io", "x", "1.5", "-1", "257", "i-1"] {
+            assert!(parse_modifiers(bad).is_err(), "{bad}");
+        }
+    }
+}
