@@ -52,6 +52,14 @@ pub enum Kind {
     },
     /// `from .. to`.
     Range(Box<Node>, Box<Node>),
+    /// `root'name'modifier...` (Tidal's `TPat_Chord`): the root (absent in `'maj`,
+    /// root 0), the chord name and each modifier are patterns of their own
+    /// (`"<c e>'<maj min>'<i ii>"`).
+    Chord {
+        root: Option<Box<Node>>,
+        name: Box<Node>,
+        modifiers: Vec<Node>,
+    },
 }
 
 /// How many steps per cycle a polymeter plays.
@@ -85,8 +93,8 @@ impl Node {
         }
     }
 
-    /// The atoms that are values of the pattern (not factors, step counts or Euclid
-    /// arguments), in the order written: what the checker reads when a number is
+    /// The atoms that are values of the pattern (not factors, step counts, Euclid
+    /// arguments or the parts of a chord), in the order written: what the checker reads when a number is
     /// needed (`fast "bd"`, `degradeBy "0.2 1.5"`). A walk with its own stack.
     pub fn value_atoms(&self) -> Vec<&Node> {
         let mut out = Vec::new();
@@ -110,6 +118,10 @@ impl Node {
                     stack.push(b);
                     stack.push(a);
                 }
+                // A chord's values are its notes, numbers computed from its root, name
+                // and modifiers, none of them written as an atom; building the string
+                // checks the root, name and modifier atoms.
+                Kind::Chord { .. } => {}
             }
         }
         out

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use super::ast::{parse_f64, parse_rational, AtomKind, Kind, Node, PolySteps};
 use super::MiniError;
+use crate::pattern::chords::{self, Modifier};
 use crate::pattern::euclid::bjorklund;
 use crate::pattern::random::{choose_by, degrade_by_using, rand, segment};
-use crate::pattern::value::Value;
+use crate::pattern::value::{parse_note_name, Value};
 use crate::pattern::{
     app, fastcat, patternify, stack, timecat, Event, PatValue, Pattern, Structure,
 };
@@ -33,6 +34,19 @@ trait Leaf: PatValue + Sized {
     fn from_atom(kind: AtomKind, text: &str) -> Result<Self, String>;
     /// `a .. b` (Tidal's `fromTo`); `None` when it would have too many steps.
     fn enum_from_to(a: &Self, b: &Self) -> Option<Pattern<Self>>;
+    /// A hint for an atom `from_atom` refused (a "did you mean").
+    fn atom_hint(_text: &str) -> Option<String> {
+        None
+    }
+    /// The notes of a chord (`c'maj`) as these values; only values read chords.
+    fn chord(_notes: Pattern<Value>, node: &Node) -> Result<Pattern<Self>, MiniError> {
+        Err(MiniError::new(
+            "a chord is not allowed here: factors, step counts, Euclid arguments, chord \
+             names and modifiers are plain numbers or words",
+            node.start,
+            node.end,
+        ))
+    }
 }
 
 impl Leaf for Value {
@@ -47,16 +61,124 @@ impl Leaf for Value {
 
     fn enum_from_to(a: &Value, b: &Value) -> Option<Pattern<Value>> {
         match (a, b) {
-            (Value::Num(x), Value::Num(y)) => float_range(*x, *y),
+            (Value::Num(x), Value::Num(y)) => float_range(*x, *y, Value::Num),
             // Tidal's String instance: the two ends as two steps.
             _ => Some(list(vec![a.clone(), b.clone()])),
         }
     }
+
+    fn chord(notes: Pattern<Value>, _node: &Node) -> Result<Pattern<Value>, MiniError> {
+        Ok(notes)
+    }
+}
+
+/// A chord's root (Tidal's `Note` pattern in `pChord`): a number, or a note name as
+/// semitones from c4 (`c` and `c4` are 0, `e` 4, `a3` -3).
+#[derive(Clone, Copy, Debug)]
+struct Root(f64);
+
+impl Leaf for Root {
+    fn from_atom(kind: AtomKind, text: &str) -> Result<Root, String> {
+        match kind {
+            AtomKind::Num => parse_f64(text)
+                .map(Root)
+                .ok_or_else(|| format!("number `{text}` is out of range")),
+            AtomKind::Word => note_semitones(text).map(Root).ok_or_else(|| {
+                format!(
+                    "a chord's root is a number or a note name (`c`, `e4`, `fs3`), found `{text}`"
+                )
+            }),
+        }
+    }
+
+    fn enum_from_to(a: &Root, b: &Root) -> Option<Pattern<Root>> {
+        float_range(a.0, b.0, Root)
+    }
+}
+
+/// A note name as semitones from c4 (Tidal's `parseNote`, whose `c5` is our `c4`).
+fn note_semitones(text: &str) -> Option<f64> {
+    parse_note_name(text).map(|midi| midi - 60.0)
+}
+
+/// A chord name of Tidal's table, as its notes.
+#[derive(Clone, Copy, Debug)]
+struct ChordName(&'static [i32]);
+
+impl Leaf for ChordName {
+    fn from_atom(_kind: AtomKind, text: &str) -> Result<ChordName, String> {
+        chords::lookup(text)
+            .map(ChordName)
+            .ok_or_else(|| format!("unknown chord name `{text}`"))
+    }
+
+    // Tidal's `String` instance: the two ends as two steps.
+    fn enum_from_to(a: &ChordName, b: &ChordName) -> Option<Pattern<ChordName>> {
+        Some(list(vec![*a, *b]))
+    }
+
+    fn atom_hint(text: &str) -> Option<String> {
+        Some(match crate::diag::nearest(text, chords::names()) {
+            Some(name) => format!("did you mean `{name}`?"),
+            None => "chord names are Tidal's (`maj`, `min7`, `dim`, `sus4`, ...): \
+                     see the chord table in docs/language.md"
+                .to_string(),
+        })
+    }
+}
+
+/// The modifiers of one `'` part of a chord (`'ii`, `'o`, `'d1`, `'8`).
+#[derive(Clone, Debug)]
+struct Mods(Arc<[Modifier]>);
+
+impl Leaf for Mods {
+    fn from_atom(_kind: AtomKind, text: &str) -> Result<Mods, String> {
+        chords::parse_modifiers(text).map(|m| Mods(m.into()))
+    }
+
+    // Tidal's `[Modifier]` instance: the two ends as two steps.
+    fn enum_from_to(a: &Mods, b: &Mods) -> Option<Pattern<Mods>> {
+        Some(list(vec![a.clone(), b.clone()]))
+    }
+}
+
+/// Tidal's `chordToPatSeq`: for each root and each name (bound with `unwrap`, so
+/// wholes intersect), the chord's notes above the root, each modifier pattern bound
+/// in turn, then one event per note with the chord's whole.
+fn chord_notes(root: Pattern<Root>, name: Pattern<ChordName>, mods: Vec<Pattern<Mods>>) -> Pattern<Value> {
+    let mods: Arc<[Pattern<Mods>]> = mods.into();
+    let chords = root
+        .fmap(move |r: &Root| {
+            let (r, mods) = (r.0, mods.clone());
+            name.clone()
+                .fmap(move |n: &ChordName| {
+                    let notes: Vec<f64> = n.0.iter().map(|x| r + f64::from(*x)).collect();
+                    // `applyModifierPatSeq`: `do ch <- pat; ms <- modsP; return ...`.
+                    mods.iter().fold(Pattern::pure(Arc::from(notes)), |pat, m| {
+                        let m = m.clone();
+                        pat.fmap(move |ch: &Arc<[f64]>| {
+                            let ch = ch.clone();
+                            m.clone()
+                                .fmap(move |ms: &Mods| {
+                                    let out = ms.0.iter().fold(ch.to_vec(), |notes, m| {
+                                        chords::apply(*m, &notes)
+                                    });
+                                    Pattern::pure(Arc::<[f64]>::from(out))
+                                })
+                                .unwrap_join()
+                        })
+                        .unwrap_join()
+                    })
+                })
+                .unwrap_join()
+        })
+        .unwrap_join();
+    chords::uncollect(chords).fmap(|x: &f64| Value::Num(*x))
 }
 
 /// Haskell's `enumFromTo` on `Double`, as Tidal's `enumFromTo'` uses it: `a, a+1, ...`
 /// up to `b + 1/2`, reversed when `a > b`.
-fn float_range(a: f64, b: f64) -> Option<Pattern<Value>> {
+fn float_range<T: PatValue>(a: f64, b: f64, wrap: fn(f64) -> T) -> Option<Pattern<T>> {
     let (lo, hi, reversed) = if a > b { (b, a, true) } else { (a, b, false) };
     let limit = hi + 0.5;
     let span = (limit - lo).floor();
@@ -69,7 +191,7 @@ fn float_range(a: f64, b: f64) -> Option<Pattern<Value>> {
     }
     Some(indexed(count, move |i| {
         let k = if reversed { count - 1 - i } else { i };
-        Value::Num(lo + k as f64)
+        wrap(lo + k as f64)
     }))
 }
 
@@ -176,8 +298,12 @@ fn indexed<T: PatValue>(n: i64, value: impl Fn(i64) -> T + Send + Sync + 'static
     })
 }
 
-fn atom_error(node: &Node, message: String) -> MiniError {
-    MiniError::new(message, node.start, node.end)
+fn atom_error<T: Leaf>(node: &Node, text: &str, message: String) -> MiniError {
+    let e = MiniError::new(message, node.start, node.end);
+    match T::atom_hint(text) {
+        Some(hint) => e.with_hint(hint),
+        None => e,
+    }
 }
 
 /// A number that needs no pattern: an atom, or a sequence of just one.
@@ -185,7 +311,7 @@ fn constant<T: Leaf>(node: &Node) -> Result<Option<T>, MiniError> {
     match node.as_single_atom() {
         Some((kind, text)) => T::from_atom(kind, text)
             .map(Some)
-            .map_err(|m| atom_error(node, m)),
+            .map_err(|m| atom_error::<T>(node, text, m)),
         None => Ok(None),
     }
 }
@@ -235,7 +361,7 @@ fn build<T: Leaf>(node: &Node, depth: usize) -> Result<Pattern<T>, MiniError> {
     let d = depth + 1;
     Ok(match &node.kind {
         Kind::Atom(kind, text) => {
-            Pattern::pure(T::from_atom(*kind, text).map_err(|m| atom_error(node, m))?)
+            Pattern::pure(T::from_atom(*kind, text).map_err(|m| atom_error::<T>(node, text, m))?)
         }
         Kind::Rest => Pattern::silence(),
         Kind::Seq(steps) => {
@@ -355,6 +481,22 @@ fn build<T: Leaf>(node: &Node, depth: usize) -> Result<Pattern<T>, MiniError> {
                         .inner_join()
                 }
             }
+        }
+        Kind::Chord {
+            root,
+            name,
+            modifiers,
+        } => {
+            let root = match root {
+                Some(r) => build::<Root>(r, d)?,
+                None => Pattern::pure(Root(0.0)),
+            };
+            let name = build::<ChordName>(name, d)?;
+            let mods = modifiers
+                .iter()
+                .map(|m| build::<Mods>(m, d))
+                .collect::<Result<_, _>>()?;
+            T::chord(chord_notes(root, name, mods), node)?
         }
         Kind::Range(from, to) => {
             let consts = (constant::<T>(from)?, constant::<T>(to)?);

@@ -18,7 +18,9 @@
 //! most 65536 steps, `!` makes at most 4096 copies, brackets nest 48 deep.
 //!
 //! Words (sample names, note names, `bd:3`) become [`Value::Word`], numbers
-//! [`Value::Num`]. Factors (`*`, `/`, `%`) are read as exact rationals and Euclid
+//! [`Value::Num`]. A chord (`c'maj'ii`, Tidal's `TPat_Chord`) becomes one
+//! [`Value::Num`] event per note, its root read as a number or a note name counted
+//! from c4 (the table and modifiers: [`crate::pattern::chords`]). Factors (`*`, `/`, `%`) are read as exact rationals and Euclid
 //! arguments as integers, each from the same syntax tree.
 
 pub mod ast;

@@ -2,7 +2,9 @@
 //! its parse tree that numbers the seeds of `?` and `|` as Tidal's parser does.
 
 use pest::error::{ErrorVariant, InputLocation};
-use pest::iterators::Pair;
+use std::iter::Peekable;
+
+use pest::iterators::{Pair, Pairs};
 use pest::Parser;
 
 use super::ast::{AtomKind, Kind, Node, PolySteps, Step};
@@ -104,7 +106,9 @@ fn describe_rule(rule: Rule) -> Option<(u8, &'static str)> {
         | Rule::word
         | Rule::subseq
         | Rule::polymeter
-        | Rule::alternation => (0, "a step (a word, a number, `~`, `[`, `<` or `{`)"),
+        | Rule::alternation
+        | Rule::chord_tail
+        | Rule::chord_sep => (0, "a step (a word, a number, `~`, `[`, `<` or `{`)"),
         Rule::factor => (
             1,
             "a factor (a number, or a pattern in `[ ]`, `< >` or `{ }`)",
@@ -171,6 +175,16 @@ fn grammar_error(src: &str, err: pest::error::Error<Rule>) -> MiniError {
         let at = before.trim_end().len().saturating_sub(1);
         return MiniError::new("`%` needs a number of steps after it", at, pos + width)
             .with_hint("for example `{a b c}%4` plays four steps per cycle");
+    }
+
+    // `c'`, `c' maj`, `c'maj'`: nothing a chord can read after a `'`.
+    if prev_raw == Some('\'') {
+        return MiniError::new(
+            "`'` needs a chord name (`c'maj`) or a chord modifier (`c'maj'ii`) right after it",
+            pos.saturating_sub(1),
+            pos + width,
+        )
+        .with_hint("chord names and modifiers follow `'` with no space: `e4'min7'ii`");
     }
 
     // `a!1e9`, `a!1.5`: a count that goes on as a number.
@@ -414,11 +428,8 @@ impl TreeBuilder {
     }
 
     fn step(&mut self, pair: Pair<Rule>) -> Result<Step, MiniError> {
-        let mut inner = pair.into_inner();
-        let Some(first) = inner.next() else {
-            return Err(MiniError::new("empty step", 0, 0));
-        };
-        let mut part = self.part(first)?;
+        let mut inner = pair.into_inner().peekable();
+        let mut part = self.chordable(&mut inner)?;
         let mut weight = Rational::ONE;
         let mut count: i64 = 1;
         let mut weighted: Option<(usize, usize)> = None;
@@ -427,10 +438,7 @@ impl TreeBuilder {
             let (s, e) = span_of(&p);
             match p.as_rule() {
                 Rule::range_tail => {
-                    let Some(to) = p.into_inner().next() else {
-                        continue;
-                    };
-                    let to = self.part(to)?;
+                    let to = self.chordable(&mut p.into_inner().peekable())?;
                     let (start, end) = (part.start, to.end);
                     part = node(Kind::Range(Box::new(part), Box::new(to)), start, end);
                 }
@@ -471,6 +479,50 @@ impl TreeBuilder {
             weight,
             count: count.clamp(0, MAX_REPEAT) as u32,
         })
+    }
+
+    /// A part, with the chord on it if one follows (`c'maj`), or a chord on root 0.
+    fn chordable(&mut self, inner: &mut Peekable<Pairs<Rule>>) -> Result<Node, MiniError> {
+        let Some(first) = inner.next() else {
+            return Err(MiniError::new("empty step", 0, 0));
+        };
+        let (root, tail) = if first.as_rule() == Rule::chord_tail {
+            (None, first)
+        } else {
+            let root = self.part(first)?;
+            match inner.next_if(|p| p.as_rule() == Rule::chord_tail) {
+                Some(tail) => (Some(root), tail),
+                None => return Ok(root),
+            }
+        };
+        let (tail_start, end) = span_of(&tail);
+        let mut parts = tail.into_inner().filter(|p| p.as_rule() == Rule::part);
+        let Some(name) = parts.next() else {
+            return Err(MiniError::new("`'` needs a chord name after it", tail_start, end));
+        };
+        let name = self.part(name)?;
+        let mut modifiers = Vec::new();
+        for m in parts {
+            if modifiers.len() >= MAX_MODIFIERS {
+                let (s, e) = span_of(&m);
+                return Err(MiniError::new(
+                    format!("too many chord modifiers (at most {MAX_MODIFIERS})"),
+                    s,
+                    e,
+                ));
+            }
+            modifiers.push(self.part(m)?);
+        }
+        let start = root.as_ref().map_or(tail_start, |r| r.start);
+        Ok(node(
+            Kind::Chord {
+                root: root.map(Box::new),
+                name: Box::new(name),
+                modifiers,
+            },
+            start,
+            end,
+        ))
     }
 
     fn part(&mut self, pair: Pair<Rule>) -> Result<Node, MiniError> {

@@ -9,6 +9,7 @@
 //! This module holds the core that everything else is built from; the transforms of
 //! the language live in [`transforms`], randomness in [`random`].
 
+pub mod chords;
 pub mod continuous;
 pub mod euclid;
 pub mod random;

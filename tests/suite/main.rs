@@ -10,6 +10,7 @@ mod bounds;
 mod budget;
 mod carry;
 mod check;
+mod chords;
 mod cli;
 mod continuous;
 mod control_arithmetic;

@@ -129,6 +129,9 @@ const EXPRESSIONS: &[&str] = &[
     "spin 3 $ s \"a\" # note (segment 4 $ wchoose [(0, 0.25), (2, 0.5)]) # pan (fastcat [0, 1])",
     "spread ($) [rev, fast 2, (# speed 2)] $ fastspread ($) [id] $ s \"a b\"",
     "fastspread ($ \"<1 2>\") [fast] $ overlay (append (s \"a\") (s \"b\")) (fastAppend [s \"c\"] (s \"d\"))",
+    "n \"c'maj e4'min7'ii <c e>'<maj min>'<o d1> 'dom7'8 0'm9'i3'd2\"",
+    "arp \"<up downup>\" \"c'maj'5 [g3'sus4 a'm6by9]'<i oo>\" # s \"a\"",
+    "rolled $ note \"[c e]'[maj min dim]'[0 4]*2 c/2'maj/3\" + n \"e'7f5'i99999\"",
 ];
 
 fn cases() -> u32 {

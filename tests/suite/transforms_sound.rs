@@ -152,14 +152,34 @@ fn sound_splits_sample_and_variant() {
 #[test]
 fn control_wraps_scalars_keeping_words() {
     let p = control(
-        Control::N,
+        Control::Note,
         fastcat(vec![pure_num(3.0), Pattern::pure(word("c4"))]),
     );
     assert_eq!(
         query(&p, r(0, 1), r(1, 1)),
         vec![
-            whole(r(0, 1), r(1, 2), ctl(&[(Control::N, num(3.0))])),
-            whole(r(1, 2), r(1, 1), ctl(&[(Control::N, word("c4"))])),
+            whole(r(0, 1), r(1, 2), ctl(&[(Control::Note, num(3.0))])),
+            whole(r(1, 2), r(1, 1), ctl(&[(Control::Note, word("c4"))])),
+        ]
+    );
+    // `n` reads a note name as semitones from c4 (Tidal's `n "c5"`, our c4, is 0),
+    // and keeps other words.
+    let p = control(
+        Control::N,
+        fastcat(vec![
+            pure_num(3.0),
+            Pattern::pure(word("c4")),
+            Pattern::pure(word("a5")),
+            Pattern::pure(word("bd")),
+        ]),
+    );
+    assert_eq!(
+        query(&p, r(0, 1), r(1, 1)),
+        vec![
+            whole(r(0, 1), r(1, 4), ctl(&[(Control::N, num(3.0))])),
+            whole(r(1, 4), r(1, 2), ctl(&[(Control::N, num(0.0))])),
+            whole(r(1, 2), r(3, 4), ctl(&[(Control::N, num(21.0))])),
+            whole(r(3, 4), r(1, 1), ctl(&[(Control::N, word("bd"))])),
         ]
     );
 }

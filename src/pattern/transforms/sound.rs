@@ -79,15 +79,27 @@ pub fn s(p: Pattern<Value>) -> Pattern<Value> {
 
 /// A control setter such as `n`, `gain`, `pan`: each scalar `v` becomes `{key: v}`,
 /// numbers as numbers and words (note names too) as words. `control(Control::S, p)` is
-/// [`sound`], so `s "bd:3"` sets `n` as well. A control map is kept as it is.
+/// [`sound`], so `s "bd:3"` sets `n` as well. A control map is kept as it is. `n`
+/// reads a note as Tidal's `n` does, as semitones from c4 (`n "c e"` is 0 4, `n "a5"`
+/// 21); `note` keeps the note and counts from c4 where it is played.
 pub fn control(key: Control, p: Pattern<Value>) -> Pattern<Value> {
     if key == Control::S {
         return sound(p);
     }
     p.fmap(move |v| match Scalar::from_value(v) {
+        Some(x) if key == Control::N => Value::Controls(Controls::single(key, semitones_of(x))),
         Some(x) => Value::Controls(Controls::single(key, x)),
         None => v.clone(),
     })
+}
+
+/// A note (a note name, a note value) as a number of semitones from c4; anything
+/// else as it is.
+fn semitones_of(x: Scalar) -> Scalar {
+    match x.numeric() {
+        Some((midi, true)) => Scalar::Num(midi - 60.0),
+        _ => x,
+    }
 }
 
 /// One numeric control, every cycle.
