@@ -86,6 +86,7 @@ mod literal;
 pub mod names;
 pub mod signatures;
 pub mod types;
+mod vocab_builtins;
 
 use std::collections::{HashMap, HashSet};
 
