@@ -39,6 +39,7 @@ mod samples;
 mod syntax;
 mod tidal_conformance;
 mod tidal_functions;
+mod tidal_vocabulary;
 mod transforms_chance;
 mod transforms_sound;
 mod transforms_timing;

@@ -126,6 +126,10 @@ const EXPRESSIONS: &[&str] = &[
     "spin 3 $ s \"a\" # note (segment 4 $ wchoose [(0, 0.25), (2, 0.5)]) # pan (fastcat [0, 1])",
     "spread ($) [rev, fast 2, (# speed 2)] $ fastspread ($) [id] $ s \"a b\"",
     "fastspread ($ \"<1 2>\") [fast] $ overlay (append (s \"a\") (s \"b\")) (fastAppend [s \"c\"] (s \"d\"))",
+    "every' \"<2 3>\" 1 rev $ foldEvery [2, 3] (fast 2) $ lastOf 3 (plyWith \"<2 3>\" (|* gain 0.8)) $ s \"a b\"",
+    "sew \"t f\" (n \"0*4\") (rot \"<1 -1>\" $ n \"0 1 2\") # s (chooseBy \"0 0.5\" [\"a\", \"b\"])",
+    "fix (hurry 2) (s \"bd\") $ ghost $ bite 4 \"0 2\" $ trunc 0.75 $ euclidLegato 3 8 $ s \"bd sn\"",
+    "contrast (# gain 0.5) rev (n 1) $ stitch (inv \"t f\") (n 1) (n (quantise 1 $ rangex 1 8 \"0 0.5\"))",
 ];
 
 fn cases() -> u32 {
