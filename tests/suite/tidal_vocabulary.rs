@@ -45,7 +45,11 @@ fn over(expr: &str, from: i64, to: i64) -> Vec<String> {
 
 /// Events `(begin, end, value)` with exact times, each its own whole, sorted.
 fn wholes(list: &[(Rational, Rational, String)]) -> Vec<String> {
-    sorted(list.iter().map(|(b, e, v)| whole(&q(*b), &q(*e), v)).collect())
+    sorted(
+        list.iter()
+            .map(|(b, e, v)| whole(&q(*b), &q(*e), v))
+            .collect(),
+    )
 }
 
 /// The steps `k` of `n` of cycle `c`, each holding `v`.
@@ -117,11 +121,18 @@ fn every_prime_applies_where_the_cycle_mod_n_is_the_offset() {
     // cycles 0, 2 and 3.
     let mut want = Vec::new();
     for c in 0..4 {
-        let (x, y) = if [0, 2, 3].contains(&c) { ("b", "a") } else { ("a", "b") };
+        let (x, y) = if [0, 2, 3].contains(&c) {
+            ("b", "a")
+        } else {
+            ("a", "b")
+        };
         want.extend(steps(c, 2, &[0], &w(x)));
         want.extend(steps(c, 2, &[1], &w(y)));
     }
-    assert_eq!(over("every' \"<2 3>\" 0 rev $ \"a b\"", 0, 4), wholes(&want));
+    assert_eq!(
+        over("every' \"<2 3>\" 0 rev $ \"a b\"", 0, 4),
+        wholes(&want)
+    );
 }
 
 #[test]
@@ -134,7 +145,10 @@ fn fold_every_nests_every_for_each_number() {
             (r(c, 1), r(c + 1, 1), n(times))
         })
         .collect();
-    assert_eq!(over("foldEvery [2, 3] (|+ n 1) $ n \"0\"", 0, 7), wholes(&want));
+    assert_eq!(
+        over("foldEvery [2, 3] (|+ n 1) $ n \"0\"", 0, 7),
+        wholes(&want)
+    );
 }
 
 #[test]
@@ -150,7 +164,11 @@ fn first_of_and_last_of_pick_the_first_and_last_of_n_cycles() {
                 want.extend(steps(c, 1, &[0], &w("a")));
             }
         }
-        assert_eq!(over(&format!("{expr} 3 (fast 2) $ \"a\""), 0, 6), wholes(&want), "{expr}");
+        assert_eq!(
+            over(&format!("{expr} 3 (fast 2) $ \"a\""), 0, 6),
+            wholes(&want),
+            "{expr}"
+        );
     }
     // Patterned: n = 3, 2, 3, 2; reversed where c mod n = n - 1: cycles 1, 2, 3.
     let mut want = Vec::new();
@@ -182,7 +200,10 @@ fn sew_stitch_while_and_inv() {
     let mut want = steps(0, 4, &[0], &w("a"));
     want.extend(steps(0, 4, &[1], &w("b")));
     want.extend(steps(0, 2, &[1], &w("b")));
-    assert_eq!(over("while \"t f\" (fast 2) $ \"a b\"", 0, 1), wholes(&want));
+    assert_eq!(
+        over("while \"t f\" (fast 2) $ \"a b\"", 0, 1),
+        wholes(&want)
+    );
     // `inv = (not <$>)`: words become f/t, numbers 0/1; as booleans for `struct`.
     let want = wholes(&[
         (r(0, 1), r(1, 4), w("f")),
@@ -191,7 +212,10 @@ fn sew_stitch_while_and_inv() {
         (r(3, 4), r(1, 1), num(1.0)),
     ]);
     assert_eq!(over("inv \"t f 1 0\"", 0, 1), want);
-    assert_eq!(over("struct (inv \"t f\") \"a\"", 0, 1), wholes(&steps(0, 2, &[1], &w("a"))));
+    assert_eq!(
+        over("struct (inv \"t f\") \"a\"", 0, 1),
+        wholes(&steps(0, 2, &[1], &w("a")))
+    );
 }
 
 #[test]
@@ -202,10 +226,22 @@ fn fix_unfix_and_contrast_match_control_maps() {
         Some(g) => format!("{{\"s\":\"x\",\"n\":{k},\"gain\":{}}}", num(g)),
         None => format!("{{\"s\":\"x\",\"n\":{k}}}"),
     };
-    let want = wholes(&[(r(0, 1), r(1, 2), x(0, None)), (r(1, 2), r(1, 1), x(1, Some(0.5)))]);
-    assert_eq!(over("fix (# gain 0.5) (n 1) $ n \"0 1\" # s \"x\"", 0, 1), want);
-    let want = wholes(&[(r(0, 1), r(1, 2), x(0, Some(0.5))), (r(1, 2), r(1, 1), x(1, None))]);
-    assert_eq!(over("unfix (# gain 0.5) (n 1) $ n \"0 1\" # s \"x\"", 0, 1), want);
+    let want = wholes(&[
+        (r(0, 1), r(1, 2), x(0, None)),
+        (r(1, 2), r(1, 1), x(1, Some(0.5))),
+    ]);
+    assert_eq!(
+        over("fix (# gain 0.5) (n 1) $ n \"0 1\" # s \"x\"", 0, 1),
+        want
+    );
+    let want = wholes(&[
+        (r(0, 1), r(1, 2), x(0, Some(0.5))),
+        (r(1, 2), r(1, 1), x(1, None)),
+    ]);
+    assert_eq!(
+        over("unfix (# gain 0.5) (n 1) $ n \"0 1\" # s \"x\"", 0, 1),
+        want
+    );
     // A patterned test: n 0 matches in cycle 0, n 1 in cycle 1.
     let want = wholes(&[
         (r(0, 1), r(1, 2), x(0, Some(0.5))),
@@ -213,15 +249,35 @@ fn fix_unfix_and_contrast_match_control_maps() {
         (r(1, 1), r(3, 2), x(0, None)),
         (r(3, 2), r(2, 1), x(1, Some(0.5))),
     ]);
-    assert_eq!(over("fix (# gain 0.5) (n \"<0 1>\") $ n \"0 1\" # s \"x\"", 0, 2), want);
+    assert_eq!(
+        over("fix (# gain 0.5) (n \"<0 1>\") $ n \"0 1\" # s \"x\"", 0, 2),
+        want
+    );
     // contrast: the first transform on the matches, the second on the rest; a test
     // key the event lacks (`n`) is no match.
     let g = |name: &str, gain: &str| format!("{{\"s\":\"{name}\",\"gain\":{gain}}}");
-    let want = wholes(&[(r(0, 1), r(1, 2), g("x", "0.5")), (r(1, 2), r(1, 1), g("y", "2"))]);
-    assert_eq!(over("contrast (# gain 0.5) (# gain 2) (s \"x\") $ s \"x y\"", 0, 1), want);
-    let want = wholes(&[(r(0, 1), r(1, 2), g("x", "2")), (r(1, 2), r(1, 1), g("y", "2"))]);
+    let want = wholes(&[
+        (r(0, 1), r(1, 2), g("x", "0.5")),
+        (r(1, 2), r(1, 1), g("y", "2")),
+    ]);
     assert_eq!(
-        over("contrast (# gain 0.5) (# gain 2) (s \"x\" # n 1) $ s \"x y\"", 0, 1),
+        over(
+            "contrast (# gain 0.5) (# gain 2) (s \"x\") $ s \"x y\"",
+            0,
+            1
+        ),
+        want
+    );
+    let want = wholes(&[
+        (r(0, 1), r(1, 2), g("x", "2")),
+        (r(1, 2), r(1, 1), g("y", "2")),
+    ]);
+    assert_eq!(
+        over(
+            "contrast (# gain 0.5) (# gain 2) (s \"x\" # n 1) $ s \"x y\"",
+            0,
+            1
+        ),
         want
     );
 }
@@ -259,7 +315,10 @@ fn trunc_keeps_the_first_fraction_of_each_cycle() {
     want.extend(steps(0, 4, &[1], &w("b")));
     want.extend(steps(0, 4, &[2], &w("c")));
     want.extend(steps(1, 4, &[0], &w("a")));
-    assert_eq!(over("trunc \"<0.75 0.25>\" $ \"a b c d\"", 0, 2), wholes(&want));
+    assert_eq!(
+        over("trunc \"<0.75 0.25>\" $ \"a b c d\"", 0, 2),
+        wholes(&want)
+    );
     // 0.6 of "a b": b (1/2..1) is zoomed to 5/6..5/3, cut at the cycle, and
     // compressed back: its whole 1/2..1, its part 1/2..3/5.
     let want = sorted(vec![
@@ -284,14 +343,20 @@ fn ply_with_compounds_the_transform() {
         want.push((r(3 * i + 1, 6), r(3 * i + 2, 6), g(name, Some(0.8))));
         want.push((r(3 * i + 2, 6), r(3 * i + 3, 6), g(name, Some(0.8 * 0.8))));
     }
-    assert_eq!(over("plyWith 3 (|* gain 0.8) $ s \"a b\"", 0, 1), wholes(&want));
+    assert_eq!(
+        over("plyWith 3 (|* gain 0.8) $ s \"a b\"", 0, 1),
+        wholes(&want)
+    );
     // Patterned (`innerJoin`): 2 then 1.5, which also makes two layers (`n <= 1` ends).
     let mut want = Vec::new();
     for c in 0..2 {
         want.push((r(2 * c, 2), r(2 * c + 1, 2), g("a", None)));
         want.push((r(2 * c + 1, 2), r(2 * c + 2, 2), g("a", Some(0.8))));
     }
-    assert_eq!(over("plyWith \"<2 1.5>\" (|* gain 0.8) $ s \"a\"", 0, 2), wholes(&want));
+    assert_eq!(
+        over("plyWith \"<2 1.5>\" (|* gain 0.8) $ s \"a\"", 0, 2),
+        wholes(&want)
+    );
 }
 
 #[test]
@@ -310,7 +375,10 @@ fn repeat_cycles_plays_each_cycle_n_times() {
         .enumerate()
         .map(|(c, v)| (r(c as i64, 1), r(c as i64 + 1, 1), w(v)))
         .collect();
-    assert_eq!(over("repeatCycles \"<1 2>\" $ \"<a b c>\"", 0, 4), wholes(&want));
+    assert_eq!(
+        over("repeatCycles \"<1 2>\" $ \"<a b c>\"", 0, 4),
+        wholes(&want)
+    );
 }
 
 #[test]
@@ -332,7 +400,10 @@ fn rot_shifts_values_and_keeps_times() {
     ]);
     assert_eq!(over("rot 1 \"a ~ b c\"", 0, 1), want);
     let half = sorted(events("rot 1 \"a b c d\"", r(0, 1), r(1, 2)));
-    assert_eq!(half, wholes(&[(r(0, 1), r(1, 4), w("b")), (r(1, 4), r(1, 2), w("c"))]));
+    assert_eq!(
+        half,
+        wholes(&[(r(0, 1), r(1, 4), w("b")), (r(1, 4), r(1, 2), w("c"))])
+    );
 }
 
 #[test]
@@ -349,7 +420,10 @@ fn bite_squeezes_slices_into_the_index_events() {
     // n 4..7, each squeezed into half the cycle.
     let mut want: Vec<_> = (0..4).map(|k| (r(k, 4), r(k + 1, 4), n(k))).collect();
     want.extend((0..8).map(|k| (r(8 + k, 8), r(9 + k, 8), n(k))));
-    assert_eq!(over("bite \"<4 2>\" \"0 1\" $ n \"0 .. 7\"", 0, 2), wholes(&want));
+    assert_eq!(
+        over("bite \"<4 2>\" \"0 1\" $ n \"0 .. 7\"", 0, 2),
+        wholes(&want)
+    );
     // Index 5 of 4 wraps (`mod`): slice 1, n 2 3 over the cycle.
     let want = wholes(&[(r(0, 1), r(1, 2), n(2)), (r(1, 2), r(1, 1), n(3))]);
     assert_eq!(over("bite 4 \"5\" $ n \"0 .. 7\"", 0, 1), want);
@@ -391,7 +465,11 @@ fn choose_by_indexes_the_list_by_the_pattern() {
         .map(|(k, v)| (r(k as i64, 6), r(k as i64 + 1, 6), w(v)))
         .collect();
     assert_eq!(
-        over("chooseBy \"0 0.25 0.5 0.75 1 -0.1\" [\"a\", \"b\", \"c\"]", 0, 1),
+        over(
+            "chooseBy \"0 0.25 0.5 0.75 1 -0.1\" [\"a\", \"b\", \"c\"]",
+            0,
+            1
+        ),
         wholes(&want)
     );
 }
@@ -407,7 +485,10 @@ fn quantise_and_rangex_map_the_values() {
         .enumerate()
         .map(|(k, v)| (r(k as i64, 6), r(k as i64 + 1, 6), num(*v)))
         .collect();
-    assert_eq!(over("quantise 5 \"0 1.3 2.6 3.2 4.7 5\"", 0, 1), wholes(&want));
+    assert_eq!(
+        over("quantise 5 \"0 1.3 2.6 3.2 4.7 5\"", 0, 1),
+        wholes(&want)
+    );
     let want = wholes(&[(r(0, 1), r(1, 2), num(0.0)), (r(1, 2), r(1, 1), num(2.0))]);
     assert_eq!(over("quantise 1 \"-0.5 2.5\"", 0, 1), want);
     // `rangex from to p = exp <$> _range (log from) (log to) p`, computed here.
@@ -437,15 +518,30 @@ fn wrong_arguments_are_reported_where_they_are() {
         15,
         "expected a constant number, found a pattern",
     );
-    one_error("d1 $ fix (# gain 0.5) 1 $ s \"x\"", 1, 23, "expected a sound, found a pattern");
-    one_error("d1 $ ghost \"a b\"", 1, 12, "expected a sound, found a pattern");
+    one_error(
+        "d1 $ fix (# gain 0.5) 1 $ s \"x\"",
+        1,
+        23,
+        "expected a sound, found a pattern",
+    );
+    one_error(
+        "d1 $ ghost \"a b\"",
+        1,
+        12,
+        "expected a sound, found a pattern",
+    );
     one_error(
         "d1 $ euclidInv \"bd\" 8 \"x\"",
         1,
         17,
         "`k` of `euclidInv` needs a number, found the word `bd`",
     );
-    one_error("d1 $ while \"t f\" 3 $ \"a\"", 1, 18, "expected a transform, found a number");
+    one_error(
+        "d1 $ while \"t f\" 3 $ \"a\"",
+        1,
+        18,
+        "expected a transform, found a number",
+    );
     one_error(
         "d1 $ foldEvery [2.5] rev $ \"a\"",
         1,
