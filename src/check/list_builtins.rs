@@ -41,7 +41,7 @@ fn transforms(a: &Args, i: usize) -> Result<Vec<crate::pattern::transforms::Tran
 }
 
 /// The constant a list element of `fit` or `wchoose` stands for.
-fn constant(a: &Arg) -> Option<crate::pattern::value::Value> {
+pub(super) fn constant(a: &Arg) -> Option<crate::pattern::value::Value> {
     constant_value(&a.as_pattern()?)
 }
 

@@ -88,6 +88,7 @@ pub mod names;
 mod operators;
 pub mod signatures;
 pub mod types;
+mod vocab_builtins;
 
 use std::collections::{HashMap, HashSet};
 

@@ -25,14 +25,14 @@ impl Origin {
 
 /// TidalCycles functions, by name.
 const TIDAL: &[&str] = &[
-    "every'", "foldEvery", "when", "whenT", "while", "ifp", "stut'", "stutter", "echoWith",
-    "plyWith", "euclidInv", "euclidLegato", "euclidOffFull", "rangex", "quantise",
-    "discretise", "trunc", "striateBy", "slice", "splice", "randslice", "chew", "bite",
-    "loopAt", "sew", "stitch", "fix", "unfix", "contrast", "rot", "chooseBy",
+    "when", "whenT", "ifp", "stutter", "echoWith",
+    "euclidOffFull", 
+    "striateBy", "slice", "splice", "randslice", "chew", 
+    "loopAt", 
     "wchooseBy",
    
-    "ghost", "inv",
-    "repeatCycles", "firstOf", "lastOf", "nTake", "arpeggiate",     "density",
+    
+    "nTake", "arpeggiate",     
     "sometimesBy'", "somecycles", "somecyclesBy", "wedge",     "envR", "interlace", "inhabit", "ur", "seqP", "seqPLoop",
     "fadeIn", "fadeOut", "jumpIn", "xfade", "clutch", "anticipate", "stretch",
     "trigger", "qtrigger", "binary", "binaryN", "ascii", "necklace", "numerals",     "scan", "cycleChoose",     "nudge",

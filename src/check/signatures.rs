@@ -648,6 +648,7 @@ static BUILTINS: LazyLock<Vec<Builtin>> = LazyLock::new(|| {
     PATTERN_BUILTINS
         .iter()
         .chain(super::list_builtins::LIST_BUILTINS)
+        .chain(super::vocab_builtins::VOCAB_BUILTINS)
         .copied()
         .chain(Op::LANGUAGE.iter().filter_map(|op| signal(*op)))
         .chain(MATHS.iter().copied())

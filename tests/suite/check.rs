@@ -813,10 +813,10 @@ fn tidal_and_superdirt_names_are_told_from_typos() {
     );
     assert_eq!(hints, ["`phonon functions` lists what Phonon has"]);
     reports(
-        "out: s \"bd\" # every 2 (ghost 2)",
+        "out: s \"bd\" # every 2 (ur 2)",
         1,
         24,
-        "`ghost` is a Tidal function Phonon does not have yet",
+        "`ur` is a Tidal function Phonon does not have yet",
     );
     // A typo still gets its nearest name.
     let hints = reports("out: s \"bd\" $ fsat 2", 1, 15, "unknown function `fsat`");

@@ -42,6 +42,7 @@ mod syntax;
 mod tidal_conformance;
 mod tidal_corpus;
 mod tidal_functions;
+mod tidal_vocabulary;
 mod transforms_chance;
 mod transforms_sound;
 mod transforms_timing;

@@ -132,6 +132,10 @@ const EXPRESSIONS: &[&str] = &[
     "n \"c'maj e4'min7'ii <c e>'<maj min>'<o d1> 'dom7'8 0'm9'i3'd2\"",
     "arp \"<up downup>\" \"c'maj'5 [g3'sus4 a'm6by9]'<i oo>\" # s \"a\"",
     "rolled $ note \"[c e]'[maj min dim]'[0 4]*2 c/2'maj/3\" + n \"e'7f5'i99999\"",
+    "every' \"<2 3>\" 1 rev $ foldEvery [2, 3] (fast 2) $ lastOf 3 (plyWith \"<2 3>\" (|* gain 0.8)) $ s \"a b\"",
+    "sew \"t f\" (n \"0*4\") (rot \"<1 -1>\" $ n \"0 1 2\") # s (chooseBy \"0 0.5\" [\"a\", \"b\"])",
+    "fix (hurry 2) (s \"bd\") $ ghost $ bite 4 \"0 2\" $ trunc 0.75 $ euclidLegato 3 8 $ s \"bd sn\"",
+    "contrast (# gain 0.5) rev (n 1) $ stitch (inv \"t f\") (n 1) (n (quantise 1 $ rangex 1 8 \"0 0.5\"))",
 ];
 
 fn cases() -> u32 {

@@ -318,3 +318,22 @@ pub fn wchoose_by<T: PatValue>(rand: Pattern<f64>, pairs: Vec<(T, f64)>) -> Patt
 pub fn wchoose(pairs: Vec<(Value, f64)>) -> Pattern<Value> {
     wchoose_by(random::rand(), pairs)
 }
+
+/// Tidal's `chooseBy f xs = (xs !!!) . floor <$> range 0 (length xs) f`: each event
+/// of `f` picks `xs` at `floor (v * length)`, wrapped around the list (`!!!`).
+pub fn choose_by(f: Pattern<Value>, xs: Vec<Value>) -> Pattern<Value> {
+    if xs.is_empty() {
+        return Pattern::silence();
+    }
+    let n = xs.len();
+    let zero = Pattern::pure(Value::Num(0.0));
+    let len = Pattern::pure(Value::Num(n as f64));
+    super::timing::range(zero, len, f)
+        .fmap(move |v| {
+            let i = v.as_f64().filter(|x| x.is_finite())?;
+            let i = (i.floor().clamp(-1e15, 1e15) as i64).rem_euclid(n as i64);
+            xs.get(i as usize).cloned()
+        })
+        .filter_values(Option::is_some)
+        .fmap(|v| v.clone().unwrap_or(Value::Num(0.0)))
+}

@@ -18,12 +18,18 @@
 //! - [`harmony`][]: scales, arpeggios and rolled chords (scale arp rolled rolledBy)
 //! - [`lists`][]: the functions that take lists (randcat wrandcat layer spread select
 //!   squeeze pickF fit spin)
+//! - [`structure`][]: more structure (euclidInv euclidLegato trunc plyWith rot bite)
+//!   and value maps (quantise rangex)
+//! - [`conditions`][]: conditionals (every' foldEvery lastOf while sew stitch inv) and
+//!   control matching (contrast fix unfix)
 
 pub mod args;
 pub mod chance;
+pub mod conditions;
 pub mod harmony;
 pub mod lists;
 pub mod sound;
+pub mod structure;
 pub mod timing;
 
 pub use args::{Arg, ArgError, Args};

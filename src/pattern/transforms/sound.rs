@@ -420,3 +420,23 @@ pub fn striate_n(n: i64, p: Pattern<Value>) -> Pattern<Value> {
 pub fn striate(n: Pattern<Value>, p: Pattern<Value>) -> Pattern<Value> {
     with_int_arg(n, p, striate_n)
 }
+
+/// Tidal's `ghostWith a f p = superimpose (((a*2.5) `rotR`) . f) $ superimpose
+/// (((a*1.5) `rotR`) . f) p`: the pattern, `f` of it `1.5 a` later, and `f` of
+/// both of those `2.5 a` later.
+pub fn ghost_with<T: PatValue>(a: Rational, f: Transform<T>, p: Pattern<T>) -> Pattern<T> {
+    let once = stack(vec![p.clone(), f(p).late(a * Rational::new(3, 2))]);
+    stack(vec![once.clone(), f(once).late(a * Rational::new(5, 2))])
+}
+
+/// Tidal's `ghost = ghost' 0.125`, with `ghost'`'s change to each copy:
+/// `(|*| gain 0.7) . (|> end 0.2) . (|*| speed 1.25)` (`|*|` takes its structure
+/// from both sides, so a copy that crosses a cycle is cut there, as in Tidal).
+pub fn ghost(p: Pattern<Value>) -> Pattern<Value> {
+    let change: Transform<Value> = Arc::new(|q| {
+        let q = union_op(Structure::Both, NumOp::Mul, q, const_control(Control::Speed, 1.25));
+        let q = union_op(Structure::Left, NumOp::Right, q, const_control(Control::End, 0.2));
+        union_op(Structure::Both, NumOp::Mul, q, const_control(Control::Gain, 0.7))
+    });
+    ghost_with(Rational::new(1, 8), change, p)
+}

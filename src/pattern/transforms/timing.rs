@@ -41,7 +41,7 @@ fn sane(t: Rational) -> bool {
 }
 
 /// [`with_time_arg`] where an argument that is not [`sane`] gives silence.
-fn with_sane_time_arg<T: PatValue>(
+pub(super) fn with_sane_time_arg<T: PatValue>(
     arg: Pattern<Value>,
     pat: Pattern<T>,
     f: impl Fn(Rational, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
@@ -86,7 +86,7 @@ fn int_of(v: &Value) -> Option<i64> {
 
 /// Tidal's `tParam2` for two integer arguments: the arguments are combined with
 /// structure from both (`<*>`), then inner-joined.
-fn with_int_args2<T: PatValue>(
+pub(super) fn with_int_args2<T: PatValue>(
     a: Pattern<Value>,
     b: Pattern<Value>,
     pat: Pattern<T>,
@@ -461,7 +461,7 @@ pub fn segment<T: PatValue>(n: Pattern<Value>, pat: Pattern<T>) -> Pattern<T> {
 /// The Bjorklund distribution as Tidal computes it, including its behaviour outside
 /// `0 <= k <= n`: more onsets than steps gives `k` onsets, a negative `k` the
 /// complement of `-k` onsets. `None` when the result would exceed [`MAX_DENSITY`].
-fn tidal_bjorklund(k: i64, n: i64) -> Option<Vec<bool>> {
+pub(super) fn tidal_bjorklund(k: i64, n: i64) -> Option<Vec<bool>> {
     if k < 0 {
         let inverse = tidal_bjorklund(k.saturating_neg(), n)?;
         return Some(inverse.into_iter().map(|b| !b).collect());
