@@ -76,8 +76,8 @@ pub(crate) fn check_argument(
                         )
                         .with_label("not a number")
                         .with_hint(format!(
-                            "{}; give numbers (or note names, `c4` = 60), such as \"1 2\" \
-                             or \"<1 2>\"",
+                            "{}; give numbers or note names, such as \"1 2\", \"<1 2>\" \
+                             or \"c4 e4\"",
                             usage()
                         )),
                     );

@@ -135,6 +135,7 @@ const EXPRESSIONS: &[&str] = &[
     "every' \"<2 3>\" 1 rev $ foldEvery [2, 3] (fast 2) $ lastOf 3 (plyWith \"<2 3>\" (|* gain 0.8)) $ s \"a b\"",
     "sew \"t f\" (n \"0*4\") (rot \"<1 -1>\" $ n \"0 1 2\") # s (chooseBy \"0 0.5\" [\"a\", \"b\"])",
     "fix (hurry 2) (s \"bd\") $ ghost $ bite 4 \"0 2\" $ trunc 0.75 $ euclidLegato 3 8 $ s \"bd sn\"",
+    "n (\"-1 5\" |%| \"<3 0>\") # s \"a\" |% n \"2 0\" %| speed (sine * 0.5 + saw)",
     "contrast (# gain 0.5) rev (n 1) $ stitch (inv \"t f\") (n 1) (n (quantise 1 $ rangex 1 8 \"0 0.5\"))",
 ];
 

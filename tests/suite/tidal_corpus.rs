@@ -36,6 +36,8 @@ d22 $ within (0, 0.5) (fast 2) $ s "a b c d"
 d23 $ n "0 [1 2]" + n "<10 20>" # s "drum"
 d24 $ sometimesBy 0 (# speed 2) $ s "hh*2" # gain 0.8
 d25 $ fastcat [s "bd*2", s "sn"] # n 1
+d26 $ arp "up" $ n "c'maj e4'min" # s "superpiano"
+d27 $ n "c e g" # s "superpiano" |- n 12
 "#;
 
 /// The pattern of a `dN $ expr` line.
@@ -363,4 +365,17 @@ fn sometimes_by_zero_changes_nothing_and_lists_take_sounds() {
             whole("1/2", "1/1", &e("sn")),
         ],
     );
+}
+
+#[test]
+fn chords_and_note_names_in_n() {
+    // c'maj = 0 4 7 and e4'min = 4 7 11 (Tidal's `major` and `minor` from the root),
+    // one event per note with the chord's whole; `arp "up"` plays each chord's
+    // notes in order, in equal parts of its whole.
+    let piano = |n: i64| sound("superpiano", &format!("\"n\":{n}"));
+    let notes = [0, 4, 7, 4, 7, 11];
+    assert_cycle(26, 0, steps(0, 6, |i| piano(notes[i as usize])));
+    // Note names in `n` count from c: c e g are 0 4 7, then 12 down.
+    let names = [-12, -8, -5];
+    assert_cycle(27, 0, steps(0, 3, |i| piano(names[i as usize])));
 }
