@@ -1,5 +1,6 @@
 //! Tests of the type checker on whole patches, parsed by the real parser.
 
+use crate::common::errors::reported;
 use phonon::check::{check_expr, check_program, lookup, Checked, Type};
 use phonon::diag::{Diagnostic, SrcSpan};
 use phonon::syntax::ast::*;
@@ -551,18 +552,6 @@ fn rendered_error_shows_the_hint() {
 // ---------------------------------------------------------------- honest types and errors
 // Each case was accepted with `check: ok` and played silence or nonsense; each is now
 // reported by `phonon check` (`check_source`), at its line and column.
-
-/// The errors `phonon check` reports for `src`: line, column, message.
-fn reported(src: &str) -> Vec<(usize, usize, String)> {
-    phonon::check_source(src)
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| {
-            let (line, col) = d.line_col(src);
-            (line, col, d.message.clone())
-        })
-        .collect()
-}
 
 /// Asserts that `src` reports exactly one error, at this line and column with this
 /// message, and returns its hints.

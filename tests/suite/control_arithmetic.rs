@@ -4,6 +4,7 @@
 //! exception LANGUAGE.md makes: plain `+ - * /` between two sounds that both name
 //! what plays mixes their audio. Expected events are worked out by hand.
 
+use crate::common::errors::reported;
 use crate::common::json::{events, whole};
 use crate::common::rendering::render_with;
 use phonon::render::Length;
@@ -125,14 +126,7 @@ fn a_transform_that_names_what_plays_makes_a_playing_sound() {
 #[test]
 fn controls_that_never_name_what_plays_are_still_reported() {
     let src = "out: n \"0 2\" + n \"<12 7>\"\n";
-    let errors: Vec<(usize, usize, String)> = phonon::check_source(src)
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| {
-            let (l, c) = d.line_col(src);
-            (l, c, d.message.clone())
-        })
-        .collect();
+    let errors = reported(src);
     assert_eq!(
         errors,
         [(
@@ -167,14 +161,7 @@ fn two_playing_sounds_still_mix_their_audio() {
 #[test]
 fn bars_on_signals_are_an_error_at_the_operator_operand() {
     let src = "out: sine 440 |+| sine 220\n";
-    let errors: Vec<(usize, usize, String)> = phonon::check_source(src)
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| {
-            let (l, c) = d.line_col(src);
-            (l, c, d.message.clone())
-        })
-        .collect();
+    let errors = reported(src);
     assert_eq!(
         errors,
         [(1, 6, "`|+|` cannot be used on a signal".to_string())]
@@ -218,14 +205,7 @@ fn the_remainder_family_is_tidals_floored_mod() {
     );
     // On a signal it is an error at the operand.
     let src = "out: sine 3 |% 2\n";
-    let errors: Vec<(usize, usize, String)> = phonon::check_source(src)
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| {
-            let (l, c) = d.line_col(src);
-            (l, c, d.message.clone())
-        })
-        .collect();
+    let errors = reported(src);
     assert_eq!(
         errors,
         [(1, 6, "`|%` cannot be used on a signal".to_string())]

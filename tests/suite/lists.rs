@@ -4,6 +4,7 @@
 //! definition), or, for the random ones, computed here from Tidal's `timeToRand`,
 //! re-implemented below from its source and never taken from the code under test.
 
+use crate::common::errors::{one_error, reported};
 use crate::common::json::{ev, events, whole};
 use phonon::time::{r, Rational};
 
@@ -25,22 +26,6 @@ fn q(x: Rational) -> String {
 /// The sound `{"s":name}`.
 fn s(name: &str) -> String {
     format!("{{\"s\":\"{name}\"}}")
-}
-
-/// The errors `phonon check` reports: line, column, message.
-fn reported(src: &str) -> Vec<(usize, usize, String)> {
-    phonon::check_source(src)
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| {
-            let (line, col) = d.line_col(src);
-            (line, col, d.message.clone())
-        })
-        .collect()
-}
-
-fn one_error(src: &str, line: usize, col: usize, message: &str) {
-    assert_eq!(reported(src), [(line, col, message.to_string())], "{src}");
 }
 
 fn checks_clean(src: &str) {

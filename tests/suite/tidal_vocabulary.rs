@@ -4,6 +4,7 @@
 //! Tidal 1.9.5's definitions (`Sound.Tidal.Core`, `UI`, `Control`), quoted in each
 //! test, or computed here from them; none is taken from the code under test.
 
+use crate::common::errors::one_error;
 use crate::common::json::{ev, events, whole};
 use phonon::time::{r, Rational};
 
@@ -57,22 +58,6 @@ fn steps(c: i64, n: i64, ks: &[i64], v: &str) -> Vec<(Rational, Rational, String
     ks.iter()
         .map(|&k| (r(c * n + k, n), r(c * n + k + 1, n), v.to_string()))
         .collect()
-}
-
-/// The errors `phonon check` reports: line, column, message.
-fn reported(src: &str) -> Vec<(usize, usize, String)> {
-    phonon::check_source(src)
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| {
-            let (line, col) = d.line_col(src);
-            (line, col, d.message.clone())
-        })
-        .collect()
-}
-
-fn one_error(src: &str, line: usize, col: usize, message: &str) {
-    assert_eq!(reported(src), [(line, col, message.to_string())], "{src}");
 }
 
 // ---------------------------------------------------------------- aliases

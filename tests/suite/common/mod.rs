@@ -1,8 +1,10 @@
 //! What several test modules share: a generator of random well-typed patches
 //! (used by `jit_vs_interp.rs` to compare the engines and by `parallel.rs` to compare
-//! one and two threads), the suite's allocator (`peak`), and in-memory renders (`rendering`).
+//! one and two threads), the suite's allocator (`peak`), in-memory renders (`rendering`), query
+//! lines (`json`) and the checker's errors with their positions (`errors`).
 #![allow(dead_code)]
 
+pub mod errors;
 pub mod json;
 pub mod peak;
 pub mod rendering;
