@@ -102,15 +102,25 @@ pub fn jit_engine_from_source(
     config: &Config,
     options: JitOptions,
 ) -> Result<JitEngine, CompileFailure> {
+    jit_engine_from_source_warned(source, config, options).map(|(engine, _)| engine)
+}
+
+/// [`jit_engine_from_source`], with the front end's warnings of a patch that
+/// compiles (the earlier engine's dialect, a bus defined twice ...).
+pub fn jit_engine_from_source_warned(
+    source: &str,
+    config: &Config,
+    options: JitOptions,
+) -> Result<(JitEngine, Vec<Diagnostic>), CompileFailure> {
     let t0 = Instant::now();
-    let graph = crate::frontend::compile(source).map_err(CompileFailure::Diagnostics)?;
+    let compiled = crate::frontend::compile_warned(source).map_err(CompileFailure::Diagnostics)?;
     let front = t0.elapsed();
-    let mut engine = jit_engine(&graph, config, options).map_err(BuildError::Jit)?;
+    let mut engine = jit_engine(&compiled.graph, config, options).map_err(BuildError::Jit)?;
     engine.set_timings(CompileTimings {
         front,
         ..engine.timings()
     });
-    Ok(engine)
+    Ok((engine, compiled.warnings))
 }
 
 /// The reference interpreter for `graph` as it is (no passes: give it a plan's graph
@@ -132,16 +142,17 @@ impl Runtime<JitEngine> {
         Ok(Runtime::new(engine, bank, normalized(config))?)
     }
 
-    /// A runtime running patch text through the JIT ([`jit_engine_from_source`]).
+    /// A runtime running patch text through the JIT
+    /// ([`jit_engine_from_source_warned`]), with the patch's warnings.
     pub fn jit_from_source(
         source: &str,
         config: &Config,
         options: JitOptions,
         bank: Arc<SampleBank>,
-    ) -> Result<Self, CompileFailure> {
-        let engine = jit_engine_from_source(source, config, options)?;
+    ) -> Result<(Self, Vec<Diagnostic>), CompileFailure> {
+        let (engine, warnings) = jit_engine_from_source_warned(source, config, options)?;
         let runtime = Runtime::new(engine, bank, normalized(config)).map_err(BuildError::from)?;
-        Ok(runtime)
+        Ok((runtime, warnings))
     }
 }
 

@@ -8,8 +8,7 @@ use std::time::Instant;
 use crate::ir::Graph;
 use crate::jit::carry::{CarryPlan, CarrySource};
 use crate::jit::engine::{JitEngine, JitOptions};
-use crate::jit::engine::CompileTimings;
-use crate::program::{normalized, BuildError, CompileFailure};
+use crate::program::CompileFailure;
 use crate::runtime::{Config, Runtime, RuntimeCarry};
 use crate::samples::SampleBank;
 
@@ -67,16 +66,8 @@ impl LiveProgram {
         previous: Option<&Previous>,
     ) -> Result<(LiveProgram, Previous), CompileFailure> {
         let t0 = Instant::now();
-        let compiled =
-            crate::frontend::compile_warned(source).map_err(CompileFailure::Diagnostics)?;
-        let front = t0.elapsed();
-        let mut engine = crate::program::jit_engine(&compiled.graph, config, JitOptions::default())
-            .map_err(BuildError::Jit)?;
-        engine.set_timings(CompileTimings {
-            front,
-            ..engine.timings()
-        });
-        let runtime = Runtime::new(engine, bank, normalized(config)).map_err(BuildError::from)?;
+        let (runtime, warnings) =
+            Runtime::jit_from_source(source, config, JitOptions::default(), bank)?;
         let graph = runtime.shared_graph();
         let engine = runtime.engine();
         let (carry, engine_carry) = match previous {
@@ -99,7 +90,7 @@ impl LiveProgram {
             carry,
             engine_carry,
             compile_ms: t0.elapsed().as_secs_f64() * 1e3,
-            warnings: compiled.warnings,
+            warnings,
         };
         Ok((
             program,
