@@ -224,7 +224,6 @@ impl Lowerer<'_> {
                     NumOp::Sub => Op::Sub,
                     NumOp::Mul => Op::Mul,
                     NumOp::Div => Op::Div,
-                    // `|<` and `>|` on signals keep one side's values.
                     // The checker allows `|%` only between patterns.
                     NumOp::Mod => {
                         return Err(LowerError::new(
@@ -232,6 +231,7 @@ impl Lowerer<'_> {
                             Some(*span),
                         ))
                     }
+                    // `|<` and `>|` on signals keep one side's values.
                     NumOp::Left => return self.remember(key, a),
                     NumOp::Right => return self.remember(key, b),
                 };

@@ -8,6 +8,8 @@
 //! diagnostics: one per form, at its first use, naming the lines of the others, so an
 //! old patch of fifty `//` lines says it once.
 
+use std::borrow::Cow;
+
 use crate::diag::{line_col, Diagnostic, SrcSpan};
 
 /// A form of the earlier engine's dialect.
@@ -99,7 +101,7 @@ fn slash_comment(line: &str) -> Option<usize> {
 /// (`tempo 2.0  # 120 BPM`, `cps: 0.5 # slow`), and where its line ends: a number
 /// and then `#` can be no modern tempo (the value of `tempo` is a number), so the `#`
 /// there is read as the comment it was.
-pub fn tempo_comment(chunk: &str) -> Option<(usize, usize)> {
+fn tempo_comment(chunk: &str) -> Option<(usize, usize)> {
     let line = chunk.lines().next().unwrap_or("");
     let word = ["tempo", "cps", "bpm", "setcps"]
         .into_iter()
@@ -129,8 +131,54 @@ pub fn tempo_comment(chunk: &str) -> Option<(usize, usize)> {
     Some((hash, line.len()))
 }
 
+/// A statement's text with the earlier engine's comments inside it turned into
+/// spaces, byte for byte, so that spans stay the same: its `#` comment lines, and a
+/// comment after a tempo's number ([`tempo_comment`]), which is also returned as a
+/// use of the dialect. `start`: where the statement begins in the patch.
+pub fn blank_comments(chunk: &str, start: usize) -> (Cow<'_, str>, Option<Use>) {
+    let chunk = without_hash_lines(chunk);
+    let Some((at, to)) = tempo_comment(&chunk) else {
+        return (chunk, None);
+    };
+    let mut text = chunk.into_owned();
+    text.replace_range(at..to, &" ".repeat(to - at));
+    let comment = Use {
+        form: Form::TempoComment,
+        span: SrcSpan::new(start + at, start + at + 1),
+        old: "#".into(),
+        modern: "--".into(),
+        note: Some("after a tempo's number, `#` starts the earlier engine's comment"),
+    };
+    (Cow::Owned(text), Some(comment))
+}
+
+/// A statement's text with its `#` comment lines (a `#` in column 1 among its
+/// continuation lines) turned into spaces, byte for byte, so spans stay the same.
+fn without_hash_lines(chunk: &str) -> Cow<'_, str> {
+    let starts: Vec<usize> = chunk
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .filter(|&i| is_hash_line(chunk, i))
+        .collect();
+    if starts.is_empty() {
+        return Cow::Borrowed(chunk);
+    }
+    let mut bytes = chunk.as_bytes().to_vec();
+    for s in starts {
+        let end = chunk
+            .get(s..)
+            .and_then(|r| r.find('\n'))
+            .map_or(chunk.len(), |k| s + k);
+        if let Some(line) = bytes.get_mut(s..end) {
+            line.fill(b' ');
+        }
+    }
+    // Whole lines of any characters became spaces: still UTF-8.
+    Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
+}
+
 /// Whether the line of `src` starting at byte `at` is a `#` comment line.
-pub fn is_hash_line(src: &str, at: usize) -> bool {
+fn is_hash_line(src: &str, at: usize) -> bool {
     src.get(at..).is_some_and(|l| l.starts_with('#'))
 }
 

@@ -56,19 +56,8 @@ pub fn parse_lines(src: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut uses = dialect::comments(src);
     for (start, end) in split_statements(src) {
-        let mut chunk = without_hash_lines(src.get(start..end).unwrap_or(""));
-        if let Some((at, to)) = dialect::tempo_comment(&chunk) {
-            let mut text = chunk.into_owned();
-            text.replace_range(at..to, &" ".repeat(to - at));
-            chunk = std::borrow::Cow::Owned(text);
-            uses.push(Use {
-                form: Form::TempoComment,
-                span: SrcSpan::new(start + at, start + at + 1),
-                old: "#".into(),
-                modern: "--".into(),
-                note: Some("after a tempo's number, `#` starts the earlier engine's comment"),
-            });
-        }
+        let (chunk, tempo_comment) = dialect::blank_comments(src.get(start..end).unwrap_or(""), start);
+        uses.extend(tempo_comment);
         match parse_statement(&chunk, start) {
             Ok((s, old)) => {
                 parsed.program.statements.push(s);
@@ -82,31 +71,6 @@ pub fn parse_lines(src: &str) -> Parsed {
     }
     parsed.warnings = dialect::warnings(src, uses);
     parsed
-}
-
-/// A statement's text with its `#` comment lines (a `#` in column 1 among its
-/// continuation lines) turned into spaces, byte for byte, so spans stay the same.
-fn without_hash_lines(chunk: &str) -> std::borrow::Cow<'_, str> {
-    let starts: Vec<usize> = chunk
-        .match_indices('\n')
-        .map(|(i, _)| i + 1)
-        .filter(|&i| dialect::is_hash_line(chunk, i))
-        .collect();
-    if starts.is_empty() {
-        return std::borrow::Cow::Borrowed(chunk);
-    }
-    let mut bytes = chunk.as_bytes().to_vec();
-    for s in starts {
-        let end = chunk
-            .get(s..)
-            .and_then(|r| r.find('\n'))
-            .map_or(chunk.len(), |k| s + k);
-        if let Some(line) = bytes.get_mut(s..end) {
-            line.fill(b' ');
-        }
-    }
-    // Whole lines of any characters became spaces: still UTF-8.
-    std::borrow::Cow::Owned(String::from_utf8(bytes).unwrap_or_default())
 }
 
 /// What a statement that failed to parse defines, from its first token.

@@ -329,11 +329,10 @@ pub fn choose_by(f: Pattern<Value>, xs: Vec<Value>) -> Pattern<Value> {
     let zero = Pattern::pure(Value::Num(0.0));
     let len = Pattern::pure(Value::Num(n as f64));
     super::timing::range(zero, len, f)
+        .filter_values(|v| v.as_f64().is_some_and(f64::is_finite))
         .fmap(move |v| {
-            let i = v.as_f64().filter(|x| x.is_finite())?;
-            let i = (i.floor().clamp(-1e15, 1e15) as i64).rem_euclid(n as i64);
-            xs.get(i as usize).cloned()
+            let i = v.as_f64().unwrap_or(0.0).floor().clamp(-1e15, 1e15) as i64;
+            // `rem_euclid` keeps the index in 0..n, so it is always in the list.
+            xs[i.rem_euclid(n as i64) as usize].clone()
         })
-        .filter_values(Option::is_some)
-        .fmap(|v| v.clone().unwrap_or(Value::Num(0.0)))
 }
