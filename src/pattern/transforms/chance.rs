@@ -264,8 +264,8 @@ pub fn irand_n(n: i64) -> Pattern<Value> {
 /// `irand n`, the count a pattern: Tidal's `n >>= _irand`, the monadic join, so the
 /// result is continuous within each event of `n` (and cut at its boundaries).
 pub fn irand(n: Pattern<Value>) -> Pattern<Value> {
-    n.fmap(|v| match v.as_f64().filter(|x| x.is_finite()) {
-        Some(x) => irand_n(x.floor().clamp(-1e15, 1e15) as i64),
+    n.fmap(|v| match super::int_of(v) {
+        Some(i) => irand_n(i),
         None => Pattern::silence(),
     })
     .unwrap_join()
@@ -329,9 +329,9 @@ pub fn choose_by(f: Pattern<Value>, xs: Vec<Value>) -> Pattern<Value> {
     let zero = Pattern::pure(Value::Num(0.0));
     let len = Pattern::pure(Value::Num(n as f64));
     super::timing::range(zero, len, f)
-        .filter_values(|v| v.as_f64().is_some_and(f64::is_finite))
+        .filter_values(|v| super::int_of(v).is_some())
         .fmap(move |v| {
-            let i = v.as_f64().unwrap_or(0.0).floor().clamp(-1e15, 1e15) as i64;
+            let i = super::int_of(v).unwrap_or(0);
             // `rem_euclid` keeps the index in 0..n, so it is always in the list.
             xs[i.rem_euclid(n as i64) as usize].clone()
         })

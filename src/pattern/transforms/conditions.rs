@@ -4,7 +4,7 @@
 //! 1.9.5 has none; Strudel's `firstOf` is its `every`, so it reads `every`).
 
 use super::timing::{every_n, mask, struct_, when_cycle};
-use super::{with_int_arg_joined, Transform};
+use super::{int_of, with_int_arg_joined, Transform};
 use crate::pattern::value::{Control, Controls, Scalar, Value};
 use crate::pattern::{stack, Event, PatValue, Pattern};
 use crate::time::Span;
@@ -24,13 +24,6 @@ pub fn every_offset_n<T: PatValue>(n: i64, o: i64, f: Transform<T>, pat: Pattern
         return pat;
     }
     when_cycle(move |c| haskell_mod(c, n) == o, f, pat)
-}
-
-/// The integer value of an argument event (Tidal's `Pattern Int`: floored).
-fn int_of(v: &Value) -> Option<i64> {
-    v.as_f64()
-        .filter(|x| x.is_finite())
-        .map(|x| x.floor().clamp(-1e15, 1e15) as i64)
 }
 
 /// `every' n o f p`: Tidal's `do { n <- np; o <- op; _every' n o f p }`, a monadic

@@ -18,7 +18,7 @@
 
 use std::sync::Arc;
 
-use super::{sound, with_int_arg, Transform};
+use super::{int_of, sound, with_int_arg, Transform};
 use crate::pattern::random;
 use crate::pattern::value::{Control, Value};
 use crate::pattern::{patternify, patternify_joined, slowcat, stack, Event, PatValue, Pattern};
@@ -28,13 +28,6 @@ use crate::time::{Rational, Span};
 fn cyclic<T: Clone>(xs: &[T], i: i64) -> Option<T> {
     let n = i64::try_from(xs.len()).ok().filter(|n| *n > 0)?;
     xs.get(usize::try_from(i.rem_euclid(n)).ok()?).cloned()
-}
-
-/// An integer as Tidal reads a `Pattern Int`: floored.
-fn int_of(v: &Value) -> Option<i64> {
-    v.as_f64()
-        .filter(|x| x.is_finite())
-        .map(|x| x.floor().clamp(-1e15, 1e15) as i64)
 }
 
 /// `randcat ps`: a random one of `ps` each cycle. As Tidal: the cycle `c` plays cycle

@@ -121,10 +121,18 @@ pub fn with_int_arg_joined<T: PatValue>(
 fn int_fn<T: PatValue>(
     f: impl Fn(i64, Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
 ) -> impl Fn(&Value, Pattern<T>) -> Pattern<T> + Send + Sync + 'static {
-    move |v, p| match v.as_f64().filter(|x| x.is_finite()) {
-        Some(x) => f(x.floor().clamp(-1e15, 1e15) as i64, p),
+    move |v, p| match int_of(v) {
+        Some(i) => f(i, p),
         None => Pattern::silence(),
     }
+}
+
+/// An integer argument as Tidal reads a `Pattern Int`: floored; `None` for a value
+/// that is not a finite number. Clamped so that no cast overflows.
+pub(super) fn int_of(v: &Value) -> Option<i64> {
+    v.as_f64()
+        .filter(|x| x.is_finite())
+        .map(|x| x.floor().clamp(-1e15, 1e15) as i64)
 }
 
 /// A pattern transformation passed as an argument (`every 3 rev`, `jux (fast 2)`).

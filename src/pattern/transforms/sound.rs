@@ -17,7 +17,7 @@
 
 use std::sync::Arc;
 
-use super::{time_of, with_int_arg, with_time_arg, Transform};
+use super::{int_of, time_of, with_int_arg, with_time_arg, Transform};
 use crate::pattern::value::{Control, Controls, NumOp, Scalar, Value};
 use crate::pattern::{app, patternify_joined, stack, Event, PatValue, Pattern, Structure};
 use crate::time::{Rational, Span};
@@ -199,13 +199,6 @@ fn with_three_args(
         |(x, y): &(Value, Value), z: &Value| (x.clone(), y.clone(), z.clone()),
     );
     patternify_joined(abc, pat, move |(x, y, z), p| f(x, y, z, p))
-}
-
-/// An integer argument as Tidal reads `Pattern Int`: floored.
-fn int_of(v: &Value) -> Option<i64> {
-    v.as_f64()
-        .filter(|x| x.is_finite())
-        .map(|x| x.floor().clamp(-1e15, 1e15) as i64)
 }
 
 fn f64_of(v: &Value) -> Option<f64> {

@@ -209,9 +209,9 @@ pub fn bite_n<T: PatValue>(n: i64, ipat: Pattern<Value>, pat: Pattern<T>) -> Pat
     if n <= 0 || n > MAX_DENSITY {
         return Pattern::silence();
     }
-    ipat.fmap(move |v| match v.as_f64().filter(|x| x.is_finite()) {
-        Some(x) => {
-            let i = (x.floor().clamp(-1e15, 1e15) as i64).rem_euclid(n);
+    ipat.fmap(move |v| match super::int_of(v) {
+        Some(i) => {
+            let i = i.rem_euclid(n);
             pat.clone().zoom(Rational::new(i, n), Rational::new(i + 1, n))
         }
         None => Pattern::silence(),

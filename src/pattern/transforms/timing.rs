@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use super::{
-    time_of, with_int_arg, with_int_arg_joined, with_time_arg, with_time_arg_joined, Transform,
+    int_of, time_of, with_int_arg, with_int_arg_joined, with_time_arg, with_time_arg_joined, Transform,
 };
 use crate::pattern::euclid::bjorklund;
 use crate::pattern::value::{NumOp, Scalar, Value};
@@ -75,13 +75,6 @@ pub fn transform<T: PatValue>(
     f: impl Fn(Pattern<T>) -> Pattern<T> + Send + Sync + 'static,
 ) -> Transform<T> {
     Arc::new(f)
-}
-
-/// The integer value of an argument event, as [`with_int_arg`] reads it.
-fn int_of(v: &Value) -> Option<i64> {
-    v.as_f64()
-        .filter(|x| x.is_finite())
-        .map(|x| x.floor().clamp(-1e15, 1e15) as i64)
 }
 
 /// Tidal's `tParam2` for two integer arguments: the arguments are combined with
