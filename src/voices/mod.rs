@@ -40,6 +40,8 @@
 //! dropped without finishing its fade. Starts beyond `capacity` in a single block
 //! (plus headroom) are dropped. Nothing allocates after [`VoicePool::new`].
 
+pub mod sends;
+
 use std::fmt;
 use std::io::Write;
 

@@ -1,0 +1,72 @@
+//! What the voices of one sound send to the orbits' effects in one block.
+//!
+//! An orbit is an effect bus, as in SuperDirt: each has its own stereo reverb and
+//! delay. A voice with `room` or `delay` adds its signal (after its envelope, gain
+//! and pan), times the send amount, into its orbit's buffers here; the runtime sums
+//! the sends of every sound per orbit and runs the orbit's effects. Each sound owns
+//! its own `Sends`, so the voices calls of one stage can run on different threads.
+
+/// Orbits a patch can use (`orbit 0` .. `orbit 11`, SuperDirt's default of 12).
+pub const ORBITS: usize = 12;
+
+/// The orbit's effect parameters an event sets (SuperDirt's global effects take the
+/// parameters of the latest event on their orbit).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct OrbitParams {
+    /// Reverb room size, 0..1.
+    pub size: f32,
+    /// SuperDirt's `dry`: how much of the orbit's dry signal the reverb leaves.
+    pub dry: f32,
+    /// Delay time, seconds (or cycles with `lock`).
+    pub delaytime: f32,
+    pub delayfeedback: f32,
+    /// `lock 1`: `delaytime` counts cycles.
+    pub lock: bool,
+}
+
+/// One orbit's share of a sound's block.
+pub struct OrbitSend {
+    /// Reverb input, left and right, for this block.
+    pub room: [Vec<f32>; 2],
+    /// Delay input, left and right, for this block.
+    pub delay: [Vec<f32>; 2],
+    /// Whether anything was added this block (the buffers are all zero otherwise).
+    pub active: bool,
+    /// The parameters of the latest event on this orbit in this block, with its
+    /// onset frame.
+    pub params: Option<(usize, OrbitParams)>,
+}
+
+/// A sound's sends to every orbit, preallocated for blocks of up to `block` frames.
+pub struct Sends {
+    pub orbits: Vec<OrbitSend>,
+}
+
+impl Sends {
+    pub fn new(block: usize) -> Sends {
+        let buf = || vec![0.0; block];
+        Sends {
+            orbits: (0..ORBITS)
+                .map(|_| OrbitSend {
+                    room: [buf(), buf()],
+                    delay: [buf(), buf()],
+                    active: false,
+                    params: None,
+                })
+                .collect(),
+        }
+    }
+
+    /// Zeroes what the last block added (only the orbits that were used).
+    pub fn clear(&mut self) {
+        for o in &mut self.orbits {
+            if o.active {
+                for b in o.room.iter_mut().chain(o.delay.iter_mut()) {
+                    b.fill(0.0);
+                }
+            }
+            o.active = false;
+            o.params = None;
+        }
+    }
+}
