@@ -48,7 +48,7 @@ pub(crate) fn sane_sample_rate(sample_rate: f32) -> f32 {
 
 /// The state of one oscillator: a phase accumulator shared by every periodic
 /// waveform ([`sine`], [`saw`], [`square`], [`tri`], [`impulse`]).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Osc {
     /// The phase in turns, in [0, 1). The next output sample is computed from it.
     pub phase: f32,
@@ -291,7 +291,7 @@ pub fn impulse(s: &mut Osc, freq: &[f32], out: &mut [f32]) {
 const ZERO_SEED_REPLACEMENT: u32 = 0x9e37_79b9;
 
 /// White-noise state: a xorshift32 generator (Marsaglia 2003, shifts 13, 17, 5).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Noise {
     state: u32,
 }
@@ -336,7 +336,7 @@ pub fn noise(s: &mut Noise, out: &mut [f32]) {
 }
 
 /// Pink-noise state: the white generator and the seven filter states.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Pink {
     white: Noise,
     b: [f32; 7],
