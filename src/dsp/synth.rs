@@ -26,6 +26,9 @@
 mod drums;
 mod tonal;
 
+#[cfg(test)]
+mod tests;
+
 use super::osc::{self, sane_sample_rate, Noise, Osc, Pink};
 
 /// Frames rendered per kernel call inside [`Synth::render`] (the size of the stack

@@ -260,12 +260,12 @@ pub const HAT_SECONDS: f32 = 0.25;
 /// sample rate and the high-pass above 100 Hz.
 pub const HAT_BASE_RATIO: f32 = 2000.0 / MIDDLE_C;
 /// The hat's noise level and its decay time constant (seconds).
-pub const HAT_LEVEL: f32 = 0.6;
+pub const HAT_LEVEL: f32 = 0.45;
 pub const HAT_TAU: f32 = 0.05;
 
 /// `superhat`: white noise through a two-pole high-pass at `h` = the voice's frequency
 /// times [`HAT_BASE_RATIO`] (2000 Hz for `n 0`) and a two-pole low-pass at `3h` (both
-/// Butterworth, q 0.707), at amplitude `0.6 e^(-t/50 ms)`. Peak about 0.4. The
+/// Butterworth, q 0.707), at amplitude `0.45 e^(-t/50 ms)`. Peak about 0.3-0.45 (at n 0; a wider band at higher notes lets more through). The
 /// cutoffs are set at the onset (a glide does not move them). Sounds
 /// [`HAT_SECONDS`], fading to 0 over the last 50 ms.
 #[derive(Clone, Copy, Debug)]
