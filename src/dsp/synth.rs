@@ -29,7 +29,7 @@ mod tonal;
 #[cfg(test)]
 mod tests;
 
-use super::osc::{self, sane_sample_rate, Noise, Osc, Pink};
+use super::osc::{self, sane_sample_rate, Brown, Noise, Osc, Pink};
 
 /// Frames rendered per kernel call inside [`Synth::render`] (the size of the stack
 /// buffers of per-frame frequencies).
@@ -66,8 +66,8 @@ pub enum SynthKind {
     /// `pink`: Paul Kellet's refined pink filter over the white noise ([`osc::pink`]),
     /// scaled by 1/2: RMS about 0.1, peaks about 0.4.
     Pink,
-    /// `brown`: leaky integrated white noise (-6 dB per octave above 10 Hz); see
-    /// [`Brown`].
+    /// `brown`: leaky integrated white noise (-6 dB per octave above 10 Hz,
+    /// [`osc::brown`]) at RMS [`BROWN_RMS`] (0.12).
     Brown,
     /// `superkick`: a sine whose pitch falls exponentially from 4× to its base, with a
     /// decaying amplitude and a noise click; see [`drums::Kick`].
@@ -189,45 +189,9 @@ impl SynthKind {
     }
 }
 
-/// Brown-noise state: `y ← a y + c w` over the white noise `w` of [`osc::noise`],
-/// with `a = e^(-2π 10 Hz / sr)` (the leak: the integrator's -6 dB per octave slope
-/// holds above 10 Hz, below it the spectrum is flat, so there is no DC drift) and
-/// `c = 0.12 √(3 (1 - a²))`, which gives an RMS of 0.12 at every sample rate (the
-/// white noise's variance is 1/3). Peaks over a few seconds are about ±0.45; `y` is
-/// clamped to ±1, which Gaussian-like noise of RMS 0.12 reaches with vanishing
-/// probability.
-#[derive(Clone, Copy, Debug)]
-pub struct Brown {
-    white: Noise,
-    y: f32,
-    a: f32,
-    c: f32,
-}
-
-/// The brown noise's leak frequency, Hz.
-pub const BROWN_LEAK_HZ: f32 = 10.0;
-/// The brown noise's RMS.
+/// The brown synth's RMS: [`osc::brown`] (RMS [`osc::BROWN_RMS`], 0.2) scaled to 0.12,
+/// so its peaks are about 0.45.
 pub const BROWN_RMS: f32 = 0.12;
-
-impl Brown {
-    fn new(sample_rate: f32, seed: u32) -> Brown {
-        let a = (-std::f32::consts::TAU * BROWN_LEAK_HZ / sample_rate).exp();
-        Brown {
-            white: Noise::new(seed),
-            y: 0.0,
-            a,
-            c: BROWN_RMS * (3.0 * (1.0 - a * a)).sqrt(),
-        }
-    }
-
-    fn render(&mut self, out: &mut [f32]) {
-        osc::noise(&mut self.white, out);
-        for o in out.iter_mut() {
-            self.y = (self.a * self.y + self.c * *o).clamp(-1.0, 1.0);
-            *o = self.y;
-        }
-    }
-}
 
 /// The per-kind state of a [`Synth`].
 #[derive(Clone, Copy, Debug)]
@@ -379,7 +343,12 @@ impl Synth {
                     *o *= PINK_LEVEL;
                 }
             }
-            State::Brown(s) => s.render(out),
+            State::Brown(s) => {
+                osc::brown(s, out);
+                for o in out.iter_mut() {
+                    *o *= BROWN_RMS / osc::BROWN_RMS;
+                }
+            }
             State::Kick(s) => s.render(f, out),
             State::Snare(s) => s.render(f, out),
             State::Hat(s) => s.render(out),
