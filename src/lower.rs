@@ -367,7 +367,7 @@ impl Lowerer<'_> {
         let spec = op.spec();
         // Each noise node has its own deterministic seed.
         let op = match op {
-            Op::Noise { .. } | Op::Pink { .. } => {
+            Op::Noise { .. } | Op::Pink { .. } | Op::Brown { .. } => {
                 self.next_seed += 1;
                 op.with_seed(self.next_seed.wrapping_mul(0x9E37_79B9))
             }

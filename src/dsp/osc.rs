@@ -1,4 +1,4 @@
-//! Oscillators and noise sources: `sine saw square tri impulse noise pink`.
+//! Oscillators and noise sources: `sine saw square tri impulse noise pink brown`.
 //!
 //! Every kernel renders one channel of one block. The parameter slices (`freq`,
 //! `width`) are per-sample, as long as `out`; the loops walk the slices together with
@@ -48,7 +48,7 @@ pub(crate) fn sane_sample_rate(sample_rate: f32) -> f32 {
 
 /// The state of one oscillator: a phase accumulator shared by every periodic
 /// waveform ([`sine`], [`saw`], [`square`], [`tri`], [`impulse`]).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Osc {
     /// The phase in turns, in [0, 1). The next output sample is computed from it.
     pub phase: f32,
@@ -291,7 +291,7 @@ pub fn impulse(s: &mut Osc, freq: &[f32], out: &mut [f32]) {
 const ZERO_SEED_REPLACEMENT: u32 = 0x9e37_79b9;
 
 /// White-noise state: a xorshift32 generator (Marsaglia 2003, shifts 13, 17, 5).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Noise {
     state: u32,
 }
@@ -336,7 +336,7 @@ pub fn noise(s: &mut Noise, out: &mut [f32]) {
 }
 
 /// Pink-noise state: the white generator and the seven filter states.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Pink {
     white: Noise,
     b: [f32; 7],
@@ -381,6 +381,57 @@ pub fn pink(s: &mut Pink, out: &mut [f32]) {
         let sum = b[0] + b[1] + b[2] + b[3] + b[4] + b[5] + b[6] + white * 0.5362;
         b[6] = white * 0.115_926;
         *o = sum * PINK_SCALE;
+    }
+}
+
+/// The brown noise's leak frequency, Hz: below it the spectrum is flat.
+pub const BROWN_LEAK_HZ: f32 = 10.0;
+/// The brown noise's RMS (as [`pink`]'s, about 0.2).
+pub const BROWN_RMS: f32 = 0.2;
+
+/// Brown-noise state: the white generator, the integrator and its two coefficients.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Brown {
+    white: Noise,
+    y: f32,
+    a: f32,
+    c: f32,
+}
+
+impl Brown {
+    /// A brown generator whose white source is `Noise::new(seed)`: `a = e^(-2π ·
+    /// BROWN_LEAK_HZ / sr)`, `c = BROWN_RMS · √(3 (1 - a²))`. A non-finite or
+    /// non-positive `sample_rate` is replaced by 44100.
+    pub fn new(sample_rate: f32, seed: u32) -> Brown {
+        let sr = sane_sample_rate(sample_rate);
+        let a = (-std::f32::consts::TAU * BROWN_LEAK_HZ / sr).exp();
+        Brown {
+            white: Noise::new(seed),
+            y: 0.0,
+            a,
+            c: BROWN_RMS * (3.0 * (1.0 - a * a)).sqrt(),
+        }
+    }
+
+    /// The white generator's state, the integrator and the coefficients `a`, `c`
+    /// (the JIT's twin starts from them).
+    pub(crate) fn parts(&self) -> (u32, f32, f32, f32) {
+        (self.white.bits(), self.y, self.a, self.c)
+    }
+}
+
+/// Brown noise (-6 dB per octave above [`BROWN_LEAK_HZ`]): leaky integrated white
+/// noise, `y ← a y + c w` over the white noise `w` of [`Noise`], clamped to [-1, 1]
+/// (`if v > -1 { v.min(1) } else { -1 }`). The leak keeps it from drifting; `c` gives
+/// an RMS of [`BROWN_RMS`] at every sample rate (`w` has variance 1/3, the
+/// integrator's power gain is `1/(1 - a²)`). Peaks over a few seconds are about ±0.8;
+/// the clamp is reached with vanishing probability.
+pub fn brown(s: &mut Brown, out: &mut [f32]) {
+    for o in out.iter_mut() {
+        let w = s.white.next();
+        let v = s.a * s.y + s.c * w;
+        s.y = if v > -1.0 { v.min(1.0) } else { -1.0 };
+        *o = s.y;
     }
 }
 

@@ -136,6 +136,9 @@ fn step(node: &Node, sr: f32) -> Step {
         Op::Pink { seed } => {
             channels(&|_| stateful(osc::Pink::new(seed), |s, _, o| osc::pink(s, o)))
         }
+        Op::Brown { seed } => {
+            channels(&|_| stateful(osc::Brown::new(sr, seed), |s, _, o| osc::brown(s, o)))
+        }
         Op::Svf(mode) => channels(&|_| {
             stateful(filter::Svf::new(sr), move |s, x, o| {
                 filter::svf(s, mode, x.at(0), x.at(1), x.at(2), o)

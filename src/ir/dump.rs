@@ -214,7 +214,7 @@ fn parameters(op: Op) -> Option<String> {
             Some(format!("pattern={pattern}"))
         }
         Op::Voices { sound } => Some(format!("sound={sound}")),
-        Op::Noise { seed } | Op::Pink { seed } => Some(format!("seed={seed:#x}")),
+        Op::Noise { seed } | Op::Pink { seed } | Op::Brown { seed } => Some(format!("seed={seed:#x}")),
         _ => None,
     }
 }

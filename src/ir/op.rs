@@ -73,6 +73,9 @@ pub enum Op {
     Pink {
         seed: u32,
     },
+    Brown {
+        seed: u32,
+    },
     Svf(SvfMode),
     Moog,
     Ad,
@@ -439,6 +442,16 @@ const PINK: OpSpec = builtin(
     8,
     3.0,
 );
+const BROWN: OpSpec = builtin(
+    Oscillator,
+    "brown",
+    "brown noise",
+    &[],
+    &[],
+    "xorshift state, leaky integrator",
+    2,
+    2.5,
+);
 const IMPULSE: OpSpec = builtin(
     Oscillator,
     "impulse",
@@ -632,7 +645,7 @@ const SHAPE: OpSpec = builtin(
 
 impl Op {
     /// The operations the language calls by name, in documentation order (the
-    /// payloads of `noise` and `pink` are placeholders: lowering gives each node its
+    /// payloads of `noise`, `pink` and `brown` are placeholders: lowering gives each node its
     /// seed).
     pub const LANGUAGE: &'static [Op] = &[
         Op::Sine,
@@ -641,6 +654,7 @@ impl Op {
         Op::Tri,
         Op::Noise { seed: 0 },
         Op::Pink { seed: 0 },
+        Op::Brown { seed: 0 },
         Op::Impulse,
         Op::Svf(SvfMode::Low),
         Op::Svf(SvfMode::High),
@@ -685,6 +699,7 @@ impl Op {
             Op::Impulse => &IMPULSE,
             Op::Noise { .. } => &NOISE,
             Op::Pink { .. } => &PINK,
+            Op::Brown { .. } => &BROWN,
             Op::Svf(SvfMode::Low) => &LPF,
             Op::Svf(SvfMode::High) => &HPF,
             Op::Svf(SvfMode::Band) => &BPF,
@@ -736,6 +751,7 @@ impl Op {
         match self {
             Op::Noise { .. } => Op::Noise { seed },
             Op::Pink { .. } => Op::Pink { seed },
+            Op::Brown { .. } => Op::Brown { seed },
             other => other,
         }
     }

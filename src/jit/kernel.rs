@@ -118,7 +118,7 @@ pub fn emitter(op: Op) -> Option<&'static dyn Emitter> {
     use ops::effects as fx;
     use ops::env::{Contour, Envelope};
     use ops::filter::{Moog, Svf};
-    use ops::osc::{Noise, Periodic, Pink, Wave};
+    use ops::osc::{Brown, Noise, Periodic, Pink, Wave};
     Some(match op {
         Op::Stepped { .. }
         | Op::Trigger { .. }
@@ -144,6 +144,7 @@ pub fn emitter(op: Op) -> Option<&'static dyn Emitter> {
         Op::Impulse => &Periodic(Wave::Impulse),
         Op::Noise { .. } => &Noise,
         Op::Pink { .. } => &Pink,
+        Op::Brown { .. } => &Brown,
         Op::Svf(SvfMode::Low) => &Svf(SvfMode::Low),
         Op::Svf(SvfMode::High) => &Svf(SvfMode::High),
         Op::Svf(SvfMode::Band) => &Svf(SvfMode::Band),

@@ -53,6 +53,7 @@ fn shape(graph: &Graph, region: &Region) -> Vec<ShapeNode> {
             let op = match node.op {
                 Op::Noise { .. } => "noise".to_string(),
                 Op::Pink { .. } => "pink".to_string(),
+                Op::Brown { .. } => "brown".to_string(),
                 other => format!("{other:?}"),
             };
             let wires = node

@@ -4,7 +4,7 @@
 //! calls. The aim is bit-exactness and the tests demand it; the largest absolute
 //! difference is printed as well (`--nocapture`).
 
-use phonon::dsp::osc::{self, Noise, Osc, Pink};
+use phonon::dsp::osc::{self, Brown, Noise, Osc, Pink};
 use phonon::ir::Op;
 use phonon::jit::single::SingleOp;
 
@@ -21,12 +21,14 @@ enum Twin {
     Osc(Osc),
     Noise(Noise),
     Pink(Pink),
+    Brown(Brown),
 }
 
 fn twin(op: Op) -> Twin {
     match op {
         Op::Noise { seed } => Twin::Noise(Noise::new(seed)),
         Op::Pink { seed } => Twin::Pink(Pink::new(seed)),
+        Op::Brown { seed } => Twin::Brown(Brown::new(SR, seed)),
         _ => Twin::Osc(Osc::new(SR)),
     }
 }
@@ -41,6 +43,7 @@ fn dsp_block(op: Op, s: &mut Twin, ins: &[&[f32]], out: &mut [f32]) {
         (Op::Impulse, Twin::Osc(s)) => osc::impulse(s, ins[0], out),
         (Op::Noise { .. }, Twin::Noise(s)) => osc::noise(s, out),
         (Op::Pink { .. }, Twin::Pink(s)) => osc::pink(s, out),
+        (Op::Brown { .. }, Twin::Brown(s)) => osc::brown(s, out),
         _ => panic!("no twin for {op:?}"),
     }
 }
@@ -225,7 +228,7 @@ fn square_matches_with_widths_per_lane_and_modulated() {
 }
 
 #[test]
-fn noise_and_pink_match_with_a_seed_per_lane() {
+fn noise_pink_and_brown_match_with_a_seed_per_lane() {
     let seeds = [0u32, 1, 12_345, u32::MAX];
     check(
         "noise",
@@ -235,6 +238,11 @@ fn noise_and_pink_match_with_a_seed_per_lane() {
     check(
         "pink",
         seeds.map(|seed| Op::Pink { seed }),
+        &[] as &[[Vec<f32>; 4]],
+    );
+    check(
+        "brown",
+        seeds.map(|seed| Op::Brown { seed }),
         &[] as &[[Vec<f32>; 4]],
     );
 }
@@ -254,7 +262,11 @@ fn state_carries_across_blocks() {
         let (whole, _) = run_both(lanes_of(op), &ins, &[total()]);
         assert_eq!(split, whole, "{op:?}");
     }
-    for op in [Op::Noise { seed: 9 }, Op::Pink { seed: 9 }] {
+    for op in [
+        Op::Noise { seed: 9 },
+        Op::Pink { seed: 9 },
+        Op::Brown { seed: 9 },
+    ] {
         let (split, _) = run_both(lanes_of(op), &[], &BLOCKS);
         let (whole, _) = run_both(lanes_of(op), &[], &[total()]);
         assert_eq!(split, whole, "{op:?}");

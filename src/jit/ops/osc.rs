@@ -1,4 +1,4 @@
-//! The emitters of [`crate::dsp::osc`]: `sine saw square tri impulse noise pink`.
+//! The emitters of [`crate::dsp::osc`]: `sine saw square tri impulse noise pink brown`.
 //!
 //! Each is the per-sample body of its `dsp` loop, operation for operation, so the
 //! JIT computes the interpreter's bits. The branches of the Rust code become masks
@@ -32,7 +32,7 @@
 //!
 //! State: the phase (f32x4) for the periodic waveforms, plus the pending impulse
 //! for `impulse`; the xorshift state (i32x4) for `noise`; that and the seven filter
-//! states (f32x4 each) for `pink`.
+//! states (f32x4 each) for `pink`; that and the integrator (f32x4) for `brown`.
 
 use cranelift_codegen::ir::condcodes::FloatCC;
 use cranelift_codegen::ir::types::F32X4;
@@ -95,8 +95,8 @@ impl Emitter for Periodic {
 /// The seed of a noise lane (every lane of a pack runs the same operation).
 fn seed_of(lane: Op, pack: Op) -> u32 {
     match (lane, pack) {
-        (Op::Noise { seed } | Op::Pink { seed }, _) => seed,
-        (_, Op::Noise { seed } | Op::Pink { seed }) => seed,
+        (Op::Noise { seed } | Op::Pink { seed } | Op::Brown { seed }, _) => seed,
+        (_, Op::Noise { seed } | Op::Pink { seed } | Op::Brown { seed }) => seed,
         _ => 0,
     }
 }
@@ -142,6 +142,45 @@ impl Emitter for Pink {
             cx.set(k + 1, v);
         }
         Some(out)
+    }
+}
+
+/// `brown`. State: the xorshift state (i32x4) and the integrator (f32x4); the
+/// coefficients `a`, `c` depend on the sample rate only and are constants.
+pub struct Brown;
+
+impl Emitter for Brown {
+    fn state(&self, op: Op, lanes: &[Op; 4], _channels: [usize; 4], sr: f32) -> Vec<StateInit> {
+        let parts: [(u32, f32, f32, f32); 4] =
+            std::array::from_fn(|l| dsp::Brown::new(sr, seed_of(lanes[l], op)).parts());
+        vec![
+            StateInit::I32(std::array::from_fn(|l| parts[l].0 as i32)),
+            StateInit::F32(std::array::from_fn(|l| parts[l].1)),
+        ]
+    }
+
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, _inputs: &[Value]) -> Option<Value> {
+        let (_, _, a, c) = dsp::Brown::new(cx.sample_rate, 0).parts();
+        let x = cx.get(0);
+        let y = cx.get(1);
+        let b = &mut *cx.b;
+        let (x, w) = white(b, x);
+        // `v = a y + c w`, then `if v > -1 { v.min(1) } else { -1 }`: v is never NaN
+        // (w is finite), so a compare and select is Rust's `min` exactly.
+        let av = splat(b, a);
+        let cv = splat(b, c);
+        let ay = b.ins().fmul(av, y);
+        let cw = b.ins().fmul(cv, w);
+        let v = b.ins().fadd(ay, cw);
+        let one = splat(b, 1.0);
+        let under = approx::lt(b, v, one);
+        let capped = select(b, under, v, one);
+        let minus = splat(b, -1.0);
+        let above = approx::gt(b, v, minus);
+        let y = select(b, above, capped, minus);
+        cx.set(0, x);
+        cx.set(1, y);
+        Some(y)
     }
 }
 
