@@ -39,6 +39,7 @@ mod parallel;
 mod plot;
 mod render;
 mod samples;
+mod sound_controls;
 mod syntax;
 mod tidal_conformance;
 mod tidal_corpus;
