@@ -152,3 +152,52 @@ fn nor_with_a_crew_of_workers() {
     // model says so (stress_extreme and synth_dense do).
     run(2);
 }
+
+#[test]
+fn the_orbits_never_allocate_or_free() {
+    // Sends filled by hand into all 12 orbits (reverb, delay, new parameters every
+    // block), a reload's copy of their state, and the tails ringing on afterwards.
+    use phonon::runtime::Orbits;
+    use phonon::voices::sends::{OrbitParams, Sends, ORBITS};
+    check_the_counter();
+    let block = 512;
+    let mut old = Orbits::new(44_100, block);
+    let mut new = Orbits::new(44_100, block);
+    let mut sends = Sends::new(block);
+    let mut heard = 0.0f32;
+    WATCHED.with(|w| w.set(true));
+    for k in 0..200usize {
+        sends.clear();
+        if k < 100 {
+            for (o, send) in sends.orbits.iter_mut().enumerate().take(ORBITS) {
+                send.room[0][k % block] = 0.5;
+                send.delay[1][(k * 7) % block] = 0.25;
+                send.active = true;
+                send.params = Some((
+                    k % block,
+                    OrbitParams {
+                        size: (k % 10) as f32 / 10.0,
+                        dry: 0.1,
+                        delaytime: 0.05 + o as f32 * 0.01,
+                        delayfeedback: 0.6,
+                        lock: o % 2 == 0,
+                    },
+                ));
+            }
+        }
+        old.process(std::iter::once(&sends), block, 0.75);
+        if k == 150 {
+            new.copy_from(&old);
+        }
+        if k > 150 {
+            new.process(std::iter::once(&sends), block, 0.75);
+        }
+        if let Some(out) = old.output(0) {
+            heard = out.iter().fold(heard, |m, x| m.max(x.abs()));
+        }
+    }
+    WATCHED.with(|w| w.set(false));
+    assert!(heard > 0.01, "the orbits made sound");
+    assert_eq!(take(&ALLOCS), 0, "allocations in the orbits");
+    assert_eq!(take(&FREES), 0, "frees in the orbits");
+}

@@ -122,6 +122,20 @@ impl Delay {
         let max_delay = (max_seconds * sample_rate).max(1.0);
         (sample_rate, max_delay, max_delay.ceil() as usize + 2)
     }
+
+    /// Takes over `other`'s line and position (a reload carrying a delay's echoes).
+    /// Allocates nothing: a line of another length is copied as far as both reach,
+    /// the position kept inside this one.
+    pub fn copy_from(&mut self, other: &Delay) {
+        copy_line(&mut self.line, &other.line);
+        self.write = other.write.min(self.line.len().saturating_sub(1));
+    }
+}
+
+/// `dst` takes `src`'s values as far as both reach (no allocation).
+fn copy_line(dst: &mut [f32], src: &[f32]) {
+    let n = dst.len().min(src.len());
+    dst[..n].copy_from_slice(&src[..n]);
 }
 
 /// Feedback delay. `wet` is the line read `time` seconds ago (clamped to one sample ..
@@ -228,6 +242,22 @@ impl Reverb {
             (len as usize).max(1)
         };
         (COMB_TUNING.map(line), ALLPASS_TUNING.map(line))
+    }
+
+    /// Takes over `other`'s lines, positions and filter state (a reload carrying a
+    /// reverb's tail). Allocates nothing: lines of other lengths are copied as far as
+    /// both reach, positions kept inside this reverberator's lines.
+    pub fn copy_from(&mut self, other: &Reverb) {
+        for c in 0..8 {
+            copy_line(&mut self.combs[c], &other.combs[c]);
+            self.comb_pos[c] = other.comb_pos[c].min(self.combs[c].len().saturating_sub(1));
+        }
+        self.comb_store = other.comb_store;
+        for a in 0..4 {
+            copy_line(&mut self.allpasses[a], &other.allpasses[a]);
+            self.allpass_pos[a] =
+                other.allpass_pos[a].min(self.allpasses[a].len().saturating_sub(1));
+        }
     }
 }
 

@@ -6,20 +6,23 @@
 //!    buffers of the nodes they feed, at exact frames ([`feed`]), and collects the
 //!    voice starts of every sound ([`sounds`]),
 //! 3. lets the engine run the graph's nodes over the block ([`Engine`]),
-//! 4. copies the master out, guarding it: a NaN or an infinity never leaves; the first
-//!    node that produced one is remembered for the report,
-//! 5. keeps the outputs of the buses that read themselves for the next block.
+//! 4. runs the orbits' effects on what the sounds sent them ([`orbits`]),
+//! 5. copies the master plus the orbits' output out, guarding it: a NaN or an infinity
+//!    never leaves; the first node that produced one is remembered for the report,
+//! 6. keeps the outputs of the buses that read themselves for the next block.
 
 pub mod buffers;
 pub mod clock;
 pub mod feed;
 pub mod master;
+pub mod orbits;
 pub mod sounds;
 
 use std::sync::Arc;
 
 pub use buffers::{Buffers, Inputs, Layout};
 pub use clock::Clock;
+pub use orbits::Orbits;
 pub use sounds::SoundPlayer;
 
 use crate::ir::{Graph, NodeId, Op, Operand};
@@ -159,6 +162,8 @@ pub struct Runtime<E: Engine> {
     /// This runtime's own block of events (offline: queried, then applied).
     events: BlockEvents,
     sounds: SoundPlayer,
+    /// The effect buses the sounds send to, run after them.
+    orbits: Orbits,
     positions: Vec<f64>,
     /// Feedback nodes and the node each reads from the previous block.
     feedback: Vec<(NodeId, NodeId)>,
@@ -202,7 +207,14 @@ impl<E: Engine> Runtime<E> {
         let events = BlockEvents::new(&graph);
         let samples = bank.load(sounds::named_samples(&graph));
         let sampled = graph.sounds.iter().map(|s| s.sampled.clone()).collect();
-        let sounds = SoundPlayer::new(bank, sampled, config.voices, config.sample_rate);
+        let sounds = SoundPlayer::new(
+            bank,
+            sampled,
+            config.voices,
+            config.sample_rate,
+            config.block,
+        );
+        let orbits = Orbits::new(config.sample_rate, config.block);
         let feedback = graph
             .nodes
             .iter()
@@ -221,6 +233,7 @@ impl<E: Engine> Runtime<E> {
             feeder,
             events,
             sounds,
+            orbits,
             positions: vec![0.0; config.block],
             feedback,
             frame: 0,
@@ -264,6 +277,11 @@ impl<E: Engine> Runtime<E> {
 
     pub fn sounds(&self) -> &SoundPlayer {
         &self.sounds
+    }
+
+    /// The orbits' effects.
+    pub fn orbits(&self) -> &Orbits {
+        &self.orbits
     }
 
     /// Makes the voices time themselves from now on, or stop (see
@@ -382,6 +400,8 @@ impl<E: Engine> Runtime<E> {
             crew,
         };
         self.engine.run(&ctx, &mut self.buffers, &mut self.sounds);
+        self.orbits
+            .process(self.sounds.sends(), frames, self.clock.cps());
         self.copy_master(&mut left[..frames], &mut right[..frames]);
         for &(to, from) in &self.feedback {
             self.buffers.copy_node(from, to);
@@ -415,7 +435,8 @@ impl<E: Engine> Runtime<E> {
     /// cycle position at a new tempo). The nodes `carry` pairs keep what they held:
     /// stepped values, the last block of the buses that read themselves, and the
     /// voices of each sound (copied: they go on here, and in `old` while it fades
-    /// out, so that the crossfade between the two is seamless). Kernel state
+    /// out, so that the crossfade between the two is seamless), and the orbits'
+    /// reverb and delay state, whose tails ring on the same way. Kernel state
     /// is the engine's ([`crate::jit::engine::JitEngine::apply_carry`]). Allocates
     /// nothing.
     pub fn take_over(&mut self, old: &mut Runtime<E>, clock: Clock, carry: &RuntimeCarry) {
@@ -434,18 +455,26 @@ impl<E: Engine> Runtime<E> {
         for &(new, from) in &carry.sounds {
             self.sounds.copy_voices(new, &old.sounds, from);
         }
+        self.orbits.copy_from(&old.orbits);
     }
 
-    /// The master into `left`/`right`, with every non-finite sample replaced by 0.
+    /// The master plus the orbits' output into `left`/`right`, with every non-finite
+    /// sample replaced by 0.
     fn copy_master(&mut self, left: &mut [f32], right: &mut [f32]) {
         let master = self.engine.graph().master;
         let mut bad = 0u64;
         for (c, out) in [left, right].into_iter().enumerate() {
             let src = self.buffers.channel(master, c);
             for (o, s) in out.iter_mut().zip(src) {
-                if s.is_finite() {
-                    *o = *s;
-                } else {
+                *o = *s;
+            }
+            if let Some(wet) = self.orbits.output(c) {
+                for (o, w) in out.iter_mut().zip(wet) {
+                    *o += *w;
+                }
+            }
+            for o in out.iter_mut() {
+                if !o.is_finite() {
                     *o = 0.0;
                     bad += 1;
                 }

@@ -33,6 +33,7 @@ mod live_cli;
 mod master;
 mod mini_notation;
 mod no_panic;
+mod orbits;
 mod overflow;
 mod parallel;
 mod plot;
