@@ -121,7 +121,7 @@ fn step(node: &Node, sr: f32) -> Step {
         Op::Shape => channels(&|_| stateless(|x, o| effects::shape(x.at(0), x.at(1), o))),
         Op::Sine => channels(&|_| stateful(osc::Osc::new(sr), |s, x, o| osc::sine(s, x.at(0), o))),
         Op::Saw => channels(&|_| stateful(osc::Osc::new(sr), |s, x, o| osc::saw(s, x.at(0), o))),
-        Op::Square => channels(&|_| {
+        Op::Square | Op::Pulse => channels(&|_| {
             stateful(osc::Osc::new(sr), |s, x, o| {
                 osc::square(s, x.at(0), x.at(1), o)
             })

@@ -65,6 +65,7 @@ pub enum Op {
     Sine,
     Saw,
     Square,
+    Pulse,
     Tri,
     Impulse,
     Noise {
@@ -412,6 +413,16 @@ const SQUARE: OpSpec = builtin(
     1,
     4.0,
 );
+const PULSE: OpSpec = builtin(
+    Oscillator,
+    "pulse",
+    "band-limited pulse of duty cycle width (0..1); `square` with the width required",
+    &["freq", "width"],
+    &[p("freq", Signal), p("width", Signal)],
+    "phase",
+    1,
+    4.0,
+);
 const TRI: OpSpec = builtin(
     Oscillator,
     "tri",
@@ -651,6 +662,7 @@ impl Op {
         Op::Sine,
         Op::Saw,
         Op::Square,
+        Op::Pulse,
         Op::Tri,
         Op::Noise { seed: 0 },
         Op::Pink { seed: 0 },
@@ -695,6 +707,7 @@ impl Op {
             Op::Sine => &SINE,
             Op::Saw => &SAW,
             Op::Square => &SQUARE,
+            Op::Pulse => &PULSE,
             Op::Tri => &TRI,
             Op::Impulse => &IMPULSE,
             Op::Noise { .. } => &NOISE,

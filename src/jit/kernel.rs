@@ -139,7 +139,7 @@ pub fn emitter(op: Op) -> Option<&'static dyn Emitter> {
         Op::Shape => &fx::ShapeEmitter,
         Op::Sine => &Periodic(Wave::Sine),
         Op::Saw => &Periodic(Wave::Saw),
-        Op::Square => &Periodic(Wave::Square),
+        Op::Square | Op::Pulse => &Periodic(Wave::Square),
         Op::Tri => &Periodic(Wave::Tri),
         Op::Impulse => &Periodic(Wave::Impulse),
         Op::Noise { .. } => &Noise,

@@ -99,7 +99,7 @@ fn the_examples_of_the_language_reference_check() {
         "out: stut 3 0.5 0.125 $ s \"bd sn\"",
         "out: jux (fast 2) $ s \"bd sn\"",
         "out: s \"bd sn\" # gain \"1 0.5\" # speed 2 # begin 0 # end 0.5 # cut 1 # legato 1 # attack 0.01 # release 0.2 # note 12",
-        "out: sine 440 + saw 220 + square 110 + square 110 0.3 + tri 55 + noise + pink + brown + impulse 4",
+        "out: sine 440 + saw 220 + square 110 + square 110 0.3 + tri 55 + noise + pink + brown + pulse 110 0.25 + impulse 4",
         "out: saw 55 # hpf 200 # bpf 800 2 # notch 1000 # moog 800 0.5",
         "out: saw 55 # delay 0.25 0.5 # reverb 0.8 0.5 0.3 # distortion 2 # bitcrush 8 0.5 # chorus 1 0.5 # compressor -20 4",
         "out: sine (mtof \"60 64 67\") * perc 0.3 \"1 1 1\"",

@@ -7,6 +7,10 @@
 use phonon::dsp::osc::{self, Brown, Noise, Osc, Pink};
 use phonon::ir::Op;
 use phonon::jit::single::SingleOp;
+use phonon::render::{EngineKind, Length};
+use phonon::runtime::Config;
+
+use crate::common::rendering::render_on;
 
 const SR: f32 = 44_100.0;
 
@@ -38,7 +42,7 @@ fn dsp_block(op: Op, s: &mut Twin, ins: &[&[f32]], out: &mut [f32]) {
     match (op, s) {
         (Op::Sine, Twin::Osc(s)) => osc::sine(s, ins[0], out),
         (Op::Saw, Twin::Osc(s)) => osc::saw(s, ins[0], out),
-        (Op::Square, Twin::Osc(s)) => osc::square(s, ins[0], ins[1], out),
+        (Op::Square | Op::Pulse, Twin::Osc(s)) => osc::square(s, ins[0], ins[1], out),
         (Op::Tri, Twin::Osc(s)) => osc::tri(s, ins[0], out),
         (Op::Impulse, Twin::Osc(s)) => osc::impulse(s, ins[0], out),
         (Op::Noise { .. }, Twin::Noise(s)) => osc::noise(s, out),
@@ -222,6 +226,11 @@ fn square_matches_with_widths_per_lane_and_modulated() {
         check(
             &format!("square {set}"),
             lanes_of(Op::Square),
+            &[freqs.clone(), widths.clone()],
+        );
+        check(
+            &format!("pulse {set}"),
+            lanes_of(Op::Pulse),
             &[freqs, widths.clone()],
         );
     }
@@ -365,4 +374,28 @@ fn random_modulation_matches() {
             }
         }
     }
+}
+
+/// `pulse freq width` is `square` with the width required, on both engines; `brown`
+/// renders the same on both (its one-node twin is checked above).
+#[test]
+fn pulse_and_brown_patches_agree_across_engines() {
+    let secs = Length::Seconds(0.5);
+    let run = |engine, src: &str| render_on(engine, src, secs, Config::default()).left;
+    for engine in [EngineKind::Interp, EngineKind::Jit] {
+        let pulse = run(engine, "out: pulse 220 \"0.25 0.6\" * 0.5");
+        let square = run(engine, "out: square 220 \"0.25 0.6\" * 0.5");
+        assert_eq!(pulse, square, "{engine:?}");
+        assert!(pulse.iter().any(|v| v.abs() > 0.1));
+    }
+    assert!(phonon::compile("out: pulse 220").is_err());
+    let interp = run(EngineKind::Interp, "out: brown * 0.5");
+    let jit = run(EngineKind::Jit, "out: brown * 0.5");
+    assert_eq!(interp.len(), jit.len());
+    let diff = interp
+        .iter()
+        .zip(&jit)
+        .fold(0.0f32, |m, (a, b)| m.max((a - b).abs()));
+    assert!(diff < 1e-5, "brown differs by {diff}");
+    assert!(interp.iter().any(|v| v.abs() > 0.01));
 }
