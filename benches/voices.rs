@@ -7,6 +7,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use phonon::samples::kit::Rng;
 use phonon::samples::{Sample, SampleBank};
+use phonon::voices::sends::Sends;
 use phonon::voices::{VoicePool, VoiceStart};
 
 const BLOCK: usize = 512;
@@ -37,9 +38,10 @@ fn bench_case(c: &mut Criterion, name: &str, count: usize, make: &dyn Fn(usize) 
     let bank = bank();
     let mut pool = VoicePool::new(VoicePool::DEFAULT_CAPACITY, 44100);
     let (mut l, mut r) = (vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]);
+    let mut sends = Sends::new(BLOCK);
     fill(&mut pool, count, make);
     // Past the onsets: every voice sounds for whole blocks.
-    pool.render(&bank, &mut l, &mut r);
+    pool.render(&bank, &mut l, &mut r, &mut sends);
     let mut group = c.benchmark_group("voices");
     group.throughput(Throughput::Elements((count * BLOCK) as u64));
     group.bench_function(name, |b| {
@@ -49,7 +51,7 @@ fn bench_case(c: &mut Criterion, name: &str, count: usize, make: &dyn Fn(usize) 
             }
             l.fill(0.0);
             r.fill(0.0);
-            pool.render(&bank, &mut l, &mut r);
+            pool.render(&bank, &mut l, &mut r, &mut sends);
             std::hint::black_box(l[BLOCK - 1] + r[BLOCK - 1]);
         })
     });

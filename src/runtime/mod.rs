@@ -202,7 +202,13 @@ impl<E: Engine> Runtime<E> {
         let events = BlockEvents::new(&graph);
         let samples = bank.load(sounds::named_samples(&graph));
         let sampled = graph.sounds.iter().map(|s| s.sampled.clone()).collect();
-        let sounds = SoundPlayer::new(bank, sampled, config.voices, config.sample_rate);
+        let sounds = SoundPlayer::new(
+            bank,
+            sampled,
+            config.voices,
+            config.sample_rate,
+            config.block,
+        );
         let feedback = graph
             .nodes
             .iter()

@@ -10,7 +10,8 @@ use crate::ir::{Graph, SampledInput, SoundSource};
 use crate::pattern::value::{Controls, Scalar, Value};
 use crate::samples::SampleBank;
 use crate::time::{r, Span};
-use crate::voices::{sound_name, StartError, VoicePool, VoiceStart};
+use crate::voices::sends::Sends;
+use crate::voices::{sound_name, EventFrames, StartError, VoicePool, VoiceStart};
 
 /// The most signals one sound samples (one per control, with room to spare).
 pub const MAX_SAMPLED: usize = 16;
@@ -101,6 +102,8 @@ pub fn sound_samples(sound: &SoundSource) -> BTreeSet<String> {
 pub struct PendingStart {
     pub offset: usize,
     pub event_frames: f64,
+    /// Frames of one cycle at the event (for `unit "c"`).
+    pub cycle_frames: f64,
     pub controls: Controls,
 }
 
@@ -118,6 +121,9 @@ pub struct SoundSlot {
     /// Whether `render` times itself (`phonon bench`), and the time it took so far.
     timed: bool,
     voice_nanos: u64,
+    /// What this sound's voices send to the orbits in the block (cleared when the
+    /// block's render starts; the runtime sums every sound's into the orbits).
+    sends: Sends,
 }
 
 /// Voice pools and pending starts, one slot per sound of the graph.
@@ -127,13 +133,15 @@ pub struct SoundPlayer {
 }
 
 impl SoundPlayer {
-    /// One pool of `voices` voices for each sound; `sampled[k]` lists the controls that
-    /// sound `k` samples from its node's inputs.
+    /// One pool of `voices` voices for each sound, and its sends to the orbits for
+    /// blocks of up to `block` frames; `sampled[k]` lists the controls that sound `k`
+    /// samples from its node's inputs.
     pub fn new(
         bank: Arc<SampleBank>,
         sampled: Vec<Vec<SampledInput>>,
         voices: usize,
         sample_rate: u32,
+        block: usize,
     ) -> SoundPlayer {
         SoundPlayer {
             bank,
@@ -147,6 +155,7 @@ impl SoundPlayer {
                     fresh: true,
                     timed: false,
                     voice_nanos: 0,
+                    sends: Sends::new(block),
                 })
                 .collect(),
         }
@@ -197,6 +206,11 @@ impl SoundPlayer {
         (Duration::from_nanos(nanos), frames)
     }
 
+    /// Every sound's sends to the orbits in the last block.
+    pub fn sends(&self) -> impl Iterator<Item = &Sends> {
+        self.slots.iter().map(|s| &s.sends)
+    }
+
     /// Voices sounding, over all sounds.
     pub fn active(&self) -> usize {
         self.slots.iter().map(|s| s.pool.active()).sum()
@@ -234,6 +248,16 @@ impl SoundSlot {
         self.pool.active()
     }
 
+    /// What this sound's voices sent to the orbits in the last block.
+    pub fn sends(&self) -> &Sends {
+        &self.sends
+    }
+
+    /// The sends, to be filled (the voices add into them while rendering).
+    pub fn sends_mut(&mut self) -> &mut Sends {
+        &mut self.sends
+    }
+
     /// Starts this block's voices (reading each sampled control from `inputs` at the
     /// onset frame) and adds the block's voices into `left`/`right`.
     pub fn render(
@@ -246,6 +270,7 @@ impl SoundSlot {
         // Two reads of the monotonic clock, no allocation: cheap enough for the audio
         // path, and only when asked for.
         let t0 = self.timed.then(Instant::now);
+        self.sends.clear();
         let pending = if self.fresh {
             &mut self.pending[..]
         } else {
@@ -261,8 +286,12 @@ impl SoundSlot {
                     .controls
                     .set(control.control, Scalar::Num(f64::from(value)));
             }
-            match VoiceStart::from_controls(&start.controls, start.offset, start.event_frames, bank)
-            {
+            let at = EventFrames {
+                offset: start.offset,
+                event: start.event_frames,
+                cycle: start.cycle_frames,
+            };
+            match VoiceStart::from_event(&start.controls, at, bank) {
                 Ok(v) => self.pool.start(v),
                 Err(StartError::UnknownSample(name)) => {
                     if !self.unknown.contains(&name) {
@@ -272,7 +301,7 @@ impl SoundSlot {
                 Err(StartError::NoSound) => {}
             }
         }
-        self.pool.render(bank, left, right);
+        self.pool.render(bank, left, right, &mut self.sends);
         if let Some(t0) = t0 {
             let nanos = u64::try_from(t0.elapsed().as_nanos()).unwrap_or(u64::MAX);
             self.voice_nanos = self.voice_nanos.saturating_add(nanos);

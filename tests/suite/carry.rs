@@ -57,7 +57,7 @@ fn driver(source: &str) -> Driver {
         buffers: Buffers::new(&graph, BLOCK),
         feeder: Feeder::new(&graph),
         clock: Clock::new(graph.cps, config.sample_rate),
-        sounds: SoundPlayer::new(bank, sampled, config.voices, config.sample_rate),
+        sounds: SoundPlayer::new(bank, sampled, config.voices, config.sample_rate, BLOCK),
         positions: vec![0.0; BLOCK],
         graph,
         engine,
