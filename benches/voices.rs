@@ -8,7 +8,7 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use phonon::samples::kit::Rng;
 use phonon::samples::{Sample, SampleBank};
 use phonon::voices::sends::Sends;
-use phonon::voices::{VoicePool, VoiceStart};
+use phonon::voices::{Adsr, VoiceFx, VoicePool, VoiceStart};
 
 const BLOCK: usize = 512;
 
@@ -74,6 +74,22 @@ fn voices(c: &mut Criterion) {
         pan: (k % 9) as f32 / 9.0,
         release: 0.05,
         ..VoiceStart::new(if k % 3 == 0 { stereo } else { mono }, k % BLOCK)
+    });
+    // The chain path: every voice with its own low-pass and an ADSR with hold.
+    bench_case(c, "mono_cutoff_adsr_256", 256, &|k| VoiceStart {
+        rate: 1.37,
+        fx: VoiceFx {
+            cutoff: Some(200.0 + 37.0 * k as f32),
+            resonance: Some(0.2),
+            ..VoiceFx::default()
+        },
+        attack: 0.01,
+        adsr: Adsr {
+            hold: 0.01,
+            decay: 0.1,
+            sus: 0.6,
+        },
+        ..VoiceStart::new(mono, k % BLOCK)
     });
 }
 

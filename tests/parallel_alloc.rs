@@ -63,7 +63,13 @@ fn a_parallel_jit_stage_allocates_nothing_after_warm_up() {
     let mut buffers = Buffers::new(engine.graph(), config.block);
     let master = engine.graph().master;
     let bank = Arc::new(SampleBank::builtin(config.sample_rate));
-    let mut sounds = SoundPlayer::new(bank, Vec::new(), config.voices, config.sample_rate, config.block);
+    let mut sounds = SoundPlayer::new(
+        bank,
+        Vec::new(),
+        config.voices,
+        config.sample_rate,
+        config.block,
+    );
     let positions = vec![0.0f64; config.block];
     let crew = phonon::parallel::crew(2).expect("a crew");
     phonon::parallel::force_parallel(true);

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use phonon::pattern::value::{Control, Controls, Scalar};
 use phonon::samples::{Sample, SampleBank, SampleId};
 use phonon::voices::sends::Sends;
-use phonon::voices::{Source, StartError, VoicePool, VoiceStart};
+use phonon::voices::{Adsr, Source, StartError, VoicePool, VoiceStart, Vowel};
 
 // Counts allocations made by the current thread, to check that the pool never
 // allocates after `new`.
@@ -437,6 +437,23 @@ fn varied(bank: &SampleBank) -> Vec<(usize, VoiceStart)> {
         v.release = [0.0, 0.0, 0.004, 0.01][k % 4];
         v.length = if k % 5 == 0 { Some(700.0) } else { None };
         v.cut = if k % 7 == 0 { Some(1) } else { None };
+        // Every fourth voice takes the chain path: effects, a glide, a loop, an
+        // envelope with hold and decay, a send.
+        if k % 4 == 3 {
+            v.fx.cutoff = Some(300.0 + 200.0 * k as f32);
+            v.fx.resonance = Some(0.3);
+            v.fx.shape = Some(0.4);
+            v.fx.coarse = Some(if k % 8 == 3 { 3.0 } else { 1.0 });
+            v.fx.vowel = if k % 8 == 7 { Some(Vowel::O) } else { None };
+            v.accelerate = [0.0, 0.5, -0.3][k % 3];
+            v.loops = if k % 3 == 0 { 2.0 } else { 1.0 };
+            v.adsr = Adsr {
+                hold: 0.001,
+                decay: 0.004,
+                sus: 0.5,
+            };
+            v.sends.room = 0.3;
+        }
         out.push((k * 397 % 5000, v));
     }
     out.sort_by_key(|(t, _)| *t);

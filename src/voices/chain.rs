@@ -279,8 +279,8 @@ impl Chain {
     pub fn process(&mut self, bufs: &mut [[f32; CHUNK]; 2], n: usize, channels: usize) {
         let n = n.min(CHUNK);
         let count0 = self.coarse_count;
-        for ch in 0..channels.min(2) {
-            let buf = &mut bufs[ch][..n];
+        for (ch, buf) in bufs.iter_mut().enumerate().take(channels.min(2)) {
+            let buf = &mut buf[..n];
             if let Some(v) = self.vowel.as_mut() {
                 v.run(ch, buf);
             }

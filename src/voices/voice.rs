@@ -300,12 +300,7 @@ impl Voice {
             let e0 = 1.0 + es * (age - self.hold_end) as f32;
             self.set_segment(Stage::Decay, e0, es, cap(self.decay_end));
         } else if age < self.rel_start {
-            let level = if self.decay_end > self.hold_end || self.decay > 0 {
-                self.sus
-            } else {
-                1.0
-            };
-            self.set_segment(Stage::Sustain, level, 0.0, cap(self.rel_start));
+            self.set_segment(Stage::Sustain, self.sus, 0.0, cap(self.rel_start));
         } else {
             let left = (self.len - age) as f32;
             let end = self.len.min(self.kill);
@@ -435,15 +430,14 @@ impl Voice {
         while done < run {
             let m = (run - done).min(CHUNK);
             let age0 = self.age + done as u64;
-            for j in 0..m {
+            let [b0, b1] = &mut bufs;
+            for (j, (x0, x1)) in b0.iter_mut().zip(b1.iter_mut()).take(m).enumerate() {
                 let p = self.position(age0 + j as u64);
-                let (a, b) = if stereo {
+                (*x0, *x1) = if stereo {
                     read_frame::<2>(data, p)
                 } else {
                     read_frame::<1>(data, p)
                 };
-                bufs[0][j] = a;
-                bufs[1][j] = b;
             }
             self.chain.process(&mut bufs, m, self.channels);
             let k0 = (age0 - self.seg_start) as i32;
