@@ -81,6 +81,7 @@
 pub mod aliases;
 mod explain;
 pub mod infer;
+pub mod control_builtins;
 mod list_builtins;
 mod lists;
 mod literal;

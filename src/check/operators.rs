@@ -8,7 +8,8 @@ use super::explain::{
 };
 use super::infer::{apply, as_value, continuous_or_value, is_bare_continuous, Res};
 use super::lists::collection_operand;
-use super::types::{join, FnType, Operator, Type};
+use super::control_builtins::sound_side;
+use super::types::{join, FnType, Operator, Partial, Type};
 use crate::diag::{Diagnostic, SrcSpan};
 use crate::pattern::value::NumOp;
 use crate::pattern::Structure;
@@ -168,6 +169,9 @@ pub(super) fn hash(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
     if let Some(d) = collection_operand("#", &l, ls, &r, rs) {
         return Err(d);
     }
+    if let Some(control) = sound_side_control(&l, &r) {
+        return hash(l, ls, control?, rs);
+    }
     match (&l, &r) {
         // A function on the left composes: `fast 2 # lpf 800` is `x -> fast 2 x # lpf
         // 800`, the right side applied as `#` applies it (a setter sets its control).
@@ -198,6 +202,22 @@ pub(super) fn hash(l: Type, ls: SrcSpan, r: Type, rs: SrcSpan) -> Res {
             "controls are set on a sound; make one with `s` or `n`, e.g. `s \"bd sn\" # gain 0.8`",
         )),
     }
+}
+
+/// `sound # lpf 800`: on a sound, a signal operation given one argument whose name
+/// is a control too is that control (`check::control_builtins::sound_side`), typed
+/// as the control applied to the argument. `None` when it is not such a case.
+fn sound_side_control(l: &Type, r: &Type) -> Option<Res> {
+    let (Type::Sound { .. }, Type::Function(g)) = (l, r) else {
+        return None;
+    };
+    let FnType::Partial(p) = g.as_ref() else {
+        return None;
+    };
+    let control = sound_side(p.builtin, p.args.len())?;
+    let arg = p.args.first()?.clone()?;
+    let span = p.spans.first().copied()?;
+    Some(apply(&FnType::Partial(Partial::new(control)), arg, span, true))
 }
 
 /// `l . r`: both sides functions, `v -> l (r v)`.

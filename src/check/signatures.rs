@@ -180,21 +180,6 @@ pub(super) const fn tr(
     }
 }
 
-const CONTROL_PARAMS: &[Param] = &[p("value", ParamTy::Control)];
-
-const fn control(name: &'static str, control: Control, doc: &'static str) -> Builtin {
-    Builtin {
-        name,
-        kind: Kind::Control,
-        params: CONTROL_PARAMS,
-        result: Ret::Sound,
-        has_input: false,
-        sound_only: false,
-        doc,
-        imp: Imp::Control(control),
-    }
-}
-
 const fn maths(
     name: &'static str,
     op: Op,
@@ -544,47 +529,6 @@ static PATTERN_BUILTINS: &[Builtin] = &[
         "a continuous random pick among the values of the first cycle of the pattern",
         |a| Ok(chance::choose(a.pattern(0)?)),
     ),
-    // ---- sounds and their controls ----
-    Builtin {
-        name: "s",
-        kind: Kind::Control,
-        params: &[p("samples", ParamTy::Pattern)],
-        result: Ret::Sound,
-        has_input: false,
-        sound_only: false,
-        doc: "play samples: a pattern of names, `bd:3` picks variant 3",
-        imp: Imp::Sound(|a| Ok(sound::sound(a.pattern(0)?))),
-    },
-    Builtin {
-        name: "sound",
-        kind: Kind::Control,
-        params: &[p("samples", ParamTy::Pattern)],
-        result: Ret::Sound,
-        has_input: false,
-        sound_only: false,
-        doc: "the same as `s`",
-        imp: Imp::Sound(|a| Ok(sound::sound(a.pattern(0)?))),
-    },
-    control("n", Control::N, "sample variant (wraps around the variants)"),
-    control("gain", Control::Gain, "amplitude, default 1"),
-    control("pan", Control::Pan, "0 (left) .. 1 (right), 0.5 is centre"),
-    control("speed", Control::Speed, "playback rate; negative plays backwards"),
-    control(
-        "note",
-        Control::Note,
-        "semitones relative to the sample; a note name counts from c4 (`note \"c5\"` is an octave up)",
-    ),
-    control("up", Control::Note, "the same as `note` (Tidal's `up = note`)"),
-    control("begin", Control::Begin, "start of the played slice of the sample, 0..1"),
-    control("end", Control::End, "end of the played slice of the sample, 0..1"),
-    control(
-        "cut",
-        Control::Cut,
-        "cut group: a new voice stops the others of its group",
-    ),
-    control("legato", Control::Legato, "length in units of the event's duration"),
-    control("attack", Control::Attack, "per-voice attack in seconds"),
-    control("release", Control::Release, "per-voice release in seconds"),
 ];
 
 /// The maths built-ins: on numbers and patterns computed at once (Tidal's
@@ -649,6 +593,7 @@ static BUILTINS: LazyLock<Vec<Builtin>> = LazyLock::new(|| {
         .iter()
         .chain(super::list_builtins::LIST_BUILTINS)
         .chain(super::vocab_builtins::VOCAB_BUILTINS)
+        .chain(super::control_builtins::CONTROL_BUILTINS)
         .copied()
         .chain(Op::LANGUAGE.iter().filter_map(|op| signal(*op)))
         .chain(MATHS.iter().copied())

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use super::builtins;
 use super::{Ctx, EvalError, EvalResult, Func, Num, SampledControl, Sig, SoundVal, Val};
+use crate::check::control_builtins::sound_side;
 use crate::diag::SrcSpan;
 use crate::pattern::transforms::sound::set_controls;
 use crate::pattern::transforms::with_time_arg;
@@ -175,9 +176,41 @@ impl Ctx {
     /// `l # r`: applies the function `r` to `l`, or sets the controls of the sound `r`
     /// on `l` (structure from `l`, values from `r`). With a function on the left it
     /// builds a function: `f # x` is `v -> f v # x` (`x` a value or a function).
+    /// `sound # lpf 800`: on a sound, a signal operation given one argument whose name
+    /// is a control too is that control applied to the argument
+    /// (`check::control_builtins::sound_side`, as the checker decides). `None` when
+    /// it is not such a case.
+    fn sound_side_control(&self, l: &Val, r: &Val, r_span: SrcSpan) -> Option<EvalResult<Val>> {
+        let (Val::Sound(_), Val::Func(f)) = (l, r) else {
+            return None;
+        };
+        let Func::Partial {
+            builtin,
+            args,
+            arg_spans,
+            span,
+        } = &**f
+        else {
+            return None;
+        };
+        let control = sound_side(builtin, args.len())?;
+        let arg = args.first()?.clone()?;
+        let arg_span = arg_spans.first().copied().flatten().unwrap_or(r_span);
+        let setter = Val::Func(Arc::new(Func::Partial {
+            builtin: control,
+            args: Vec::new(),
+            arg_spans: Vec::new(),
+            span: *span,
+        }));
+        Some(self.apply(setter, arg, arg_span, r_span))
+    }
+
     pub(crate) fn hash(&self, l: Val, r: Val, r_span: SrcSpan, span: SrcSpan) -> EvalResult<Val> {
         let l = self.value_if_complete(l, span)?;
         let r = self.value_if_complete(r, r_span)?;
+        if let Some(control) = self.sound_side_control(&l, &r, r_span) {
+            return self.hash(l, control?, r_span, span);
+        }
         match (l, r) {
             (l @ Val::Func(_), r) => {
                 let set = Val::Func(Arc::new(Func::Section {

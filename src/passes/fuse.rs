@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn a_sound_splits_regions_and_sampled_signals_are_outputs() {
-        let g = crate::compile("out: s \"hh*4\" # pan (sine 1 * 0.5) # lpf 2000")
+        let g = crate::compile("out: s \"hh*4\" # pan (sine 1 * 0.5) # lpf 2000 0.707")
             .unwrap_or_else(|d| panic!("{d:?}"));
         let rs = regions(&g);
         assert_eq!(rs.len(), 2);

@@ -93,7 +93,7 @@ mod tests {
 
     #[test]
     fn a_filter_over_voices_waits_for_them_and_they_wait_for_their_pan() {
-        let g = crate::compile("out: s \"hh*4\" # pan (sine 1 * 0.5) # lpf 2000\nout2: saw 40")
+        let g = crate::compile("out: s \"hh*4\" # pan (sine 1 * 0.5) # lpf 2000 0.707\nout2: saw 40")
             .unwrap_or_else(|d| panic!("{d:?}"));
         let rs = regions(&g);
         let (region_levels, voices) = levels(&g, &rs);

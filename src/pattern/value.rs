@@ -4,6 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use smallvec::SmallVec;
+
 /// A single scalar: a number, a note (kept as its MIDI number so that arithmetic
 /// transposes it, but remembered as a note so that it can become a frequency), or a
 /// word such as a sample name. Mini-notation keeps note names as words (`"c e"` shows
@@ -22,7 +24,8 @@ pub enum Value {
     Controls(Controls),
 }
 
-/// The controls a sound event can carry, in a fixed order.
+/// The controls a sound event can carry (SuperDirt's names), in a fixed order: the
+/// order a control map lists them in.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Hash, PartialOrd, Ord)]
 pub enum Control {
     S,
@@ -37,10 +40,41 @@ pub enum Control {
     Legato,
     Attack,
     Release,
+    Velocity,
+    Amp,
+    Accelerate,
+    Unit,
+    Octave,
+    Freq,
+    Loop,
+    Sustain,
+    Hold,
+    Decay,
+    Sus,
+    Cutoff,
+    Resonance,
+    Hcutoff,
+    Hresonance,
+    Bandf,
+    Bandq,
+    Vowel,
+    Shape,
+    Distort,
+    Crush,
+    Coarse,
+    Squiz,
+    Room,
+    Size,
+    Dry,
+    Delay,
+    Delaytime,
+    Delayfeedback,
+    Lock,
+    Orbit,
 }
 
 impl Control {
-    pub const ALL: [Control; 12] = [
+    pub const ALL: [Control; 43] = [
         Control::S,
         Control::N,
         Control::Gain,
@@ -53,6 +87,37 @@ impl Control {
         Control::Legato,
         Control::Attack,
         Control::Release,
+        Control::Velocity,
+        Control::Amp,
+        Control::Accelerate,
+        Control::Unit,
+        Control::Octave,
+        Control::Freq,
+        Control::Loop,
+        Control::Sustain,
+        Control::Hold,
+        Control::Decay,
+        Control::Sus,
+        Control::Cutoff,
+        Control::Resonance,
+        Control::Hcutoff,
+        Control::Hresonance,
+        Control::Bandf,
+        Control::Bandq,
+        Control::Vowel,
+        Control::Shape,
+        Control::Distort,
+        Control::Crush,
+        Control::Coarse,
+        Control::Squiz,
+        Control::Room,
+        Control::Size,
+        Control::Dry,
+        Control::Delay,
+        Control::Delaytime,
+        Control::Delayfeedback,
+        Control::Lock,
+        Control::Orbit,
     ];
 
     pub fn name(self) -> &'static str {
@@ -69,23 +134,56 @@ impl Control {
             Control::Legato => "legato",
             Control::Attack => "attack",
             Control::Release => "release",
+            Control::Velocity => "velocity",
+            Control::Amp => "amp",
+            Control::Accelerate => "accelerate",
+            Control::Unit => "unit",
+            Control::Octave => "octave",
+            Control::Freq => "freq",
+            Control::Loop => "loop",
+            Control::Sustain => "sustain",
+            Control::Hold => "hold",
+            Control::Decay => "decay",
+            Control::Sus => "sus",
+            Control::Cutoff => "cutoff",
+            Control::Resonance => "resonance",
+            Control::Hcutoff => "hcutoff",
+            Control::Hresonance => "hresonance",
+            Control::Bandf => "bandf",
+            Control::Bandq => "bandq",
+            Control::Vowel => "vowel",
+            Control::Shape => "shape",
+            Control::Distort => "distort",
+            Control::Crush => "crush",
+            Control::Coarse => "coarse",
+            Control::Squiz => "squiz",
+            Control::Room => "room",
+            Control::Size => "size",
+            Control::Dry => "dry",
+            Control::Delay => "delay",
+            Control::Delaytime => "delaytime",
+            Control::Delayfeedback => "delayfeedback",
+            Control::Lock => "lock",
+            Control::Orbit => "orbit",
         }
     }
 
     pub fn from_name(name: &str) -> Option<Control> {
         Control::ALL.iter().copied().find(|c| c.name() == name)
     }
-
-    fn index(self) -> usize {
-        self as usize
-    }
 }
 
-/// A map from [`Control`] to scalar [`Value`]s. Stored inline (no allocation) so
-/// that transforms can set and combine controls cheaply on every query.
+/// Controls one event holds without allocating: events rarely set more, and a map
+/// with more keeps the rest on the heap.
+const INLINE_CONTROLS: usize = 8;
+
+/// A map from [`Control`] to scalar [`Value`]s: the keys that are set, sorted, with
+/// their values, inline up to [`INLINE_CONTROLS`] keys so that transforms can set and
+/// combine controls cheaply on every query. Sorted and without duplicates, so two
+/// maps with the same entries are equal.
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct Controls {
-    values: [Option<Scalar>; 12],
+    entries: SmallVec<[(Control, Scalar); INLINE_CONTROLS]>,
 }
 
 /// A control's value: like [`Value`] without nested maps.
@@ -142,31 +240,39 @@ impl Controls {
     }
 
     pub fn get(&self, key: Control) -> Option<&Scalar> {
-        self.values[key.index()].as_ref()
+        let i = self.find(key).ok()?;
+        self.entries.get(i).map(|(_, v)| v)
     }
 
     pub fn get_f64(&self, key: Control) -> Option<f64> {
         self.get(key).and_then(Scalar::as_f64)
     }
 
+    /// Where `key` is (`Ok`) or would go (`Err`) among the set keys.
+    fn find(&self, key: Control) -> Result<usize, usize> {
+        self.entries.binary_search_by(|(k, _)| k.cmp(&key))
+    }
+
     pub fn set(&mut self, key: Control, value: Scalar) {
-        self.values[key.index()] = Some(value);
+        match self.find(key) {
+            Ok(i) => self.entries[i].1 = value,
+            Err(i) => self.entries.insert(i, (key, value)),
+        }
     }
 
     pub fn remove(&mut self, key: Control) {
-        self.values[key.index()] = None;
+        if let Ok(i) = self.find(key) {
+            self.entries.remove(i);
+        }
     }
 
     /// The controls that are set, in [`Control::ALL`] order.
     pub fn iter(&self) -> impl Iterator<Item = (Control, &Scalar)> {
-        Control::ALL
-            .iter()
-            .zip(self.values.iter())
-            .filter_map(|(k, v)| v.as_ref().map(|v| (*k, v)))
+        self.entries.iter().map(|(k, v)| (*k, v))
     }
 
     pub fn is_empty(&self) -> bool {
-        self.values.iter().all(Option::is_none)
+        self.entries.is_empty()
     }
 
     /// Combines two maps key by key with `op`: keys present in both are combined,
@@ -181,17 +287,16 @@ impl Controls {
 
     /// `*self = self.union_with(other, op)`, without copying the untouched keys.
     pub fn union_with_in_place(&mut self, other: &Controls, op: NumOp) {
-        for (i, (slot, theirs)) in self.values.iter_mut().zip(other.values.iter()).enumerate() {
+        for (key, theirs) in other.iter() {
             // A sample name is a word even when it spells a note (`s "e"`): only `|<`
             // and `|>` choose between two of them; arithmetic keeps the left one, and
             // one on the right only is kept as it is (never negated as a note).
-            let name = i == Control::S.index() && op.is_arithmetic();
-            match (slot.as_ref(), theirs) {
-                (Some(_), Some(_)) if name => {}
-                (Some(mine), Some(theirs)) => *slot = Some(op.apply_scalar(mine, theirs)),
-                (None, Some(theirs)) if name => *slot = Some(theirs.clone()),
-                (None, Some(theirs)) => *slot = Some(op.apply_right_only(theirs)),
-                _ => {}
+            let name = key == Control::S && op.is_arithmetic();
+            match self.find(key) {
+                Ok(_) if name => {}
+                Ok(i) => self.entries[i].1 = op.apply_scalar(&self.entries[i].1, theirs),
+                Err(_) if name => self.set(key, theirs.clone()),
+                Err(_) => self.set(key, op.apply_right_only(theirs)),
             }
         }
     }

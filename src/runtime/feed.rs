@@ -327,7 +327,7 @@ impl BlockEvents {
                 scratch.error = None;
                 if let Some(sound) = graph.sounds.get(index) {
                     match query(&sound.pattern, arc, &mut scratch.events) {
-                        Ok(()) => collect_starts(&scratch.events, clock, first, frames, pending),
+                        Ok(()) => collect_starts(&scratch.events, &sound.sampled, clock, first, frames, pending),
                         Err(e) => {
                             drop_partial(&mut scratch.events);
                             scratch.error = Some(e);
@@ -383,6 +383,7 @@ impl BlockEvents {
 /// A sound's events with an onset in this block as pending voice starts.
 fn collect_starts(
     events: &[Event<Value>],
+    sampled: &[crate::ir::SampledInput],
     clock: &Clock,
     first: i64,
     frames: usize,
@@ -399,9 +400,14 @@ fn collect_starts(
         if offset >= frames {
             continue;
         }
-        let Some(controls) = event_controls(&ev.value) else {
+        let Some(mut controls) = event_controls(&ev.value) else {
             continue;
         };
+        // The sampled controls get their keys here, on the query thread, so that
+        // setting their values on the audio thread never grows the map.
+        for s in sampled {
+            controls.set(s.control, crate::pattern::value::Scalar::Num(0.0));
+        }
         pending.push(PendingStart {
             offset,
             event_frames: clock.frames_in(whole.duration()),

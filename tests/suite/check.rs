@@ -795,10 +795,10 @@ fn a_syntax_error_does_not_hide_the_errors_of_other_lines() {
 #[test]
 fn tidal_and_superdirt_names_are_told_from_typos() {
     let hints = reports(
-        "out: s \"bd\" # room 0.3",
+        "out: s \"bd\" # leslie 0.3",
         1,
         15,
-        "`room` is a SuperDirt control Phonon does not have yet",
+        "`leslie` is a SuperDirt control Phonon does not have yet",
     );
     assert_eq!(hints, ["`phonon functions` lists what Phonon has"]);
     reports(

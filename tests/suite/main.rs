@@ -38,6 +38,7 @@ mod parallel;
 mod plot;
 mod render;
 mod samples;
+mod sound_controls;
 mod syntax;
 mod tidal_conformance;
 mod tidal_corpus;
