@@ -7,8 +7,10 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use phonon::samples::kit::Rng;
 use phonon::samples::{Sample, SampleBank};
+use phonon::voices::chain::VoiceFx;
 use phonon::voices::sends::Sends;
-use phonon::voices::{Adsr, VoiceFx, VoicePool, VoiceStart};
+use phonon::voices::start::Adsr;
+use phonon::voices::{VoicePool, VoiceStart};
 
 const BLOCK: usize = 512;
 

@@ -12,8 +12,10 @@ use std::sync::Arc;
 
 use phonon::pattern::value::{Control, Controls, Scalar};
 use phonon::samples::{Sample, SampleBank, SampleId};
+use phonon::voices::chain::Vowel;
 use phonon::voices::sends::Sends;
-use phonon::voices::{Adsr, Source, StartError, VoicePool, VoiceStart, Vowel};
+use phonon::voices::start::{Adsr, Source};
+use phonon::voices::{StartError, VoicePool, VoiceStart};
 
 // Counts allocations made by the current thread, to check that the pool never
 // allocates after `new`.

@@ -30,7 +30,7 @@
 //! the current level to 0 over [`FADE_SECONDS`], after a cut or a steal). When attack
 //! and release overlap, the attack ramp runs until it meets the release ramp.
 //!
-//! With `hold`, `decay` and `sus` (an ADSR with hold, [`Adsr`]): after the attack
+//! With `hold`, `decay` and `sus` (an ADSR with hold, [`start::Adsr`]): after the attack
 //! the level stays 1 for `hold` seconds, falls linearly to `sus` over `decay`
 //! seconds, and stays at `sus` until the release, which starts from the current
 //! level. Without them the sustain level is 1, as above.
@@ -63,14 +63,10 @@
 pub mod chain;
 mod sample;
 pub mod sends;
-mod start;
+pub mod start;
 mod voice;
 
-pub use chain::{VoiceFx, Vowel};
-pub use start::{
-    orbit_index, semitones, sound_name, Adsr, EventFrames, SendSpec, Source, StartError,
-    VoiceStart, DEFAULT_ORBIT_PARAMS,
-};
+pub use start::{semitones, sound_name, EventFrames, StartError, VoiceStart};
 
 use crate::samples::SampleBank;
 use sends::Sends;

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::io::Write;
 
-use super::chain::VoiceFx;
+use super::chain::{VoiceFx, Vowel};
 use super::sends::{OrbitParams, ORBITS};
 use crate::pattern::value::{Control, Controls, Scalar};
 use crate::samples::{SampleBank, SampleId};
@@ -184,7 +184,13 @@ impl VoiceStart {
     /// (default 1), `note` (semitones; a note name or note value counts as its MIDI
     /// number minus 60, so `c4` is the sample's own pitch), `begin`, `end`, `cut`
     /// (floored; 0 means no group, as in SuperDirt), `legato` (in units of
-    /// the event's whole duration), `attack`, `release`.
+    /// the event's whole duration), `attack`, `release`; and SuperDirt's per-voice
+    /// controls: `velocity` and `amp` multiply the gain; `accelerate`; `unit "c"`
+    /// (with the cycle's length from `at`); `loop`; `sustain` (seconds); `hold`,
+    /// `decay`, `sus` (a decay without `sus` decays to 0, Strudel's rule); the
+    /// effects of [`VoiceFx`] (`vowel` a word `a e i o u`); `room`, `delay` and
+    /// `orbit` (wrapped, [`orbit_index`]) with the orbit's `size`, `dry`,
+    /// `delaytime`, `delayfeedback` and `lock` (SuperDirt's defaults when absent).
     /// Allocates only on the error path (the unknown name).
     pub fn from_event(
         controls: &Controls,
@@ -205,8 +211,54 @@ impl VoiceStart {
         let cut = num(Control::Cut)
             .map(|c| c.floor().clamp(i64::MIN as f64, i64::MAX as f64) as i64)
             .filter(|&c| c != 0);
+        let word = |c: Control| match controls.get(c) {
+            Some(Scalar::Word(w)) => Some(&**w),
+            _ => None,
+        };
+        let f32_of = |c: Control| num(c).map(|x| x as f32);
+        let gain = num(Control::Gain).unwrap_or(1.0)
+            * num(Control::Velocity).unwrap_or(1.0)
+            * num(Control::Amp).unwrap_or(1.0);
+        let decay = f32_of(Control::Decay);
+        // Strudel's rule: a decay without a sustain level decays to silence.
+        let sus = f32_of(Control::Sus).unwrap_or(if decay.is_some() { 0.0 } else { 1.0 });
+        let params = OrbitParams {
+            size: f32_of(Control::Size).unwrap_or(DEFAULT_ORBIT_PARAMS.size),
+            dry: f32_of(Control::Dry).unwrap_or(DEFAULT_ORBIT_PARAMS.dry),
+            delaytime: f32_of(Control::Delaytime).unwrap_or(DEFAULT_ORBIT_PARAMS.delaytime),
+            delayfeedback: f32_of(Control::Delayfeedback)
+                .unwrap_or(DEFAULT_ORBIT_PARAMS.delayfeedback),
+            lock: num(Control::Lock).is_some_and(|x| x != 0.0),
+        };
         Ok(VoiceStart {
-            gain: num(Control::Gain).unwrap_or(1.0) as f32,
+            accelerate: f32_of(Control::Accelerate).unwrap_or(0.0),
+            unit_cycle: (word(Control::Unit) == Some("c") && at.cycle > 0.0).then_some(at.cycle),
+            loops: num(Control::Loop).unwrap_or(1.0),
+            sustain: num(Control::Sustain),
+            adsr: Adsr {
+                hold: f32_of(Control::Hold).unwrap_or(0.0),
+                decay: decay.unwrap_or(0.0),
+                sus,
+            },
+            fx: VoiceFx {
+                cutoff: f32_of(Control::Cutoff),
+                resonance: f32_of(Control::Resonance),
+                hcutoff: f32_of(Control::Hcutoff),
+                hresonance: f32_of(Control::Hresonance),
+                bandf: f32_of(Control::Bandf),
+                bandq: f32_of(Control::Bandq),
+                vowel: word(Control::Vowel).and_then(Vowel::from_name),
+                shape: f32_of(Control::Shape),
+                crush: f32_of(Control::Crush),
+                coarse: f32_of(Control::Coarse),
+            },
+            sends: SendSpec {
+                orbit: num(Control::Orbit).map_or(0, orbit_index),
+                room: f32_of(Control::Room).unwrap_or(0.0),
+                delay: f32_of(Control::Delay).unwrap_or(0.0),
+                params,
+            },
+            gain: gain as f32,
             pan: num(Control::Pan).unwrap_or(0.5) as f32,
             rate: if rate.is_finite() { rate } else { 0.0 },
             begin: num(Control::Begin).unwrap_or(0.0),

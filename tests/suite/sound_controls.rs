@@ -105,7 +105,9 @@ fn more_controls_than_fit_inline_are_all_kept_in_order() {
 #[test]
 fn on_a_signal_or_with_two_arguments_they_are_the_operations() {
     // The filter of a signal, as before.
-    assert!(reported("out: saw 55 # lpf 800\nout2: saw 55 # shape 0.5 # delay 0.25 0.5").is_empty());
+    assert!(
+        reported("out: saw 55 # lpf 800\nout2: saw 55 # shape 0.5 # delay 0.25 0.5").is_empty()
+    );
     // Two arguments: the filter of the sound's mix, which is a signal, so a control
     // after it has no events to set.
     one_error(

@@ -4,8 +4,10 @@
 //! frequency, the envelope's levels at exact frames, the sends.
 
 use phonon::samples::{Sample, SampleBank, SampleId};
+use phonon::voices::chain::{VoiceFx, Vowel};
 use phonon::voices::sends::Sends;
-use phonon::voices::{Adsr, SendSpec, Source, VoiceFx, VoicePool, VoiceStart, Vowel};
+use phonon::voices::start::{orbit_index, Adsr, SendSpec, Source};
+use phonon::voices::{VoicePool, VoiceStart};
 
 const RATE: u32 = 48000;
 const BLOCK: usize = 512;
@@ -475,8 +477,8 @@ fn room_sends_exactly_that_share_of_the_voice_to_its_orbit() {
     pool.render(&bank, &mut a, &mut b, &mut out);
     assert_eq!(out.orbits[1].params, Some((30, v.sends.params)));
     assert!(out.orbits[1].active && !out.orbits[0].active);
-    assert_eq!(phonon::voices::orbit_index(13.7), 1);
-    assert_eq!(phonon::voices::orbit_index(-1.0), 11);
+    assert_eq!(orbit_index(13.7), 1);
+    assert_eq!(orbit_index(-1.0), 11);
 }
 
 #[test]
@@ -504,4 +506,58 @@ fn every_voice_starts_on_its_exact_frame() {
     }
     // The source is what the start says.
     assert_eq!(VoiceStart::new(id, 0).source, Source::Sample(id));
+}
+
+#[test]
+fn an_events_controls_become_the_voices_parameters() {
+    use phonon::pattern::value::{Control, Controls, Scalar};
+    use phonon::voices::EventFrames;
+    let (bank, id) = bank_with("dc", vec![1.0; 100]);
+    let mut c = Controls::new();
+    let num = |x: f64| Scalar::Num(x);
+    c.set(Control::S, Scalar::Word("dc".into()));
+    c.set(Control::Gain, num(0.5));
+    c.set(Control::Velocity, num(0.5));
+    c.set(Control::Amp, num(0.8));
+    c.set(Control::Cutoff, num(800.0));
+    c.set(Control::Vowel, Scalar::Word("e".into()));
+    c.set(Control::Decay, num(0.1));
+    c.set(Control::Room, num(0.25));
+    c.set(Control::Size, num(0.9));
+    c.set(Control::Orbit, num(14.0));
+    c.set(Control::Unit, Scalar::Word("c".into()));
+    c.set(Control::Accelerate, num(-0.5));
+    let at = EventFrames {
+        offset: 9,
+        event: 100.0,
+        cycle: 4000.0,
+    };
+    let v = VoiceStart::from_event(&c, at, &bank).unwrap();
+    assert_eq!(v.source, Source::Sample(id));
+    assert_eq!(v.offset, 9);
+    assert!((v.gain - 0.2).abs() < 1e-7, "gain x velocity x amp");
+    assert_eq!(v.fx.cutoff, Some(800.0));
+    assert_eq!(v.fx.vowel, Some(Vowel::E));
+    // A decay without sus decays to silence.
+    assert_eq!(
+        v.adsr,
+        Adsr {
+            hold: 0.0,
+            decay: 0.1,
+            sus: 0.0
+        }
+    );
+    assert_eq!(
+        (v.sends.orbit, v.sends.room, v.sends.params.size),
+        (2, 0.25, 0.9)
+    );
+    assert_eq!(v.unit_cycle, Some(4000.0));
+    assert_eq!(v.accelerate, -0.5);
+    assert!(!v.is_plain());
+    // Without the new controls the start is plain.
+    let mut plain = Controls::new();
+    plain.set(Control::S, Scalar::Word("dc".into()));
+    assert!(VoiceStart::from_event(&plain, at, &bank)
+        .unwrap()
+        .is_plain());
 }
