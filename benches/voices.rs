@@ -7,6 +7,9 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 use phonon::samples::kit::Rng;
 use phonon::samples::{Sample, SampleBank};
+use phonon::voices::chain::VoiceFx;
+use phonon::voices::sends::Sends;
+use phonon::voices::start::Adsr;
 use phonon::voices::{VoicePool, VoiceStart};
 
 const BLOCK: usize = 512;
@@ -37,9 +40,10 @@ fn bench_case(c: &mut Criterion, name: &str, count: usize, make: &dyn Fn(usize) 
     let bank = bank();
     let mut pool = VoicePool::new(VoicePool::DEFAULT_CAPACITY, 44100);
     let (mut l, mut r) = (vec![0.0f32; BLOCK], vec![0.0f32; BLOCK]);
+    let mut sends = Sends::new(BLOCK);
     fill(&mut pool, count, make);
     // Past the onsets: every voice sounds for whole blocks.
-    pool.render(&bank, &mut l, &mut r);
+    pool.render(&bank, &mut l, &mut r, &mut sends);
     let mut group = c.benchmark_group("voices");
     group.throughput(Throughput::Elements((count * BLOCK) as u64));
     group.bench_function(name, |b| {
@@ -49,7 +53,7 @@ fn bench_case(c: &mut Criterion, name: &str, count: usize, make: &dyn Fn(usize) 
             }
             l.fill(0.0);
             r.fill(0.0);
-            pool.render(&bank, &mut l, &mut r);
+            pool.render(&bank, &mut l, &mut r, &mut sends);
             std::hint::black_box(l[BLOCK - 1] + r[BLOCK - 1]);
         })
     });
@@ -72,6 +76,22 @@ fn voices(c: &mut Criterion) {
         pan: (k % 9) as f32 / 9.0,
         release: 0.05,
         ..VoiceStart::new(if k % 3 == 0 { stereo } else { mono }, k % BLOCK)
+    });
+    // The chain path: every voice with its own low-pass and an ADSR with hold.
+    bench_case(c, "mono_cutoff_adsr_256", 256, &|k| VoiceStart {
+        rate: 1.37,
+        fx: VoiceFx {
+            cutoff: Some(200.0 + 37.0 * k as f32),
+            resonance: Some(0.2),
+            ..VoiceFx::default()
+        },
+        attack: 0.01,
+        adsr: Adsr {
+            hold: 0.01,
+            decay: 0.1,
+            sus: 0.6,
+        },
+        ..VoiceStart::new(mono, k % BLOCK)
     });
 }
 

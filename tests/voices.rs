@@ -12,6 +12,9 @@ use std::sync::Arc;
 
 use phonon::pattern::value::{Control, Controls, Scalar};
 use phonon::samples::{Sample, SampleBank, SampleId};
+use phonon::voices::chain::Vowel;
+use phonon::voices::sends::Sends;
+use phonon::voices::start::{Adsr, Source};
 use phonon::voices::{StartError, VoicePool, VoiceStart};
 
 // Counts allocations made by the current thread, to check that the pool never
@@ -84,7 +87,7 @@ fn run(
     for b in 0..blocks {
         let s = b * size;
         let (lb, rb) = (&mut l[s..s + size], &mut r[s..s + size]);
-        pool.render(bank, lb, rb);
+        pool.render(bank, lb, rb, &mut Sends::new(0));
     }
     (l, r)
 }
@@ -120,7 +123,7 @@ fn render_adds_into_the_buffers() {
     v.pan = 0.0;
     pool.start(v);
     let (mut l, mut r) = (vec![0.25f32; 64], vec![0.25f32; 64]);
-    pool.render(&bank, &mut l, &mut r);
+    pool.render(&bank, &mut l, &mut r, &mut Sends::new(0));
     assert!(l.iter().all(|&x| (x - 1.25).abs() < 1e-6));
     assert!(r.iter().all(|&x| (x - 0.25).abs() < 1e-6));
 }
@@ -291,7 +294,7 @@ fn legato_holds_then_releases_in_five_ms() {
 
     // A legato longer than the sample: plays to the end of its slice.
     v.length = Some(1e9);
-    v.sample = id(&bank, "ramp");
+    v.source = Source::Sample(id(&bank, "ramp"));
     let out = solo(&bank, v, 2048);
     assert!(out[999] != 0.0 && out[1000..].iter().all(|&x| x == 0.0));
 }
@@ -436,6 +439,23 @@ fn varied(bank: &SampleBank) -> Vec<(usize, VoiceStart)> {
         v.release = [0.0, 0.0, 0.004, 0.01][k % 4];
         v.length = if k % 5 == 0 { Some(700.0) } else { None };
         v.cut = if k % 7 == 0 { Some(1) } else { None };
+        // Every fourth voice takes the chain path: effects, a glide, a loop, an
+        // envelope with hold and decay, a send.
+        if k % 4 == 3 {
+            v.fx.cutoff = Some(300.0 + 200.0 * k as f32);
+            v.fx.resonance = Some(0.3);
+            v.fx.shape = Some(0.4);
+            v.fx.coarse = Some(if k % 8 == 3 { 3.0 } else { 1.0 });
+            v.fx.vowel = if k % 8 == 7 { Some(Vowel::O) } else { None };
+            v.accelerate = [0.0, 0.5, -0.3][k % 3];
+            v.loops = if k % 3 == 0 { 2.0 } else { 1.0 };
+            v.adsr = Adsr {
+                hold: 0.001,
+                decay: 0.004,
+                sus: 0.5,
+            };
+            v.sends.room = 0.3;
+        }
         out.push((k * 397 % 5000, v));
     }
     out.sort_by_key(|(t, _)| *t);
@@ -458,7 +478,7 @@ fn render_split(bank: &SampleBank, sizes: &[usize], total: usize) -> (Vec<f32>, 
                 });
             }
         }
-        pool.render(bank, &mut l[t..t + n], &mut r[t..t + n]);
+        pool.render(bank, &mut l[t..t + n], &mut r[t..t + n], &mut Sends::new(0));
         t += n;
     }
     (l, r)
@@ -576,7 +596,7 @@ fn hostile_parameters_give_finite_output() {
     let (l, r) = run(&mut pool, &bank, 8, 512);
     assert!(l.iter().chain(&r).all(|x| x.is_finite()));
     // An empty block is fine too.
-    pool.render(&bank, &mut [], &mut []);
+    pool.render(&bank, &mut [], &mut [], &mut Sends::new(0));
     pool.reset();
     assert_eq!(pool.active(), 0);
 }
@@ -587,6 +607,7 @@ fn start_and_render_never_allocate() {
     let mut pool = VoicePool::new(VoicePool::DEFAULT_CAPACITY, RATE);
     let (mut l, mut r) = (vec![0.0f32; 512], vec![0.0f32; 512]);
     let starts = varied(&bank);
+    let mut sends = Sends::new(512);
     // The counter sees this thread's allocations.
     let before = allocations();
     let probe: Vec<u8> = Vec::with_capacity(10);
@@ -601,7 +622,7 @@ fn start_and_render_never_allocate() {
                 });
             }
         }
-        pool.render(&bank, &mut l, &mut r);
+        pool.render(&bank, &mut l, &mut r, &mut sends);
     }
     pool.reset();
     assert_eq!(allocations(), before, "the pool allocated after new");
@@ -696,17 +717,20 @@ fn starts_from_controls() {
         let c = controls(&[(Control::S, word("v")), (Control::N, Scalar::Num(n))]);
         VoiceStart::from_controls(&c, 0, 1.0, &bank2)
             .unwrap()
-            .sample
+            .source
     };
-    assert_eq!(n_of(3.0), bank2.find("v", 1.0).unwrap());
-    assert_eq!(n_of(-2.0), bank2.find("v", 0.0).unwrap());
+    assert_eq!(n_of(3.0), Source::Sample(bank2.find("v", 1.0).unwrap()));
+    assert_eq!(n_of(-2.0), Source::Sample(bank2.find("v", 0.0).unwrap()));
     let num = VoiceStart::from_controls(
         &controls(&[(Control::S, Scalar::Num(808.0))]),
         0,
         1.0,
         &bank2,
     );
-    assert_eq!(num.unwrap().sample, bank2.find("808", 0.0).unwrap());
+    assert_eq!(
+        num.unwrap().source,
+        Source::Sample(bank2.find("808", 0.0).unwrap())
+    );
 }
 
 #[test]

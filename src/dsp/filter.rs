@@ -110,6 +110,48 @@ impl Svf {
     }
 }
 
+/// The coefficients of [`svf`] for one (cutoff, q): `g = tan(π cutoff / sr)` with the
+/// cutoff clamped to [10 Hz, 0.49 sr], `k = 1/q` with q clamped to [0.05, 50],
+/// `a1 = 1 / (1 + g (g + k))`, `a2 = g a1`, `a3 = g a2`. The one home of this maths:
+/// [`svf`] computes them through it, and the voices' per-voice filters (constant
+/// parameters per voice) compute them once and run [`SvfCoef::tick`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SvfCoef {
+    pub k: f32,
+    pub a1: f32,
+    pub a2: f32,
+    pub a3: f32,
+}
+
+impl SvfCoef {
+    /// The coefficients at `cutoff` Hz and `q` for `sample_rate` (already sane).
+    #[inline]
+    pub fn new(cutoff: f32, q: f32, sample_rate: f32) -> SvfCoef {
+        let g = prewarp(cutoff, sample_rate);
+        let k = 1.0 / clamp(q, MIN_Q, MAX_Q);
+        let a1 = 1.0 / (1.0 + g * (g + k));
+        let a2 = g * a1;
+        SvfCoef {
+            k,
+            a1,
+            a2,
+            a3: g * a2,
+        }
+    }
+
+    /// One sample of [`svf`]'s core with these coefficients: `ic` holds the two
+    /// integrator states (ic1eq, ic2eq), updated in place.
+    #[inline(always)]
+    pub fn tick(&self, mode: SvfMode, ic: &mut [f32; 2], v0: f32) -> f32 {
+        let v3 = v0 - ic[1];
+        let v1 = self.a1 * ic[0] + self.a2 * v3;
+        let v2 = ic[1] + self.a2 * ic[0] + self.a3 * v3;
+        ic[0] = 2.0 * v1 - ic[0];
+        ic[1] = 2.0 * v2 - ic[1];
+        mode.output(v0, self.k * v1, v2)
+    }
+}
+
 /// State-variable filter, 12 dB/octave: Andrew Simper's trapezoidal SVF
 /// ("Linear Trapezoidal Integrated SVF", Cytomic 2013, the `SvfLinearTrapOptimised2`
 /// form), the topology-preserving transform of the analog SVF (Zavalishin, "The Art
@@ -136,11 +178,8 @@ pub fn svf(s: &mut Svf, mode: SvfMode, input: &[f32], cutoff: &[f32], q: &[f32],
     for (((o, &v0), &fc), &q) in out.iter_mut().zip(input).zip(cutoff).zip(q) {
         if (fc, q) != last {
             last = (fc, q);
-            let g = prewarp(fc, sr);
-            let k = 1.0 / clamp(q, MIN_Q, MAX_Q);
-            let a1 = 1.0 / (1.0 + g * (g + k));
-            let a2 = g * a1;
-            coef = (k, a1, a2, g * a2);
+            let c = SvfCoef::new(fc, q, sr);
+            coef = (c.k, c.a1, c.a2, c.a3);
         }
         let (k, a1, a2, a3) = coef;
         let v3 = v0 - ic2eq;

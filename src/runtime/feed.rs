@@ -15,7 +15,7 @@ use crate::ir::{Graph, NodeId, Op};
 use crate::parallel::SendPtr;
 use crate::pattern::value::{parse_note_name, Value};
 use crate::pattern::{sort_events, Event};
-use crate::time::{QueryFault, Span};
+use crate::time::{r, QueryFault, Span};
 
 /// Which nodes each pattern feeds, and the values held by stepped nodes: the half of
 /// the feed that writes a block's events into the graph's buffers and voice slots.
@@ -411,6 +411,7 @@ fn collect_starts(
         pending.push(PendingStart {
             offset,
             event_frames: clock.frames_in(whole.duration()),
+            cycle_frames: clock.frames_in(r(1, 1)),
             controls,
         });
     }

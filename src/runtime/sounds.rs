@@ -11,7 +11,7 @@ use crate::pattern::value::{Controls, Scalar, Value};
 use crate::samples::SampleBank;
 use crate::time::{r, Span};
 use crate::voices::sends::Sends;
-use crate::voices::{sound_name, StartError, VoicePool, VoiceStart};
+use crate::voices::{sound_name, EventFrames, StartError, VoicePool, VoiceStart};
 
 /// The most signals one sound samples (one per control, with room to spare).
 pub const MAX_SAMPLED: usize = 16;
@@ -102,6 +102,8 @@ pub fn sound_samples(sound: &SoundSource) -> BTreeSet<String> {
 pub struct PendingStart {
     pub offset: usize,
     pub event_frames: f64,
+    /// Frames of one cycle at the event (for `unit "c"`).
+    pub cycle_frames: f64,
     pub controls: Controls,
 }
 
@@ -284,8 +286,12 @@ impl SoundSlot {
                     .controls
                     .set(control.control, Scalar::Num(f64::from(value)));
             }
-            match VoiceStart::from_controls(&start.controls, start.offset, start.event_frames, bank)
-            {
+            let at = EventFrames {
+                offset: start.offset,
+                event: start.event_frames,
+                cycle: start.cycle_frames,
+            };
+            match VoiceStart::from_event(&start.controls, at, bank) {
                 Ok(v) => self.pool.start(v),
                 Err(StartError::UnknownSample(name)) => {
                     if !self.unknown.contains(&name) {
@@ -295,7 +301,7 @@ impl SoundSlot {
                 Err(StartError::NoSound) => {}
             }
         }
-        self.pool.render(bank, left, right);
+        self.pool.render(bank, left, right, &mut self.sends);
         if let Some(t0) = t0 {
             let nanos = u64::try_from(t0.elapsed().as_nanos()).unwrap_or(u64::MAX);
             self.voice_nanos = self.voice_nanos.saturating_add(nanos);

@@ -20,7 +20,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("pattern", &["time"]),
     ("mini", &["pattern", "time", "diag"]),
     ("samples", &[]),
-    ("voices", &["pattern", "samples"]),
+    ("voices", &["pattern", "samples", "dsp"]),
     ("parallel", &["fpu"]),
     // The front end.
     ("syntax", &["diag", "pattern", "time"]),

@@ -48,3 +48,4 @@ mod tidal_vocabulary;
 mod transforms_chance;
 mod transforms_sound;
 mod transforms_timing;
+mod voice_controls;
