@@ -10,7 +10,4 @@ pub mod env;
 pub mod filter;
 pub mod limiter;
 pub mod osc;
-// Its user is the voice pool (issue 14), built on a separate branch: until they are
-// merged, only the tests call it.
-#[cfg_attr(not(feature = "testing"), allow(dead_code))]
 pub mod synth;

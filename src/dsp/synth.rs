@@ -155,6 +155,7 @@ impl SynthKind {
     }
 
     /// One line for the docs: what it is.
+    #[cfg(any(test, feature = "testing"))]
     pub fn doc(self) -> &'static str {
         match self {
             SynthKind::Sine => "sine wave at the note's pitch",
@@ -254,6 +255,7 @@ impl Synth {
     }
 
     /// Which synth this is.
+    #[cfg(any(test, feature = "testing"))]
     pub fn kind(&self) -> SynthKind {
         self.kind
     }

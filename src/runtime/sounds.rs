@@ -38,14 +38,15 @@ pub fn named_samples(graph: &Graph) -> BTreeSet<String> {
     names
 }
 
-/// The names `bank` does not know that the sounds of `graph` play (see
+/// The names neither `bank` nor the built-in synths know that the sounds of `graph` play (see
 /// [`sound_samples`]), each with the source of the first sound that plays it:
 /// `phonon check`'s warnings, before anything plays.
 pub fn unknown_samples(graph: &Graph, bank: &SampleBank) -> Vec<(String, Option<SrcSpan>)> {
     let mut unknown: Vec<(String, Option<SrcSpan>)> = Vec::new();
     for sound in &graph.sounds {
         for name in sound_samples(sound) {
-            if !bank.knows(&name) && !unknown.iter().any(|(n, _)| *n == name) {
+            let synth = crate::dsp::synth::SynthKind::from_name(&name).is_some();
+            if !bank.knows(&name) && !synth && !unknown.iter().any(|(n, _)| *n == name) {
                 unknown.push((name, sound.span));
             }
         }

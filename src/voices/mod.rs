@@ -188,7 +188,7 @@ impl VoicePool {
         let mut live = 0;
         let mixed = &mut self.mixed;
         self.voices.retain_mut(|v| {
-            let data = &bank.sample(v.sample).data;
+            let data = v.sample.map_or(&[][..], |id| &bank.sample(id).data[..]);
             let alive = v.render(data, (now, fade), left, right, sends, mixed);
             if alive && v.is_live() {
                 live += 1;

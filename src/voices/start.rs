@@ -5,6 +5,7 @@ use std::io::Write;
 
 use super::chain::{VoiceFx, Vowel};
 use super::sends::{OrbitParams, ORBITS};
+use crate::dsp::synth::SynthKind;
 use crate::pattern::value::{Control, Controls, Scalar};
 use crate::samples::{SampleBank, SampleId};
 
@@ -13,6 +14,8 @@ use crate::samples::{SampleBank, SampleId};
 pub enum Source {
     /// A sample of the bank.
     Sample(SampleId),
+    /// A built-in synth at a frequency in Hz.
+    Synth { kind: SynthKind, freq: f32 },
 }
 
 /// The per-voice envelope beyond attack and release: `hold` seconds at full level
@@ -113,6 +116,8 @@ pub struct VoiceStart {
     pub adsr: Adsr,
     pub fx: VoiceFx,
     pub sends: SendSpec,
+    /// The event's whole duration in frames (a synth voice's default length).
+    pub event: f64,
 }
 
 /// Why an event does not make a voice.
@@ -145,11 +150,17 @@ pub struct EventFrames {
 }
 
 impl VoiceStart {
+    #[cfg(any(test, feature = "testing"))]
     /// A start of `sample` at `offset` with every parameter at its default.
     pub fn new(sample: SampleId, offset: usize) -> VoiceStart {
+        VoiceStart::of(Source::Sample(sample), offset)
+    }
+
+    /// A start of `source` at `offset` with every parameter at its default.
+    pub fn of(source: Source, offset: usize) -> VoiceStart {
         VoiceStart {
             offset,
-            source: Source::Sample(sample),
+            source,
             gain: 1.0,
             pan: 0.5,
             rate: 1.0,
@@ -166,6 +177,7 @@ impl VoiceStart {
             adsr: Adsr::default(),
             fx: VoiceFx::default(),
             sends: SendSpec::default(),
+            event: 0.0,
         }
     }
 
@@ -201,9 +213,16 @@ impl VoiceStart {
         let name = sound_name(controls, &mut digits).ok_or(StartError::NoSound)?;
         let num = |c: Control| controls.get_f64(c).filter(|x| x.is_finite());
         let n = num(Control::N).unwrap_or(0.0);
-        let sample = bank
-            .find(name, n)
-            .ok_or_else(|| StartError::UnknownSample(name.to_string()))?;
+        // A sample folder of the name first, then a built-in synth (SuperDirt looks
+        // the name up among its sound files before its synth definitions).
+        let source = match (bank.find(name, n), SynthKind::from_name(name)) {
+            (Some(sample), _) => Source::Sample(sample),
+            (None, Some(kind)) => Source::Synth {
+                kind,
+                freq: synth_freq(controls) as f32,
+            },
+            (None, None) => return Err(StartError::UnknownSample(name.to_string())),
+        };
         let semitones = semitones(controls).unwrap_or(0.0);
         let speed = num(Control::Speed).unwrap_or(1.0);
         let rate = speed * (semitones / 12.0).exp2();
@@ -267,7 +286,8 @@ impl VoiceStart {
             length,
             attack: num(Control::Attack).unwrap_or(0.0) as f32,
             release: num(Control::Release).unwrap_or(0.0) as f32,
-            ..VoiceStart::new(sample, at.offset)
+            event: at.event,
+            ..VoiceStart::of(source, at.offset)
         })
     }
 }
@@ -309,6 +329,25 @@ pub fn semitones(controls: &Controls) -> Option<f64> {
         (x, true) => Some(x - 60.0),
         (x, false) => Some(x),
     }
+}
+
+/// A synth's frequency from an event's controls: `freq` in Hz when given, otherwise
+/// the note `n + note` (semitones from middle C: `n 0` is 261.63 Hz, note names
+/// counting from `c4`) shifted by `octave` (default 5, SuperDirt's) octaves.
+pub fn synth_freq(controls: &Controls) -> f64 {
+    let num = |c: Control| controls.get_f64(c).filter(|x| x.is_finite());
+    if let Some(f) = num(Control::Freq) {
+        return f;
+    }
+    let n = match controls.get(Control::N).and_then(Scalar::numeric) {
+        Some((x, true)) => x - 60.0,
+        Some((x, false)) => x,
+        None => 0.0,
+    };
+    let note = semitones(controls).unwrap_or(0.0);
+    let octave = num(Control::Octave).unwrap_or(5.0) - 5.0;
+    let midi = 60.0 + n + note + 12.0 * octave;
+    440.0 * ((midi - 69.0) / 12.0).exp2()
 }
 
 /// The sample name an event's controls play: its `s`, a word, or a number such as

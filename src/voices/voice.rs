@@ -6,6 +6,7 @@ use super::sample::{mix_interp, mix_mono, mix_stereo, read_frame, Env};
 use super::sends::Sends;
 use super::start::{SendSpec, Source, VoiceStart};
 use super::{FRAC_BITS, MAX_SEGMENT, ONE};
+use crate::dsp::synth::{Synth, SynthKind};
 use crate::samples::{SampleBank, SampleId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,7 +22,8 @@ enum Stage {
 /// A sounding voice. All times are in output frames since the onset (`age`).
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Voice {
-    pub(super) sample: SampleId,
+    /// The sample read, or `None` for a synth voice.
+    pub(super) sample: Option<SampleId>,
     channels: usize,
     pub(super) onset: u64,
     age: u64,
@@ -61,6 +63,22 @@ pub(super) struct Voice {
     slice_len: i64,
     chain: Chain,
     sends: SendSpec,
+    /// A synth voice's source.
+    synth: Option<Synth>,
+}
+
+/// What a source contributes to a voice: where it reads, how many channels, its
+/// glide and loop (see the fields of [`Voice`]).
+struct Body {
+    sample: Option<SampleId>,
+    channels: usize,
+    pos0: i64,
+    step: i64,
+    accelerate: f64,
+    looping: bool,
+    slice0: i64,
+    slice_len: i64,
+    synth: Option<Synth>,
 }
 
 /// Frames of `x` seconds at `rate` Hz, rounded; 0 for a negative or non-finite time.
@@ -83,7 +101,12 @@ impl Voice {
         pool_rate: u32,
         fade: u64,
     ) -> Option<Voice> {
-        let Source::Sample(id) = s.source;
+        let id = match s.source {
+            Source::Sample(id) => id,
+            Source::Synth { kind, freq } => {
+                return Voice::synth(s, kind, freq, onset, pool_rate, fade);
+            }
+        };
         let sample = bank.sample(id);
         let frames = sample.frames as f64;
         let clamp01 = |x: f64, default: f64| {
@@ -149,6 +172,29 @@ impl Voice {
             len = len.min((l.min(1e15).ceil() as u64).saturating_add(fade));
             release = release.max(fade);
         }
+        let body = Body {
+            sample: Some(id),
+            channels: sample.channels,
+            pos0,
+            step,
+            accelerate,
+            looping: loops != 1.0,
+            slice0: b as i64,
+            slice_len: slice as i64,
+            synth: None,
+        };
+        Voice::finish(s, body, onset, (len, release), pool_rate)
+    }
+
+    /// The envelope, gain and pan common to every source, for a voice lasting `len`
+    /// frames whose last `release` frames are its release.
+    fn finish(
+        s: &VoiceStart,
+        body: Body,
+        onset: u64,
+        (len, release): (u64, u64),
+        pool_rate: u32,
+    ) -> Option<Voice> {
         if len == 0 {
             return None;
         }
@@ -182,7 +228,7 @@ impl Voice {
         } else {
             0.5
         };
-        let (gl, gr) = if sample.channels == 2 {
+        let (gl, gr) = if body.channels == 2 {
             // Balance: the centre leaves both channels as they are.
             (
                 gain * (2.0 - 2.0 * pan).min(1.0),
@@ -199,13 +245,13 @@ impl Voice {
             )
         };
         Some(Voice {
-            sample: id,
-            channels: sample.channels,
+            sample: body.sample,
+            channels: body.channels,
             onset,
             age: 0,
             len,
-            pos0,
-            step,
+            pos0: body.pos0,
+            step: body.step,
             gl,
             gr,
             attack,
@@ -223,14 +269,65 @@ impl Voice {
             es: 0.0,
             seg_start: 0,
             seg_end: 0,
-            plain: s.is_plain(),
-            accel: accelerate / len as f64,
-            looping: loops != 1.0,
-            slice0: b as i64,
-            slice_len: slice as i64,
+            plain: body.synth.is_none() && s.is_plain(),
+            accel: body.accelerate / len as f64,
+            looping: body.looping,
+            slice0: body.slice0,
+            slice_len: body.slice_len,
+            synth: body.synth,
             chain: Chain::new(&s.fx, pool_rate as f32),
             sends: s.sends,
         })
+    }
+
+    /// A synth voice: it sounds for `sustain` seconds, else `legato` times its event,
+    /// else its event (SuperDirt's default `sustain` is the event's duration), at most
+    /// the synth's natural length (a drum left alone rings out its natural length),
+    /// then its `release` (at least [`super::FADE_SECONDS`]).
+    fn synth(
+        s: &VoiceStart,
+        kind: SynthKind,
+        freq: f32,
+        onset: u64,
+        pool_rate: u32,
+        fade: u64,
+    ) -> Option<Voice> {
+        let rate = pool_rate as f64;
+        let explicit = match (s.sustain, s.length) {
+            (Some(sec), _) => Some(sec * rate),
+            (None, l) => l,
+        };
+        let natural = kind.natural_seconds().map(|x| x as f64 * rate);
+        let held = match (explicit, natural) {
+            (Some(e), Some(n)) => e.min(n),
+            (Some(e), None) => e,
+            (None, Some(n)) => n,
+            (None, None) => s.event,
+        };
+        if held.is_nan() || held <= 0.0 || !freq.is_finite() || freq <= 0.0 {
+            return None;
+        }
+        let release = seconds(s.release as f64, pool_rate).max(fade);
+        let len = (held.min(1e15).ceil() as u64).saturating_add(release);
+        // A seed per voice, from its onset: renders are deterministic.
+        let seed = (onset ^ (onset >> 32)) as u32 ^ 0x9e37_79b9;
+        let accelerate = if s.accelerate.is_finite() {
+            s.accelerate as f64
+        } else {
+            0.0
+        };
+        let body = Body {
+            sample: None,
+            channels: 1,
+            pos0: 0,
+            step: ONE,
+            accelerate,
+            looping: false,
+            slice0: 0,
+            slice_len: 0,
+            synth: Some(Synth::new(kind, freq, pool_rate as f32, seed)),
+        };
+        Voice::finish(s, body, onset, (len, release), pool_rate)
     }
 
     pub(super) fn is_live(&self) -> bool {
@@ -431,13 +528,24 @@ impl Voice {
             let m = (run - done).min(CHUNK);
             let age0 = self.age + done as u64;
             let [b0, b1] = &mut bufs;
-            for (j, (x0, x1)) in b0.iter_mut().zip(b1.iter_mut()).take(m).enumerate() {
-                let p = self.position(age0 + j as u64);
-                (*x0, *x1) = if stereo {
-                    read_frame::<2>(data, p)
-                } else {
-                    read_frame::<1>(data, p)
-                };
+            if let Some(synth) = self.synth.as_mut() {
+                // accelerate's glide: the frequency times 1 + accel·age.
+                let mut ratio = [1.0f32; CHUNK];
+                if self.accel != 0.0 {
+                    for (j, x) in ratio.iter_mut().take(m).enumerate() {
+                        *x = (1.0 + self.accel * (age0 + j as u64) as f64) as f32;
+                    }
+                }
+                synth.render(&ratio[..m], &mut b0[..m]);
+            } else {
+                for (j, (x0, x1)) in b0.iter_mut().zip(b1.iter_mut()).take(m).enumerate() {
+                    let p = self.position(age0 + j as u64);
+                    (*x0, *x1) = if stereo {
+                        read_frame::<2>(data, p)
+                    } else {
+                        read_frame::<1>(data, p)
+                    };
+                }
             }
             self.chain.process(&mut bufs, m, self.channels);
             let k0 = (age0 - self.seg_start) as i32;

@@ -41,6 +41,7 @@ mod render;
 mod samples;
 mod sound_controls;
 mod syntax;
+mod synth_voices;
 mod tidal_conformance;
 mod tidal_corpus;
 mod tidal_functions;
