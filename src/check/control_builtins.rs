@@ -108,7 +108,6 @@ pub(super) static CONTROL_BUILTINS: &[Builtin] = &[
     control("vowel", Control::Vowel, "formant filter: `a e i o u`"),
     control("crush", Control::Crush, "per-voice bit depth, 1..16 (lower is cruder)"),
     control("coarse", Control::Coarse, "per-voice sample-rate reduction: hold every n-th frame"),
-    control("squiz", Control::Squiz, "per-voice pitch squeezing, 1.. (2 is an octave up)"),
     control("room", Control::Room, "send to the orbit's reverb, 0..1"),
     control("size", Control::Size, "the orbit's reverb room size, 0..1"),
     control("sz", Control::Size, "the same as `size`"),

@@ -45,7 +45,7 @@ const SUPERDIRT: &[&str] = &[
     "fshiftphase", "hbrick", "imag", "krush", "kcutoff", "lbrick", "leslie", "lrate",
     "lsize", "midinote", "octer", "octersub", "octersubsub", "overgain", "overshape",
     "partials", "phaserdepth", "phaserrate", "real", "ring", "ringdf", "ringf", "scram",
-    "smear", "tremolodepth", "tremolorate", "triode", "tsdelay", "waveloss", "xsdelay",
+    "smear", "squiz", "tremolodepth", "tremolorate", "triode", "tsdelay", "waveloss", "xsdelay",
 ];
 
 /// Where `name` comes from when it is a Tidal function or a SuperDirt control (a

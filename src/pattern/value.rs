@@ -59,10 +59,8 @@ pub enum Control {
     Bandq,
     Vowel,
     Shape,
-    Distort,
     Crush,
     Coarse,
-    Squiz,
     Room,
     Size,
     Dry,
@@ -74,7 +72,7 @@ pub enum Control {
 }
 
 impl Control {
-    pub const ALL: [Control; 43] = [
+    pub const ALL: [Control; 41] = [
         Control::S,
         Control::N,
         Control::Gain,
@@ -106,10 +104,8 @@ impl Control {
         Control::Bandq,
         Control::Vowel,
         Control::Shape,
-        Control::Distort,
         Control::Crush,
         Control::Coarse,
-        Control::Squiz,
         Control::Room,
         Control::Size,
         Control::Dry,
@@ -153,10 +149,8 @@ impl Control {
             Control::Bandq => "bandq",
             Control::Vowel => "vowel",
             Control::Shape => "shape",
-            Control::Distort => "distort",
             Control::Crush => "crush",
             Control::Coarse => "coarse",
-            Control::Squiz => "squiz",
             Control::Room => "room",
             Control::Size => "size",
             Control::Dry => "dry",

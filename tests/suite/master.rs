@@ -285,7 +285,7 @@ fn every_fixture_peaks_under_minus_1_dbfs_before_the_limiter() {
         .filter(|p| p.extension().is_some_and(|x| x == "ph"))
         .collect();
     names.sort();
-    assert_eq!(names.len(), 6);
+    assert_eq!(names.len(), 8);
     for path in names {
         let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
         let config = Config {

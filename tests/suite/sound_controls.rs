@@ -90,14 +90,14 @@ fn more_controls_than_fit_inline_are_all_kept_in_order() {
     // reverse order: they come back in the controls' own order.
     assert_eq!(
         events(
-            "s \"x\" # orbit 2 # lock 1 # delayfeedback 0.5 # delaytime 0.25 # delay 0.3 # dry 0.1 # size 0.9 # room 0.4 # squiz 2 # coarse 3 # crush 4 # vowel \"a\"",
+            "s \"x\" # orbit 2 # lock 1 # delayfeedback 0.5 # delaytime 0.25 # delay 0.3 # dry 0.1 # size 0.9 # room 0.4 # hcutoff 200 # coarse 3 # crush 4 # vowel \"a\"",
             r(0, 1),
             r(1, 1)
         ),
         [whole(
             "0/1",
             "1/1",
-            r#"{"s":"x","vowel":"a","crush":4,"coarse":3,"squiz":2,"room":0.4,"size":0.9,"dry":0.1,"delay":0.3,"delaytime":0.25,"delayfeedback":0.5,"lock":1,"orbit":2}"#
+            r#"{"s":"x","hcutoff":200,"vowel":"a","crush":4,"coarse":3,"room":0.4,"size":0.9,"dry":0.1,"delay":0.3,"delaytime":0.25,"delayfeedback":0.5,"lock":1,"orbit":2}"#
         )]
     );
 }
