@@ -8,7 +8,6 @@ use super::sound::{set_controls, union_op};
 use super::{int_of, with_time_arg};
 use crate::pattern::value::{Control, Controls, NumOp, Scalar, Value};
 use crate::pattern::{app, Pattern, Structure};
-use crate::time::Rational;
 
 /// `slice n i p`: Tidal's `P.begin b # P.end e # p` with `b = (i mod n)/n` and
 /// `e = b + 1/n`, `b` and `e` from `i <* n` (the structure of the indices, the
