@@ -27,8 +27,7 @@ impl Origin {
 const TIDAL: &[&str] = &[
     "when", "whenT", "ifp", "stutter", "echoWith",
     "euclidOffFull", 
-    "striateBy", "slice", "splice", "randslice", "chew", 
-    "loopAt", 
+    "striateBy", "splice", "randslice", "chew", 
     "wchooseBy",
    
     

@@ -8,7 +8,7 @@
 use super::list_builtins::constant;
 use super::signatures::{source, tr, Builtin, Limit, Param, ParamTy, F, X};
 use crate::pattern::transforms::{
-    chance, conditions, sound, structure, timing, with_int_arg, Arg, ArgError, Args,
+    chance, conditions, slicing, sound, structure, timing, with_int_arg, Arg, ArgError, Args,
 };
 use crate::signature::{limited, p};
 
@@ -174,6 +174,20 @@ pub(super) static VOCAB_BUILTINS: &[Builtin] = &[
         true,
         "add ghost notes 3/16 and 5/16 cycle after each event, at gain * 0.7, end 0.2, speed * 1.25",
         |_, x| Ok(sound::ghost(x)),
+    ),
+    tr(
+        "slice",
+        &[p("n", Time), p("indices", Time), X],
+        true,
+        "cut each sample into n equal parts; each event of the indices plays part (i mod n), setting begin/end",
+        |a, x| Ok(slicing::slice(a.pattern(0)?, a.pattern(1)?, x)),
+    ),
+    tr(
+        "loopAt",
+        &[limited("n", Time, Limit::Density), X],
+        true,
+        "slow the pattern by n, divide its speed by n and set unit \"c\", so a one-cycle sample fills n cycles",
+        |a, x| Ok(slicing::loop_at(a.pattern(0)?, x)),
     ),
     source(
         "chooseBy",

@@ -39,6 +39,7 @@ mod parallel;
 mod plot;
 mod render;
 mod samples;
+mod slicing;
 mod sound_controls;
 mod syntax;
 mod synth_voices;

@@ -28,6 +28,7 @@ pub mod chance;
 pub mod conditions;
 pub mod harmony;
 pub mod lists;
+pub mod slicing;
 pub mod sound;
 pub mod structure;
 pub mod timing;
