@@ -61,16 +61,6 @@ pub const PARAM_LAG: f32 = 0.02;
 /// Time constant, in seconds, of the glide of the delay time.
 pub const DELAY_TIME_LAG: f32 = 0.1;
 
-/// The parameters of an orbit no event has set yet: SuperDirt's defaults (`size`
-/// 0.1, `dry` 0, no delay time or feedback, no lock).
-pub const DEFAULT_PARAMS: OrbitParams = OrbitParams {
-    size: 0.1,
-    dry: 0.0,
-    delaytime: 0.0,
-    delayfeedback: 0.0,
-    lock: false,
-};
-
 /// The values an orbit's smoothers hold (and aim at), in the units the kernels take.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct Levels {
@@ -123,7 +113,7 @@ struct Orbit {
     room_in: Vec<f32>,
     /// This block's delay input, left and right.
     delay_in: [Vec<f32>; 2],
-    /// The latest parameters an event gave (or [`DEFAULT_PARAMS`]).
+    /// The latest parameters an event gave (or [`OrbitParams::DEFAULT`]).
     params: OrbitParams,
     /// The frame of this block from which `params` hold (0 when they are older).
     params_at: usize,
@@ -164,7 +154,7 @@ impl Orbits {
         let block = block.max(1);
         let rate = sample_rate.max(1) as f32;
         let buf = |v: f32| vec![v; block];
-        let start = Levels::of(&DEFAULT_PARAMS, 1.0);
+        let start = Levels::of(&OrbitParams::DEFAULT, 1.0);
         Orbits {
             block,
             orbits: (0..ORBITS)
@@ -177,9 +167,9 @@ impl Orbits {
                     ],
                     room_in: buf(0.0),
                     delay_in: [buf(0.0), buf(0.0)],
-                    params: DEFAULT_PARAMS,
+                    params: OrbitParams::DEFAULT,
                     params_at: 0,
-                    before: DEFAULT_PARAMS,
+                    before: OrbitParams::DEFAULT,
                     fed: false,
                     now: start,
                 })

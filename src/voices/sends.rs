@@ -24,6 +24,19 @@ pub struct OrbitParams {
     pub lock: bool,
 }
 
+impl OrbitParams {
+    /// SuperDirt's defaults, for an orbit no event has set yet and the parameters an
+    /// event leaves out (`dirt_reverb`: size 0.1, dry 0; `dirt_delay`: delaytime and
+    /// delayfeedback 0; lock 0).
+    pub const DEFAULT: OrbitParams = OrbitParams {
+        size: 0.1,
+        dry: 0.0,
+        delaytime: 0.0,
+        delayfeedback: 0.0,
+        lock: false,
+    };
+}
+
 /// One orbit's share of a sound's block.
 pub struct OrbitSend {
     /// Reverb input, left and right, for this block.

@@ -57,7 +57,7 @@ impl Default for SendSpec {
             orbit: 0,
             room: 0.0,
             delay: 0.0,
-            params: DEFAULT_ORBIT_PARAMS,
+            params: OrbitParams::DEFAULT,
         }
     }
 }
@@ -68,16 +68,6 @@ impl SendSpec {
         self.room > 0.0 || self.delay > 0.0
     }
 }
-
-/// SuperDirt's defaults for the orbit effects' parameters (`dirt_reverb`: size 0.1,
-/// dry 0; `dirt_delay`: delaytime and delayfeedback 0; lock 0).
-pub const DEFAULT_ORBIT_PARAMS: OrbitParams = OrbitParams {
-    size: 0.1,
-    dry: 0.0,
-    delaytime: 0.0,
-    delayfeedback: 0.0,
-    lock: false,
-};
 
 /// One event, ready for [`super::VoicePool::start`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -242,11 +232,11 @@ impl VoiceStart {
         // Strudel's rule: a decay without a sustain level decays to silence.
         let sus = f32_of(Control::Sus).unwrap_or(if decay.is_some() { 0.0 } else { 1.0 });
         let params = OrbitParams {
-            size: f32_of(Control::Size).unwrap_or(DEFAULT_ORBIT_PARAMS.size),
-            dry: f32_of(Control::Dry).unwrap_or(DEFAULT_ORBIT_PARAMS.dry),
-            delaytime: f32_of(Control::Delaytime).unwrap_or(DEFAULT_ORBIT_PARAMS.delaytime),
+            size: f32_of(Control::Size).unwrap_or(OrbitParams::DEFAULT.size),
+            dry: f32_of(Control::Dry).unwrap_or(OrbitParams::DEFAULT.dry),
+            delaytime: f32_of(Control::Delaytime).unwrap_or(OrbitParams::DEFAULT.delaytime),
             delayfeedback: f32_of(Control::Delayfeedback)
-                .unwrap_or(DEFAULT_ORBIT_PARAMS.delayfeedback),
+                .unwrap_or(OrbitParams::DEFAULT.delayfeedback),
             lock: num(Control::Lock).is_some_and(|x| x != 0.0),
         };
         Ok(VoiceStart {
