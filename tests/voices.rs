@@ -655,7 +655,13 @@ fn starts_from_controls() {
 
     let v = VoiceStart::from_controls(&controls(&[(Control::S, word("ramp"))]), 17, 100.0, &bank)
         .unwrap();
-    assert_eq!(v, VoiceStart::new(ramp, 17));
+    assert_eq!(
+        v,
+        VoiceStart {
+            event: 100.0,
+            ..VoiceStart::new(ramp, 17)
+        }
+    );
 
     let s = (Control::S, word("ramp"));
     let rate_of = |c: &[(Control, Scalar)]| {
