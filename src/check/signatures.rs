@@ -539,7 +539,7 @@ static MATHS: &[Builtin] = &[
         Op::Mtof,
         &[p("note", Numeric)],
         "MIDI note number to frequency (a4 = 69 = 440 Hz)",
-        |_, x| Ok(440.0 * 2f64.powf((x - 69.0) / 12.0)),
+        |_, x| Ok(crate::pattern::value::midi_to_hz(x)),
         |_, x| Ok(timing::mtof(x)),
     ),
     maths(

@@ -479,6 +479,12 @@ impl fmt::Display for Value {
     }
 }
 
+/// A MIDI note number's frequency in Hz, equal temperament with `a4` = 69 = 440 Hz:
+/// `mtof`, a note as a signal, and a synth voice's pitch all read it.
+pub fn midi_to_hz(m: f64) -> f64 {
+    440.0 * ((m - 69.0) / 12.0).exp2()
+}
+
 /// Parses a note name in scientific pitch (`c4`, `cs3`, `eb2`, `a`): a letter `a`-`g`,
 /// any number of `s`/`#` (sharp) or `f`/`b` (flat) modifiers, and an optional octave.
 /// Returns the MIDI number, `c4` = 60. A bare name is in octave 4, so that `c` is

@@ -485,7 +485,7 @@ fn frame_in(clock: &Clock, t: crate::time::Rational, first: i64, len: usize) -> 
 /// A pattern value as a signal value: numbers as they are, notes (and note names) as
 /// their frequency in Hz. Other words and control maps have no signal value.
 pub fn signal_value(v: &Value) -> Option<f32> {
-    let hz = |m: f64| (440.0 * ((m - 69.0) / 12.0).exp2()) as f32;
+    let hz = |m: f64| crate::pattern::value::midi_to_hz(m) as f32;
     match v {
         Value::Num(x) => Some(*x as f32),
         Value::Note(m) => Some(hz(*m)),

@@ -6,7 +6,7 @@ use std::io::Write;
 use super::chain::{VoiceFx, Vowel};
 use super::sends::{OrbitParams, ORBITS};
 use crate::dsp::synth::SynthKind;
-use crate::pattern::value::{Control, Controls, Scalar};
+use crate::pattern::value::{midi_to_hz, Control, Controls, Scalar};
 use crate::samples::{SampleBank, SampleId};
 
 /// What a voice plays.
@@ -315,7 +315,13 @@ pub fn orbit_index(x: f64) -> usize {
 /// its `note`, a number as it is, a note name or note value as its MIDI number minus
 /// 60 (`c4` is the sample's own pitch). `None` without a `note`.
 pub fn semitones(controls: &Controls) -> Option<f64> {
-    match controls.get(Control::Note).and_then(Scalar::numeric)? {
+    semitones_of(controls, Control::Note)
+}
+
+/// Control `c` as semitones from middle C: a number as it is, a note name or note
+/// value as its MIDI number minus 60. `None` when `c` is not set or not numeric.
+fn semitones_of(controls: &Controls, c: Control) -> Option<f64> {
+    match controls.get(c).and_then(Scalar::numeric)? {
         (x, true) => Some(x - 60.0),
         (x, false) => Some(x),
     }
@@ -329,15 +335,10 @@ pub fn synth_freq(controls: &Controls) -> f64 {
     if let Some(f) = num(Control::Freq) {
         return f;
     }
-    let n = match controls.get(Control::N).and_then(Scalar::numeric) {
-        Some((x, true)) => x - 60.0,
-        Some((x, false)) => x,
-        None => 0.0,
-    };
+    let n = semitones_of(controls, Control::N).unwrap_or(0.0);
     let note = semitones(controls).unwrap_or(0.0);
     let octave = num(Control::Octave).unwrap_or(5.0) - 5.0;
-    let midi = 60.0 + n + note + 12.0 * octave;
-    440.0 * ((midi - 69.0) / 12.0).exp2()
+    midi_to_hz(60.0 + n + note + 12.0 * octave)
 }
 
 /// The sample name an event's controls play: its `s`, a word, or a number such as

@@ -752,7 +752,7 @@ pub fn map_numbers(
 /// MIDI note number to frequency in Hz (`69` and `a4` are 440); the result is a plain
 /// number.
 pub fn mtof(pat: Pattern<Value>) -> Pattern<Value> {
-    map_numbers_with(pat, |m| 440.0 * ((m - 69.0) / 12.0).exp2(), true)
+    map_numbers_with(pat, crate::pattern::value::midi_to_hz, true)
 }
 
 /// Absolute value of every number.
