@@ -98,6 +98,7 @@ pub fn lower(ev: &Evaluated) -> Result<Graph> {
         master,
         patterns: l.patterns,
         sounds: l.sounds,
+        voices: Vec::new(),
         cps: ev.cps,
         limit: ev.limit,
     };

@@ -8,6 +8,9 @@
 
 use std::sync::Arc;
 
+mod voice;
+pub use voice::InterpVoices;
+
 use crate::dsp::{arith, effects, env, filter, osc};
 use crate::ir::{Graph, Node, Op, Operand};
 use crate::runtime::{BlockContext, Buffers, Config, Engine, Inputs, SoundPlayer};
@@ -22,13 +25,52 @@ enum Step {
     Voices(usize),
     /// The sum of the outputs.
     Master,
+    /// A voice's parameter: `Interpreter::params[index]` over the block.
+    Param(usize),
     /// One kernel per channel.
     Channels(Vec<ChannelKernel>),
 }
 
 /// One channel of a node: its kernel with the kernel's state, called once per block
 /// with the channel's inputs.
-type ChannelKernel = Box<dyn FnMut(&ChannelInputs<'_>, &mut [f32]) + Send>;
+type ChannelKernel = Box<dyn Kernel>;
+
+trait Kernel: Send {
+    fn run(&mut self, x: &ChannelInputs<'_>, out: &mut [f32]);
+    /// Back to the state the kernel was built with (a voice's start; allocates only
+    /// for kernels with delay lines, which voices do not have).
+    fn reset(&mut self);
+}
+
+struct Stateful<S, F> {
+    initial: S,
+    state: S,
+    run: F,
+}
+
+impl<S, F> Kernel for Stateful<S, F>
+where
+    S: Clone + Send,
+    F: FnMut(&mut S, &ChannelInputs<'_>, &mut [f32]) + Send,
+{
+    fn run(&mut self, x: &ChannelInputs<'_>, out: &mut [f32]) {
+        (self.run)(&mut self.state, x, out)
+    }
+
+    fn reset(&mut self) {
+        self.state.clone_from(&self.initial);
+    }
+}
+
+struct Stateless<F>(F);
+
+impl<F: Fn(&ChannelInputs<'_>, &mut [f32]) + Send> Kernel for Stateless<F> {
+    fn run(&mut self, x: &ChannelInputs<'_>, out: &mut [f32]) {
+        (self.0)(x, out)
+    }
+
+    fn reset(&mut self) {}
+}
 
 /// Where a node's input comes from.
 #[derive(Clone, Copy)]
@@ -42,8 +84,12 @@ pub struct Interpreter {
     graph: Arc<Graph>,
     steps: Vec<Step>,
     inputs: Vec<Vec<Src>>,
-    /// One block-long buffer per constant input, filled once.
-    consts: Vec<Vec<f32>>,
+    /// One block-long buffer per constant input, filled once (shared by the copies
+    /// of one voice graph, `interp::voice`).
+    consts: Arc<Vec<Vec<f32>>>,
+    /// The values of a voice graph's `param` nodes (empty in a patch's graph).
+    params: Vec<f32>,
+    config: Config,
     /// The buffers it was built for (the block of its constant buffers).
     layout: crate::runtime::Layout,
 }
@@ -74,22 +120,53 @@ impl Interpreter {
             graph,
             steps,
             inputs,
-            consts,
+            consts: Arc::new(consts),
+            params: Vec::new(),
+            config: *config,
+        }
+    }
+
+    /// Puts every kernel back into the state it was built with.
+    fn reset(&mut self) {
+        for step in &mut self.steps {
+            if let Step::Channels(kernels) = step {
+                for k in kernels {
+                    k.reset();
+                }
+            }
+        }
+    }
+
+    /// Another interpreter of the same graph in its initial state, sharing the
+    /// constant buffers (one voice of a voice graph, `interp::voice`).
+    fn fresh_copy(&self, sample_rate: f32) -> Interpreter {
+        Interpreter {
+            graph: self.graph.clone(),
+            steps: self.graph.nodes.iter().map(|n| step(n, sample_rate)).collect(),
+            inputs: self.inputs.clone(),
+            consts: self.consts.clone(),
+            params: self.params.clone(),
+            layout: self.layout,
+            config: self.config,
         }
     }
 }
 
 /// Boxes a kernel with its state.
-fn stateful<S: Send + 'static>(
-    mut state: S,
-    mut run: impl FnMut(&mut S, &ChannelInputs<'_>, &mut [f32]) + Send + 'static,
+fn stateful<S: Clone + Send + 'static>(
+    state: S,
+    run: impl FnMut(&mut S, &ChannelInputs<'_>, &mut [f32]) + Send + 'static,
 ) -> ChannelKernel {
-    Box::new(move |x: &ChannelInputs<'_>, out: &mut [f32]| run(&mut state, x, out))
+    Box::new(Stateful {
+        initial: state.clone(),
+        state,
+        run,
+    })
 }
 
 /// Boxes a kernel without state.
 fn stateless(run: impl Fn(&ChannelInputs<'_>, &mut [f32]) + Send + 'static) -> ChannelKernel {
-    Box::new(run)
+    Box::new(Stateless(run))
 }
 
 /// The interpreter's link from each operation to its `dsp` kernel: one arm per
@@ -102,6 +179,7 @@ fn step(node: &Node, sr: f32) -> Step {
         Op::Stepped { .. } | Op::Trigger { .. } | Op::Gate { .. } | Op::Feedback => Step::Fed,
         Op::Voices { sound } => Step::Voices(sound),
         Op::Master => Step::Master,
+        Op::Param { index } => Step::Param(index),
         Op::Add => channels(&|_| stateless(|x, o| zip2(x.at(0), x.at(1), o, |a, b| a + b))),
         Op::Sub => channels(&|_| stateless(|x, o| zip2(x.at(0), x.at(1), o, |a, b| a - b))),
         Op::Mul => channels(&|_| stateless(|x, o| zip2(x.at(0), x.at(1), o, |a, b| a * b))),
@@ -203,6 +281,15 @@ impl Engine for Interpreter {
         self.layout
     }
 
+    fn voice_kernel(
+        &self,
+        def: usize,
+        voices: usize,
+    ) -> Option<Box<dyn crate::runtime::voice_defs::VoiceKernel>> {
+        let def = self.graph.voices.get(def)?;
+        Some(Box::new(InterpVoices::new(def, &self.config, voices)))
+    }
+
     fn run(&mut self, ctx: &BlockContext<'_>, buffers: &mut Buffers, sounds: &mut SoundPlayer) {
         let n = ctx.frames;
         let block = buffers.block();
@@ -224,12 +311,18 @@ impl Engine for Interpreter {
                 Step::Fed => {}
                 Step::Voices(sound) => run_voices(*sound, &ins, out, block, n, sounds),
                 Step::Master => crate::runtime::mix_master(&node.inputs, ins.before, out, block, n),
+                Step::Param(index) => {
+                    let value = self.params.get(*index).copied().unwrap_or(0.0);
+                    if let Some(o) = out.get_mut(..n) {
+                        o.fill(value);
+                    }
+                }
                 Step::Channels(kernels) => {
                     for (c, kernel) in kernels.iter_mut().enumerate() {
                         let Some(o) = out.get_mut(c * block..c * block + n) else {
                             continue;
                         };
-                        kernel(
+                        kernel.run(
                             &ChannelInputs {
                                 view: &ins,
                                 channel: c,

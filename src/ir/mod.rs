@@ -23,6 +23,7 @@ mod dump;
 pub mod identity;
 pub mod op;
 pub mod probe;
+pub mod voice;
 
 use std::fmt;
 
@@ -97,6 +98,9 @@ pub struct Graph {
     pub master: NodeId,
     pub patterns: Vec<PatternSource>,
     pub sounds: Vec<SoundSource>,
+    /// The voice definitions (`~pluck freq=440 ...: expr`), in source order; a sound's
+    /// events play definition `k` when their `s` is `~` and its name.
+    pub voices: Vec<voice::VoiceDef>,
     /// Cycles per second.
     pub cps: f64,
     /// The master limiter engaged (`limit: off` in the patch disengages it; the
@@ -148,6 +152,7 @@ impl fmt::Debug for Graph {
             .field("buses", &self.buses)
             .field("patterns", &self.patterns.len())
             .field("sounds", &self.sounds.len())
+            .field("voices", &self.voices)
             .field("cps", &self.cps)
             .field("limit", &self.limit)
             .finish()

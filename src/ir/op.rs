@@ -49,6 +49,13 @@ pub enum Op {
     },
     /// The input's output of the previous block (a bus that refers to itself).
     Feedback,
+    /// Parameter `index` of a voice definition (`ir::voice::VoiceDef`): the value its
+    /// event gave it, constant between the frames where the runtime sets it (the
+    /// voice's start, its gate's close). Kept as state, so a compiled voice reads it
+    /// from a register.
+    Param {
+        index: usize,
+    },
     // ---- elementwise ----
     Add,
     Sub,
@@ -347,6 +354,19 @@ const FEEDBACK: OpSpec = fed(
     Channels::Widest,
     "previous block",
 );
+const PARAM: OpSpec = OpSpec {
+    name: "param",
+    doc: "a voice's parameter: the value its event gave it, set by the runtime",
+    kind: NodeKind::Recurrence,
+    inputs: Inputs::Fixed(&[]),
+    channels: Channels::Mono,
+    language: None,
+    state: "value",
+    state_vectors: 1,
+    delay_lines: false,
+    cost: 0.0,
+    fold: None,
+};
 const MASTER: OpSpec = OpSpec {
     name: "master",
     doc: "the sum of the outputs into the stereo master",
@@ -693,6 +713,7 @@ impl Op {
             Op::Gate { .. } => &GATE,
             Op::Voices { .. } => &VOICES,
             Op::Feedback => &FEEDBACK,
+            Op::Param { .. } => &PARAM,
             Op::Add => &ADD,
             Op::Sub => &SUB,
             Op::Mul => &MUL,
@@ -782,6 +803,7 @@ mod tests {
             Op::Gate { pattern: 0 },
             Op::Voices { sound: 0 },
             Op::Feedback,
+            Op::Param { index: 0 },
             Op::Add,
             Op::Sub,
             Op::Mul,

@@ -212,6 +212,14 @@ impl Engine for JitEngine {
         self.layout
     }
 
+    fn voice_kernel(
+        &self,
+        _def: usize,
+        _voices: usize,
+    ) -> Option<Box<dyn crate::runtime::voice_defs::VoiceKernel>> {
+        None
+    }
+
     fn run(&mut self, ctx: &BlockContext<'_>, buffers: &mut Buffers, sounds: &mut SoundPlayer) {
         let n = ctx.frames;
         let block = buffers.block();

@@ -126,6 +126,7 @@ pub fn emitter(op: Op) -> Option<&'static dyn Emitter> {
         | Op::Voices { .. }
         | Op::Feedback
         | Op::Master => return None,
+        Op::Param { .. } => &Param,
         Op::Add => &Add,
         Op::Sub => &Sub,
         Op::Mul => &Mul,
@@ -184,6 +185,21 @@ pub fn emit(cx: &mut EmitCtx<'_, '_>, op: Op, inputs: &[Value]) -> Option<Value>
 pub fn end_of_block(cx: &mut EmitCtx<'_, '_>, op: Op) {
     if let Some(e) = emitter(op) {
         e.end_of_block(cx);
+    }
+}
+
+/// A voice's parameter: one loop-carried variable that the runtime writes into the
+/// state block lane by lane (`jit::voice`), read every frame and never changed by
+/// the code.
+struct Param;
+
+impl Emitter for Param {
+    fn state(&self, _op: Op, _lanes: &[Op; 4], _channels: [usize; 4], _sr: f32) -> Vec<StateInit> {
+        vec![StateInit::F32([0.0; 4])]
+    }
+
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, _inputs: &[Value]) -> Option<Value> {
+        Some(cx.get(0))
     }
 }
 
@@ -256,6 +272,7 @@ mod tests {
         let mut ops = vec![Op::Add, Op::Sub, Op::Mul, Op::Div, Op::Neg, Op::Abs];
         ops.extend([Op::Mtof, Op::Clip, Op::Range, Op::Feedback, Op::Master]);
         ops.extend([Op::Stepped { pattern: 0 }, Op::Voices { sound: 0 }]);
+        ops.push(Op::Param { index: 0 });
         ops.extend_from_slice(Op::LANGUAGE);
         for op in ops {
             let spec = op.spec();

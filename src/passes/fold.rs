@@ -173,6 +173,7 @@ pub fn remove_dead(graph: &Graph) -> Graph {
         master,
         patterns,
         sounds,
+        voices: graph.voices.clone(),
         cps: graph.cps,
         limit: graph.limit,
     }

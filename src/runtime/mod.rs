@@ -17,6 +17,7 @@ pub mod feed;
 pub mod master;
 pub mod orbits;
 pub mod sounds;
+pub mod voice_defs;
 
 use std::sync::Arc;
 
@@ -94,6 +95,10 @@ pub trait Engine: Send {
     /// layout for [`Engine::graph`].
     fn layout(&self) -> Layout;
     fn run(&mut self, ctx: &BlockContext<'_>, buffers: &mut Buffers, sounds: &mut SoundPlayer);
+    /// The code and state of a pool of at least `voices` voices of the graph's voice
+    /// definition `def` (`Graph::voices`), for blocks of the engine's layout. Called
+    /// when a runtime is built, never on the audio thread.
+    fn voice_kernel(&self, def: usize, voices: usize) -> Option<Box<dyn voice_defs::VoiceKernel>>;
 }
 
 /// An engine built for other buffers than the runtime's (a block size or a graph
