@@ -10,7 +10,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::diag::SrcSpan;
-use crate::eval::{Evaluated, Sig, SoundVal, Val};
+use crate::eval::{Evaluated, EvaluatedVoice, Sig, SoundVal, Val};
+use crate::ir::voice::{self, VoiceDef, VoiceParam};
 use crate::ir::op::Channels;
 use crate::ir::{
     Graph, Node, NodeId, NodeKind, Op, Operand, PatternSource, SampledInput, SoundSource,
@@ -73,6 +74,7 @@ pub fn lower(ev: &Evaluated) -> Result<Graph> {
         memo: HashMap::new(),
         pending: Vec::new(),
         next_seed: 0,
+        voice: None,
     };
     let mut outputs = Vec::with_capacity(ev.outputs.len());
     for (name, sig) in &ev.outputs {
@@ -98,12 +100,80 @@ pub fn lower(ev: &Evaluated) -> Result<Graph> {
         master,
         patterns: l.patterns,
         sounds: l.sounds,
-        voices: Vec::new(),
+        voices: ev.voices.iter().map(|v| lower_voice(ev, v)).collect::<Result<_>>()?,
         cps: ev.cps,
         limit: ev.limit,
     };
     infer_channels(&mut graph);
     Ok(graph)
+}
+
+/// Lowers a voice definition to the graph of one voice.
+fn lower_voice(ev: &Evaluated, v: &EvaluatedVoice) -> Result<VoiceDef> {
+    let params = v
+        .params
+        .iter()
+        .map(|(name, default)| VoiceParam {
+            name: name.clone(),
+            default: *default as f32,
+        })
+        .collect::<Vec<_>>();
+    let mut l = Lowerer {
+        ev,
+        signal_buses: HashMap::new(),
+        value_buses: Vec::new(),
+        buses: Vec::new(),
+        nodes: Vec::new(),
+        patterns: Vec::new(),
+        sounds: Vec::new(),
+        memo: HashMap::new(),
+        pending: Vec::new(),
+        next_seed: 0,
+        voice: Some(VoiceScope {
+            gate: params.iter().position(|p| p.name == voice::GATE),
+            onset: params.len(),
+            nodes: vec![None; params.len() + 1],
+        }),
+    };
+    let sound = l.sig(&v.body)?;
+    let master = l.push(Op::Master, vec![sound], None);
+    let mut graph = Graph {
+        nodes: l.nodes,
+        outputs: vec![(format!("~{}", v.name), sound)],
+        buses: Vec::new(),
+        master,
+        patterns: Vec::new(),
+        sounds: Vec::new(),
+        voices: Vec::new(),
+        cps: ev.cps,
+        limit: false,
+    };
+    infer_channels(&mut graph);
+    Ok(VoiceDef {
+        name: v.name.clone(),
+        params,
+        graph,
+        span: Some(v.span),
+    })
+}
+
+/// Lowering inside a voice's body: its parameters' nodes.
+struct VoiceScope {
+    gate: Option<usize>,
+    onset: usize,
+    /// The `param` node of each parameter, once made.
+    nodes: Vec<Option<Operand>>,
+}
+
+/// What a voice's body cannot hold, with why.
+fn outside_voice(what: &str, span: SrcSpan) -> LowerError {
+    LowerError::new(
+        format!(
+            "a voice is computed on its own for each event, so {what} cannot be part of it; \
+             give the value as a parameter (`~name cutoff=800: ...`, set by `# cutoff \"...\"`)"
+        ),
+        Some(span),
+    )
 }
 
 /// Orders operands: nodes by number, then constants.
@@ -130,6 +200,8 @@ struct Lowerer<'a> {
     /// Feedback nodes waiting for their bus: node, bus name.
     pending: Vec<(NodeId, String)>,
     next_seed: u32,
+    /// Set while lowering a voice's body.
+    voice: Option<VoiceScope>,
 }
 
 impl Lowerer<'_> {
@@ -198,8 +270,18 @@ impl Lowerer<'_> {
         }
         let op = match &**sig {
             Sig::Const(x) => Operand::Const(*x as f32),
+            Sig::Param(index, span) => self.param(*index, *span)?,
+            Sig::Pattern(_, span) if self.voice.is_some() => {
+                return Err(outside_voice("a pattern", *span))
+            }
+            Sig::Sound(_, span) if self.voice.is_some() => {
+                return Err(outside_voice("a sound", *span))
+            }
             Sig::Pattern(p, span) => self.stepped(p.clone(), *span),
             Sig::Sound(sound, span) => self.voices(sound, *span)?,
+            Sig::Bus(_) if self.voice.is_some() => {
+                return Err(LowerError::new("a voice cannot read a bus", None))
+            }
             Sig::Bus(name) => {
                 let id = self.push(Op::Feedback, vec![Operand::Const(0.0)], None);
                 self.pending.push((id, name.clone()));
@@ -311,8 +393,69 @@ impl Lowerer<'_> {
         Ok(Operand::Node(node))
     }
 
+    /// The `param` node of a voice's parameter `index`.
+    fn param(&mut self, index: usize, span: SrcSpan) -> Result<Operand> {
+        let Some(scope) = self.voice.as_ref() else {
+            return Err(LowerError::new("a parameter outside its voice", Some(span)));
+        };
+        if let Some(op) = scope.nodes.get(index).copied().flatten() {
+            return Ok(op);
+        }
+        let op = self.node(Op::Param { index }, vec![], Some(span));
+        if let Some(slot) = self.voice.as_mut().and_then(|s| s.nodes.get_mut(index)) {
+            *slot = Some(op);
+        }
+        Ok(op)
+    }
+
+    /// Inside a voice, an envelope's trigger: a signal is its gate (for the kernels
+    /// with a gate input; the others start at the voice's onset when given the
+    /// voice's `gate`); left out, the voice's `gate` (or, without one, the gate held
+    /// open: the voice lasts its length) and its onset.
+    fn voice_events(
+        &mut self,
+        v: &Val,
+        with_gate: bool,
+        span: SrcSpan,
+    ) -> Result<(Operand, Option<Operand>)> {
+        let (gate, onset) = match &self.voice {
+            Some(scope) => (scope.gate, scope.onset),
+            None => (None, 0),
+        };
+        match v {
+            Val::Signal(sig) if with_gate => Ok((Operand::Const(0.0), Some(self.sig(sig)?))),
+            Val::Signal(sig) if matches!(&**sig, Sig::Param(i, _) if Some(*i) == gate) => {
+                Ok((self.param(onset, span)?, None))
+            }
+            Val::Signal(_) => Err(LowerError::new(
+                "in a voice, this envelope starts at the voice's onset: give it the voice's `gate`",
+                Some(span),
+            )),
+            Val::Num(_) if with_gate => {
+                let gate = match gate {
+                    Some(g) => self.param(g, span)?,
+                    None => Operand::Const(1.0),
+                };
+                Ok((Operand::Const(0.0), Some(gate)))
+            }
+            Val::Num(_) => Ok((self.param(onset, span)?, None)),
+            Val::Pat(_) | Val::Sound(_) => Err(outside_voice("a pattern", span)),
+            Val::Func(_) | Val::List(_) | Val::Tuple(_) => Err(LowerError::new(
+                "an envelope is triggered by its voice's gate",
+                Some(span),
+            )),
+        }
+    }
+
     /// A value used as a signal argument.
     fn val(&mut self, v: &Val, span: SrcSpan) -> Result<Operand> {
+        if self.voice.is_some() {
+            match v {
+                Val::Pat(_) => return Err(outside_voice("a pattern", span)),
+                Val::Sound(_) => return Err(outside_voice("a sound", span)),
+                _ => {}
+            }
+        }
         match v {
             Val::Num(n) => Ok(Operand::Const(n.value as f32)),
             Val::Pat(p) => Ok(self.stepped(p.clone(), span)),
@@ -338,6 +481,9 @@ impl Lowerer<'_> {
         with_gate: bool,
         span: SrcSpan,
     ) -> Result<(Operand, Option<Operand>)> {
+        if self.voice.is_some() {
+            return self.voice_events(v, with_gate, span);
+        }
         let pattern = match v {
             Val::Num(_) => Pattern::pure(Value::Num(1.0)),
             Val::Pat(p) => p.clone(),
@@ -366,6 +512,16 @@ impl Lowerer<'_> {
         span: SrcSpan,
     ) -> Result<Operand> {
         let spec = op.spec();
+        if self.voice.is_some() && spec.delay_lines {
+            return Err(LowerError::new(
+                format!(
+                    "`{}` keeps delay lines, too large to keep for every voice: send the voice \
+                     to its orbit's effects instead (`# room 0.3`, `# delay 0.5`)",
+                    spec.name
+                ),
+                Some(span),
+            ));
+        }
         // Each noise node has its own deterministic seed.
         let op = match op {
             Op::Noise { .. } | Op::Pink { .. } | Op::Brown { .. } => {

@@ -101,6 +101,7 @@ pub fn modernize(source: &str, program: &mut Program) -> Vec<Diagnostic> {
         match &mut st.kind {
             StatementKind::Tempo { value: e, .. }
             | StatementKind::Bus { expr: e, .. }
+            | StatementKind::Voice { expr: e, .. }
             | StatementKind::Output { expr: e, .. } => walk(e, &mut uses),
             StatementKind::Limit { .. } | StatementKind::Hush => {}
         }

@@ -29,6 +29,20 @@ pub(crate) struct Infer<'a> {
     pub buses: &'a HashMap<String, Type>,
     pub diags: Vec<Diagnostic>,
     pub types: HashMap<SrcSpan, Type>,
+    /// The voice definitions' names (`~pluck` is played by `s "~pluck"`, not read).
+    pub voices: &'a [String],
+    /// Inside a voice's body: its parameters' names (each a signal).
+    params: Vec<String>,
+}
+
+thread_local! {
+    /// Whether the expression being inferred is a voice's body, where an envelope's
+    /// trigger may be a signal (the voice's gate). Set by [`Infer::voice_body`].
+    static IN_VOICE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+fn in_voice() -> bool {
+    IN_VOICE.with(|v| v.get())
 }
 
 impl<'a> Infer<'a> {
@@ -37,7 +51,20 @@ impl<'a> Infer<'a> {
             buses,
             diags: Vec::new(),
             types: HashMap::new(),
+            voices: &[],
+            params: Vec::new(),
         }
+    }
+
+    /// Infers the body of a voice with parameters `params`: each a signal, buses out
+    /// of reach (a voice is computed on its own, once per event).
+    pub fn voice_body(&mut self, params: &[String], body: &Expr) -> Type {
+        self.params = params.to_vec();
+        IN_VOICE.with(|v| v.set(true));
+        let t = self.expr(body);
+        IN_VOICE.with(|v| v.set(false));
+        self.params.clear();
+        t
     }
 
     fn report(&mut self, r: Res) -> Type {
@@ -57,6 +84,28 @@ impl<'a> Infer<'a> {
         let t = match &e.kind {
             ExprKind::Number { .. } => Type::Number,
             ExprKind::Str { .. } => Type::Pattern,
+            ExprKind::Bus(name) if in_voice() => {
+                self.diags.push(
+                    Diagnostic::error(
+                        format!("a voice cannot read the bus `~{name}`"),
+                        e.span,
+                    )
+                    .with_label("a bus outside the voice")
+                    .with_hint(
+                        "a voice is computed on its own for each event: use its parameters, \
+                         numbers and signal operations",
+                    ),
+                );
+                Type::Error
+            }
+            ExprKind::Bus(name) if self.voices.contains(name) => {
+                self.diags.push(
+                    Diagnostic::error(format!("`~{name}` is a voice, not a signal"), e.span)
+                        .with_label("a voice plays once per event")
+                        .with_hint(format!("play it with a sound: `s \"~{name}\"`")),
+                );
+                Type::Error
+            }
             ExprKind::Bus(name) => match self.buses.get(name) {
                 Some(t) => t.clone(),
                 None => {
@@ -76,6 +125,7 @@ impl<'a> Infer<'a> {
                     Type::Error
                 }
             },
+            ExprKind::Ident(name) if self.params.contains(name) => Type::Signal,
             ExprKind::Ident(name) => match lookup(name) {
                 Some(b) if b.params.is_empty() => finish(&Partial::new(b)),
                 Some(b) => Type::Function(Box::new(FnType::Partial(Partial::new(b)))),
@@ -477,6 +527,8 @@ pub(super) fn fill(p: &mut Partial, ty: ParamTy, arg: Type, span: SrcSpan) -> Re
         | ParamTy::SpreadArg => Ok(arg),
         ParamTy::Events => match arg {
             Type::Number | Type::Pattern | Type::Sound { .. } => Ok(arg),
+            // Inside a voice, an envelope opens and closes with a signal (its gate).
+            Type::Signal if in_voice() => Ok(arg),
             Type::Signal => Err(mismatch("a pattern", &arg, span).with_hint(
                 "an envelope is retriggered by the events of a pattern, and a signal has no events",
             )),

@@ -340,6 +340,42 @@ pub fn check_program_with(program: &Program, broken: &Broken) -> Checked {
         }
     }
 
+    // The voice definitions (the last of a name wins, as for buses).
+    let mut voices: Vec<(&str, SrcSpan, Vec<String>, &Expr)> = Vec::new();
+    for st in &program.statements {
+        let StatementKind::Voice {
+            name,
+            name_span,
+            params,
+            expr,
+        } = &st.kind
+        else {
+            continue;
+        };
+        if index.contains_key(name.as_str()) {
+            diags.push(
+                Diagnostic::error(
+                    format!("`~{name}` is defined as a bus and as a voice"),
+                    *name_span,
+                )
+                .with_label("a voice of the same name as a bus")
+                .with_hint("give the voice another name"),
+            );
+            continue;
+        }
+        let names = params.iter().map(|p| p.name.clone()).collect();
+        if let Some(v) = voices.iter_mut().find(|v| v.0 == name.as_str()) {
+            diags.push(
+                Diagnostic::warning(format!("voice `~{name}` is defined twice"), *name_span)
+                    .with_label("this definition replaces the earlier one"),
+            );
+            *v = (name.as_str(), *name_span, names, expr);
+        } else {
+            voices.push((name.as_str(), *name_span, names, expr));
+        }
+    }
+    let voice_names: Vec<String> = voices.iter().map(|v| v.0.to_string()).collect();
+
     // Dependencies between buses, cycles, and an order to infer them in.
     let deps: Vec<Vec<usize>> = defs
         .iter()
@@ -376,8 +412,26 @@ pub fn check_program_with(program: &Program, broken: &Broken) -> Checked {
     }
     let mut types: HashMap<SrcSpan, Type> = HashMap::new();
     let mut bus_types: Vec<Type> = vec![Type::Error; n];
+    for (name, _, params, e) in &voices {
+        let mut inf = Infer::new(&env);
+        inf.voices = &voice_names;
+        let t = as_value(inf.voice_body(params, e));
+        diags.append(&mut inf.diags);
+        types.extend(inf.types);
+        if t != Type::Error && t != Type::Signal && t != Type::Number {
+            diags.push(
+                Diagnostic::error(
+                    format!("the voice `~{name}` must be a signal; found {}", t.a()),
+                    e.span,
+                )
+                .with_label(format!("this is {}", t.a()))
+                .with_hint("a voice is a signal of its parameters, such as `saw freq * adsr 0.01 0.1 0.5 0.2 gate`"),
+            );
+        }
+    }
     let mut run = |env: &HashMap<String, Type>, e: &Expr, diags: &mut Vec<Diagnostic>| {
         let mut inf = Infer::new(env);
+        inf.voices = &voice_names;
         let t = inf.expr(e);
         diags.append(&mut inf.diags);
         types.extend(inf.types);
@@ -517,7 +571,7 @@ pub fn check_program_with(program: &Program, broken: &Broken) -> Checked {
                     ty: t,
                 });
             }
-            StatementKind::Bus { .. } => {}
+            StatementKind::Bus { .. } | StatementKind::Voice { .. } => {}
         }
     }
 

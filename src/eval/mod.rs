@@ -126,6 +126,8 @@ pub enum Sig {
     Sound(SoundVal, SrcSpan),
     /// A bus's output; when the bus depends on itself, its previous block.
     Bus(String),
+    /// Parameter `index` of the voice whose body this is.
+    Param(usize, SrcSpan),
     /// A signal operation of the graph (an oscillator, filter, envelope, effect or
     /// maths on a signal). `input` is the signal it processes, for effects.
     Builtin {
@@ -268,6 +270,17 @@ pub struct Evaluated {
     pub buses: HashMap<String, Val>,
     /// Where each bus's (last) definition is written: its expression.
     pub bus_spans: HashMap<String, SrcSpan>,
+    /// The voice definitions, in source order (the last of a name).
+    pub voices: Vec<EvaluatedVoice>,
+}
+
+/// A voice definition evaluated: its body a signal of its parameters (`Sig::Param`).
+#[derive(Clone, Debug)]
+pub struct EvaluatedVoice {
+    pub name: String,
+    pub params: Vec<(String, f64)>,
+    pub body: Arc<Sig>,
+    pub span: SrcSpan,
 }
 
 /// What applying functions needs besides the values: the patch text, to describe
@@ -303,6 +316,8 @@ pub struct Evaluator<'a> {
     /// The buses that read themselves, directly or through others.
     feedback: HashSet<String>,
     in_progress: Vec<String>,
+    /// Inside a voice's body: its parameters' names, by index.
+    params: Vec<String>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -360,6 +375,7 @@ impl<'a> Evaluator<'a> {
             errors: HashMap::new(),
             feedback,
             in_progress: Vec::new(),
+            params: Vec::new(),
         };
         // Each of those buses is evaluated once, after the buses it reads, so a chain of
         // buses is a loop here rather than a recursion, and a bus read twice is one
@@ -472,7 +488,10 @@ impl<'a> Evaluator<'a> {
                 }
             },
             ExprKind::Bus(name) => self.bus(name, span),
-            ExprKind::Ident(name) => self.ctx.reference(name, span),
+            ExprKind::Ident(name) => match self.params.iter().position(|p| p == name) {
+                Some(index) => Ok(Val::Signal(Arc::new(Sig::Param(index, span)))),
+                None => self.ctx.reference(name, span),
+            },
             ExprKind::List(items) => Ok(Val::List(self.items(items)?)),
             ExprKind::Tuple(items) => Ok(Val::Tuple(self.items(items)?)),
             ExprKind::Apply { .. } | ExprKind::Hash { .. } | ExprKind::Binary { .. } => {
@@ -527,6 +546,7 @@ impl<'a> Evaluator<'a> {
         let mut limit = true;
         let mut hushed = false;
         let mut outputs = Vec::new();
+        let mut voices = Vec::new();
         for st in &program.statements {
             match &st.kind {
                 StatementKind::Tempo { unit, value } => {
@@ -563,6 +583,24 @@ impl<'a> Evaluator<'a> {
                     let v = self.eval(expr)?;
                     outputs.push((name.clone(), self.ctx.to_signal(v, expr.span)?));
                 }
+                StatementKind::Voice {
+                    name,
+                    name_span,
+                    params,
+                    expr,
+                } => {
+                    self.params = params.iter().map(|p| p.name.clone()).collect();
+                    let body = self.eval(expr).and_then(|v| self.ctx.to_signal(v, expr.span));
+                    self.params.clear();
+                    let voice = EvaluatedVoice {
+                        name: name.clone(),
+                        params: params.iter().map(|p| (p.name.clone(), p.default)).collect(),
+                        body: body?,
+                        span: *name_span,
+                    };
+                    voices.retain(|v: &EvaluatedVoice| v.name != voice.name);
+                    voices.push(voice);
+                }
             }
         }
         // `hush` anywhere silences every output: they are evaluated (their errors
@@ -580,6 +618,7 @@ impl<'a> Evaluator<'a> {
                 .iter()
                 .map(|(name, e)| (name.clone(), e.span))
                 .collect(),
+            voices,
         })
     }
 }
@@ -617,9 +656,9 @@ pub fn check_strings(program: &Program) -> Vec<Diagnostic> {
         match &st.kind {
             StatementKind::Tempo { value, .. } => walk(value, &mut out),
             StatementKind::Limit { .. } | StatementKind::Hush => {}
-            StatementKind::Bus { expr, .. } | StatementKind::Output { expr, .. } => {
-                walk(expr, &mut out)
-            }
+            StatementKind::Bus { expr, .. }
+            | StatementKind::Voice { expr, .. }
+            | StatementKind::Output { expr, .. } => walk(expr, &mut out),
         }
     }
     out

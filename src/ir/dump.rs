@@ -14,6 +14,7 @@
 
 use std::fmt::Write;
 
+use super::voice::VoiceDef;
 use super::{Graph, NodeKind, Op, Operand};
 use crate::diag::SrcSpan;
 
@@ -23,7 +24,35 @@ const EXCERPT: usize = 60;
 /// The graph as text, then the legend; `file` names the patch in the header.
 pub fn dump(graph: &Graph, source: &str, file: &str) -> String {
     let mut out = dump_nodes(graph, source, file);
+    for def in &graph.voices {
+        out.push_str(&dump_voice(def, source));
+    }
     legend(graph, &mut out);
+    out
+}
+
+/// A voice definition as its own small graph: its parameters (the `param` nodes'
+/// numbers), its nodes, and its estimated cost per voice and frame (the table's
+/// costs are per frame of four lanes).
+pub fn dump_voice(def: &VoiceDef, source: &str) -> String {
+    let mut out = String::new();
+    let mut params: Vec<String> = def
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{}={} (param={i})", p.name, p.default))
+        .collect();
+    params.push(format!("onset (param={})", def.onset()));
+    let cost: f64 = def.graph.nodes.iter().map(|n| n.op.spec().cost).sum::<f64>() / 4.0;
+    let _ = writeln!(
+        out,
+        "# voice ~{}: {} nodes, {}; {} out; about {cost:.1} ns per voice and frame in vector lanes",
+        def.name,
+        def.graph.nodes.len(),
+        params.join(", "),
+        if def.channels() == 2 { "stereo" } else { "mono" },
+    );
+    table(&def.graph, source, &mut out);
     out
 }
 
@@ -43,6 +72,12 @@ pub fn dump_nodes(graph: &Graph, source: &str, file: &str) -> String {
         graph.sounds.len(),
         graph.cps
     );
+    table(graph, source, &mut out);
+    out
+}
+
+/// One line per node, under a header of the columns.
+fn table(graph: &Graph, source: &str, out: &mut String) {
     let buses = bus_labels(graph);
     let rows: Vec<[String; 7]> = graph
         .nodes
@@ -81,7 +116,6 @@ pub fn dump_nodes(graph: &Graph, source: &str, file: &str) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     }
-    out
 }
 
 /// The inputs, constant parameters and state of node `i`, as its line shows them.
@@ -191,7 +225,8 @@ fn legend(graph: &Graph, out: &mut String) {
     }
     out.push_str("# operations\n");
     let mut seen: Vec<&str> = Vec::new();
-    for node in &graph.nodes {
+    let voice_nodes = graph.voices.iter().flat_map(|v| &v.graph.nodes);
+    for node in graph.nodes.iter().chain(voice_nodes) {
         let spec = node.op.spec();
         if !seen.contains(&spec.name) {
             seen.push(spec.name);
@@ -214,6 +249,7 @@ fn parameters(op: Op) -> Option<String> {
             Some(format!("pattern={pattern}"))
         }
         Op::Voices { sound } => Some(format!("sound={sound}")),
+        Op::Param { index } => Some(format!("param={index}")),
         Op::Noise { seed } | Op::Pink { seed } | Op::Brown { seed } => Some(format!("seed={seed:#x}")),
         _ => None,
     }

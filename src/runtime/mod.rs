@@ -212,13 +212,36 @@ impl<E: Engine> Runtime<E> {
         let events = BlockEvents::new(&graph);
         let samples = bank.load(sounds::named_samples(&graph));
         let sampled = graph.sounds.iter().map(|s| s.sampled.clone()).collect();
-        let sounds = SoundPlayer::new(
+        let mut sounds = SoundPlayer::new(
             bank,
             sampled,
             config.voices,
             config.sample_rate,
             config.block,
         );
+        // A pool of each voice definition for each sound that names it (over the
+        // cycles `named_samples` looks at).
+        if !graph.voices.is_empty() {
+            for (k, sound) in graph.sounds.iter().enumerate() {
+                let names = sounds::sound_samples(sound);
+                for (d, def) in graph.voices.iter().enumerate() {
+                    if !names.contains(&format!("~{}", def.name)) {
+                        continue;
+                    }
+                    let lanes = config.voices + voice_defs::SPARE_VOICES;
+                    if let Some(kernel) = engine.voice_kernel(d, lanes) {
+                        let pool = voice_defs::DefPool::new(
+                            def,
+                            kernel,
+                            config.voices,
+                            config.sample_rate,
+                            config.block,
+                        );
+                        sounds.add_def_pool(k, pool);
+                    }
+                }
+            }
+        }
         let orbits = Orbits::new(config.sample_rate, config.block);
         let feedback = graph
             .nodes

@@ -11,6 +11,7 @@ use crate::pattern::value::{Controls, Scalar, Value};
 use crate::samples::SampleBank;
 use crate::time::{r, Span};
 use crate::voices::sends::Sends;
+use super::voice_defs::DefPool;
 use crate::voices::{sound_name, EventFrames, StartError, VoicePool, VoiceStart};
 
 /// The most signals one sound samples (one per control, with room to spare).
@@ -35,6 +36,7 @@ pub fn named_samples(graph: &Graph) -> BTreeSet<String> {
     for sound in &graph.sounds {
         names.append(&mut sound_samples(sound));
     }
+    names.retain(|n| !n.starts_with('~'));
     names
 }
 
@@ -46,7 +48,10 @@ pub fn unknown_samples(graph: &Graph, bank: &SampleBank) -> Vec<(String, Option<
     for sound in &graph.sounds {
         for name in sound_samples(sound) {
             let synth = crate::dsp::synth::SynthKind::from_name(&name).is_some();
-            if !bank.knows(&name) && !synth && !unknown.iter().any(|(n, _)| *n == name) {
+            let voice = name
+                .strip_prefix('~')
+                .is_some_and(|v| graph.voices.iter().any(|d| d.name == v));
+            if !bank.knows(&name) && !synth && !voice && !unknown.iter().any(|(n, _)| *n == name) {
                 unknown.push((name, sound.span));
             }
         }
@@ -125,6 +130,8 @@ pub struct SoundSlot {
     /// What this sound's voices send to the orbits in the block (cleared when the
     /// block's render starts; the runtime sums every sound's into the orbits).
     sends: Sends,
+    /// The voices of the voice definitions this sound plays (`s "~pluck"`).
+    defs: Vec<DefPool>,
 }
 
 /// Voice pools and pending starts, one slot per sound of the graph.
@@ -157,8 +164,16 @@ impl SoundPlayer {
                     timed: false,
                     voice_nanos: 0,
                     sends: Sends::new(block),
+                    defs: Vec::new(),
                 })
                 .collect(),
+        }
+    }
+
+    /// Gives sound `sound` a pool of a voice definition's voices.
+    pub fn add_def_pool(&mut self, sound: usize, pool: DefPool) {
+        if let Some(slot) = self.slots.get_mut(sound) {
+            slot.defs.push(pool);
         }
     }
 
@@ -203,7 +218,11 @@ impl SoundPlayer {
     /// frames of voices mixed over the pools' lives (sum over all sounds).
     pub fn voice_time(&self) -> (Duration, u64) {
         let nanos = self.slots.iter().map(|s| s.voice_nanos).sum();
-        let frames = self.slots.iter().map(|s| s.pool.mixed_frames()).sum();
+        let frames = self
+            .slots
+            .iter()
+            .map(|s| s.pool.mixed_frames() + s.defs.iter().map(|d| d.mixed_frames()).sum::<u64>())
+            .sum();
         (Duration::from_nanos(nanos), frames)
     }
 
@@ -214,7 +233,7 @@ impl SoundPlayer {
 
     /// Voices sounding, over all sounds.
     pub fn active(&self) -> usize {
-        self.slots.iter().map(|s| s.pool.active()).sum()
+        self.slots.iter().map(|s| s.active()).sum()
     }
 
     /// Sample names that events asked for and the bank does not have (over all
@@ -244,9 +263,9 @@ impl SoundSlot {
         self.pending.len()
     }
 
-    /// Voices sounding in this sound's pool.
+    /// Voices sounding in this sound's pools.
     pub fn active(&self) -> usize {
-        self.pool.active()
+        self.pool.active() + self.defs.iter().map(|d| d.active()).sum::<usize>()
     }
 
     /// What this sound's voices sent to the orbits in the last block.
@@ -292,6 +311,20 @@ impl SoundSlot {
                 event: start.event_frames,
                 cycle: start.cycle_frames,
             };
+            let mut digits = [0u8; 32];
+            if let Some(name) = sound_name(&start.controls, &mut digits) {
+                if name.starts_with('~') {
+                    match self.defs.iter_mut().find(|d| d.name() == name) {
+                        Some(d) => d.start(&start.controls, at),
+                        None => {
+                            if !self.unknown.contains(name) {
+                                self.unknown.insert(name.to_string());
+                            }
+                        }
+                    }
+                    continue;
+                }
+            }
             match VoiceStart::from_event(&start.controls, at, bank) {
                 Ok(v) => self.pool.start(v),
                 Err(StartError::UnknownSample(name)) => {
@@ -303,6 +336,9 @@ impl SoundSlot {
             }
         }
         self.pool.render(bank, left, right, &mut self.sends);
+        for d in &mut self.defs {
+            d.render(left, right, &mut self.sends);
+        }
         if let Some(t0) = t0 {
             let nanos = u64::try_from(t0.elapsed().as_nanos()).unwrap_or(u64::MAX);
             self.voice_nanos = self.voice_nanos.saturating_add(nanos);

@@ -54,12 +54,28 @@ pub enum StatementKind {
         name_span: SrcSpan,
         expr: Expr,
     },
+    /// `~name p1=v1 p2=v2: expr`: a voice definition, its parameters in order.
+    Voice {
+        name: String,
+        name_span: SrcSpan,
+        params: Vec<ParamDecl>,
+        expr: Expr,
+    },
     /// `out: expr`, `out1:`, `o1:`, `d1:`, ...: `name` is as written (`out`, `o3`, `d1`).
     Output {
         name: String,
         name_span: SrcSpan,
         expr: Expr,
     },
+}
+
+/// A voice's parameter as declared: `freq=440`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamDecl {
+    pub name: String,
+    /// The name's span.
+    pub span: SrcSpan,
+    pub default: f64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use pest::iterators::Pair;
 use pest::Parser;
 
 use super::ast::{
-    BinOp, Broken, Expr, ExprKind, Parsed, SectionOp, Side, Statement, StatementKind,
+    BinOp, Broken, Expr, ExprKind, ParamDecl, Parsed, SectionOp, Side, Statement, StatementKind,
     TempoUnit,
 };
 use crate::diag::SrcSpan;
@@ -183,6 +183,61 @@ pub(super) struct Head {
     pub(super) end: usize,
 }
 
+/// The head of a voice definition, `~pluck freq=440 gate=1:`: parameters, each a
+/// name, `=` and a number, then `:` or `$`.
+fn voice_head(
+    chunk: &str,
+    name: &str,
+    toks: &[Tok],
+    abs: &dyn Fn(&Tok) -> SrcSpan,
+) -> Result<Head, Diagnostic> {
+    let param_error = |t: &Tok| {
+        Diagnostic::error("expected a parameter `name=number`", abs(t))
+            .with_label("not a parameter")
+            .with_hint(format!(
+                "define a voice with `{name} freq=440 gate=1: expr`, each parameter with its default"
+            ))
+    };
+    let mut i = 1;
+    loop {
+        let Some(t) = toks.get(i) else {
+            let last = toks.last().map_or(SrcSpan::new(0, 0), abs);
+            return Err(Diagnostic::error(format!("expected `:` after the parameters of `{name}`"), last)
+                .with_hint(format!("write `{name} freq=440: expr`")));
+        };
+        match t.kind {
+            TokKind::Colon => {
+                return Ok(Head {
+                    text: chunk.get(..t.end).unwrap_or(name).to_string(),
+                    end: t.end,
+                })
+            }
+            TokKind::Op if t.text(chunk) == "$" => {
+                return Ok(Head {
+                    text: chunk.get(..t.end).unwrap_or(name).to_string(),
+                    end: t.end,
+                })
+            }
+            TokKind::Ident => {
+                let eq = toks.get(i + 1).filter(|e| e.text(chunk) == "=");
+                let Some(_) = eq else {
+                    return Err(param_error(t));
+                };
+                let mut j = i + 2;
+                if toks.get(j).is_some_and(|m| m.text(chunk) == "-") {
+                    j += 1;
+                }
+                match toks.get(j) {
+                    Some(v) if v.kind == TokKind::Number => i = j + 1,
+                    Some(v) => return Err(param_error(v)),
+                    None => return Err(param_error(t)),
+                }
+            }
+            _ => return Err(param_error(t)),
+        }
+    }
+}
+
 fn is_out_name(name: &str) -> bool {
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if let Some(rest) = name.strip_prefix("out") {
@@ -277,6 +332,9 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
                         .with_hint(format!("write `{name}: ...`")),
                 ),
             }
+        }
+        TokKind::Bus if t1.is_some_and(|t| t.kind == TokKind::Ident) => {
+            voice_head(chunk, name, toks, &abs)
         }
         TokKind::Bus => match t1 {
             Some(t) if is_colon(Some(t)) || is_dollar(Some(t)) || is_eq(Some(t)) => {
@@ -421,6 +479,36 @@ impl Builder {
                 StatementKind::Bus {
                     name: head_text.trim_start_matches('~').to_string(),
                     name_span,
+                    expr,
+                }
+            }
+            Rule::voice_stmt => {
+                let mut params = Vec::new();
+                for p in parts.iter().filter(|p| p.as_rule() == Rule::voice_param) {
+                    let inner: Vec<Pair<Rule>> = p.clone().into_inner().collect();
+                    let (Some(name), Some(value)) = (inner.first(), inner.get(1)) else {
+                        return Err(missing());
+                    };
+                    let span = self.span(name);
+                    let default = value.as_str().parse::<f64>().map_err(|_| {
+                        Diagnostic::error("a parameter's default is a number", self.span(value))
+                    })?;
+                    if params.iter().any(|d: &ParamDecl| d.name == name.as_str()) {
+                        return Err(Diagnostic::error(
+                            format!("parameter `{}` is declared twice", name.as_str()),
+                            span,
+                        ));
+                    }
+                    params.push(ParamDecl {
+                        name: name.as_str().to_string(),
+                        span,
+                        default,
+                    });
+                }
+                StatementKind::Voice {
+                    name: head_text.trim_start_matches('~').to_string(),
+                    name_span,
+                    params,
                     expr,
                 }
             }

@@ -67,6 +67,7 @@ pub mod start;
 mod voice;
 
 pub use start::{semitones, sound_name, EventFrames, StartError, VoiceStart};
+pub use voice::pan_gains;
 
 use crate::samples::SampleBank;
 use sends::Sends;

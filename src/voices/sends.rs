@@ -70,6 +70,29 @@ impl Sends {
         }
     }
 
+    /// Adds a voice's final `left`/`right` frames, from frame `at` of the block, times
+    /// its send amounts into its orbit.
+    pub fn add(&mut self, spec: &super::start::SendSpec, at: usize, left: &[f32], right: &[f32]) {
+        if !spec.any() {
+            return;
+        }
+        let Some(orbit) = self.orbits.get_mut(spec.orbit) else {
+            return;
+        };
+        orbit.active = true;
+        for (amount, dest) in [(spec.room, &mut orbit.room), (spec.delay, &mut orbit.delay)] {
+            if amount > 0.0 {
+                for (buf, src) in dest.iter_mut().zip([left, right]) {
+                    if let Some(d) = buf.get_mut(at..at + src.len()) {
+                        for (d, x) in d.iter_mut().zip(src) {
+                            *d += x * amount;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Zeroes what the last block added (only the orbits that were used).
     pub fn clear(&mut self) {
         for o in &mut self.orbits {

@@ -16,6 +16,9 @@ pub enum Source {
     Sample(SampleId),
     /// A built-in synth at a frequency in Hz.
     Synth { kind: SynthKind, freq: f32 },
+    /// Voice definition `k` of the graph (`s "~pluck"`): played by the runtime's pool
+    /// of the definition (`runtime::voice_defs`), not by a [`super::VoicePool`].
+    Voice(usize),
 }
 
 /// The per-voice envelope beyond attack and release: `hold` seconds at full level
@@ -213,6 +216,12 @@ impl VoiceStart {
             },
             (None, None) => return Err(StartError::UnknownSample(name.to_string())),
         };
+        Ok(VoiceStart::played(controls, at, source))
+    }
+
+    /// [`VoiceStart::from_event`] for an event whose source is known.
+    pub fn played(controls: &Controls, at: EventFrames, source: Source) -> VoiceStart {
+        let num = |c: Control| controls.get_f64(c).filter(|x| x.is_finite());
         let semitones = semitones(controls).unwrap_or(0.0);
         let speed = num(Control::Speed).unwrap_or(1.0);
         let rate = speed * (semitones / 12.0).exp2();
@@ -239,7 +248,7 @@ impl VoiceStart {
                 .unwrap_or(OrbitParams::DEFAULT.delayfeedback),
             lock: num(Control::Lock).is_some_and(|x| x != 0.0),
         };
-        Ok(VoiceStart {
+        VoiceStart {
             accelerate: f32_of(Control::Accelerate).unwrap_or(0.0),
             unit_cycle: (word(Control::Unit) == Some("c") && at.cycle > 0.0).then_some(at.cycle),
             loops: num(Control::Loop).unwrap_or(1.0),
@@ -278,7 +287,16 @@ impl VoiceStart {
             release: num(Control::Release).unwrap_or(0.0) as f32,
             event: at.event,
             ..VoiceStart::of(source, at.offset)
-        })
+        }
+    }
+
+    /// Frames the voice is held before its release, when the event says: `sustain`
+    /// seconds, else its `legato` length.
+    pub fn held_frames(&self, sample_rate: f64) -> Option<f64> {
+        match (self.sustain, self.length) {
+            (Some(sec), _) => Some(sec * sample_rate),
+            (None, l) => l,
+        }
     }
 }
 

@@ -106,6 +106,8 @@ impl Voice {
             Source::Synth { kind, freq } => {
                 return Voice::synth(s, kind, freq, onset, pool_rate, fade);
             }
+            // Played by the runtime's pool of the definition.
+            Source::Voice(_) => return None,
         };
         let sample = bank.sample(id);
         let frames = sample.frames as f64;
@@ -161,10 +163,7 @@ impl Voice {
         let (pos0, step) = (pos0 as i64, step_fp);
         let mut len = n.min(1e15) as u64;
         let mut release = seconds(s.release as f64, pool_rate);
-        let held = match (s.sustain, s.length) {
-            (Some(sec), _) => Some(sec * pool_rate as f64),
-            (None, l) => l,
-        };
+        let held = s.held_frames(pool_rate as f64);
         if let Some(l) = held {
             if l.is_nan() || l <= 0.0 {
                 return None;
@@ -228,22 +227,7 @@ impl Voice {
         } else {
             0.5
         };
-        let (gl, gr) = if body.channels == 2 {
-            // Balance: the centre leaves both channels as they are.
-            (
-                gain * (2.0 - 2.0 * pan).min(1.0),
-                gain * (2.0 * pan).min(1.0),
-            )
-        } else {
-            // Equal power: cos and sin of pan * 90°.
-            let theta = pan as f64 * std::f64::consts::FRAC_PI_2;
-            // Exact zeros at the extremes (cos(pi/2) is 6e-17 in floating point).
-            let (c, s) = (theta.cos() as f32, theta.sin() as f32);
-            (
-                if pan >= 1.0 { 0.0 } else { gain * c },
-                if pan <= 0.0 { 0.0 } else { gain * s },
-            )
-        };
+        let (gl, gr) = pan_gains(gain, pan, body.channels);
         Some(Voice {
             sample: body.sample,
             channels: body.channels,
@@ -293,10 +277,7 @@ impl Voice {
         fade: u64,
     ) -> Option<Voice> {
         let rate = pool_rate as f64;
-        let explicit = match (s.sustain, s.length) {
-            (Some(sec), _) => Some(sec * rate),
-            (None, l) => l,
-        };
+        let explicit = s.held_frames(rate);
         let natural = kind.natural_seconds().map(|x| x as f64 * rate);
         let held = match (explicit, natural) {
             (Some(e), Some(n)) => e.min(n),
@@ -567,24 +548,26 @@ impl Voice {
     /// Adds the first `m` final frames in `bufs` (left, right) times the send
     /// amounts into the voice's orbit, at frame `at` of the block.
     fn send(&self, bufs: &[[f32; CHUNK]; 2], at: usize, m: usize, sends: &mut Sends) {
-        let spec = self.sends;
-        if !spec.any() {
-            return;
-        }
-        let Some(orbit) = sends.orbits.get_mut(spec.orbit) else {
-            return;
-        };
-        orbit.active = true;
-        for (amount, dest) in [(spec.room, &mut orbit.room), (spec.delay, &mut orbit.delay)] {
-            if amount > 0.0 {
-                for (buf, src) in dest.iter_mut().zip(bufs) {
-                    if let Some(d) = buf.get_mut(at..at + m) {
-                        for (d, x) in d.iter_mut().zip(src) {
-                            *d += x * amount;
-                        }
-                    }
-                }
-            }
-        }
+        sends.add(&self.sends, at, &bufs[0][..m], &bufs[1][..m]);
+    }
+}
+
+/// The left and right gains of a voice of `channels` channels at `gain` (already
+/// made finite and non-negative) and `pan` (0..1): equal power for a mono voice
+/// (cos and sin of pan × 90°, exactly 0 at the extremes), balance for a stereo one
+/// (the centre leaves both channels as they are).
+pub fn pan_gains(gain: f32, pan: f32, channels: usize) -> (f32, f32) {
+    if channels == 2 {
+        (
+            gain * (2.0 - 2.0 * pan).min(1.0),
+            gain * (2.0 * pan).min(1.0),
+        )
+    } else {
+        let theta = pan as f64 * std::f64::consts::FRAC_PI_2;
+        let (c, s) = (theta.cos() as f32, theta.sin() as f32);
+        (
+            if pan >= 1.0 { 0.0 } else { gain * c },
+            if pan <= 0.0 { 0.0 } else { gain * s },
+        )
     }
 }

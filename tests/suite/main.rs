@@ -3,8 +3,6 @@
 //! install their own global allocator, are their own crates: `tests/voices.rs`,
 //! `tests/live_alloc.rs`, `tests/parallel_alloc.rs`.)
 
-mod common;
-
 mod block_size;
 mod bounds;
 mod budget;
@@ -12,6 +10,7 @@ mod carry;
 mod check;
 mod chords;
 mod cli;
+mod common;
 mod continuous;
 mod control_arithmetic;
 mod dialect;
@@ -51,3 +50,4 @@ mod transforms_chance;
 mod transforms_sound;
 mod transforms_timing;
 mod voice_controls;
+mod voice_defs;

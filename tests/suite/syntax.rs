@@ -504,7 +504,7 @@ fn spans_count_bytes_across_lines_and_multibyte_text() {
 
 #[test]
 fn every_statement_form() {
-    let src = "tempo: 0.5\ncps: 1\nbpm: 120\n~a: 1\n~b $ 2\nout: 3\nout1: 4\nout12: 5\no1: 6\nd1: 7\no16: 8\nd2 $ 9\nout $ 10\nsetcps 0.25\nlimit: off\nlimit: on\n";
+    let src = "tempo: 0.5\ncps: 1\nbpm: 120\n~a: 1\n~b $ 2\nout: 3\nout1: 4\nout12: 5\no1: 6\nd1: 7\no16: 8\nd2 $ 9\nout $ 10\nsetcps 0.25\nlimit: off\nlimit: on\n~v f=440 g=-1.5: 11\n";
     let p = program(src);
     let forms: Vec<String> = p
         .statements
@@ -515,6 +515,15 @@ fn every_statement_form() {
             StatementKind::Output { name, expr, .. } => format!("out {name} {}", show(expr)),
             StatementKind::Limit { on } => format!("limit {on}"),
             StatementKind::Hush => "hush".to_string(),
+            StatementKind::Voice {
+                name, params, expr, ..
+            } => {
+                let ps: Vec<String> = params
+                    .iter()
+                    .map(|p| format!("{}={}", p.name, p.default))
+                    .collect();
+                format!("voice {name} {} {}", ps.join(" "), show(expr))
+            }
         })
         .collect();
     assert_eq!(
@@ -535,7 +544,8 @@ fn every_statement_form() {
             "out out 10",
             "Cps 0.25",
             "limit false",
-            "limit true"
+            "limit true",
+            "voice v f=440 g=-1.5 11"
         ]
     );
     assert!(matches!(
