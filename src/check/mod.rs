@@ -363,6 +363,27 @@ pub fn check_program_with(program: &Program, broken: &Broken) -> Checked {
             );
             continue;
         }
+        for p in params {
+            let known = p.name == crate::ir::voice::GATE
+                || p.name == "freq"
+                || crate::pattern::value::Control::from_name(&p.name).is_some();
+            if !known {
+                diags.push(
+                    Diagnostic::warning(
+                        format!(
+                            "parameter `{}` is no control, so no event sets it: it stays {}",
+                            p.name, p.default
+                        ),
+                        p.span,
+                    )
+                    .with_label("not a control's name")
+                    .with_hint(
+                        "events fill the parameters named after their controls (`cutoff`, \
+                         `resonance`, `attack`, ...), `freq` from the pitch and `gate`",
+                    ),
+                );
+            }
+        }
         let names = params.iter().map(|p| p.name.clone()).collect();
         if let Some(v) = voices.iter_mut().find(|v| v.0 == name.as_str()) {
             diags.push(

@@ -501,3 +501,158 @@ impl DefPool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::voice::VoiceParam;
+    use crate::ir::{Graph, Node, Op, Operand};
+    use crate::pattern::value::Scalar;
+
+    /// A kernel whose every lane sounds its parameter 0 (`gate` here) at each frame,
+    /// two groups of four lanes: what the pool does is all there is to see.
+    struct Gates {
+        params: Vec<[f32; 2]>,
+        out: Vec<Vec<f32>>,
+    }
+
+    impl VoiceKernel for Gates {
+        fn lanes(&self) -> usize {
+            4
+        }
+        fn groups(&self) -> usize {
+            2
+        }
+        fn channels(&self) -> usize {
+            1
+        }
+        fn start(&mut self, group: usize, lane: usize, params: &[f32]) {
+            self.params[group * 4 + lane] = [params[0], params[1]];
+        }
+        fn set_param(&mut self, group: usize, lane: usize, param: usize, value: f32) {
+            self.params[group * 4 + lane][param] = value;
+        }
+        fn run(&mut self, group: usize, from: usize, to: usize) {
+            for lane in 0..4 {
+                let v = self.params[group * 4 + lane][0];
+                self.out[lane][from..to].fill(v);
+            }
+        }
+        fn output(&self, lane: usize, _channel: usize) -> &[f32] {
+            &self.out[lane]
+        }
+    }
+
+    const BLOCK: usize = 512;
+
+    fn pool(capacity: usize) -> DefPool {
+        let graph = Graph {
+            nodes: vec![
+                Node {
+                    op: Op::Param { index: 0 },
+                    inputs: vec![],
+                    channels: 1,
+                    span: None,
+                },
+                Node {
+                    op: Op::Master,
+                    inputs: vec![Operand::Node(0)],
+                    channels: 2,
+                    span: None,
+                },
+            ],
+            outputs: vec![("~g".into(), Operand::Node(0))],
+            buses: vec![],
+            master: 1,
+            patterns: vec![],
+            sounds: vec![],
+            voices: vec![],
+            cps: 1.0,
+            limit: false,
+        };
+        let def = VoiceDef {
+            name: "g".into(),
+            params: vec![VoiceParam {
+                name: "gate".into(),
+                default: 1.0,
+            }],
+            graph,
+            span: None,
+        };
+        let kernel = Gates {
+            params: vec![[0.0; 2]; 8],
+            out: vec![vec![0.0; BLOCK]; 4],
+        };
+        DefPool::new(&def, Box::new(kernel), capacity, 44_100, BLOCK)
+    }
+
+    fn at(offset: usize, event: f64) -> EventFrames {
+        EventFrames {
+            offset,
+            event,
+            cycle: 44_100.0,
+        }
+    }
+
+    /// A block of the pool, hard left (pan 0: gain 1 on the left, 0 on the right).
+    fn block(p: &mut DefPool) -> Vec<f32> {
+        let (mut l, mut r) = (vec![0.0; BLOCK], vec![0.0; BLOCK]);
+        let mut sends = Sends::new(BLOCK);
+        p.render(&mut l, &mut r, &mut sends);
+        assert!(r.iter().all(|&x| x == 0.0));
+        l
+    }
+
+    fn left() -> Controls {
+        let mut c = Controls::new();
+        c.set(Control::Pan, Scalar::Num(0.0));
+        c
+    }
+
+    #[test]
+    fn voices_start_on_their_frames_and_end_after_a_silent_block() {
+        let mut p = pool(16);
+        p.start(&left(), at(100, 200.0));
+        p.start(&left(), at(300, 1000.0));
+        let x = block(&mut p);
+        // The first gate: frames 100..300; the second from 300 on.
+        assert!(x[..100].iter().all(|&v| v == 0.0));
+        assert!(x[100..300].iter().all(|&v| v == 1.0));
+        assert!(x[300..].iter().all(|&v| v == 1.0));
+        assert_eq!(p.active(), 2);
+        // Block 2: the second gate closes at 300 + 1000 - 512 = 788 > 512: still up.
+        let x = block(&mut p);
+        assert!(x.iter().all(|&v| v == 1.0));
+        // Block 3: it closes at frame 276; the first voice, silent all of block 2
+        // after its gate, has ended.
+        let x = block(&mut p);
+        assert!(x[..276].iter().all(|&v| v == 1.0));
+        assert!(x[276..].iter().all(|&v| v == 0.0));
+        assert_eq!(p.active(), 1);
+        block(&mut p);
+        assert_eq!(p.active(), 0);
+    }
+
+    #[test]
+    fn a_full_pool_fades_out_its_oldest_voice() {
+        let mut p = pool(2);
+        p.start(&left(), at(0, 1e6));
+        p.start(&left(), at(0, 1e6));
+        block(&mut p);
+        // A third start: the oldest fades over 5 ms (221 frames at 44.1 kHz, from
+        // 221/221 down) while the new one sounds from frame 10.
+        p.start(&left(), at(10, 1e6));
+        let x = block(&mut p);
+        let fade = (FADE_SECONDS * 44_100.0).round() as usize;
+        for (i, &v) in x.iter().enumerate() {
+            let faded = if i < fade {
+                (fade - i) as f32 / fade as f32
+            } else {
+                0.0
+            };
+            let expected = faded + 1.0 + if i >= 10 { 1.0 } else { 0.0 };
+            assert!((v - expected).abs() < 1e-6, "frame {i}: {v} against {expected}");
+        }
+        assert_eq!(p.active(), 2);
+    }
+}

@@ -232,3 +232,23 @@ fn a_voice_name_is_no_unknown_sample() {
         .collect();
     assert!(warnings.is_empty(), "{warnings:?}");
 }
+
+#[test]
+fn a_parameter_no_event_can_set_is_a_warning() {
+    let src = "~v bright=2 gate=1: gate * bright\nout: s \"~v\"";
+    let warnings: Vec<(usize, usize, String)> = phonon::check_source(src)
+        .iter()
+        .map(|d| {
+            let (line, col) = d.line_col(src);
+            (line, col, d.message.clone())
+        })
+        .collect();
+    assert_eq!(
+        warnings,
+        [(
+            1,
+            4,
+            "parameter `bright` is no control, so no event sets it: it stays 2".to_string()
+        )]
+    );
+}
