@@ -37,6 +37,10 @@ type ChannelKernel = Box<dyn Kernel>;
 
 trait Kernel: Send {
     fn run(&mut self, x: &ChannelInputs<'_>, out: &mut [f32]);
+    fn as_any(&self) -> &dyn std::any::Any;
+    /// Takes the state of `other`, the same kernel of another copy of the graph
+    /// (false when it is not); allocates only for kernels with delay lines.
+    fn copy_from(&mut self, other: &dyn Kernel) -> bool;
     /// Back to the state the kernel was built with (a voice's start; allocates only
     /// for kernels with delay lines, which voices do not have).
     fn reset(&mut self);
@@ -50,9 +54,23 @@ struct Stateful<S, F> {
 
 impl<S, F> Kernel for Stateful<S, F>
 where
-    S: Clone + Send,
-    F: FnMut(&mut S, &ChannelInputs<'_>, &mut [f32]) + Send,
+    S: Clone + Send + 'static,
+    F: FnMut(&mut S, &ChannelInputs<'_>, &mut [f32]) + Send + 'static,
 {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn copy_from(&mut self, other: &dyn Kernel) -> bool {
+        match other.as_any().downcast_ref::<Stateful<S, F>>() {
+            Some(o) => {
+                self.state.clone_from(&o.state);
+                true
+            }
+            None => false,
+        }
+    }
+
     fn run(&mut self, x: &ChannelInputs<'_>, out: &mut [f32]) {
         (self.run)(&mut self.state, x, out)
     }
@@ -64,7 +82,15 @@ where
 
 struct Stateless<F>(F);
 
-impl<F: Fn(&ChannelInputs<'_>, &mut [f32]) + Send> Kernel for Stateless<F> {
+impl<F: Fn(&ChannelInputs<'_>, &mut [f32]) + Send + 'static> Kernel for Stateless<F> {
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn copy_from(&mut self, other: &dyn Kernel) -> bool {
+        other.as_any().is::<Stateless<F>>()
+    }
+
     fn run(&mut self, x: &ChannelInputs<'_>, out: &mut [f32]) {
         (self.0)(x, out)
     }
@@ -135,6 +161,24 @@ impl Interpreter {
                 }
             }
         }
+    }
+
+    /// Takes the state of every kernel of `other`, an interpreter of an identical
+    /// graph; false (possibly after copying some) when a kernel differs.
+    fn copy_state_from(&mut self, other: &Interpreter) -> bool {
+        if self.steps.len() != other.steps.len() {
+            return false;
+        }
+        self.params.clone_from(&other.params);
+        let mut all = true;
+        for (a, b) in self.steps.iter_mut().zip(&other.steps) {
+            if let (Step::Channels(ka), Step::Channels(kb)) = (a, b) {
+                for (x, y) in ka.iter_mut().zip(kb) {
+                    all &= x.copy_from(y.as_ref());
+                }
+            }
+        }
+        all
     }
 
     /// Another interpreter of the same graph in its initial state, sharing the

@@ -120,4 +120,22 @@ impl VoiceKernel for InterpVoices {
     fn output(&self, _lane: usize, channel: usize) -> &[f32] {
         self.out.get(channel).map_or(&[][..], |v| v.as_slice())
     }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    fn copy_from(&mut self, other: &dyn VoiceKernel) -> bool {
+        let Some(o) = other.as_any().downcast_ref::<InterpVoices>() else {
+            return false;
+        };
+        if o.voices.len() != self.voices.len() {
+            return false;
+        }
+        let mut all = true;
+        for (a, b) in self.voices.iter_mut().zip(&o.voices) {
+            all &= a.copy_state_from(b);
+        }
+        all
+    }
 }

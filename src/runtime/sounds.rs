@@ -184,6 +184,11 @@ impl SoundPlayer {
     pub fn copy_voices(&mut self, sound: usize, other: &SoundPlayer, theirs: usize) {
         if let (Some(a), Some(b)) = (self.slots.get_mut(sound), other.slots.get(theirs)) {
             a.pool.copy_from(&b.pool);
+            for d in &mut a.defs {
+                if let Some(o) = b.defs.iter().find(|o| o.name() == d.name()) {
+                    d.copy_from(o);
+                }
+            }
         }
     }
 

@@ -25,6 +25,12 @@ pub trait VoiceKernel: Send {
     /// Channel `channel` of lane `lane`'s sound, block-long: frames `from..to` hold
     /// what the last [`VoiceKernel::run`] of the lane's group over `from..to` computed.
     fn output(&self, lane: usize, channel: usize) -> &[f32];
+    /// The kernel as `Any`, for [`VoiceKernel::copy_from`].
+    fn as_any(&self) -> &dyn std::any::Any;
+    /// Takes the state of every voice of `other`, a kernel of the same engine for an
+    /// identical definition (a reload); false, copying nothing, when it is not one.
+    /// Allocates nothing.
+    fn copy_from(&mut self, other: &dyn VoiceKernel) -> bool;
 }
 
 use crate::ir::voice::VoiceDef;
@@ -110,6 +116,8 @@ struct Change {
 pub struct DefPool {
     /// `~` and the definition's name, as an event's `s` names it.
     name: String,
+    /// The definition's graph (a reload carries the voices of an identical one).
+    nodes: Vec<crate::ir::Node>,
     params: Vec<ParamFrom>,
     defaults: Vec<f32>,
     gate: Option<usize>,
@@ -161,6 +169,7 @@ impl DefPool {
         let max_starts = 1024;
         DefPool {
             name: format!("~{}", def.name),
+            nodes: def.graph.nodes.clone(),
             params,
             defaults: def.params.iter().map(|p| p.default).collect(),
             gate: def.gate(),
@@ -185,6 +194,28 @@ impl DefPool {
     /// The name an event's `s` gives to play this definition (`~pluck`).
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Takes over the sounding voices of `other`, the pool of an identical
+    /// definition in the program this one replaces (a reload): lanes and kernel state
+    /// copied, so they go on here (and in `other` while it fades out). False, copying
+    /// nothing, when the definitions or the pools differ. Allocates nothing.
+    pub fn copy_from(&mut self, other: &DefPool) -> bool {
+        if self.name != other.name
+            || self.nodes != other.nodes
+            || self.lanes.len() != other.lanes.len()
+            || self.free.len() != other.free.len()
+            || self.group_live.len() != other.group_live.len()
+            || !self.kernel.copy_from(other.kernel.as_ref())
+        {
+            return false;
+        }
+        self.lanes.copy_from_slice(&other.lanes);
+        self.free.copy_from_slice(&other.free);
+        self.group_live.copy_from_slice(&other.group_live);
+        self.active = other.active;
+        self.serial = other.serial;
+        true
     }
 
     /// Voices sounding.
@@ -540,6 +571,18 @@ mod tests {
         }
         fn output(&self, lane: usize, _channel: usize) -> &[f32] {
             &self.out[lane]
+        }
+        fn as_any(&self) -> &dyn std::any::Any {
+            self
+        }
+        fn copy_from(&mut self, other: &dyn VoiceKernel) -> bool {
+            match other.as_any().downcast_ref::<Gates>() {
+                Some(o) => {
+                    self.params.copy_from_slice(&o.params);
+                    true
+                }
+                None => false,
+            }
         }
     }
 
