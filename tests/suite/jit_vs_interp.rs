@@ -7,7 +7,7 @@ use crate::common;
 
 use std::sync::Arc;
 
-use common::{both_engines, largest_difference, random_patch, Gen};
+use common::{both_engines, largest_difference, random_patch, random_voice_patch, Gen};
 
 use phonon::runtime::Config;
 use phonon::samples::SampleBank;
@@ -44,6 +44,7 @@ fn every_fixture_agrees() {
         "techno.ph",
         "ambient.ph",
         "melody.ph",
+        "poly.ph",
     ] {
         let path = format!("{}/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
         let src = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
@@ -92,6 +93,38 @@ fn random_well_typed_patches_agree() {
         checked * 2 > cases,
         "only {checked} of {cases} generated patches compiled"
     );
+}
+
+#[test]
+fn random_voice_definitions_agree() {
+    // The JIT runs the voices in vector lanes, the interpreter one by one.
+    let cases: u64 = std::env::var("PHONON_JIT_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(60);
+    let mut g = Gen(0x51f1_5eed_1234_5678);
+    let (mut checked, mut audible) = (0, 0);
+    let mut largest = 0.0f32;
+    for case in 0..cases {
+        let src = random_voice_patch(&mut g);
+        if phonon::compile(&src).is_err() {
+            continue;
+        }
+        let block = [512, 256, 100][(case % 3) as usize];
+        let (worst, peak) = compare(&src, 1.0, block);
+        assert!(
+            within_tolerance(worst, peak),
+            "case {case}: {worst:e} (peak {peak})\n{src}"
+        );
+        largest = largest.max(worst / peak.max(1.0));
+        checked += 1;
+        if peak > 0.01 {
+            audible += 1;
+        }
+    }
+    eprintln!("{checked} random voice patches: largest difference {largest:e} of full scale");
+    assert!(checked * 4 > cases * 3, "only {checked} of {cases} compiled");
+    assert!(audible * 2 > checked, "only {audible} of {checked} made sound");
 }
 
 #[test]

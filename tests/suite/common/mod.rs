@@ -182,3 +182,60 @@ pub fn largest_difference<A: phonon::runtime::Engine, B: phonon::runtime::Engine
     }
     (worst, peak)
 }
+
+/// A random voice body over the parameters `freq`, `cutoff` and `gate` (depth
+/// `depth`): oscillators at the voice's pitch, filters at its cutoff, envelopes
+/// opened by its gate, arithmetic and the effects without delay lines.
+pub fn voice_body(g: &mut Gen, depth: u32) -> String {
+    if depth == 0 || g.below(4) == 0 {
+        return match g.below(8) {
+            0 => format!("sine {}", g.pick(&["freq", "(freq * 2)", "(freq / 3 + 20)"])),
+            1 => format!("saw {}", g.pick(&["freq", "(freq * 1.01)"])),
+            2 => format!("square freq {}", g.pick(&["0.5", "0.2"])),
+            3 => "tri freq".to_string(),
+            4 => "noise".to_string(),
+            5 => g.pick(&["gate", "cutoff / 4000"]).to_string(),
+            6 => format!("pulse freq {}", g.pick(&["0.25", "0.7"])),
+            _ => "pink".to_string(),
+        };
+    }
+    let x = voice_body(g, depth - 1);
+    match g.below(10) {
+        0 => format!("({x} + {})", voice_body(g, depth - 1)),
+        1 => format!("({x} * {})", voice_body(g, depth - 1)),
+        2 => format!(
+            "({x} # {} {} {})",
+            g.pick(&["lpf", "hpf", "bpf", "notch"]),
+            g.pick(&["cutoff", "(cutoff * 2)", "800"]),
+            g.pick(&["0.707", "3", "0.3"])
+        ),
+        3 => format!("({x} # moog cutoff {})", g.pick(&["0.2", "0.9"])),
+        4 => format!(
+            "({x} * {})",
+            g.pick(&[
+                "adsr 0.01 0.1 0.5 0.05 gate",
+                "ad 0.005 0.2 gate",
+                "perc 0.1 gate",
+                "adsr 0 0.02 0.3 0"
+            ])
+        ),
+        5 => format!("({x} # shape {})", g.pick(&["0.3", "0.8"])),
+        6 => format!("({x} # distortion {} 1)", g.pick(&["2", "6"])),
+        7 => format!("({x} # bitcrush {} 0.5)", g.pick(&["6", "12"])),
+        8 => format!("clip -0.5 0.5 ({x})"),
+        _ => format!("({x} * {})", g.pick(&["0.5", "gate", "(sine 3 * 0.5 + 0.5)"])),
+    }
+}
+
+/// A random patch playing a random voice definition: chords and overlapping notes,
+/// per-event cutoff, short and long lengths.
+pub fn random_voice_patch(g: &mut Gen) -> String {
+    format!(
+        "tempo: {}\n~v freq=220 cutoff=1000 gate=1: {}\nout: n \"{}\" # s \"~v\" # cutoff \"{}\" # legato {} # gain 0.2\n",
+        g.pick(&["0.5", "1", "2"]),
+        voice_body(g, 3),
+        g.pick(&["0 4 7", "c'maj e'min", "0*8", "[0 12]*3 7", "0 ~ 5 [3 10]"]),
+        g.pick(&["300 2000", "<800 4000>", "100"]),
+        g.pick(&["0.5", "1", "2.5"]),
+    )
+}
