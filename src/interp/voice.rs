@@ -19,6 +19,8 @@ pub struct InterpVoices {
     /// The voice graph has no sounds; `Engine::run` wants a player anyway.
     sounds: SoundPlayer,
     positions: Vec<f64>,
+    /// The parameters' defaults and the onset's 0: what a start does not give.
+    defaults: Vec<f32>,
     /// The voice's sound: the operand of the graph's output.
     sound: Operand,
     channels: usize,
@@ -39,7 +41,9 @@ impl InterpVoices {
             .map(|_| initial.fresh_copy(sample_rate))
             .collect();
         let channels = def.channels();
+        let defaults = initial.params.clone();
         InterpVoices {
+            defaults,
             voices,
             buffers: Buffers::new(&graph, block),
             sounds: SoundPlayer::new(
@@ -73,7 +77,8 @@ impl VoiceKernel for InterpVoices {
     fn start(&mut self, group: usize, _lane: usize, params: &[f32]) {
         if let Some(v) = self.voices.get_mut(group) {
             v.reset();
-            for (p, x) in v.params.iter_mut().zip(params) {
+            let given = params.iter().chain(self.defaults.get(params.len()..).unwrap_or(&[]));
+            for (p, x) in v.params.iter_mut().zip(given) {
                 *p = *x;
             }
         }

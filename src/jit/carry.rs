@@ -105,7 +105,7 @@ impl CarryPlan {
 
 /// Where one lane's value of each state variable of a node lives, relative to the
 /// node's first variable: (byte offset, length).
-fn lane_slots(types: &[cranelift_codegen::ir::Type], lane: usize) -> Vec<(usize, usize)> {
+pub(crate) fn lane_slots(types: &[cranelift_codegen::ir::Type], lane: usize) -> Vec<(usize, usize)> {
     use cranelift_codegen::ir::types::F64X2;
     let mut out = Vec::with_capacity(types.len());
     let mut v = 0;

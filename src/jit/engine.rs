@@ -25,6 +25,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::codegen::{self, CodegenTimings, StageFn};
+use super::voice::{JitVoices, VoiceCode};
 use super::JitError;
 use crate::ir::{Graph, Operand};
 use crate::parallel::SendPtr;
@@ -74,6 +75,8 @@ pub struct JitEngine {
     /// A block-long buffer for every constant input of a `voices` node (a sampled
     /// control whose signal the passes folded to a constant).
     voice_consts: Vec<Vec<f32>>,
+    /// Every voice definition of the graph (`Graph::voices`), compiled.
+    voice_defs: Vec<Arc<VoiceCode>>,
 }
 
 /// One stage: its loop groups and voice calls, and what the cost model knows of it.
@@ -121,6 +124,15 @@ impl JitEngine {
             options.keep_clif,
         )?;
         let block = config.block.max(1);
+        let voice_defs = plan
+            .graph
+            .voices
+            .iter()
+            .map(|def| {
+                VoiceCode::compile(def, block, config.sample_rate as f32, options.verify)
+                    .map(Arc::new)
+            })
+            .collect::<Result<Vec<_>, JitError>>()?;
         let mut voice_consts = Vec::new();
         let mut stages = Vec::with_capacity(plan.stages.len());
         for (items, groups) in plan.stages.iter().zip(compiled.functions) {
@@ -173,6 +185,7 @@ impl JitEngine {
         }
         Ok(JitEngine {
             voice_consts,
+            voice_defs,
             graph: Arc::new(plan.graph.clone()),
             stages,
             layout: buffers.layout(),
@@ -214,10 +227,11 @@ impl Engine for JitEngine {
 
     fn voice_kernel(
         &self,
-        _def: usize,
-        _voices: usize,
+        def: usize,
+        voices: usize,
     ) -> Option<Box<dyn crate::runtime::voice_defs::VoiceKernel>> {
-        None
+        let code = self.voice_defs.get(def)?;
+        Some(Box::new(JitVoices::new(code.clone(), voices)))
     }
 
     fn run(&mut self, ctx: &BlockContext<'_>, buffers: &mut Buffers, sounds: &mut SoundPlayer) {

@@ -3,7 +3,8 @@
 //! `approx` emits the polynomial approximations of `dsp::approx` on `f32x4` vectors;
 //! `kernel` is the per-operation emitter interface (one frame, four lanes) and the
 //! elementwise arithmetic; `ops` holds the emitters of the stateful kernels, each the
-//! twin of a `dsp` kernel; `single` compiles one operation alone, for tests.
+//! twin of a `dsp` kernel; `single` compiles one operation alone, for tests; `voice` compiles a voice
+//! definition into a kernel that runs its voices in vector lanes.
 
 pub mod approx;
 pub mod carry;
@@ -13,6 +14,7 @@ pub mod kernel;
 pub mod ops;
 #[cfg(any(test, feature = "testing"))]
 pub mod single;
+pub mod voice;
 
 use std::fmt;
 

@@ -24,6 +24,7 @@ mod jit_engine;
 mod jit_filter_env;
 mod jit_kernels;
 mod jit_osc;
+mod jit_voices;
 mod jit_vs_interp;
 mod layers;
 mod lists;
