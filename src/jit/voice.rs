@@ -444,4 +444,32 @@ impl VoiceKernel for JitVoices {
             None => &[],
         }
     }
+
+    fn as_any(&self) -> &dyn std::any::Any {
+        self
+    }
+
+    /// The state blocks of an identical definition's kernel (the same lane graph,
+    /// so the same layout of state and memory) copied block for block.
+    fn copy_from(&mut self, other: &dyn VoiceKernel) -> bool {
+        let Some(o) = other.as_any().downcast_ref::<JitVoices>() else {
+            return false;
+        };
+        let same = o.code.lanes() == self.code.lanes()
+            && o.code.graph.nodes == self.code.graph.nodes
+            && o.states.len() == self.states.len()
+            && o.memories.len() == self.memories.len()
+            && o.states.iter().zip(&self.states).all(|(a, b)| a.len() == b.len())
+            && o.memories.iter().zip(&self.memories).all(|(a, b)| a.len() == b.len());
+        if !same {
+            return false;
+        }
+        for (a, b) in self.states.iter_mut().zip(&o.states) {
+            a.copy_from_slice(b);
+        }
+        for (a, b) in self.memories.iter_mut().zip(&o.memories) {
+            a.copy_from_slice(b);
+        }
+        true
+    }
 }

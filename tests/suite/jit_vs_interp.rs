@@ -123,8 +123,14 @@ fn random_voice_definitions_agree() {
         }
     }
     eprintln!("{checked} random voice patches: largest difference {largest:e} of full scale");
-    assert!(checked * 4 > cases * 3, "only {checked} of {cases} compiled");
-    assert!(audible * 2 > checked, "only {audible} of {checked} made sound");
+    assert!(
+        checked * 4 > cases * 3,
+        "only {checked} of {cases} compiled"
+    );
+    assert!(
+        audible * 2 > checked,
+        "only {audible} of {checked} made sound"
+    );
 }
 
 #[test]

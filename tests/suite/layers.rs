@@ -72,7 +72,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "ir", "voices", "samples", "parallel", "fpu", "pattern", "time", "diag", "dsp",
         ],
     ),
-    ("interp", &["runtime", "ir", "dsp"]),
+    ("interp", &["runtime", "ir", "dsp", "samples"]),
     (
         "jit",
         &[

@@ -189,7 +189,10 @@ pub fn largest_difference<A: phonon::runtime::Engine, B: phonon::runtime::Engine
 pub fn voice_body(g: &mut Gen, depth: u32) -> String {
     if depth == 0 || g.below(4) == 0 {
         return match g.below(8) {
-            0 => format!("sine {}", g.pick(&["freq", "(freq * 2)", "(freq / 3 + 20)"])),
+            0 => format!(
+                "sine {}",
+                g.pick(&["freq", "(freq * 2)", "(freq / 3 + 20)"])
+            ),
             1 => format!("saw {}", g.pick(&["freq", "(freq * 1.01)"])),
             2 => format!("square freq {}", g.pick(&["0.5", "0.2"])),
             3 => "tri freq".to_string(),
@@ -223,7 +226,10 @@ pub fn voice_body(g: &mut Gen, depth: u32) -> String {
         6 => format!("({x} # distortion {} 1)", g.pick(&["2", "6"])),
         7 => format!("({x} # bitcrush {} 0.5)", g.pick(&["6", "12"])),
         8 => format!("clip -0.5 0.5 ({x})"),
-        _ => format!("({x} * {})", g.pick(&["0.5", "gate", "(sine 3 * 0.5 + 0.5)"])),
+        _ => format!(
+            "({x} * {})",
+            g.pick(&["0.5", "gate", "(sine 3 * 0.5 + 0.5)"])
+        ),
     }
 }
 
