@@ -13,6 +13,26 @@ use super::common::{
     BAD_INPUT,
 };
 
+/// How the JIT runs each voice definition: its voices per group of lanes, and with
+/// `plan` the lane graph's packs.
+fn voice_lanes(graph: &crate::ir::Graph, plan: bool) -> String {
+    let mut out = String::new();
+    for def in &graph.voices {
+        let lanes = crate::jit::voice::lanes_for(def);
+        out.push_str(&format!(
+            "# voice ~{}: the JIT runs its voices {lanes} side by side, {} f32x4 vector{} per step\n",
+            def.name,
+            lanes / 4,
+            if lanes > 4 { "s" } else { "" }
+        ));
+        if plan {
+            let p = crate::jit::voice::lane_plan(def, lanes);
+            out.push_str(&p.describe(Config::default().block));
+        }
+    }
+    out
+}
+
 pub fn ir_command(path: &std::path::Path, passes: bool) -> ExitCode {
     let (source, graph) = match compile_file(path) {
         Ok(x) => x,
@@ -20,7 +40,9 @@ pub fn ir_command(path: &std::path::Path, passes: bool) -> ExitCode {
     };
     let name = path.display().to_string();
     if !passes {
-        write_stdout(&crate::ir::dump(&graph, &source, &name));
+        let mut out = crate::ir::dump(&graph, &source, &name);
+        out.push_str(&voice_lanes(&graph, false));
+        write_stdout(&out);
         return ExitCode::SUCCESS;
     }
     use crate::passes::fold;
@@ -44,6 +66,7 @@ pub fn ir_command(path: &std::path::Path, passes: bool) -> ExitCode {
     }
     out.push_str("\n## fused, staged and packed\n");
     out.push_str(&plan.describe(Config::default().block));
+
     out.push_str("\n## JIT loops (packs sharing a loop run two vectors per step)\n");
     for (s, groups) in plan.loops.iter().enumerate() {
         let loops: Vec<String> = groups
@@ -58,6 +81,10 @@ pub fn ir_command(path: &std::path::Path, passes: bool) -> ExitCode {
         if !loops.is_empty() {
             out.push_str(&format!("stage {s}: {}\n", loops.join("; ")));
         }
+    }
+    if !graph.voices.is_empty() {
+        out.push_str("\n## voice definitions, as the JIT packs their copies\n");
+        out.push_str(&voice_lanes(&graph, true));
     }
     write_stdout(&out);
     ExitCode::SUCCESS

@@ -913,3 +913,42 @@ fn render_help_describes_rendering_only() {
         assert!(!help.contains(live), "`{live}` in render --help:\n{help}");
     }
 }
+
+#[test]
+fn ir_prints_each_voice_definition_as_its_own_graph() {
+    let patch = temp_patch(
+        "voice_ir.ph",
+        "~v freq=440 gate=1: saw freq * adsr 0.01 0.1 0.5 0.2 gate\nout: n \"0 7\" # s \"~v\"\n",
+    );
+    let out = phonon(&["ir", &patch.display().to_string()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let head = lines
+        .iter()
+        .position(|l| l.starts_with("# voice ~v: 6 nodes"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(
+        lines[head].contains("freq=440 (param=0), gate=1 (param=1), onset (param=2)"),
+        "{stdout}"
+    );
+    // Its table: the parameter nodes, the oscillator reading param 0, the envelope
+    // opened by param 1, the product, the master.
+    let table = &lines[head + 2..head + 7];
+    assert!(
+        table[0].contains("param") && table[0].contains("param=0"),
+        "{stdout}"
+    );
+    assert!(
+        table[1].contains("saw") && table[1].contains("freq=#0"),
+        "{stdout}"
+    );
+    assert!(
+        table[3].contains("adsr") && table[3].contains("gate=#2"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("# voice ~v: the JIT runs its voices"),
+        "{stdout}"
+    );
+}
