@@ -92,6 +92,10 @@ fn run(threads: usize) {
         house.clone(),
         // An edited filter, an added output.
         house.replace("lpf 2400", "lpf 1800") + "\nout3: sine 220 * 0.1 # delay 0.25 0.5\n",
+        // Voices of a voice definition (the JIT's lanes), then an edit beside them:
+        // the pool's starts, ends and reload copy allocate nothing either.
+        fixture("poly.ph"),
+        fixture("poly.ph").replace("# gain 0.45", "# gain 0.4"),
         fixture("stress_extreme.ph"),
         fixture("synth_dense.ph"),
     ];
@@ -121,7 +125,7 @@ fn run(threads: usize) {
     let stats = pipe.player.stats();
     assert_eq!(
         stats.version.load(Ordering::Relaxed),
-        4,
+        6,
         "every version played"
     );
     assert!(
