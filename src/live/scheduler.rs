@@ -227,10 +227,11 @@ fn query_checked(
     let failure = query_block(&source.graph, &source.clock, start, frames, events, None)
         .first()
         .copied();
+    let graph = &source.graph;
     for starts in events.starts_mut() {
         starts.retain(
             |s| match VoiceStart::from_controls(&s.controls, 0, 0.0, bank) {
-                Err(StartError::UnknownSample(name)) => {
+                Err(StartError::UnknownSample(name)) if !crate::runtime::sounds::plays_voice(graph, &name) => {
                     unknown.insert(name);
                     false
                 }

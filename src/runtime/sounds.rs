@@ -48,15 +48,20 @@ pub fn unknown_samples(graph: &Graph, bank: &SampleBank) -> Vec<(String, Option<
     for sound in &graph.sounds {
         for name in sound_samples(sound) {
             let synth = crate::dsp::synth::SynthKind::from_name(&name).is_some();
-            let voice = name
-                .strip_prefix('~')
-                .is_some_and(|v| graph.voices.iter().any(|d| d.name == v));
+            let voice = plays_voice(graph, &name);
             if !bank.knows(&name) && !synth && !voice && !unknown.iter().any(|(n, _)| *n == name) {
                 unknown.push((name, sound.span));
             }
         }
     }
     unknown
+}
+
+/// Whether an event's `s` of `name` plays one of `graph`'s voice definitions
+/// (`~pluck`).
+pub fn plays_voice(graph: &Graph, name: &str) -> bool {
+    name.strip_prefix('~')
+        .is_some_and(|v| graph.voices.iter().any(|d| d.name == v))
 }
 
 /// The sample names one sound plays: every `s` of its events over cycles

@@ -305,3 +305,18 @@ fn the_status_goes_on_while_a_save_compiles() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_reload_keeps_the_voices_of_a_voice_definition() {
+    // Long notes of a defined voice; the reload comes 0.6 s into the first.
+    let a = "tempo: 0.25\n~p freq=440 cutoff=900 gate=1: (saw freq # lpf cutoff 0.8) * adsr 0.01 0.2 0.6 0.5 gate\n\
+             out: n \"0 7\" # s \"~p\" # cutoff 1200 # gain 0.3";
+    check_reload(a, "sine 440 * 0.1 + 2", 26_000, 30_000);
+}
+
+#[test]
+fn poly_reloads_without_a_click() {
+    let path = format!("{}/fixtures/poly.ph", env!("CARGO_MANIFEST_DIR"));
+    let a = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    check_reload(&a, "sine 330 * 0.1 + 4", 60_000, 30_000);
+}
