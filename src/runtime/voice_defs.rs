@@ -241,7 +241,7 @@ impl DefPool {
         }
         let s = VoiceStart::played(controls, at, Source::Voice(0));
         let held = s.held_frames(self.sample_rate).unwrap_or(at.event);
-        if !(held > 0.0) {
+        if held.is_nan() || held <= 0.0 {
             return;
         }
         if self.active >= self.capacity {
