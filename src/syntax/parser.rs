@@ -333,7 +333,10 @@ fn check_head(chunk: &str, base: usize, toks: &[Tok]) -> Result<Head, Diagnostic
                 ),
             }
         }
-        TokKind::Bus if t1.is_some_and(|t| t.kind == TokKind::Ident) => {
+        TokKind::Bus
+            if t1.is_some_and(|t| t.kind == TokKind::Ident)
+                && toks.get(2).is_some_and(|t| t.text(chunk) == "=") =>
+        {
             voice_head(chunk, name, toks, &abs)
         }
         TokKind::Bus => match t1 {

@@ -210,9 +210,9 @@ fn a_voices_mistakes_are_errors_at_their_place() {
         "`~v` is a voice, not a signal",
     );
     one_error(
-        "~v freq: saw freq\nout: s \"~v\"",
+        "~v freq=: saw freq\nout: s \"~v\"",
         1,
-        4,
+        9,
         "expected a parameter `name=number`",
     );
     let errors = reported("~v gate=1: saw 100 # delay 0.1 0.5\nout: s \"~v\"");
