@@ -1,4 +1,5 @@
-//! Oscillators and noise sources: `sine saw square tri impulse noise pink brown`.
+//! Oscillators and noise sources: `sine saw square tri impulse supersaw fm noise pink
+//! brown`.
 //!
 //! Every kernel renders one channel of one block. The parameter slices (`freq`,
 //! `width`) are per-sample, as long as `out`; the loops walk the slices together with
@@ -29,6 +30,8 @@
 //! above Nyquist is 16 dB below the naive one, from 0.68 sr 32 dB), and since the
 //! kernel is non-negative the output never overshoots [-1, 1]. The residuals depend
 //! on `|dt|` only, so reversed playback is corrected too.
+//!
+//! [`supersaw`] sums seven such saws; [`fm`] runs two phase accumulators of sines.
 //!
 //! Only `+ - * /`, comparisons and [`approx::sin_turns`] appear per sample.
 
@@ -217,12 +220,20 @@ pub fn saw(s: &mut Osc, freq: &[f32], out: &mut [f32]) {
     sanitize(s);
     let sr = s.sample_rate;
     for (o, &f) in out.iter_mut().zip(freq) {
-        let dt = increment(f, sr);
-        let t = s.phase;
-        let (a, b) = distances(t, 0.0, inverse(dt.abs()));
-        *o = 2.0 * t - 1.0 - 2.0 * (blep(a) + blep(b));
-        advance(s, dt);
+        *o = saw_sample(s, f, sr);
     }
+}
+
+/// One sample of [`saw`] at `freq` Hz (the output from the current phase), then the
+/// advance.
+#[inline]
+fn saw_sample(s: &mut Osc, freq: f32, sr: f32) -> f32 {
+    let dt = increment(freq, sr);
+    let t = s.phase;
+    let (a, b) = distances(t, 0.0, inverse(dt.abs()));
+    let out = 2.0 * t - 1.0 - 2.0 * (blep(a) + blep(b));
+    advance(s, dt);
+    out
 }
 
 /// Band-limited pulse: +1 while `phase < width`, else -1, plus the [`blep`] residuals
@@ -284,6 +295,142 @@ pub fn impulse(s: &mut Osc, freq: &[f32], out: &mut [f32]) {
     for (o, &f) in out.iter_mut().zip(freq) {
         *o = s.wrapped;
         s.wrapped = advance(s, increment(f, sr));
+    }
+}
+
+/// The supersaw's seven detunes in cents from its pitch at the default detune
+/// [`SUPERSAW_DETUNE`] (and in the `supersaw` synth voice, which plays that default):
+/// symmetric, one saw in tune. Within ±31 cents the saws beat against each other at
+/// rates from about 0.4% to 3.6% of the pitch, the chorus-like "supersaw" shimmer.
+pub const SUPERSAW_CENTS: [f32; 7] = [-31.0, -19.0, -7.0, 0.0, 7.0, 19.0, 31.0];
+
+/// The supersaw's start phases (turns): `frac(k · 0.618034)` for saw `k`, the golden
+/// ratio's spread, so the seven saws do not all jump together at the first frame.
+pub const SUPERSAW_PHASES: [f32; 7] = [
+    0.0, 0.618_034, 0.236_068, 0.854_102, 0.472_136, 0.090_17, 0.708_204,
+];
+
+/// The `detune` at which the saws sit at [`SUPERSAW_CENTS`]: the default.
+pub const SUPERSAW_DETUNE: f32 = 0.5;
+
+/// The supersaw's output scale, `1/√7`: seven uncorrelated saws of amplitude 1 have
+/// `√7` times the RMS of one, so the sum has the RMS of a single full-scale saw
+/// (`1/√3`); its peaks are usually 1.3-1.8 and never above `7/√7 = √7` (all seven at
+/// their peak at once).
+pub const SUPERSAW_SCALE: f32 = 0.377_964_47;
+
+/// Supersaw state: the seven saws' phase accumulators and their detune slopes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Supersaw {
+    saws: [Osc; 7],
+    /// Saw `k`'s frequency ratio per unit of detune: `(2^(c_k/1200) - 1) /
+    /// SUPERSAW_DETUNE` for the cents `c_k` of [`SUPERSAW_CENTS`].
+    slope: [f32; 7],
+}
+
+impl Supersaw {
+    /// Seven saws at the phases [`SUPERSAW_PHASES`]. A non-finite or non-positive
+    /// `sample_rate` is replaced by 44100.
+    pub fn new(sample_rate: f32) -> Supersaw {
+        Supersaw {
+            saws: std::array::from_fn(|k| {
+                let mut o = Osc::new(sample_rate);
+                o.phase = SUPERSAW_PHASES[k];
+                o
+            }),
+            slope: std::array::from_fn(|k| {
+                ((SUPERSAW_CENTS[k] / 1200.0).exp2() - 1.0) / SUPERSAW_DETUNE
+            }),
+        }
+    }
+
+    /// The seven phases and the seven slopes (the JIT's twin starts from the phases
+    /// and takes the slopes as constants).
+    pub(crate) fn parts(&self) -> ([f32; 7], [f32; 7]) {
+        (self.saws.map(|o| o.phase), self.slope)
+    }
+}
+
+/// Supersaw: seven band-limited saws ([`saw`]'s PolyBLEP kernel, each its own phase
+/// accumulator), saw `k` at `freq · (1 + detune · slope_k)` where `slope_k =
+/// (2^(c_k/1200) - 1) / 0.5` for the cents `c_k` of [`SUPERSAW_CENTS`]: detune 0 is
+/// seven saws in unison (at the phases [`SUPERSAW_PHASES`]), the default 0.5 puts
+/// them at exactly those cents (the `supersaw` synth voice), 1 about twice as wide
+/// (-62.6 .. +61.5 cents); a negative detune mirrors the spread. The saws are summed in
+/// order, from 0, and scaled by [`SUPERSAW_SCALE`]. A non-finite saw frequency plays
+/// as [`saw`]'s does (NaN: frozen; ±inf: Nyquist), so no input gives a non-finite
+/// sample.
+pub fn supersaw(s: &mut Supersaw, freq: &[f32], detune: &[f32], out: &mut [f32]) {
+    for o in s.saws.iter_mut() {
+        sanitize(o);
+    }
+    let sr = s.saws[0].sample_rate;
+    for ((o, &f), &d) in out.iter_mut().zip(freq).zip(detune) {
+        let mut sum = 0.0;
+        for (saw, &k) in s.saws.iter_mut().zip(&s.slope) {
+            sum += saw_sample(saw, f * (1.0 + d * k), sr);
+        }
+        *o = sum * SUPERSAW_SCALE;
+    }
+}
+
+/// The largest modulation index [`fm`] uses, in radians (a larger one is clamped):
+/// it keeps the carrier's phase argument small enough for [`approx::sin_turns`]'s
+/// reduction.
+pub const FM_MAX_INDEX: f32 = 1000.0;
+
+/// Radians to turns, `1/(2π)`: the index's factor in [`fm`].
+pub const FM_TURNS_PER_RADIAN: f32 = 1.0 / std::f32::consts::TAU;
+
+/// FM state: the carrier's and the modulator's phase accumulators.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Fm {
+    carrier: Osc,
+    modulator: Osc,
+}
+
+impl Fm {
+    /// Both phases at 0. A non-finite or non-positive `sample_rate` is replaced by
+    /// 44100.
+    pub fn new(sample_rate: f32) -> Fm {
+        Fm {
+            carrier: Osc::new(sample_rate),
+            modulator: Osc::new(sample_rate),
+        }
+    }
+
+    /// The carrier's and the modulator's phases (the JIT's twin starts from them).
+    pub(crate) fn phases(&self) -> (f32, f32) {
+        (self.carrier.phase, self.modulator.phase)
+    }
+}
+
+/// Two-operator phase modulation: `sin(2π φc + I sin(2π φm))`, the carrier phase `φc`
+/// advancing at `carrier` Hz and the modulator's `φm` at `carrier · ratio` Hz (both
+/// phase accumulators as [`Osc`]'s, from 0), `I` the index in radians (the peak
+/// phase deviation), clamped to ±[`FM_MAX_INDEX`], NaN counting as 0. Per sample:
+/// `m = sin_turns(φm)`, then `sin_turns(φc + (I · FM_TURNS_PER_RADIAN) · m)`, then
+/// both phases advance. The spectrum is the carrier's line split into sidebands at
+/// `carrier ± n · carrier · ratio` of amplitudes `|J_n(I)|` (Bessel functions of the
+/// first kind); not band-limited (sidebands past Nyquist fold back). Peak 1.
+pub fn fm(s: &mut Fm, carrier: &[f32], ratio: &[f32], index: &[f32], out: &mut [f32]) {
+    sanitize(&mut s.carrier);
+    sanitize(&mut s.modulator);
+    let sr = s.carrier.sample_rate;
+    for (((o, &f), &r), &i) in out.iter_mut().zip(carrier).zip(ratio).zip(index) {
+        let i = if i > FM_MAX_INDEX {
+            FM_MAX_INDEX
+        } else if i < -FM_MAX_INDEX {
+            -FM_MAX_INDEX
+        } else if !i.is_nan() {
+            i
+        } else {
+            0.0
+        };
+        let m = approx::sin_turns(s.modulator.phase);
+        *o = approx::sin_turns(s.carrier.phase + i * FM_TURNS_PER_RADIAN * m);
+        advance(&mut s.carrier, increment(f, sr));
+        advance(&mut s.modulator, increment(f * r, sr));
     }
 }
 

@@ -29,7 +29,7 @@ mod tonal;
 #[cfg(test)]
 mod tests;
 
-use super::osc::{self, sane_sample_rate, Brown, Noise, Osc, Pink};
+use super::osc::{self, sane_sample_rate, Brown, Noise, Osc, Pink, Supersaw};
 
 /// Frames rendered per kernel call inside [`Synth::render`] (the size of the stack
 /// buffers of per-frame frequencies).
@@ -52,8 +52,9 @@ pub enum SynthKind {
     /// (`2w - 1 = -1/2`) removed: `0.3 (pulse + 1/2)`, so it swings between +0.45
     /// (for a quarter of the cycle) and -0.15.
     Pulse,
-    /// `supersaw`: seven band-limited saws detuned by [`SUPERSAW_CENTS`], summed and
-    /// scaled by `0.4/√7`; see [`SUPERSAW_GAIN`].
+    /// `supersaw`: seven band-limited saws detuned by [`osc::SUPERSAW_CENTS`], summed
+    /// and scaled by `0.4/√7` ([`osc::supersaw`] at its default detune, times 0.4):
+    /// RMS 0.23, peaks usually 0.5-0.7, never above 1.06.
     Supersaw,
     /// `superpiano`: a struck string: eight inharmonic partials with per-partial
     /// exponential decays and a hammer thump; see [`tonal::Piano`].
@@ -83,20 +84,16 @@ pub enum SynthKind {
 /// The pulse's duty cycle: high for the first quarter of each cycle.
 pub const PULSE_WIDTH: f32 = 0.25;
 
-/// The supersaw's seven detunes in cents from the voice's pitch, symmetric, one saw
-/// in tune. Within ±31 cents the saws beat against each other at rates from about
-/// 0.4% to 3.6% of the pitch, the chorus-like "supersaw" shimmer.
-pub const SUPERSAW_CENTS: [f32; 7] = [-31.0, -19.0, -7.0, 0.0, 7.0, 19.0, 31.0];
+/// The supersaw synth's level: it plays [`osc::supersaw`] at its default detune (the
+/// detunes [`osc::SUPERSAW_CENTS`], the start phases and the `1/√7` scale are
+/// [`osc::supersaw`]'s) times 0.4, so the sum has the RMS of a single saw of peak 0.4
+/// (0.23).
+const SUPERSAW_LEVEL: f32 = 0.4;
 
-/// The supersaw's start phases (turns): `frac(k · 0.618034)` for saw `k`, the golden
-/// ratio's spread, so the seven saws do not all jump together at the first frame.
-const SUPERSAW_PHASES: [f32; 7] = [0.0, 0.618_034, 0.236_068, 0.854_102, 0.472_136, 0.090_17, 0.708_204];
-
-/// The supersaw's output scale, `0.4/√7`: seven uncorrelated saws of amplitude 1 have
-/// `√7` times the RMS of one, so the sum has the RMS of a single saw of peak 0.4
-/// (0.23); its peaks are usually 0.5-0.7 and never above `7 · 0.4/√7 = 1.06` (all
-/// seven at their peak at once).
-pub const SUPERSAW_GAIN: f32 = 0.151_185_78;
+/// The supersaw synth's gain per saw, `0.4/√7`: its peaks are usually 0.5-0.7 and
+/// never above `7 · 0.4/√7 = 1.06` (all seven at their peak at once).
+#[cfg(test)]
+const SUPERSAW_GAIN: f32 = SUPERSAW_LEVEL * osc::SUPERSAW_SCALE;
 
 /// The plain waves' peak levels (see each [`SynthKind`] variant).
 const SINE_LEVEL: f32 = 0.4;
@@ -199,7 +196,7 @@ pub const BROWN_RMS: f32 = 0.12;
 enum State {
     /// Sine, sawtooth, square, triangle, pulse: one phase accumulator.
     Wave(Osc),
-    Supersaw([Osc; 7]),
+    Supersaw(Supersaw),
     Piano(tonal::Piano),
     Fm(tonal::Fm),
     White(Noise),
@@ -223,6 +220,8 @@ pub struct Synth {
 /// Duty-cycle buffers for [`osc::square`].
 const HALF: [f32; CHUNK] = [0.5; CHUNK];
 const QUARTER: [f32; CHUNK] = [PULSE_WIDTH; CHUNK];
+/// The detune buffer of [`osc::supersaw`].
+const DEFAULT_DETUNE: [f32; CHUNK] = [osc::SUPERSAW_DETUNE; CHUNK];
 
 impl Synth {
     /// `freq` in Hz (the voice's pitch), `seed` for the noises (each voice its own).
@@ -237,11 +236,7 @@ impl Synth {
             | SynthKind::Square
             | SynthKind::Triangle
             | SynthKind::Pulse => State::Wave(Osc::new(sr)),
-            SynthKind::Supersaw => State::Supersaw(std::array::from_fn(|i| {
-                let mut o = Osc::new(sr);
-                o.phase = SUPERSAW_PHASES[i];
-                o
-            })),
+            SynthKind::Supersaw => State::Supersaw(Supersaw::new(sr)),
             SynthKind::Superpiano => State::Piano(tonal::Piano::new(freq, sr, seed)),
             SynthKind::Fm => State::Fm(tonal::Fm::new(sr)),
             SynthKind::White => State::White(Noise::new(seed)),
@@ -313,22 +308,10 @@ impl Synth {
                     *x *= level;
                 }
             }
-            State::Supersaw(saws) => {
-                out.fill(0.0);
-                let mut fi = [0.0f32; CHUNK];
-                let mut one = [0.0f32; CHUNK];
-                for (saw, &cents) in saws.iter_mut().zip(&SUPERSAW_CENTS) {
-                    let detune = (cents / 1200.0).exp2();
-                    for (d, &s) in fi.iter_mut().zip(f) {
-                        *d = s * detune;
-                    }
-                    osc::saw(saw, &fi[..n], &mut one[..n]);
-                    for (o, &x) in out.iter_mut().zip(&one[..n]) {
-                        *o += x;
-                    }
-                }
+            State::Supersaw(s) => {
+                osc::supersaw(s, f, &DEFAULT_DETUNE[..n], out);
                 for o in out.iter_mut() {
-                    *o *= SUPERSAW_GAIN;
+                    *o *= SUPERSAW_LEVEL;
                 }
             }
             State::Piano(p) => p.render(f, out),

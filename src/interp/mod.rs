@@ -255,6 +255,16 @@ fn step(node: &Node, sr: f32) -> Step {
         Op::Noise { seed } => {
             channels(&|_| stateful(osc::Noise::new(seed), |s, _, o| osc::noise(s, o)))
         }
+        Op::Supersaw => channels(&|_| {
+            stateful(osc::Supersaw::new(sr), |s, x, o| {
+                osc::supersaw(s, x.at(0), x.at(1), o)
+            })
+        }),
+        Op::Fm => channels(&|_| {
+            stateful(osc::Fm::new(sr), |s, x, o| {
+                osc::fm(s, x.at(0), x.at(1), x.at(2), o)
+            })
+        }),
         Op::Pink { seed } => {
             channels(&|_| stateful(osc::Pink::new(seed), |s, _, o| osc::pink(s, o)))
         }

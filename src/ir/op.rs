@@ -74,6 +74,8 @@ pub enum Op {
     Square,
     Pulse,
     Tri,
+    Supersaw,
+    Fm,
     Impulse,
     Noise {
         seed: u32,
@@ -453,6 +455,26 @@ const TRI: OpSpec = builtin(
     1,
     2.0,
 );
+const SUPERSAW: OpSpec = builtin(
+    Oscillator,
+    "supersaw",
+    "seven band-limited saws around freq, summed (RMS of one saw); detune 0 is unison, 0.5 ±31 cents (the supersaw synth), 1 about ±62 cents",
+    &["freq", "detune"],
+    &[p("freq", Signal), opt("detune", Signal, 0.5)],
+    "7 phases",
+    7,
+    28.0,
+);
+const FM: OpSpec = builtin(
+    Oscillator,
+    "fm",
+    "sine carrier phase-modulated by a sine at carrier × ratio; index is the peak phase deviation in radians",
+    &["carrier", "ratio", "index"],
+    &[p("carrier", Signal), p("ratio", Signal), p("index", Signal)],
+    "2 phases",
+    2,
+    6.0,
+);
 const NOISE: OpSpec = builtin(
     Oscillator,
     "noise",
@@ -684,6 +706,8 @@ impl Op {
         Op::Square,
         Op::Pulse,
         Op::Tri,
+        Op::Supersaw,
+        Op::Fm,
         Op::Noise { seed: 0 },
         Op::Pink { seed: 0 },
         Op::Brown { seed: 0 },
@@ -730,6 +754,8 @@ impl Op {
             Op::Square => &SQUARE,
             Op::Pulse => &PULSE,
             Op::Tri => &TRI,
+            Op::Supersaw => &SUPERSAW,
+            Op::Fm => &FM,
             Op::Impulse => &IMPULSE,
             Op::Noise { .. } => &NOISE,
             Op::Pink { .. } => &PINK,

@@ -118,7 +118,7 @@ pub fn emitter(op: Op) -> Option<&'static dyn Emitter> {
     use ops::effects as fx;
     use ops::env::{Contour, Envelope};
     use ops::filter::{Moog, Svf};
-    use ops::osc::{Brown, Noise, Periodic, Pink, Wave};
+    use ops::osc::{Brown, Fm, Noise, Periodic, Pink, Supersaw, Wave};
     Some(match op {
         Op::Stepped { .. }
         | Op::Trigger { .. }
@@ -142,6 +142,8 @@ pub fn emitter(op: Op) -> Option<&'static dyn Emitter> {
         Op::Saw => &Periodic(Wave::Saw),
         Op::Square | Op::Pulse => &Periodic(Wave::Square),
         Op::Tri => &Periodic(Wave::Tri),
+        Op::Supersaw => &Supersaw,
+        Op::Fm => &Fm,
         Op::Impulse => &Periodic(Wave::Impulse),
         Op::Noise { .. } => &Noise,
         Op::Pink { .. } => &Pink,

@@ -34,6 +34,7 @@ mod master;
 mod mini_notation;
 mod no_panic;
 mod orbits;
+mod osc_ops;
 mod overflow;
 mod parallel;
 mod plot;

@@ -6,6 +6,7 @@ use super::drums::{
     HAT_SECONDS, HAT_TAU, KICK_AMP_TAU, KICK_BASE_RATIO, KICK_PITCH_TAU, KICK_SECONDS, KICK_SWEEP,
     SNARE_SECONDS, TAIL_FADE_SECONDS,
 };
+use super::super::osc::SUPERSAW_CENTS;
 use super::tonal::{FM_INDEX_END, FM_INDEX_START, FM_INDEX_TAU, PIANO_INHARMONICITY, PIANO_TAU};
 use super::*;
 use realfft::RealFftPlanner;

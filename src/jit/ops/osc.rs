@@ -1,4 +1,5 @@
-//! The emitters of [`crate::dsp::osc`]: `sine saw square tri impulse noise pink brown`.
+//! The emitters of [`crate::dsp::osc`]: `sine saw square tri impulse supersaw fm noise
+//! pink brown`.
 //!
 //! Each is the per-sample body of its `dsp` loop, operation for operation, so the
 //! JIT computes the interpreter's bits. The branches of the Rust code become masks
@@ -30,8 +31,13 @@
 //! of `saw`, `square` and `tri` therefore leave the builder in a new block (the
 //! merge block); values from before the call remain usable after it.
 //!
+//! `supersaw` is seven of `saw`'s samples (seven branches, each on its own lanes'
+//! distances); `fm` is two phase accumulators whose modulator phase, in [0, 1), takes
+//! the comparison form of `sin_turns` and whose carrier argument (any value) takes
+//! `jit::approx::sin_turns`.
+//!
 //! State: the phase (f32x4) for the periodic waveforms, plus the pending impulse
-//! for `impulse`; the xorshift state (i32x4) for `noise`; that and the seven filter
+//! for `impulse`; seven phases for `supersaw`; two for `fm`; the xorshift state (i32x4) for `noise`; that and the seven filter
 //! states (f32x4 each) for `pink`; that and the integrator (f32x4) for `brown`.
 
 use cranelift_codegen::ir::condcodes::FloatCC;
@@ -80,15 +86,107 @@ impl Emitter for Periodic {
     /// applies it at the start of a call; the JIT's phase never leaves [0, 1) (see the
     /// module documentation), so this only guards the state block.
     fn end_of_block(&self, cx: &mut EmitCtx<'_, '_>) {
-        let p = cx.get(0);
+        sanitize(cx, 0);
+    }
+}
+
+/// `dsp::osc`'s `sanitize` on the phase in state variable `k`: a phase outside [0, 1)
+/// becomes 0.
+fn sanitize(cx: &mut EmitCtx<'_, '_>, k: usize) {
+    let p = cx.get(k);
+    let b = &mut *cx.b;
+    let zero = splat(b, 0.0);
+    let one = splat(b, 1.0);
+    let ge = b.ins().fcmp(FloatCC::GreaterThanOrEqual, p, zero);
+    let lt = approx::lt(b, p, one);
+    let inside = b.ins().band(ge, lt);
+    let p = select(b, inside, p, zero);
+    cx.set(k, p);
+}
+
+/// `supersaw`. State: the seven saws' phases; their slopes depend on nothing but
+/// the table and are constants.
+pub struct Supersaw;
+
+impl Emitter for Supersaw {
+    fn state(&self, _op: Op, _lanes: &[Op; 4], _channels: [usize; 4], sr: f32) -> Vec<StateInit> {
+        let (phases, _) = dsp::Supersaw::new(sr).parts();
+        phases.iter().map(|&p| StateInit::F32([p; 4])).collect()
+    }
+
+    /// `dsp::osc::supersaw`'s sample: from 0, the sum of saw `k`'s sample at
+    /// `freq · (1 + detune · slope_k)`, each saw advanced after its sample, times
+    /// the scale.
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, inputs: &[Value]) -> Option<Value> {
+        let (_, slopes) = dsp::Supersaw::new(cx.sample_rate).parts();
+        let sr = dsp::Osc::new(cx.sample_rate).sample_rate();
+        let f = *inputs.first()?;
+        let d = *inputs.get(1)?;
+        let mut sum = splat(cx.b, 0.0);
+        for (k, &slope) in slopes.iter().enumerate() {
+            let t = cx.get(k);
+            let b = &mut *cx.b;
+            let kv = splat(b, slope);
+            let dk = b.ins().fmul(d, kv);
+            let one = splat(b, 1.0);
+            let r = b.ins().fadd(one, dk);
+            let fk = b.ins().fmul(f, r);
+            let dt = increment(b, fk, sr);
+            let x = saw(b, t, dt);
+            sum = b.ins().fadd(sum, x);
+            let (p, _) = advance(b, t, dt, false);
+            cx.set(k, p);
+        }
+        let scale = splat(cx.b, dsp::SUPERSAW_SCALE);
+        Some(cx.b.ins().fmul(sum, scale))
+    }
+
+    fn end_of_block(&self, cx: &mut EmitCtx<'_, '_>) {
+        for k in 0..7 {
+            sanitize(cx, k);
+        }
+    }
+}
+
+/// `fm`. State: the carrier's phase and the modulator's.
+pub struct Fm;
+
+impl Emitter for Fm {
+    fn state(&self, _op: Op, _lanes: &[Op; 4], _channels: [usize; 4], sr: f32) -> Vec<StateInit> {
+        let (c, m) = dsp::Fm::new(sr).phases();
+        vec![StateInit::F32([c; 4]), StateInit::F32([m; 4])]
+    }
+
+    /// `dsp::osc::fm`'s sample: the index clamped (NaN: 0), `m = sin_turns(φm)`,
+    /// `sin_turns(φc + (I · 1/2π) · m)`, then both phases advance.
+    fn emit(&self, cx: &mut EmitCtx<'_, '_>, inputs: &[Value]) -> Option<Value> {
+        let sr = dsp::Osc::new(cx.sample_rate).sample_rate();
+        let f = *inputs.first()?;
+        let r = *inputs.get(1)?;
+        let i = *inputs.get(2)?;
+        let c = cx.get(0);
+        let m = cx.get(1);
         let b = &mut *cx.b;
-        let zero = splat(b, 0.0);
-        let one = splat(b, 1.0);
-        let ge = b.ins().fcmp(FloatCC::GreaterThanOrEqual, p, zero);
-        let lt = approx::lt(b, p, one);
-        let inside = b.ins().band(ge, lt);
-        let p = select(b, inside, p, zero);
-        cx.set(0, p);
+        let i = clamp_or_zero(b, i, dsp::FM_MAX_INDEX);
+        let ms = sin_turns_of_phase(b, m);
+        let k = splat(b, dsp::FM_TURNS_PER_RADIAN);
+        let ik = b.ins().fmul(i, k);
+        let dev = b.ins().fmul(ik, ms);
+        let arg = b.ins().fadd(c, dev);
+        let out = approx::sin_turns(b, arg);
+        let dtc = increment(b, f, sr);
+        let (c, _) = advance(b, c, dtc, false);
+        let fr = b.ins().fmul(f, r);
+        let dtm = increment(b, fr, sr);
+        let (m, _) = advance(b, m, dtm, false);
+        cx.set(0, c);
+        cx.set(1, m);
+        Some(out)
+    }
+
+    fn end_of_block(&self, cx: &mut EmitCtx<'_, '_>) {
+        sanitize(cx, 0);
+        sanitize(cx, 1);
     }
 }
 
@@ -251,15 +349,21 @@ fn fcmp(b: &mut FunctionBuilder<'_>, cc: FloatCC, x: Value, y: Value) -> Value {
 fn increment(b: &mut FunctionBuilder<'_>, f: Value, sr: f32) -> Value {
     let srv = splat(b, sr);
     let dt = b.ins().fdiv(f, srv);
+    clamp_or_zero(b, dt, 0.5)
+}
+
+/// `x` clamped to [-limit, limit], NaN to 0: Rust's `if x > limit { limit } else if
+/// x < -limit { -limit } else if !x.is_nan() { x } else { 0 }`.
+fn clamp_or_zero(b: &mut FunctionBuilder<'_>, x: Value, limit: f32) -> Value {
     let zero = splat(b, 0.0);
-    let half = splat(b, 0.5);
-    let nhalf = splat(b, -0.5);
-    let nan = fcmp(b, FloatCC::Unordered, dt, dt);
-    let r = select(b, nan, zero, dt);
-    let low = approx::lt(b, dt, nhalf);
-    let r = select(b, low, nhalf, r);
-    let high = approx::gt(b, dt, half);
-    select(b, high, half, r)
+    let hi = splat(b, limit);
+    let lo = splat(b, -limit);
+    let nan = fcmp(b, FloatCC::Unordered, x, x);
+    let r = select(b, nan, zero, x);
+    let low = approx::lt(b, x, lo);
+    let r = select(b, low, lo, r);
+    let high = approx::gt(b, x, hi);
+    select(b, high, hi, r)
 }
 
 /// `dsp::osc::advance`: the next phase, and (for `impulse`) 1.0 where the cycle
