@@ -10,8 +10,8 @@
 //! the input; such a call is rewritten with the input last, as the modern built-in
 //! takes it (`moog 400 0.7 ~bass`), so the old line means what it meant.
 //!
-//! Not here: `brown_noise`, `pulse`, `supersaw` and the other `super*` names need
-//! synths Phonon does not have yet; they are unknown names.
+//! `pulse`, `supersaw` and `fm` kept their names, so they are built-ins, not rows
+//! here.
 
 use crate::diag::{Diagnostic, SrcSpan};
 use crate::syntax::ast::{Expr, ExprKind, Program, SectionOp, StatementKind};
@@ -42,6 +42,14 @@ pub const ALIASES: &[Alias] = &[
     Alias {
         old: "white_noise",
         modern: "noise",
+        input_first: None,
+        params: 0,
+        earlier_defaults: &[],
+        note: None,
+    },
+    Alias {
+        old: "brown_noise",
+        modern: "brown",
         input_first: None,
         params: 0,
         earlier_defaults: &[],

@@ -297,6 +297,12 @@ fn noise_names() {
         old,
         "~hat: noise # hpf 6000 0.5\nout: ~hat * 0.1 + pink * 0.1 + noise * 0.01\n",
     );
+    let brown = "out: brown_noise * 0.2\n";
+    assert_eq!(
+        warnings(brown),
+        vec![w(1, 6, &name_warning("brown_noise", "brown"))]
+    );
+    same_sound(brown, "out: brown * 0.2\n");
 }
 
 #[test]
