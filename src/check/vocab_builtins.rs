@@ -183,6 +183,13 @@ pub(super) static VOCAB_BUILTINS: &[Builtin] = &[
         |a, x| Ok(slicing::slice(a.pattern(0)?, a.pattern(1)?, x)),
     ),
     tr(
+        "splice",
+        &[p("n", Time), p("indices", Time), X],
+        true,
+        "slice, with each part's speed set so that it fills its event (speed (1/n)/event length, unit \"c\")",
+        |a, x| Ok(slicing::splice(a.pattern(0)?, a.pattern(1)?, x)),
+    ),
+    tr(
         "loopAt",
         &[limited("n", Time, Limit::Density), X],
         true,

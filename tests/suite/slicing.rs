@@ -51,3 +51,46 @@ fn loop_at_slows_and_divides_speed() {
         )]
     );
 }
+
+/// Tidal's own test (ControlTest.hs): `splice "4 8" "0 1" $ sound "bev"` is
+/// `begin "0 0.125" # end "0.25 0.25" # speed "0.5 0.25" # unit "c"`: each speed
+/// is `(1/bits) / (event length 1/2)`.
+#[test]
+fn splice_pitches_each_slice_to_fill_its_event() {
+    assert_eq!(
+        events("splice \"4 8\" \"0 1\" $ s \"bev\"", r(0, 1), r(1, 1)),
+        [
+            whole(
+                "0/1",
+                "1/2",
+                r#"{"s":"bev","speed":0.5,"begin":0,"end":0.25,"unit":"c"}"#
+            ),
+            whole(
+                "1/2",
+                "1/1",
+                r#"{"s":"bev","speed":0.25,"begin":0.125,"end":0.25,"unit":"c"}"#
+            ),
+        ]
+    );
+}
+
+/// `splice 4 "0 [1 2]" $ s "bev" # speed 2`: a speed already there is multiplied:
+/// (1/4)/(1/2) * 2 = 1 on the half-cycle event, (1/4)/(1/4) * 2 = 2 on the quarters.
+#[test]
+fn splice_multiplies_an_existing_speed() {
+    let e = |speed: &str, b: &str, end: &str| {
+        format!(r#"{{"s":"bev","speed":{speed},"begin":{b},"end":{end},"unit":"c"}}"#)
+    };
+    assert_eq!(
+        events(
+            "splice 4 \"0 [1 2]\" $ s \"bev\" # speed 2",
+            r(0, 1),
+            r(1, 1)
+        ),
+        [
+            whole("0/1", "1/2", &e("1", "0", "0.25")),
+            whole("1/2", "3/4", &e("2", "0.25", "0.5")),
+            whole("3/4", "1/1", &e("2", "0.5", "0.75")),
+        ]
+    );
+}
