@@ -27,7 +27,7 @@ impl Origin {
 const TIDAL: &[&str] = &[
     "when", "whenT", "ifp", "stutter", "echoWith",
     "euclidOffFull", 
-    "striateBy", "randslice", "chew", 
+    "randslice", "chew", 
     "wchooseBy",
    
     

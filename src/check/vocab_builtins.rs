@@ -190,6 +190,13 @@ pub(super) static VOCAB_BUILTINS: &[Builtin] = &[
         |a, x| Ok(slicing::splice(a.pattern(0)?, a.pattern(1)?, x)),
     ),
     tr(
+        "striateBy",
+        &[p("n", Time), p("fraction", Time), X],
+        true,
+        "the pattern n times per cycle, copy i playing begin (1-f)/n*i to that plus f of each sample",
+        |a, x| Ok(slicing::striate_by(a.pattern(0)?, a.pattern(1)?, x)),
+    ),
+    tr(
         "loopAt",
         &[limited("n", Time, Limit::Density), X],
         true,

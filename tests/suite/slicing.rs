@@ -94,3 +94,43 @@ fn splice_multiplies_an_existing_speed() {
         ]
     );
 }
+
+/// `striateBy 2 0.5 $ s "bev*2"`: Tidal's `fastcat` of 2 copies, copy i with
+/// `begin (slot*i) # end (slot*i + f)`, slot = (1 - 0.5)/2 = 0.25: the first half
+/// plays 0..0.5 of each sample, the second half 0.25..0.75.
+#[test]
+fn striate_by_plays_overlapping_parts_copy_by_copy() {
+    let e = |b: &str, end: &str| format!(r#"{{"s":"bev","begin":{b},"end":{end}}}"#);
+    assert_eq!(
+        events("striateBy 2 0.5 $ s \"bev*2\"", r(0, 1), r(1, 1)),
+        [
+            whole("0/1", "1/4", &e("0", "0.5")),
+            whole("1/4", "1/2", &e("0", "0.5")),
+            whole("1/2", "3/4", &e("0.25", "0.75")),
+            whole("3/4", "1/1", &e("0.25", "0.75")),
+        ]
+    );
+}
+
+/// `striateBy "<2 4>" 0.25 $ s "bev" # begin 0.9`: the count is a pattern; the
+/// event's own begin is replaced (Tidal's `p # begin .. # end ..`). Cycle 0: slot
+/// 0.75/2 = 0.375; cycle 1: slot 0.75/4 = 0.1875, copies 0..3 in its quarters.
+#[test]
+fn striate_by_takes_a_patterned_count_and_replaces_begin() {
+    let e = |b: &str, end: &str| format!(r#"{{"s":"bev","begin":{b},"end":{end}}}"#);
+    assert_eq!(
+        events(
+            "striateBy \"<2 4>\" 0.25 $ s \"bev\" # begin 0.9",
+            r(0, 1),
+            r(2, 1)
+        ),
+        [
+            whole("0/1", "1/2", &e("0", "0.25")),
+            whole("1/2", "1/1", &e("0.375", "0.625")),
+            whole("1/1", "5/4", &e("0", "0.25")),
+            whole("5/4", "3/2", &e("0.1875", "0.4375")),
+            whole("3/2", "7/4", &e("0.375", "0.625")),
+            whole("7/4", "2/1", &e("0.5625", "0.8125")),
+        ]
+    );
+}

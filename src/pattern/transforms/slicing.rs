@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
-use super::sound::{set_controls, union_op};
+use super::sound::{set_controls, union_op, MAX_SLICES};
 use super::{int_of, with_int_arg_joined, with_time_arg};
 use crate::pattern::value::{Control, Controls, NumOp, Scalar, Value};
 use crate::pattern::{app, Event, Pattern, Structure};
-use crate::time::Span;
+use crate::time::{Rational, Span};
 
 /// `slice n i p`: Tidal's `P.begin b # P.end e # p` with `b = (i mod n)/n` and
 /// `e = b + 1/n`, `b` and `e` from `i <* n` (the structure of the indices, the
@@ -105,4 +105,50 @@ fn splice_n(bits: i64, i: Pattern<Value>, p: Pattern<Value>) -> Pattern<Value> {
             Scalar::Word(Arc::from("c")),
         ))),
     )
+}
+
+/// `striateBy n f p`: Tidal's `tParam2 _striateBy` (the count and the fraction
+/// combined with structure from both, `<*>`, then inner-joined). `_striateBy n f p`
+/// is `fastcat` of `n` copies of `p`, copy `i` (from 0) given `begin (slot * i)` and
+/// `end (slot * i + f)` with `slot = (1 - f) / n`: `n` parts of length `f` each,
+/// their starts spread evenly so the last ends at 1. As with `#`, these replace a
+/// `begin`/`end` the events had. A count of 0 or less (Tidal's empty `fastcat`) or
+/// past [`MAX_SLICES`] gives silence, as does a non-numeric argument.
+pub fn striate_by(n: Pattern<Value>, f: Pattern<Value>, p: Pattern<Value>) -> Pattern<Value> {
+    let args = app(Structure::Both, n, f, |n: &Value, f: &Value| {
+        (int_of(n), f.as_f64().filter(|f| f.is_finite()))
+    });
+    crate::pattern::patternify_joined(args, p, |args, p| match *args {
+        (Some(n), Some(f)) => striate_by_n(n, f, p),
+        _ => Pattern::silence(),
+    })
+}
+
+/// Tidal's `_striateBy n f p` for one count and fraction (see [`striate_by`]).
+pub fn striate_by_n(n: i64, f: f64, p: Pattern<Value>) -> Pattern<Value> {
+    if n <= 0 || n > MAX_SLICES {
+        return Pattern::silence();
+    }
+    let slot = (1.0 - f) / n as f64;
+    // `fastcat` of the n copies: their `slowcat` (cycle c plays copy c mod n at the
+    // copy's own cycle c div n), sped up n times, without building n patterns.
+    let slow = Pattern::new(move |span: Span, out: &mut Vec<Event<Value>>| {
+        for piece in span.cycles() {
+            let cycle = piece.begin.floor_int();
+            let i = cycle.rem_euclid(n) as f64;
+            let offset = Rational::from_int(cycle - cycle.div_euclid(n));
+            let mut range = Controls::new();
+            range.set(Control::Begin, Scalar::Num(slot * i));
+            range.set(Control::End, Scalar::Num(slot * i + f));
+            let range = Value::Controls(range);
+            let start = out.len();
+            p.query_into(piece.with_time(|t| t - offset), out);
+            for ev in &mut out[start..] {
+                ev.part = ev.part.with_time(|t| t + offset);
+                ev.whole = ev.whole.map(|w| w.with_time(|t| t + offset));
+                NumOp::Right.apply_in_place(&mut ev.value, &range);
+            }
+        }
+    });
+    slow.fast(Rational::from_int(n))
 }
