@@ -197,6 +197,13 @@ pub(super) static VOCAB_BUILTINS: &[Builtin] = &[
         |a, x| Ok(slicing::striate_by(a.pattern(0)?, a.pattern(1)?, x)),
     ),
     tr(
+        "randslice",
+        &[p("n", Time), X],
+        true,
+        "play a random one of n equal parts of each sample (Tidal's rand at the middle of the span queried)",
+        |a, x| Ok(slicing::randslice(a.pattern(0)?, x)),
+    ),
+    tr(
         "loopAt",
         &[limited("n", Time, Limit::Density), X],
         true,

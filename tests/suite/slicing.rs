@@ -134,3 +134,48 @@ fn striate_by_takes_a_patterned_count_and_replaces_begin() {
         ]
     );
 }
+
+/// Tidal 1.9's `timeToRand`, written out from UI.hs: the seed is the fractional
+/// part of `t / 300` scaled by 2^29 and truncated, through one `xorwise` round
+/// (64-bit shifts, arithmetic right shift), the result mod 2^29 over 2^29.
+fn tidal_time_to_rand(t: f64) -> f64 {
+    let x = t / 300.0;
+    let seed = ((x - x.trunc()) * 536_870_912.0) as i64;
+    let a = seed.wrapping_shl(13) ^ seed;
+    let b = (a >> 17) ^ a;
+    let c = b.wrapping_shl(5) ^ b;
+    c.rem_euclid(536_870_912) as f64 / 536_870_912.0
+}
+
+/// `randslice 8 $ s "bev*2"`: `innerJoin` over the continuous `_irand 8`, whose
+/// value for a query is `floor (8 * timeToRand midpoint)`: both events of a cycle
+/// queried whole get slice i = that index, `begin i/8`, `end (i+1)/8`. Querying
+/// half a cycle samples the random stream at that half's midpoint instead.
+#[test]
+fn randslice_plays_the_slice_of_tidals_random_stream() {
+    let slice_at = |mid: f64| (tidal_time_to_rand(mid) * 8.0).floor();
+    let e = |i: f64| {
+        format!(
+            r#"{{"s":"bev","begin":{},"end":{}}}"#,
+            i / 8.0,
+            (i + 1.0) / 8.0
+        )
+    };
+    // timeToRand 0.5 = 0.2591.. (slice 2), 1.5 = 0.4010.. (3), 0.25 = 0.6295.. (5).
+    assert_eq!(
+        [slice_at(0.5), slice_at(1.5), slice_at(0.25)],
+        [2.0, 3.0, 5.0]
+    );
+    assert_eq!(
+        events("randslice 8 $ s \"bev*2\"", r(0, 1), r(1, 1)),
+        [whole("0/1", "1/2", &e(2.0)), whole("1/2", "1/1", &e(2.0))]
+    );
+    assert_eq!(
+        events("randslice 8 $ s \"bev*2\"", r(1, 1), r(2, 1)),
+        [whole("1/1", "3/2", &e(3.0)), whole("3/2", "2/1", &e(3.0))]
+    );
+    assert_eq!(
+        events("randslice 8 $ s \"bev*2\"", r(0, 1), r(1, 2)),
+        [whole("0/1", "1/2", &e(5.0))]
+    );
+}

@@ -6,9 +6,9 @@
 use std::sync::Arc;
 
 use super::sound::{set_controls, union_op, MAX_SLICES};
-use super::{int_of, with_int_arg_joined, with_time_arg};
+use super::{int_of, with_int_arg, with_int_arg_joined, with_time_arg};
 use crate::pattern::value::{Control, Controls, NumOp, Scalar, Value};
-use crate::pattern::{app, Event, Pattern, Structure};
+use crate::pattern::{app, random, Event, Pattern, Structure};
 use crate::time::{Rational, Span};
 
 /// `slice n i p`: Tidal's `P.begin b # P.end e # p` with `b = (i mod n)/n` and
@@ -151,4 +151,30 @@ pub fn striate_by_n(n: i64, f: f64, p: Pattern<Value>) -> Pattern<Value> {
         }
     });
     slow.fast(Rational::from_int(n))
+}
+
+/// `randslice n p`: Tidal's `tParam $ \n p -> innerJoin $ (\i -> _slice n i p) <$>
+/// _irand n`: `p` with `begin i/n # end (i+1)/n`, `i = floor (r * n)` for `r` from
+/// Tidal's continuous `rand`. As in Tidal, `rand` over a query is `timeToRand` of
+/// the query's midpoint, so the part played depends on the span queried: querying
+/// cycle c whole gives the value at c + 1/2. A count of 0 or less gives silence
+/// (Tidal divides by it).
+pub fn randslice(n: Pattern<Value>, p: Pattern<Value>) -> Pattern<Value> {
+    with_int_arg(n, p, randslice_n)
+}
+
+/// `randslice` for one count (see [`randslice`]).
+pub fn randslice_n(n: i64, p: Pattern<Value>) -> Pattern<Value> {
+    if n <= 0 {
+        return Pattern::silence();
+    }
+    random::rand()
+        .fmap(move |r| {
+            let i = (r * n as f64).floor();
+            let mut range = Controls::new();
+            range.set(Control::Begin, Scalar::Num(i / n as f64));
+            range.set(Control::End, Scalar::Num((i + 1.0) / n as f64));
+            set_controls(p.clone(), Pattern::pure(Value::Controls(range)))
+        })
+        .inner_join()
 }
