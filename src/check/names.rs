@@ -27,7 +27,7 @@ impl Origin {
 const TIDAL: &[&str] = &[
     "when", "whenT", "ifp", "stutter", "echoWith",
     "euclidOffFull", 
-    "chew", 
+    
     "wchooseBy",
    
     

@@ -204,6 +204,13 @@ pub(super) static VOCAB_BUILTINS: &[Builtin] = &[
         |a, x| Ok(slicing::randslice(a.pattern(0)?, x)),
     ),
     tr(
+        "chew",
+        &[p("n", Time), p("indices", Time), X],
+        true,
+        "bite, with the speed scaled as each slice is squeezed or stretched into its event",
+        |a, x| Ok(slicing::chew(a.pattern(0)?, a.pattern(1)?, x)),
+    ),
+    tr(
         "loopAt",
         &[limited("n", Time, Limit::Density), X],
         true,

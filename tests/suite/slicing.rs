@@ -179,3 +179,74 @@ fn randslice_plays_the_slice_of_tidals_random_stream() {
         [whole("0/1", "1/2", &e(5.0))]
     );
 }
+
+/// Tidal's `_chop` (`chomp`): an event that already plays `b..e` of its sample is
+/// cut into parts of that range, part i of n playing `b + i/n*(e-b) .. b +
+/// (i+1)/n*(e-b)`: 0.25..0.75 in halves is 0.25..0.5 and 0.5..0.75; `slice 4 "1"`
+/// (0.25..0.5) chopped in 2 is 0.25..0.375 and 0.375..0.5.
+#[test]
+fn chop_subdivides_the_range_an_event_already_plays() {
+    let e = |b: &str, end: &str| format!(r#"{{"s":"bev","begin":{b},"end":{end}}}"#);
+    assert_eq!(
+        events(
+            "chop 2 $ s \"bev\" # begin 0.25 # end 0.75",
+            r(0, 1),
+            r(1, 1)
+        ),
+        [
+            whole("0/1", "1/2", &e("0.25", "0.5")),
+            whole("1/2", "1/1", &e("0.5", "0.75")),
+        ]
+    );
+    assert_eq!(
+        events("chop 2 $ slice 4 \"1\" $ s \"bev\"", r(0, 1), r(1, 1)),
+        [
+            whole("0/1", "1/2", &e("0.25", "0.375")),
+            whole("1/2", "1/1", &e("0.375", "0.5")),
+        ]
+    );
+}
+
+/// `chew 4 "0 [2 1]" $ s "a b c d"`: Tidal's `_chew`: index 0 plays slice 0 (a,
+/// a quarter cycle long) over the half cycle 0..1/2, speed (1/4)/(1/2) = 0.5;
+/// indices 2 and 1 play c and b in quarters, speed (1/4)/(1/4) = 1. Queried over
+/// 0..1/4 the first event is seen as that part of its whole.
+#[test]
+fn chew_scales_speed_by_the_squeeze() {
+    let e = |s: &str, speed: &str| format!(r#"{{"s":"{s}","speed":{speed}}}"#);
+    assert_eq!(
+        events("chew 4 \"0 [2 1]\" $ s \"a b c d\"", r(0, 1), r(1, 1)),
+        [
+            whole("0/1", "1/2", &e("a", "0.5")),
+            whole("1/2", "3/4", &e("c", "1")),
+            whole("3/4", "1/1", &e("b", "1")),
+        ]
+    );
+    assert_eq!(
+        events("chew 4 \"0 [2 1]\" $ s \"a b c d\"", r(0, 1), r(1, 4)),
+        [ev(("0/1", "1/2"), ("0/1", "1/4"), &e("a", "0.5"))]
+    );
+}
+
+/// `chew 2 "1 [0 0]" $ s "a b c d" # speed 2`: slice 1 (c d) in the first half,
+/// speed 2 * (1/2)/(1/2) = 2; slice 0 (a b) squeezed into each quarter of the second
+/// half, speed 2 * (1/2)/(1/4) = 4, a and b an eighth each.
+#[test]
+fn chew_multiplies_an_existing_speed() {
+    let e = |s: &str, speed: &str| format!(r#"{{"s":"{s}","speed":{speed}}}"#);
+    assert_eq!(
+        events(
+            "chew 2 \"1 [0 0]\" $ s \"a b c d\" # speed 2",
+            r(0, 1),
+            r(1, 1)
+        ),
+        [
+            whole("0/1", "1/4", &e("c", "2")),
+            whole("1/4", "1/2", &e("d", "2")),
+            whole("1/2", "5/8", &e("a", "4")),
+            whole("5/8", "3/4", &e("b", "4")),
+            whole("3/4", "7/8", &e("a", "4")),
+            whole("7/8", "1/1", &e("b", "4")),
+        ]
+    );
+}

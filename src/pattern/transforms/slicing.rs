@@ -178,3 +178,69 @@ pub fn randslice_n(n: i64, p: Pattern<Value>) -> Pattern<Value> {
         })
         .inner_join()
 }
+
+/// `chew n i p`: Tidal's `innerJoin $ (\n -> _chew n i p) <$> n`. `_chew n i p` is
+/// `squeezeJoinUp (zoompat <$> i) |/ speed n` with `zoompat i = zoom (i'/n,
+/// (i'+1)/n) p`, `i' = i mod n`: like `bite`, each event of the indices plays slice
+/// `i'` of `n` of each cycle of `p` squeezed into it, and the speed changes with the
+/// squeeze. `squeezeJoinUp` takes each index event with a whole `w` (events without
+/// one are dropped), multiplies the slice's speed by `1 / |w|` (an absent speed
+/// becomes `1/|w|`, as `|*` unites the maps), compresses cycle `c` of it into `w`
+/// (Tidal's `compressArc (cycleArc w)`: nothing if `w` crosses a cycle boundary),
+/// and keeps the inner events that have a whole, their wholes and parts
+/// intersected with the index event's. The final `|/ speed n` makes the speed
+/// factor `(1/n) / |w|`: the slice's length over the length it is played in.
+/// A count of 0 or less (Haskell's `mod 0` fails) or past [`MAX_SLICES`] gives
+/// silence.
+pub fn chew(n: Pattern<Value>, i: Pattern<Value>, p: Pattern<Value>) -> Pattern<Value> {
+    with_int_arg_joined(n, p, move |n, p| chew_n(n, i.clone(), p))
+}
+
+/// Tidal's `_chew n i p` for one count (see [`chew`]).
+pub fn chew_n(n: i64, i: Pattern<Value>, p: Pattern<Value>) -> Pattern<Value> {
+    if n <= 0 || n > MAX_SLICES {
+        return Pattern::silence();
+    }
+    let squeezed = Pattern::new(move |span: Span, out: &mut Vec<Event<Value>>| {
+        let mut outer = Vec::new();
+        i.query_into(span, &mut outer);
+        let mut inner = Vec::new();
+        for o in outer {
+            let (Some(w), Some(k)) = (o.whole, int_of(&o.value)) else {
+                continue;
+            };
+            let d = w.duration();
+            if !d.is_positive() {
+                continue;
+            }
+            let k = k.rem_euclid(n);
+            let speed = Controls::single(Control::Speed, Scalar::Num((Rational::ONE / d).to_f64()));
+            let zoomed = p.clone().zoom(Rational::new(k, n), Rational::new(k + 1, n));
+            let begin = w.begin.cycle_pos();
+            inner.clear();
+            union_op(Structure::Left, NumOp::Mul, zoomed, Pattern::pure(Value::Controls(speed)))
+                .compress(begin, begin + d)
+                .query_into(o.part, &mut inner);
+            for e in inner.drain(..) {
+                let Some(iw) = e.whole else { continue };
+                let (Some(whole), Some(part)) = (w.sub_span(iw), o.part.sub_span(e.part)) else {
+                    continue;
+                };
+                out.push(Event {
+                    whole: Some(whole),
+                    part,
+                    value: e.value,
+                });
+            }
+        }
+    });
+    union_op(
+        Structure::Left,
+        NumOp::Div,
+        squeezed,
+        Pattern::pure(Value::Controls(Controls::single(
+            Control::Speed,
+            Scalar::Num(n as f64),
+        ))),
+    )
+}
