@@ -193,7 +193,7 @@ pub(super) static VOCAB_BUILTINS: &[Builtin] = &[
         "striateBy",
         &[p("n", Time), p("fraction", Time), X],
         true,
-        "the pattern n times per cycle, copy i playing begin (1-f)/n*i to that plus f of each sample",
+        "the pattern n times per cycle, copy i (from 0) playing each sample from (1 - fraction)/n * i for the fraction",
         |a, x| Ok(slicing::striate_by(a.pattern(0)?, a.pattern(1)?, x)),
     ),
     tr(
