@@ -27,7 +27,6 @@ impl Origin {
 const TIDAL: &[&str] = &[
     "when", "whenT", "ifp", "stutter", "echoWith",
     "euclidOffFull", 
-    "striateBy", "splice", "randslice", "chew", 
     "wchooseBy",
    
     
