@@ -63,19 +63,7 @@ pub fn lower(ev: &Evaluated) -> Result<Graph> {
             Val::Num(_) | Val::Func(_) | Val::List(_) | Val::Tuple(_) => {}
         }
     }
-    let mut l = Lowerer {
-        ev,
-        signal_buses,
-        value_buses,
-        buses: Vec::new(),
-        nodes: Vec::new(),
-        patterns: Vec::new(),
-        sounds: Vec::new(),
-        memo: HashMap::new(),
-        pending: Vec::new(),
-        next_seed: 0,
-        voice: None,
-    };
+    let mut l = Lowerer::new(ev, signal_buses, value_buses, None);
     let mut outputs = Vec::with_capacity(ev.outputs.len());
     for (name, sig) in &ev.outputs {
         let op = l.sig(sig)?;
@@ -118,23 +106,12 @@ fn lower_voice(ev: &Evaluated, v: &EvaluatedVoice) -> Result<VoiceDef> {
             default: *default as f32,
         })
         .collect::<Vec<_>>();
-    let mut l = Lowerer {
-        ev,
-        signal_buses: HashMap::new(),
-        value_buses: Vec::new(),
-        buses: Vec::new(),
-        nodes: Vec::new(),
-        patterns: Vec::new(),
-        sounds: Vec::new(),
-        memo: HashMap::new(),
-        pending: Vec::new(),
-        next_seed: 0,
-        voice: Some(VoiceScope {
-            gate: params.iter().position(|p| p.name == voice::GATE),
-            onset: params.len(),
-            nodes: vec![None; params.len() + 1],
-        }),
+    let scope = VoiceScope {
+        gate: params.iter().position(|p| p.name == voice::GATE),
+        onset: params.len(),
+        nodes: vec![None; params.len() + 1],
     };
+    let mut l = Lowerer::new(ev, HashMap::new(), Vec::new(), Some(scope));
     let sound = l.sig(&v.body)?;
     let master = l.push(Op::Master, vec![sound], None);
     let mut graph = Graph {
@@ -204,7 +181,28 @@ struct Lowerer<'a> {
     voice: Option<VoiceScope>,
 }
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
+    fn new(
+        ev: &'a Evaluated,
+        signal_buses: HashMap<*const Sig, String>,
+        value_buses: Vec<(String, Pattern<Value>, Option<SrcSpan>)>,
+        voice: Option<VoiceScope>,
+    ) -> Lowerer<'a> {
+        Lowerer {
+            ev,
+            signal_buses,
+            value_buses,
+            buses: Vec::new(),
+            nodes: Vec::new(),
+            patterns: Vec::new(),
+            sounds: Vec::new(),
+            memo: HashMap::new(),
+            pending: Vec::new(),
+            next_seed: 0,
+            voice,
+        }
+    }
+
     fn push(&mut self, op: Op, inputs: Vec<Operand>, span: Option<SrcSpan>) -> NodeId {
         self.nodes.push(Node {
             op,

@@ -6,28 +6,10 @@
 //! 440·2^((midi-69)/12) with `n 0` = middle C = MIDI 60.
 
 use crate::common::rendering::render_with;
+use crate::common::spectrum::{level, midi};
 use phonon::render::Length;
 use phonon::runtime::Config;
 
-const RATE: f64 = 44100.0;
-
-/// The amplitude of the `freq` component of `x` (a Hann-windowed DFT bin, scaled
-/// so that a sine of amplitude a reads about a).
-fn level(x: &[f32], freq: f64) -> f64 {
-    let n = x.len() as f64;
-    let (mut re, mut im) = (0.0, 0.0);
-    for (i, &v) in x.iter().enumerate() {
-        let w = 0.5 - 0.5 * (2.0 * std::f64::consts::PI * i as f64 / n).cos();
-        let ph = 2.0 * std::f64::consts::PI * freq * i as f64 / RATE;
-        re += v as f64 * w * ph.cos();
-        im -= v as f64 * w * ph.sin();
-    }
-    4.0 * (re * re + im * im).sqrt() / n
-}
-
-fn midi(m: f64) -> f64 {
-    440.0 * ((m - 69.0) / 12.0).exp2()
-}
 
 fn left(src: &str, cycles: f64) -> Vec<f32> {
     render_with(src, Length::Cycles(cycles), Config::default()).left

@@ -7,32 +7,14 @@
 
 use crate::common::errors::{one_error, reported};
 use crate::common::rendering::render_on;
+use crate::common::spectrum::{level, midi};
 use phonon::render::{EngineKind, Length};
 use phonon::runtime::Config;
 
-const RATE: f64 = 44100.0;
 const ENGINES: [EngineKind; 2] = [EngineKind::Interp, EngineKind::Jit];
 
 fn left(engine: EngineKind, src: &str, cycles: f64) -> Vec<f32> {
     render_on(engine, src, Length::Cycles(cycles), Config::default()).left
-}
-
-/// The amplitude of the `freq` component of `x` (a Hann-windowed DFT bin, scaled so
-/// that a sine of amplitude a reads about a).
-fn level(x: &[f32], freq: f64) -> f64 {
-    let n = x.len() as f64;
-    let (mut re, mut im) = (0.0, 0.0);
-    for (i, &v) in x.iter().enumerate() {
-        let w = 0.5 - 0.5 * (2.0 * std::f64::consts::PI * i as f64 / n).cos();
-        let ph = 2.0 * std::f64::consts::PI * freq * i as f64 / RATE;
-        re += v as f64 * w * ph.cos();
-        im -= v as f64 * w * ph.sin();
-    }
-    4.0 * (re * re + im * im).sqrt() / n
-}
-
-fn midi(m: f64) -> f64 {
-    440.0 * ((m - 69.0) / 12.0).exp2()
 }
 
 #[test]

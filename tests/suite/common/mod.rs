@@ -8,6 +8,7 @@ pub mod errors;
 pub mod json;
 pub mod peak;
 pub mod rendering;
+pub mod spectrum;
 
 /// A tiny deterministic generator (xorshift64*).
 pub struct Gen(pub u64);
