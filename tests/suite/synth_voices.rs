@@ -10,7 +10,6 @@ use crate::common::spectrum::{level, midi};
 use phonon::render::Length;
 use phonon::runtime::Config;
 
-
 fn left(src: &str, cycles: f64) -> Vec<f32> {
     render_with(src, Length::Cycles(cycles), Config::default()).left
 }
