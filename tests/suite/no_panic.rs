@@ -313,6 +313,38 @@ fn synth_edge_cases_render_finite() {
     }
 }
 
+/// Voice definitions at their edges: huge and negative parameters and defaults,
+/// lengths of 0 and below, a sound naming a voice that does not exist.
+const VOICES: &[&str] = &[
+    "~v freq=440 cutoff=2000 gate=1: (saw freq # lpf cutoff 0.8) * adsr 0.005 0.2 0.4 0.3 gate\n\
+     out: n \"c'maj e'min\" # s \"~v\" # cutoff \"<800 3000>\" # room 0.3\n",
+    "~p gate=1 x=-3: perc 0.1 gate * sine (x * 4000)\nout: s \"~p*16 ~q\" # legato 0\n",
+    "~d freq=4999 gate=1: fm freq 1000 1000 * ad 0 0 gate + supersaw freq 9\n\
+     out: n \"-1000 1000\" # s \"~d\" # pan 9 # gain -1 # sustain -1\n",
+    "~s gate=1 resonance=2: (noise # moog 4000 resonance) * adsr 0 0 2 0 gate\n\
+     out: s \"~s*8\" # resonance \"0 5 -5\" # orbit 99 # delay 2\n",
+];
+
+#[test]
+fn voice_definitions_at_their_edges_render_finite() {
+    for src in VOICES {
+        assert!(
+            phonon::compile(src).is_ok(),
+            "{src}: {:?}",
+            phonon::compile(src).err()
+        );
+        exercise_render(src);
+    }
+}
+
+#[test]
+fn mutated_voice_definitions_never_panic() {
+    run(mutated(VOICES), |s| {
+        exercise_patch(s);
+        exercise_render(s);
+    });
+}
+
 #[test]
 fn random_patches_never_panic() {
     run(random_text(), exercise_patch);
